@@ -1,0 +1,55 @@
+"""regtrace: trace gradient-descent steps under L1, L2 and elastic-net regularization.
+
+>>> from regtrace import step
+>>> report = step([2.5, -0.8, 0.1], [-0.2, 0.1, -0.05], lam=0.01, lr=0.1, loss=1.2)
+>>> round(report["l1"].loss, 10)
+1.234
+
+Names are imported on first use, so ``regtrace --help`` and ``--version`` never load NumPy.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from regtrace.engine import L1Method, L2Form, Penalty, PenaltyKind, StepReport, StepResult
+    from regtrace.engine.step import step
+    from regtrace.errors import RegtraceError
+
+__all__ = [
+    "L1Method",
+    "L2Form",
+    "Penalty",
+    "PenaltyKind",
+    "RegtraceError",
+    "StepReport",
+    "StepResult",
+    "__version__",
+    "step",
+]
+
+
+def _version() -> str:
+    """The installed distribution's version: the one place it is written is pyproject.toml."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("regtrace")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "0+unknown"
+
+
+def __getattr__(name: str) -> Any:
+    """Import public names lazily (PEP 562)."""
+    if name == "__version__":
+        return _version()
+    if name == "RegtraceError":
+        from regtrace.errors import RegtraceError
+
+        return RegtraceError
+    if name in __all__:
+        from regtrace import engine
+
+        return getattr(engine, name)
+    raise AttributeError(f"module 'regtrace' has no attribute {name!r}")

@@ -1,0 +1,73 @@
+"""The command line: options in, one result or one error line out.
+
+:func:`run` is the whole program as a function (argv in, exit status out) so tests can drive
+it in-process; :func:`main` is the console-script entry point.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+
+from regtrace.errors import ExitCode
+
+
+def _usage_hint(exc: Exception) -> str:
+    ctx = getattr(exc, "ctx", None)
+    path = getattr(ctx, "command_path", None) or "regtrace"
+    return f" (see '{path} --help')"
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Run regtrace with ``argv`` (default ``sys.argv[1:]``) and return the exit status.
+
+    Errors become one ``Error: ...`` line on stderr and status 2; ``--debug`` anywhere on the
+    line re-raises them with their traceback instead.
+    """
+    import typer
+
+    from regtrace.cli.app import app
+    from regtrace.cli.output import PipeClosed, write_error
+    from regtrace.errors import RegtraceError
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args or os.environ.get("REGTRACE_DEBUG") == "1"
+    args = [a for a in args if a != "--debug"]
+    try:
+        result = app(args=args, prog_name="regtrace", standalone_mode=False)
+    except RegtraceError as exc:
+        if debug:
+            raise
+        write_error(str(exc))
+        return ExitCode.BAD_INPUT
+    except typer.TyperException as exc:
+        if debug:
+            raise
+        code = int(getattr(exc, "exit_code", ExitCode.BAD_INPUT))
+        hint = _usage_hint(exc) if code == ExitCode.BAD_INPUT else ""
+        write_error(exc.format_message() + hint)
+        return code
+    except PipeClosed:
+        _silence_stdout()
+        return ExitCode.BROKEN_PIPE
+    except (typer.Abort, KeyboardInterrupt):
+        return ExitCode.INTERRUPTED
+    return result if isinstance(result, int) else ExitCode.OK
+
+
+def _silence_stdout() -> None:
+    """After a closed pipe, point stdout at /dev/null so the interpreter's exit flush is quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # not a real file (tests): nothing to silence
+        pass
+
+
+def main() -> None:
+    """Console-script entry point."""
+    sys.exit(int(run()))
+
+
+__all__ = ["main", "run"]

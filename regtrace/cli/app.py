@@ -1,0 +1,61 @@
+"""The Typer application: the root options and the list of commands.
+
+Each command lives in its own module and is registered here with its help and examples.
+Nothing here imports NumPy: ``regtrace --help`` and ``--version`` stay fast.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from regtrace.cli import step as step_cmd
+
+app = typer.Typer(
+    name="regtrace",
+    help="Trace gradient-descent steps under L1, L2 and elastic-net regularization, "
+    "with the arithmetic shown.",
+    epilog="Start with: regtrace step (the blog's example), then regtrace step --help. "
+    "Exit codes: 0 done, 1 check found a wrong answer, 2 bad input or usage.",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from regtrace import __version__
+
+        typer.echo(f"regtrace {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            "-V",
+            callback=_print_version,
+            is_eager=True,
+            help="Show the version and exit.",
+        ),
+    ] = False,
+    debug: Annotated[
+        bool,
+        typer.Option("--debug", help="Show the full traceback of an error (for bug reports)."),
+    ] = False,
+) -> None:
+    """Trace gradient-descent steps under L1, L2 and elastic-net regularization."""
+
+
+app.command(
+    "step",
+    help=step_cmd.HELP,
+    epilog=step_cmd.EPILOG,
+    no_args_is_help=False,
+)(step_cmd.step_command)

@@ -1,0 +1,96 @@
+"""Option text to engine inputs: vectors, strengths, scalars and the penalty list.
+
+Shared by every command that traces a step. Imported only when a command runs, because it
+loads NumPy (``--help`` and ``--version`` must not).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from regtrace import examples
+from regtrace.engine.penalties import PenaltyKind, Strength, Vector
+from regtrace.errors import RegtraceError
+from regtrace.parse import parse_scalar, parse_vector, parse_vector_or_scalar
+
+PENALTY_WORDS = ", ".join(k.value for k in PenaltyKind)
+
+
+@dataclass(frozen=True)
+class TraceInputs:
+    """Everything a step needs, parsed and checked for form (the engine checks the math)."""
+
+    w: Vector
+    grad: Vector
+    lam: Strength
+    lr: float
+    loss: float | None
+    penalties: tuple[PenaltyKind, ...]
+    lam1: Strength | None
+    lam2: Strength | None
+    builtin: bool
+
+
+def parse_penalties(text: str) -> tuple[PenaltyKind, ...]:
+    """``l2,l1`` to penalty kinds, in order, without repeats."""
+    words = [word.strip().lower() for word in text.replace(" ", ",").split(",") if word.strip()]
+    if not words:
+        raise RegtraceError(f"--penalty is empty; choose from {PENALTY_WORDS}")
+    kinds: list[PenaltyKind] = []
+    for word in words:
+        try:
+            kind = PenaltyKind(word)
+        except ValueError:
+            raise RegtraceError(
+                f"--penalty: unknown penalty {word!r}; choose from {PENALTY_WORDS}"
+            ) from None
+        if kind not in kinds:
+            kinds.append(kind)
+    return tuple(kinds)
+
+
+def _check_one_stdin(**specs: str | None) -> None:
+    readers = [f"--{name.replace('_', '-')}" for name, spec in specs.items() if spec == "-"]
+    if len(readers) > 1:
+        raise RegtraceError(
+            f"{' and '.join(readers)} both read standard input; only one option can be '-', "
+            "give the others inline or as @file"
+        )
+
+
+def resolve(
+    *,
+    w: str | None,
+    grad: str | None,
+    lam: str | None,
+    lr: str | None,
+    loss: str | None,
+    penalty: str,
+    lam1: str | None = None,
+    lam2: str | None = None,
+) -> TraceInputs:
+    """Parse the options of a traced step; with no ``--w``/``--grad``, the blog's example."""
+    if (w is None) != (grad is None):
+        given, missing = ("--w", "--grad") if grad is None else ("--grad", "--w")
+        raise RegtraceError(
+            f"{given} needs {missing} too: give both (one value per weight), or neither "
+            "for the built-in example"
+        )
+    _check_one_stdin(w=w, grad=grad, lam=lam, lam1=lam1, lam2=lam2)
+    builtin = w is None
+    if builtin:
+        w, grad = examples.BLOG_W, examples.BLOG_GRAD
+        loss = examples.BLOG_LOSS if loss is None else loss
+    assert w is not None and grad is not None  # narrowed above; for mypy
+    penalties = parse_penalties(penalty)
+    return TraceInputs(
+        w=parse_vector(w, "--w"),
+        grad=parse_vector(grad, "--grad"),
+        lam=parse_vector_or_scalar(examples.BLOG_LAM if lam is None else lam, "--lam"),
+        lr=parse_scalar(examples.BLOG_LR if lr is None else lr, "--lr"),
+        loss=None if loss is None else parse_scalar(loss, "--loss"),
+        penalties=penalties,
+        lam1=None if lam1 is None else parse_vector_or_scalar(lam1, "--lam1"),
+        lam2=None if lam2 is None else parse_vector_or_scalar(lam2, "--lam2"),
+        builtin=builtin,
+    )

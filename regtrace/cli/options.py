@@ -1,0 +1,153 @@
+"""Options shared by the commands, as ``Annotated`` types (Typer's idiom).
+
+Vectors and numbers arrive as text and go through :mod:`regtrace.parse`, so every bad value
+gets the same one-line error naming the option, the token and its position.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+VECTOR_HELP = (
+    "Numbers like 2.5,-0.8,0.1 (commas and/or spaces), @file (.txt .csv .npy) or - (stdin)."
+)
+
+
+class OutputFormat(StrEnum):
+    """What ``--format`` can produce."""
+
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+    MARKDOWN = "markdown"
+
+
+class L2FormChoice(StrEnum):
+    """``--l2-form`` choices (mirrors :class:`regtrace.engine.L2Form` without importing NumPy)."""
+
+    LAMBDA = "lambda"
+    HALF = "half"
+
+
+class L1MethodChoice(StrEnum):
+    """``--l1-method`` choices (mirrors :class:`regtrace.engine.L1Method`)."""
+
+    SUBGRADIENT = "subgradient"
+    PROXIMAL = "proximal"
+
+
+class LayoutChoice(StrEnum):
+    """``--layout`` choices (mirrors :class:`regtrace.render.work.Layout`)."""
+
+    AUTO = "auto"
+    WIDE = "wide"
+    TALL = "tall"
+    SUMMARY = "summary"
+
+
+WOpt = Annotated[
+    str | None,
+    typer.Option("--w", metavar="VECTOR", help=f"Weights w. {VECTOR_HELP}", show_default=False),
+]
+GradOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--grad",
+        metavar="VECTOR",
+        help=f"Data-loss gradient dL/dw, one per weight. {VECTOR_HELP}",
+        show_default=False,
+    ),
+]
+LamOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--lam",
+        metavar="LAM",
+        help="Regularization strength: one number, or one per weight (0 exempts a weight, "
+        "e.g. a bias). [default: 0.01, the blog's]",
+        show_default=False,
+    ),
+]
+LrOpt = Annotated[
+    str | None,
+    typer.Option("--lr", metavar="FLOAT", help="Learning rate. [default: 0.1]", show_default=False),
+]
+LossOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--loss",
+        metavar="FLOAT",
+        help="Base (data) loss L, to show the regularized loss L + penalty.",
+        show_default=False,
+    ),
+]
+PenaltyOpt = Annotated[
+    str,
+    typer.Option(
+        "--penalty",
+        "-p",
+        metavar="LIST",
+        help="Penalties side by side, a comma list of l2, l1, elastic, none.",
+    ),
+]
+Lam1Opt = Annotated[
+    str | None,
+    typer.Option(
+        "--lam1",
+        metavar="LAM",
+        help="Elastic net: strength of the L1 part. [default: --lam]",
+        show_default=False,
+    ),
+]
+Lam2Opt = Annotated[
+    str | None,
+    typer.Option(
+        "--lam2",
+        metavar="LAM",
+        help="Elastic net: strength of the L2 part. [default: --lam]",
+        show_default=False,
+    ),
+]
+L2FormOpt = Annotated[
+    L2FormChoice,
+    typer.Option(
+        "--l2-form",
+        help="lambda: lam*sum(w^2), gradient 2*lam*w (the seeds). "
+        "half: lam/2*sum(w^2), gradient lam*w (PyTorch weight_decay).",
+    ),
+]
+L1MethodOpt = Annotated[
+    L1MethodChoice,
+    typer.Option(
+        "--l1-method",
+        help="subgradient: add lam*sign(w). proximal: soft-threshold, reaching exact zeros.",
+    ),
+]
+FormatOpt = Annotated[
+    OutputFormat,
+    typer.Option("--format", "-f", help="Output: a table for people, or json/csv/markdown."),
+]
+DigitsOpt = Annotated[
+    int,
+    typer.Option(
+        "--digits",
+        min=1,
+        max=17,
+        help="Significant digits in table, Markdown and CSV (JSON is always full precision).",
+    ),
+]
+ShowWorkOpt = Annotated[
+    bool,
+    typer.Option("--show-work", "-s", help="Put the substituted arithmetic in every cell."),
+]
+LayoutOpt = Annotated[
+    LayoutChoice,
+    typer.Option(
+        "--layout",
+        help="wide: a column per weight (the blog's table); tall: a row per weight; "
+        "summary: norms and largest changes. auto picks by the number of weights.",
+    ),
+]

@@ -1,0 +1,23 @@
+"""The one domain error type and the named exit codes.
+
+The parser and the engine raise :class:`RegtraceError` with a message a user can act on;
+only the CLI turns it into a stderr line and an exit code (STYLE.md habit 3).
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class RegtraceError(ValueError):
+    """Bad input or an impossible request; ``str(error)`` is the user-facing message."""
+
+
+class ExitCode(IntEnum):
+    """Exit statuses of the ``regtrace`` command (DESIGN.md, CLI contract)."""
+
+    OK = 0
+    WRONG_ANSWER = 1  # `check` found a wrong answer
+    BAD_INPUT = 2  # bad input or usage
+    BROKEN_PIPE = 141  # 128 + SIGPIPE: the reader went away (`regtrace ... | head -1`)
+    INTERRUPTED = 130  # 128 + SIGINT: Ctrl-C

@@ -1,0 +1,209 @@
+"""Text, ``@file`` and stdin (``-``) to float64 arrays, with errors a user can act on.
+
+A vector is written ``2.5,-0.8,0.1`` (commas and/or spaces, optionally in brackets, as NumPy
+prints it; the Unicode minus that blogs use is read as ``-``), ``@path`` to a ``.txt``,
+``.csv`` or ``.npy`` file, or ``-`` to read standard input. Every failure raises
+:class:`~regtrace.errors.RegtraceError` naming the option, the bad token and its position.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import TextIO
+
+import numpy as np
+from numpy.typing import NDArray
+
+from regtrace.errors import RegtraceError
+
+Vector = NDArray[np.float64]
+
+EXAMPLE = "2.5,-0.8,0.1"
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_NON_FINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.IGNORECASE)
+_LETTERS = re.compile(r"[A-Za-z_]")
+_UNICODE_MINUS = str.maketrans({"\u2212": "-", "\u2013": "-"})
+_FAST_PATH_CHARS = 20_000  # above this, let NumPy convert and only re-scan on failure
+
+
+def parse_number(token: str, where: str) -> float:
+    """One finite float from ``token``; ``where`` names it in errors (``--w, element 2``)."""
+    text = token.strip().translate(_UNICODE_MINUS)
+    if _NON_FINITE.fullmatch(text):
+        raise RegtraceError(f"{where}: {token!r} is not finite; NaN and infinity are not allowed")
+    if not _NUMBER.fullmatch(text):
+        raise RegtraceError(
+            f"{where}: {token!r} is not a number; write numbers such as 2.5, -0.8 or 1e-3"
+        )
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise RegtraceError(
+            f"{where}: {token!r} overflows float64 (the largest is about 1.8e308); "
+            "rescale your numbers"
+        )
+    return value
+
+
+def parse_scalar(text: str, name: str) -> float:
+    """A single number given to option ``name``."""
+    if not text.strip():
+        raise RegtraceError(f"{name} is empty; give a number, e.g. {name} 0.1")
+    return parse_number(text, name)
+
+
+def _split_line(line: str, where: str, first: int) -> list[str]:
+    """Tokens of one line; an empty element between commas is an error."""
+    pieces = line.split(",")
+    tokens: list[str] = []
+    for piece in pieces:
+        words = piece.split()
+        if not words and len(pieces) > 1:
+            position = first + len(tokens) + 1
+            raise RegtraceError(
+                f"{where}: empty element at position {position} in {line.strip()!r}; "
+                "remove the extra comma or fill in the number"
+            )
+        tokens.extend(words)
+    return tokens
+
+
+def _strip_brackets(text: str) -> str:
+    stripped = text.strip()
+    if len(stripped) >= 2 and (stripped[0], stripped[-1]) in (("[", "]"), ("(", ")")):
+        return stripped[1:-1]
+    return stripped
+
+
+def parse_text(text: str, name: str, *, source: str = "", allow_header: bool = False) -> Vector:
+    """Parse the numbers in ``text`` (one line or many) for option ``name``.
+
+    ``source`` names where the text came from (a file or stdin) and turns positions into
+    line numbers; ``allow_header`` skips a first line of column names (CSV).
+    """
+    text = _strip_brackets(text.translate(_UNICODE_MINUS))
+    lines = [line.split("#", 1)[0] for line in text.splitlines()] if source else [text]
+    numbered = [(i + 1, line) for i, line in enumerate(lines) if line.strip()]
+    if allow_header and numbered and _LETTERS.search(numbered[0][1]):
+        header_tokens = numbered[0][1].replace(",", " ").split()
+        if not any(_NUMBER.fullmatch(tok) for tok in header_tokens):
+            numbered = numbered[1:]
+    if not numbered:
+        where = f"{name} {source}" if source else name
+        raise RegtraceError(f"{where} is empty; give at least one number, e.g. {EXAMPLE}")
+    if len(text) > _FAST_PATH_CHARS:
+        fast = _fast_parse(numbered)
+        if fast is not None:
+            return fast
+    values: list[float] = []
+    shape: set[int] = set()
+    for lineno, line in numbered:
+        where = f"{name} {source}, line {lineno}" if source else name
+        tokens = _split_line(line, where, len(values))
+        shape.add(len(tokens))
+        for tok in tokens:
+            values.append(parse_number(tok, f"{where}, element {len(values) + 1}"))
+    if len(numbered) > 1 and len(shape) == 1 and min(shape) > 1:
+        raise RegtraceError(
+            f"{name} {source} holds a table of {len(numbered)} rows and {min(shape)} columns; "
+            "a vector is one row or one column"
+        )
+    return np.array(values, dtype=np.float64)
+
+
+def _fast_parse(numbered: list[tuple[int, str]]) -> Vector | None:
+    """Convert a large, well-formed text in C; ``None`` sends it to the slow path for errors."""
+    joined = "\n".join(line for _, line in numbered)
+    if "_" in joined or re.search(r",\s*,|^\s*,|,\s*$", joined, re.MULTILINE):
+        return None
+    row_lengths = {len(line.replace(",", " ").split()) for _, line in numbered}
+    if len(numbered) > 1 and len(row_lengths) == 1 and min(row_lengths) > 1:
+        return None
+    try:
+        arr = np.array(joined.replace(",", " ").split(), dtype=np.float64)
+    except ValueError:
+        return None
+    return arr if np.all(np.isfinite(arr)) else None
+
+
+def _load_npy(path: Path, name: str) -> Vector:
+    """A 1-D float vector from a ``.npy`` file, never unpickling anything."""
+    try:
+        arr = np.load(path, allow_pickle=False, mmap_mode="r")
+    except ValueError as exc:
+        if "allow_pickle" in str(exc) or "Object arrays" in str(exc):
+            raise RegtraceError(
+                f"{name} @{path}: the file holds Python objects (dtype object); "
+                "save a float array, e.g. numpy.save(path, w.astype(float))"
+            ) from None
+        raise RegtraceError(f"{name} @{path}: not a readable .npy file ({exc})") from None
+    except (OSError, EOFError) as exc:
+        raise RegtraceError(f"{name} @{path}: not a readable .npy file ({exc})") from None
+    if not isinstance(arr, np.ndarray):
+        raise RegtraceError(f"{name} @{path}: expected one array, found an archive")
+    if arr.ndim != 1:
+        raise RegtraceError(
+            f"{name} @{path}: the array has shape {arr.shape}; a vector must be "
+            "one-dimensional (save it with .ravel())"
+        )
+    if arr.dtype.kind not in "fiub":
+        raise RegtraceError(
+            f"{name} @{path}: dtype {arr.dtype} cannot be read as real numbers; save a float array"
+        )
+    if arr.size == 0:
+        raise RegtraceError(f"{name} @{path} is empty; give at least one number")
+    out = arr if arr.dtype == np.float64 else arr.astype(np.float64)
+    if not np.all(np.isfinite(out)):
+        bad = int(np.flatnonzero(~np.isfinite(out))[0])
+        raise RegtraceError(
+            f"{name} @{path}: element {bad + 1} is {out[bad]}; every value must be finite"
+        )
+    return out
+
+
+def read_file(spec: str, name: str) -> Vector:
+    """``spec`` is ``@path``: read a vector from a text, CSV or NumPy file."""
+    path = Path(spec[1:])
+    if not spec[1:]:
+        raise RegtraceError(f"{name}: '@' needs a file name, e.g. {name} @weights.txt")
+    if not path.exists():
+        raise RegtraceError(f"{name}: file '{path}' does not exist; check the path after @")
+    if path.is_dir():
+        raise RegtraceError(f"{name}: '{path}' is a folder; give a file after @")
+    if path.suffix.lower() == ".npy":
+        return _load_npy(path, name)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise RegtraceError(
+            f"{name}: '{path}' is not a text file; use .txt, .csv (numbers as text) or .npy"
+        ) from None
+    except OSError as exc:
+        raise RegtraceError(f"{name}: cannot read '{path}' ({exc.strerror})") from None
+    return parse_text(text, name, source=f"@{path}", allow_header=path.suffix.lower() == ".csv")
+
+
+def parse_vector(spec: str, name: str, *, stdin: TextIO | None = None) -> Vector:
+    """A vector given to option ``name``: inline text, ``@path``, or ``-`` for stdin."""
+    stripped = spec.strip()
+    if stripped == "-":
+        stream = sys.stdin if stdin is None else stdin
+        text = stream.read()
+        if not text.strip():
+            raise RegtraceError(
+                f"{name} -: standard input is empty; pipe numbers in, "
+                f"e.g. echo {EXAMPLE} | regtrace step {name} - ..."
+            )
+        return parse_text(text, name, source="(stdin)")
+    if stripped.startswith("@"):
+        return read_file(stripped, name)
+    if not stripped:
+        raise RegtraceError(f"{name} is empty; give numbers such as {name} {EXAMPLE}")
+    return parse_text(spec, name)
+
+
+def parse_vector_or_scalar(spec: str, name: str, *, stdin: TextIO | None = None) -> float | Vector:
+    """A strength: one number for every weight, or a vector with one per weight."""
+    vec = parse_vector(spec, name, stdin=stdin)
+    return float(vec[0]) if vec.size == 1 and not spec.strip().startswith(("@", "-")) else vec

@@ -1,0 +1,31 @@
+"""The trace as GitHub-flavoured Markdown, for teachers' notes."""
+
+from __future__ import annotations
+
+from regtrace.render.work import Grid, Layout, Work
+
+
+def _escape(cell: str) -> str:
+    return cell.replace("|", "\\|")
+
+
+def grid_markdown(grid: Grid) -> str:
+    """One :class:`Grid` as a pipe table (first column left, numbers right-aligned)."""
+    lines = []
+    if grid.title:
+        lines += [f"**{_escape(grid.title)}**", ""]
+    lines.append("| " + " | ".join(_escape(h) for h in grid.header) + " |")
+    lines.append("|" + "|".join(["---"] + ["---:"] * (len(grid.header) - 1)) + "|")
+    lines += ["| " + " | ".join(_escape(c) for c in row) + " |" for row in grid.rows]
+    return "\n".join(lines)
+
+
+def trace_markdown(work: Work, layout: Layout, caption: str | None = None) -> str:
+    """The whole trace: formulas and inputs as a list, the table(s), then the notes."""
+    head, *rest = work.header_lines()
+    parts = [f"**{head}**", "\n".join(f"- {line}" for line in rest)]
+    parts += [grid_markdown(grid) for grid in work.grids(layout)]
+    parts.append("\n".join(f"- {line}" for line in work.notes()))
+    if caption:
+        parts.append(f"_{caption}_")
+    return "\n\n".join(parts) + "\n"

@@ -1,0 +1,43 @@
+"""Numbers as a person writes them: ``2.515``, not ``2.5149999999999997``.
+
+A value is rounded to ``digits`` significant digits (default 12: far above what a trace needs
+and far below float64's ~16, so the noise of a few additions never shows) and written without
+trailing zeros, in plain decimals between 1e-6 and 1e16 and in scientific notation outside.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+
+DEFAULT_DIGITS = 12
+
+
+def fmt(x: float, digits: int = DEFAULT_DIGITS) -> str:
+    """``x`` rounded to ``digits`` significant digits, trailing zeros dropped; ``-0`` is ``0``."""
+    if x == 0:
+        return "0"
+    if not math.isfinite(x):
+        return "nan" if math.isnan(x) else ("inf" if x > 0 else "-inf")
+    rounded = Decimal(f"{x:.{digits}g}")
+    exponent = rounded.adjusted()
+    if -6 <= exponent < 16:
+        text = format(rounded, "f")
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+        return text
+    mantissa, _, power = f"{x:.{digits - 1}e}".partition("e")
+    if "." in mantissa:
+        mantissa = mantissa.rstrip("0").rstrip(".")
+    return f"{mantissa}e{int(power)}"
+
+
+def fmt_signed(x: float, digits: int = DEFAULT_DIGITS) -> str:
+    """Like :func:`fmt` with an explicit ``+`` on positive values (the blog's update row)."""
+    text = fmt(x, digits)
+    return text if text.startswith("-") or text == "0" else f"+{text}"
+
+
+def paren(text: str) -> str:
+    """Wrap a negative number in parentheses for use inside arithmetic: ``2x(-0.8)``."""
+    return f"({text})" if text.startswith("-") else text

@@ -1,0 +1,336 @@
+"""The trace as text: every cell of the trace table and every line under it.
+
+The Rich table, Markdown and CSV are views of the strings built here, so a number cannot
+differ between formats (STYLE.md habit 2). With ``show_work`` each cell carries the
+substituted arithmetic, as the blog's trace table does (``2x0.01x2.5 = 0.05``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+
+from regtrace.engine.penalties import (
+    L2Form,
+    Penalty,
+    PenaltyKind,
+    Strength,
+    Vector,
+    strength_at,
+)
+from regtrace.engine.step import StepReport, StepResult
+from regtrace.render.numfmt import DEFAULT_DIGITS, fmt, fmt_signed, paren
+
+QUANTITIES: tuple[str, ...] = ("penalty_grad", "full_grad", "step", "w_new")
+ROW_LABELS: dict[str, str] = {
+    "penalty_grad": "Reg penalty term",
+    "full_grad": "Full gradient",
+    "step": "Update (-lr x grad)",
+    "w_new": "New weight",
+}
+WIDE_MAX_WEIGHTS = 4  # the blog's table has 3 weights side by side; more turn the table
+WIDE_MAX_COLUMNS = 8  # weights x penalties beyond this do not fit side by side
+SUMMARY_MIN_WEIGHTS = 51  # from here on a terminal gets a summary, not one row per weight
+INLINE_VECTOR_MAX = 8  # vectors up to this length are echoed in full in the inputs line
+
+
+class Layout(StrEnum):
+    """How the trace is laid out: weights as columns, as rows, or summarised."""
+
+    AUTO = "auto"
+    WIDE = "wide"
+    TALL = "tall"
+    SUMMARY = "summary"
+
+
+def choose_layout(requested: Layout, n_weights: int, n_penalties: int, *, full: bool) -> Layout:
+    """``auto`` picks wide for a few weights, tall for more, summary for thousands.
+
+    ``full`` (the file formats) never summarises: those outputs always hold every weight.
+    """
+    if requested is Layout.SUMMARY and full:
+        return Layout.TALL
+    if requested is not Layout.AUTO:
+        return requested
+    if n_weights <= WIDE_MAX_WEIGHTS and n_weights * n_penalties <= WIDE_MAX_COLUMNS:
+        return Layout.WIDE
+    if n_weights >= SUMMARY_MIN_WEIGHTS and not full:
+        return Layout.SUMMARY
+    return Layout.TALL
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A table as strings: what every tabular format draws."""
+
+    title: str | None
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+def penalty_formula(p: Penalty) -> str:
+    """The penalty and its gradient in words, e.g. ``lam*sum(w^2), gradient 2*lam*w``."""
+    l2 = "lam2*sum(w^2)" if p.l2_form is L2Form.LAMBDA else "lam2/2*sum(w^2)"
+    how = "soft-thresholding (proximal)" if p.proximal else "subgradient lam*sign(w)"
+    match p.kind:
+        case PenaltyKind.L2:
+            return p.l2_form.formula
+        case PenaltyKind.L1:
+            return f"lam*sum(|w|), {how}"
+        case PenaltyKind.ELASTIC:
+            return f"lam1*sum(|w|) + {l2}, L1 part by {how.split(' lam')[0]}"
+        case _:
+            return "no penalty"
+
+
+@dataclass(frozen=True)
+class Work:
+    """Text for one :class:`StepReport` at a given precision, with or without arithmetic."""
+
+    report: StepReport
+    digits: int = DEFAULT_DIGITS
+    show_work: bool = False
+    times: str = "x"
+
+    def num(self, x: float) -> str:
+        """A number at this precision."""
+        return fmt(float(x), self.digits)
+
+    def vector(self, values: Vector) -> str:
+        """A short vector in brackets, or its length when it is long."""
+        if values.size > INLINE_VECTOR_MAX:
+            return f"({values.size} values)"
+        return "[" + ", ".join(self.num(x) for x in values) + "]"
+
+    def strength(self, value: Strength) -> str:
+        """A strength: one number, or a per-weight vector."""
+        return self.vector(value) if isinstance(value, np.ndarray) else self.num(value)
+
+    # -- cells ---------------------------------------------------------------------------
+
+    def cell(self, result: StepResult, i: int, quantity: str) -> str:
+        """The text of one quantity for weight ``i`` under one penalty."""
+        value = float(getattr(result, quantity)[i])
+        text = fmt_signed(value, self.digits) if quantity == "step" else self.num(value)
+        if not self.show_work:
+            return text
+        return f"{getattr(self, '_work_' + quantity)(result, i)} = {text}"
+
+    def _work_penalty_grad(self, result: StepResult, i: int) -> str:
+        p, x, w = self.times, self.num, float(self.report.w[i])
+        pen = result.penalty
+        terms: list[str] = []
+        if pen.has_l2:
+            coef = f"2{p}" if pen.l2_form is L2Form.LAMBDA else ""
+            terms.append(f"{coef}{x(strength_at(pen.lam2, i))}{p}{paren(x(w))}")
+        if pen.has_l1:
+            lam1 = strength_at(pen.lam1, i)
+            if result.prox_input is not None and self.report.lr > 0:
+                v = float(result.prox_input[i])
+                if abs(v) > self.report.lr * lam1:
+                    terms.append(f"{x(lam1)}{p}{paren(x(float(np.sign(v))))}")
+                else:
+                    terms.append(f"{paren(x(v))}/{x(self.report.lr)}")
+            else:
+                terms.append(f"{x(lam1)}{p}{paren(x(float(np.sign(w))))}")
+        return " + ".join(terms) if terms else "0"
+
+    def _work_full_grad(self, result: StepResult, i: int) -> str:
+        g = float(self.report.grad[i])
+        term = float(result.penalty_grad[i])
+        sign = "-" if term < 0 else "+"
+        return f"{self.num(g)} {sign} {self.num(abs(term))}"
+
+    def _work_step(self, result: StepResult, i: int) -> str:
+        x = self.num
+        if result.prox_input is not None:
+            return f"{x(result.w_new[i])} - {paren(x(self.report.w[i]))}"
+        return f"-{x(self.report.lr)}{self.times}{paren(x(result.full_grad[i]))}"
+
+    def _work_w_new(self, result: StepResult, i: int) -> str:
+        x, p = self.num, self.times
+        if result.prox_input is not None:
+            lam1 = strength_at(result.penalty.lam1, i)
+            return f"soft({x(result.prox_input[i])}, {x(self.report.lr)}{p}{x(lam1)})"
+        fg = paren(x(result.full_grad[i]))
+        return f"{x(self.report.w[i])} - {x(self.report.lr)}{p}{fg}"
+
+    # -- lines under the table -----------------------------------------------------------
+
+    def _sum_term(self, strength: Strength, norm: Vector, what: str, half: bool) -> str:
+        """``0.01 x 6.9`` for one strength, ``(0.01x6.25 + 0x0.64)`` for one per weight."""
+        p = self.times
+        div = "/2" if half else ""
+        if not isinstance(strength, np.ndarray):
+            return f"{self.num(strength)}{div} {p} {self.num(float(np.sum(norm)))}"
+        if strength.size > WIDE_MAX_WEIGHTS:
+            return f"sum(lam_i{div} {p} {what})"
+        inner = " + ".join(
+            f"{self.num(s)}{div}{p}{self.num(v)}" for s, v in zip(strength, norm, strict=True)
+        )
+        return f"({inner})"
+
+    def loss_line(self, result: StepResult) -> str:
+        """``L2: 1.2 + 0.01 x 6.9 = 1.269``, or the penalty alone without a base loss."""
+        pen, w = result.penalty, self.report.w
+        terms: list[str] = []
+        if pen.has_l1:
+            terms.append(self._sum_term(pen.lam1, np.abs(w), "|w_i|", half=False))
+        if pen.has_l2:
+            half = pen.l2_form is L2Form.HALF
+            terms.append(self._sum_term(pen.lam2, np.square(w), "w_i^2", half=half))
+        expr = " + ".join(terms) if terms else "0"
+        label = pen.kind.label
+        if result.loss is None or self.report.loss is None:
+            return f"{label} penalty: {expr} = {self.num(result.penalty_value)}"
+        return f"{label}: {self.num(self.report.loss)} + {expr} = {self.num(result.loss)}"
+
+    def decay_line(self, result: StepResult) -> str | None:
+        """The L2 weight-decay factor ``1 - 2*lr*lam`` (``1 - lr*lam`` in the half form)."""
+        pen = result.penalty
+        if not pen.has_l2:
+            return None
+        p, lr = self.times, self.num(self.report.lr)
+        lam_name = "lam2" if pen.kind is PenaltyKind.ELASTIC else "lam"
+        if pen.l2_form is L2Form.LAMBDA:
+            formula, sub = f"1 - 2*lr*{lam_name}", f"1 - 2{p}{lr}{p}"
+        else:
+            formula, sub = f"1 - lr*{lam_name}", f"1 - {lr}{p}"
+        factor = pen.decay_factor(self.report.lr)
+        name = f"{pen.kind.label} weight-decay factor ({formula})"
+        if isinstance(factor, np.ndarray) and factor.size > INLINE_VECTOR_MAX:
+            lo, hi = self.num(float(factor.min())), self.num(float(factor.max()))
+            return f"{name}: from {lo} to {hi}"
+        return f"{name} = {sub}{self.strength(pen.lam2)} = {self.strength(factor)}"
+
+    def notes(self) -> list[str]:
+        """Every line under the table: losses, decay factors, and how proximal L1 works."""
+        lines = [self.loss_line(r) for r in self.report.results]
+        lines += [d for r in self.report.results if (d := self.decay_line(r)) is not None]
+        if any(r.prox_input is not None for r in self.report.results):
+            lines.append(
+                "Proximal L1: v = w - lr x (dL/dw + L2 term), w_new = soft(v, lr x lam) = "
+                "sign(v) x max(|v| - lr x lam, 0); the penalty term shown is the effective "
+                "(v - w_new)/lr"
+            )
+        return lines
+
+    def inputs_line(self) -> str:
+        """The inputs echoed in one line."""
+        r = self.report
+        first = r.results[0].penalty
+        lam = self.strength(first.lam2 if first.kind is PenaltyKind.L2 else first.lam1)
+        parts = [f"w = {self.vector(r.w)}", f"dL/dw = {self.vector(r.grad)}"]
+        elastic = [res.penalty for res in r.results if res.penalty.kind is PenaltyKind.ELASTIC]
+        if elastic and len(r.results) == 1:
+            parts.append(
+                f"lam1 = {self.strength(elastic[0].lam1)}, lam2 = {self.strength(elastic[0].lam2)}"
+            )
+        elif first.kind is not PenaltyKind.NONE:
+            parts.append(f"lam = {lam}")
+        parts.append(f"lr = {self.num(r.lr)}")
+        if r.loss is not None:
+            parts.append(f"L = {self.num(r.loss)}")
+        return ", ".join(parts)
+
+    def header_lines(self) -> list[str]:
+        """What is traced: the update rule, each penalty's formula (so the L2 form in use is
+        stated), and the inputs."""
+        lines = ["One gradient step: w_new = w - lr x (dL/dw + penalty term)"]
+        lines += [
+            f"{r.penalty.kind.label}: {penalty_formula(r.penalty)}" for r in self.report.results
+        ]
+        lines.append(self.inputs_line())
+        return lines
+
+    # -- grids -----------------------------------------------------------------------------
+
+    def wide_grid(self) -> Grid:
+        """The blog's layout: one column per weight and penalty, one row per quantity."""
+        results = self.report.results
+        n = self.report.w.size
+        header = (
+            "Quantity",
+            *(f"w{i} ({r.penalty.kind.label})" for i in range(n) for r in results),
+        )
+        rows = tuple(
+            (ROW_LABELS[q], *(self.cell(r, i, q) for i in range(n) for r in results))
+            for q in QUANTITIES
+        )
+        return Grid(None, header, rows)
+
+    def tall_grids(self) -> list[Grid]:
+        """One table per penalty, one row per weight."""
+        header = ("i", "w", "dL/dw", *(ROW_LABELS[q] for q in QUANTITIES))
+        grids = []
+        for r in self.report.results:
+            rows = tuple(
+                (
+                    str(i),
+                    self.num(self.report.w[i]),
+                    self.num(self.report.grad[i]),
+                    *(self.cell(r, i, q) for q in QUANTITIES),
+                )
+                for i in range(self.report.w.size)
+            )
+            grids.append(
+                Grid(f"{r.penalty.kind.label}: {penalty_formula(r.penalty)}", header, rows)
+            )
+        return grids
+
+    def _before_after(self, before: float, after: float) -> str:
+        return f"{self.num(before)} -> {self.num(after)}"
+
+    def summary_grids(self, top: int = 5) -> list[Grid]:
+        """For thousands of weights: norms, exact zeros and the largest changes per penalty."""
+        w = self.report.w
+        header = (
+            "Penalty",
+            "||w||2 -> ||w_new||2",
+            "||w||1 -> ||w_new||1",
+            "zeros",
+            "max |update|",
+        )
+        rows = []
+        for r in self.report.results:
+            k = int(np.argmax(np.abs(r.step)))
+            rows.append(
+                (
+                    r.penalty.kind.label,
+                    self._before_after(float(np.linalg.norm(w)), float(np.linalg.norm(r.w_new))),
+                    self._before_after(float(np.sum(np.abs(w))), float(np.sum(np.abs(r.w_new)))),
+                    f"{int(np.sum(w == 0))} -> {int(np.sum(r.w_new == 0))}",
+                    f"{fmt_signed(float(r.step[k]), self.digits)} (w{k})",
+                )
+            )
+        grids = [Grid(f"{w.size} weights", header, tuple(rows))]
+        for r in self.report.results:
+            order = np.argsort(-np.abs(r.step), kind="stable")[:top]
+            change_rows = tuple(
+                (
+                    str(int(i)),
+                    self.num(w[i]),
+                    fmt_signed(float(r.step[i]), self.digits),
+                    self.num(r.w_new[i]),
+                )
+                for i in order
+            )
+            grids.append(
+                Grid(
+                    f"{r.penalty.kind.label}: largest changes",
+                    ("i", "w", "Update", "New weight"),
+                    change_rows,
+                )
+            )
+        return grids
+
+    def grids(self, layout: Layout) -> Sequence[Grid]:
+        """The grids of a resolved layout (not ``auto``)."""
+        if layout is Layout.WIDE:
+            return [self.wide_grid()]
+        if layout is Layout.SUMMARY:
+            return self.summary_grids()
+        return self.tall_grids()
