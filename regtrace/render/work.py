@@ -33,6 +33,7 @@ ROW_LABELS: dict[str, str] = {
 }
 WIDE_MAX_WEIGHTS = 4  # the blog's table has 3 weights side by side; more turn the table
 WIDE_MAX_COLUMNS = 8  # weights x penalties beyond this do not fit side by side
+NOISE = 1e-12  # a result this small against its operands is rounding: shown as 0
 SUMMARY_MIN_WEIGHTS = 51  # from here on a terminal gets a summary, not one row per weight
 INLINE_VECTOR_MAX = 8  # vectors up to this length are echoed in full in the inputs line
 
@@ -114,10 +115,26 @@ class Work:
     def cell(self, result: StepResult, i: int, quantity: str) -> str:
         """The text of one quantity for weight ``i`` under one penalty."""
         value = float(getattr(result, quantity)[i])
+        if abs(value) <= NOISE * self._scale(result, i, quantity):
+            value = 0.0  # e.g. -0.03 + 2x0.01x1.5 leaves 3.5e-18: the arithmetic gives 0
         text = fmt_signed(value, self.digits) if quantity == "step" else self.num(value)
         if not self.show_work:
             return text
         return f"{getattr(self, '_work_' + quantity)(result, i)} = {text}"
+
+    def _scale(self, result: StepResult, i: int, quantity: str) -> float:
+        """The size of the operands that ``quantity`` was computed from, at weight ``i``."""
+        w, g = abs(float(self.report.w[i])), abs(float(self.report.grad[i]))
+        terms = abs(float(result.penalty.l2_grad(self.report.w[i : i + 1])[0]))
+        terms += abs(float(result.penalty.l1_subgrad(self.report.w[i : i + 1])[0]))
+        grad_scale = max(g, terms)
+        if quantity == "penalty_grad":
+            return terms
+        if quantity == "full_grad":
+            return grad_scale
+        if quantity == "step":
+            return self.report.lr * grad_scale + (w if result.prox_input is not None else 0.0)
+        return max(w, self.report.lr * grad_scale)
 
     def _work_penalty_grad(self, result: StepResult, i: int) -> str:
         p, x, w = self.times, self.num, float(self.report.w[i])

@@ -1,0 +1,64 @@
+"""Project promises: README set-up commands, CI, version, documented commands."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+
+import regtrace
+from tests.conftest import ROOT, Invocation, invoke
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def setup_commands() -> list[str]:
+    """The commands in the README's ``sh`` blocks under "Set up"."""
+    section = README.split("## Set up", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```sh\n(.*?)```", section, re.DOTALL)
+    return [line for block in blocks for line in block.splitlines() if line.strip()]
+
+
+def test_readme_has_exactly_two_setup_commands() -> None:
+    """One command runs the built-in example, one runs the whole test suite."""
+    commands = setup_commands()
+    assert len(commands) == 2
+    assert commands[0].endswith("regtrace step")
+    assert commands[1].endswith("python -m pytest")
+    assert all(c.startswith("python3 -m venv .venv && ") for c in commands)
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    """``.ci/run`` ends with the README's test command, verbatim, and runs nothing else."""
+    lines = [
+        line
+        for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith(("#", "set ", "cd "))
+    ]
+    assert lines == [setup_commands()[1]]
+
+
+def test_version_matches_pyproject() -> None:
+    """``__version__`` comes from the installed metadata, written once in pyproject.toml."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert regtrace.__version__ == project["project"]["version"]
+
+
+def test_version_flag() -> None:
+    """``regtrace --version`` prints the name and version and exits 0."""
+    result = invoke(["--version"])
+    assert result == Invocation(0, f"regtrace {regtrace.__version__}\n", "")
+
+
+def test_every_command_has_help_with_examples() -> None:
+    """Each command's ``--help`` works, and shows at least one example, and the README
+    mentions the command."""
+    from regtrace.cli.app import app
+
+    names = [c.name for c in app.registered_commands]
+    assert "step" in names
+    for name in names:
+        assert name is not None
+        result = invoke([name, "--help"])
+        assert result.code == 0, result.stderr
+        assert "Examples" in result.stdout
+        assert f"regtrace {name}" in README
