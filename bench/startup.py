@@ -53,7 +53,7 @@ def commands() -> dict[str, list[str]]:
 def time_once(argv: list[str], env: dict[str, str]) -> float:
     """Wall time of one run in seconds; the output goes to a pipe, as in a shell loop."""
     start = time.perf_counter()
-    done = subprocess.run(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    done = subprocess.run(argv, env=env, capture_output=True)
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(argv)} failed: {done.stderr.decode()}")
