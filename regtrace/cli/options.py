@@ -151,3 +151,14 @@ LayoutOpt = Annotated[
         "summary: norms and largest changes. auto picks by the number of weights.",
     ),
 ]
+OutOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--out",
+        "-o",
+        metavar="PATH",
+        help="Also save the result: .npy (new weights, one penalty), .npz (one array per "
+        "penalty), .csv or .json (as --format). Written atomically; never an input file.",
+        show_default=False,
+    ),
+]

@@ -1,13 +1,21 @@
-"""The only place that writes to the terminal: results to stdout, errors to stderr.
+"""The only place that writes: results to stdout, errors to stderr, ``--out`` files to disk.
 
 Pretty on a terminal; the same table uncoloured and at its natural width when piped
 (httpie's habit: the environment decides, and tests choose it by what they pass).
+Files are written atomically: to a temporary file beside the target, renamed over it only
+when complete, so an interrupted or failed run never leaves a partial or clobbered file.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
+
+from regtrace.errors import RegtraceError
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -57,3 +65,36 @@ def write_error(message: str) -> None:
     one_line = " ".join(message.split())
     sys.stderr.write(f"Error: {one_line}\n")
     sys.stderr.flush()
+
+
+def _default_mode() -> int:
+    """The mode a new file gets from ``open()`` (``0o666`` less the umask); mkstemp uses 0600."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def write_file(path: Path, write: Callable[[BinaryIO], None]) -> None:
+    """Write ``path`` atomically: ``write`` fills a temporary file beside it, then
+    ``os.replace`` renames it into place. On any failure (or Ctrl-C) the temporary file is
+    removed and ``path`` is untouched."""
+    import tempfile  # only runs that write a file pay for it
+
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    except OSError as exc:
+        raise RegtraceError(f"--out: cannot write in '{path.parent}' ({exc.strerror})") from None
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        tmp.chmod(_default_mode())
+        tmp.replace(path)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        if isinstance(exc, OSError):
+            raise RegtraceError(f"--out: cannot write '{path}' ({exc.strerror})") from None
+        raise

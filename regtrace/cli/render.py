@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from regtrace import examples
 from regtrace.cli.options import LayoutChoice, OutputFormat
+from regtrace.cli.outfile import OutTarget
 from regtrace.cli.output import write_renderable, write_text
 from regtrace.engine.step import StepReport
 from regtrace.render.work import Layout, Work, choose_layout
@@ -41,3 +42,18 @@ def emit_step(
     from regtrace.render.table import trace_renderable
 
     write_renderable(trace_renderable(work, resolved, caption))
+
+
+def save_step(report: StepReport, target: OutTarget, *, digits: int) -> None:
+    """Save a step report to ``--out``: new weights per penalty, or the CSV/JSON text."""
+
+    def text(fmt: str) -> str:
+        if fmt == "json":
+            from regtrace.render.jsonfmt import to_json
+
+            return to_json(report)
+        from regtrace.render.csvfmt import trace_csv
+
+        return trace_csv(Work(report, digits=digits))
+
+    target.save({r.penalty.kind.value: r.w_new for r in report.results}, text)

@@ -17,6 +17,7 @@ from regtrace.cli.options import (
     LayoutOpt,
     LossOpt,
     LrOpt,
+    OutOpt,
     OutputFormat,
     PenaltyOpt,
     ShowWorkOpt,
@@ -42,6 +43,8 @@ EPILOG = """Examples:
 
   regtrace step --w @w.npy --grad @g.npy --format json > trace.json
 
+  regtrace step --w @w.npy --grad @g.npy --penalty l2 --out w_new.npy
+
   echo 1,2,3 | regtrace step --w - --grad 0.1,0.1,0.1 --lam 0.01,0,0.01
 """
 
@@ -61,12 +64,19 @@ def step_command(
     digits: DigitsOpt = 12,
     show_work: ShowWorkOpt = False,
     layout: LayoutOpt = LayoutChoice.AUTO,
+    out: OutOpt = None,
 ) -> None:
     """One gradient-descent step under L2 and L1 (or elastic net), side by side."""
-    from regtrace.cli.inputs import resolve
-    from regtrace.cli.render import emit_step
+    from regtrace.cli.inputs import parse_penalties, resolve
+    from regtrace.cli.outfile import check_out
+    from regtrace.cli.render import emit_step, save_step
     from regtrace.engine.step import step
 
+    target = check_out(
+        out,
+        {"--w": w, "--grad": grad, "--lam": lam, "--lam1": lam1, "--lam2": lam2},
+        tuple(k.value for k in parse_penalties(penalty)),
+    )
     inputs = resolve(
         w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty, lam1=lam1, lam2=lam2
     )
@@ -82,6 +92,8 @@ def step_command(
         l2_form=l2_form.value,
         l1_method=l1_method.value,
     )
+    if target is not None:
+        save_step(report, target, digits=digits)
     emit_step(
         report,
         output_format=output_format,
