@@ -44,6 +44,13 @@ def run(argv: Sequence[str] | None = None) -> int:
     except typer.TyperException as exc:
         if debug:
             raise
+        if type(exc).__name__ == "NoArgsIsHelpError":  # bare `regtrace`: help is the answer
+            from regtrace.cli.output import write_text
+
+            shown = exc.format_message()  # empty when Rich has already printed the help
+            if shown:
+                write_text(shown.rstrip("\n") + "\n")
+            return ExitCode.OK
         code = int(getattr(exc, "exit_code", ExitCode.BAD_INPUT))
         hint = _usage_hint(exc) if code == ExitCode.BAD_INPUT else ""
         write_error(exc.format_message() + hint)

@@ -22,6 +22,7 @@ from regtrace.engine.penalties import (
     strength_at,
 )
 from regtrace.engine.step import StepReport, StepResult
+from regtrace.render.norms import fmt_norm, norm_l1, norm_l2
 from regtrace.render.numfmt import DEFAULT_DIGITS, fmt, fmt_signed, paren
 
 QUANTITIES: tuple[str, ...] = ("penalty_grad", "full_grad", "step", "w_new")
@@ -100,6 +101,10 @@ class Work:
         """A number at this precision."""
         return fmt(float(x), self.digits)
 
+    def _big(self, x: float) -> str:
+        """A sum or square that may be beyond float64 (then ``> 1.8e308``, never ``inf``)."""
+        return fmt_norm(float(x), self.digits)
+
     def vector(self, values: Vector) -> str:
         """A short vector in brackets, or its length when it is long."""
         if values.size > INLINE_VECTOR_MAX:
@@ -125,8 +130,10 @@ class Work:
     def _scale(self, result: StepResult, i: int, quantity: str) -> float:
         """The size of the operands that ``quantity`` was computed from, at weight ``i``."""
         w, g = abs(float(self.report.w[i])), abs(float(self.report.grad[i]))
-        terms = abs(float(result.penalty.l2_grad(self.report.w[i : i + 1])[0]))
-        terms += abs(float(result.penalty.l1_subgrad(self.report.w[i : i + 1])[0]))
+        pen = result.penalty
+        # This weight's own strengths: a per-weight lam must not broadcast over w[i].
+        terms = pen.l2_form.coef * strength_at(pen.lam2, i) * w if pen.has_l2 else 0.0
+        terms += strength_at(pen.lam1, i) if pen.has_l1 and w != 0 else 0.0
         grad_scale = max(g, terms)
         if quantity == "penalty_grad":
             return terms
@@ -181,12 +188,15 @@ class Work:
         """``0.01 x 6.9`` for one strength, ``(0.01x6.25 + 0x0.64)`` for one per weight."""
         p = self.times
         div = "/2" if half else ""
+        big = self._big
         if not isinstance(strength, np.ndarray):
-            return f"{self.num(strength)}{div} {p} {self.num(float(np.sum(norm)))}"
+            with np.errstate(over="ignore"):  # shown as "> 1.8e308", the engine checked the rest
+                total = float(np.sum(norm))
+            return f"{self.num(strength)}{div} {p} {big(total)}"
         if strength.size > WIDE_MAX_WEIGHTS:
             return f"sum(lam_i{div} {p} {what})"
         inner = " + ".join(
-            f"{self.num(s)}{div}{p}{self.num(v)}" for s, v in zip(strength, norm, strict=True)
+            f"{self.num(s)}{div}{p}{big(v)}" for s, v in zip(strength, norm, strict=True)
         )
         return f"({inner})"
 
@@ -198,7 +208,9 @@ class Work:
             terms.append(self._sum_term(pen.lam1, np.abs(w), "|w_i|", half=False))
         if pen.has_l2:
             half = pen.l2_form is L2Form.HALF
-            terms.append(self._sum_term(pen.lam2, np.square(w), "w_i^2", half=half))
+            with np.errstate(over="ignore"):  # |w| > 1.3e154: w^2 is shown as "> 1.8e308"
+                squares = np.square(w)
+            terms.append(self._sum_term(pen.lam2, squares, "w_i^2", half=half))
         expr = " + ".join(terms) if terms else "0"
         label = pen.kind.label
         if result.loss is None or self.report.loss is None:
@@ -299,7 +311,7 @@ class Work:
         return grids
 
     def _before_after(self, before: float, after: float) -> str:
-        return f"{self.num(before)} -> {self.num(after)}"
+        return f"{fmt_norm(before, self.digits)} -> {fmt_norm(after, self.digits)}"
 
     def summary_grids(self, top: int = 5) -> list[Grid]:
         """For thousands of weights: norms, exact zeros and the largest changes per penalty."""
@@ -317,8 +329,8 @@ class Work:
             rows.append(
                 (
                     r.penalty.kind.label,
-                    self._before_after(float(np.linalg.norm(w)), float(np.linalg.norm(r.w_new))),
-                    self._before_after(float(np.sum(np.abs(w))), float(np.sum(np.abs(r.w_new)))),
+                    self._before_after(norm_l2(w), norm_l2(r.w_new)),
+                    self._before_after(norm_l1(w), norm_l1(r.w_new)),
                     f"{int(np.sum(w == 0))} -> {int(np.sum(r.w_new == 0))}",
                     f"{fmt_signed(float(r.step[k]), self.digits)} (w{k})",
                 )
