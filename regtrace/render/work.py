@@ -235,10 +235,30 @@ class Work:
             return f"{name}: from {lo} to {hi}"
         return f"{name} = {sub}{self.strength(pen.lam2)} = {self.strength(factor)}"
 
+    def divergence_line(self, result: StepResult) -> str | None:
+        """A warning when the decay factor ``f = 1 - c*lr*lam2`` is below -1.
+
+        With a fixed data gradient, repeated steps follow ``w_k+1 = f*w_k - lr*g``, which
+        diverges exactly when ``|f| > 1``; ``f`` never exceeds 1, so the test is ``f < -1``,
+        i.e. ``c*lr*lam2 > 2`` (``lr*lam > 1`` in the ``lambda`` form).
+        """
+        pen = result.penalty
+        if not pen.has_l2:
+            return None
+        factor = np.min(pen.decay_factor(self.report.lr))
+        if factor >= -1:
+            return None
+        limit = "lr x lam < 1" if pen.l2_form is L2Form.LAMBDA else "lr x lam < 2"
+        return (
+            f"{pen.kind.label}: the weight-decay factor {self.num(float(factor))} is below -1, "
+            f"so repeated steps flip the sign of w and grow it: they diverge (keep {limit})"
+        )
+
     def notes(self) -> list[str]:
         """Every line under the table: losses, decay factors, and how proximal L1 works."""
         lines = [self.loss_line(r) for r in self.report.results]
         lines += [d for r in self.report.results if (d := self.decay_line(r)) is not None]
+        lines += [d for r in self.report.results if (d := self.divergence_line(r)) is not None]
         if any(r.prox_input is not None for r in self.report.results):
             lines.append(
                 "Proximal L1: v = w - lr x (dL/dw + L2 term), w_new = soft(v, lr x lam) = "
