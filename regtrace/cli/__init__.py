@@ -73,8 +73,12 @@ def _silence_stdout() -> None:
 
 
 def main() -> None:
-    """Console-script entry point."""
-    sys.exit(int(run()))
+    """Console-script entry point; Ctrl-C at any point (even while importing) exits 130."""
+    try:
+        code = int(run())
+    except KeyboardInterrupt:
+        code = ExitCode.INTERRUPTED
+    sys.exit(code)
 
 
 __all__ = ["main", "run"]

@@ -27,13 +27,34 @@ class PipeClosed(Exception):
     """The reader of stdout went away (``regtrace ... | head -1``)."""
 
 
-def write_text(text: str) -> None:
-    """Write a finished text (JSON, CSV, Markdown) to stdout."""
+def _write_stdout(text: str) -> None:
+    """Write all of ``text`` to stdout, or raise :class:`PipeClosed` when the reader is gone.
+
+    Under ``python -u`` / ``PYTHONUNBUFFERED`` the text layer writes straight to the raw file,
+    and a pipe closed mid-write returns a short count instead of an error: the rest would be
+    dropped in silence and the run would end 0. So the bytes go out in a loop until all are
+    written; the write after a short one then fails with EPIPE, as it must.
+    """
     try:
-        sys.stdout.write(text)
         sys.stdout.flush()
+        binary = getattr(sys.stdout, "buffer", None)
+        if binary is None:  # a plain text stream (some test harnesses)
+            sys.stdout.write(text)
+            return
+        data = memoryview(
+            text.encode(sys.stdout.encoding or "utf-8", sys.stdout.errors or "strict")
+        )
+        while data:
+            written = binary.write(data)
+            data = data[len(data) if written is None else written :]
+        binary.flush()
     except BrokenPipeError:
         raise PipeClosed from None
+
+
+def write_text(text: str) -> None:
+    """Write a finished text (JSON, CSV, Markdown) to stdout."""
+    _write_stdout(text)
 
 
 def write_renderable(renderable: RenderableType) -> None:
@@ -48,16 +69,12 @@ def write_renderable(renderable: RenderableType) -> None:
         no_color=not is_tty,
         force_terminal=is_tty,
     )
-    try:
-        with console.capture() as capture:
-            console.print(renderable)
-        text = capture.get()
-        if not is_tty:
-            text = "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    except BrokenPipeError:
-        raise PipeClosed from None
+    with console.capture() as capture:
+        console.print(renderable)
+    text = capture.get()
+    if not is_tty:
+        text = "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
+    _write_stdout(text)
 
 
 def write_error(message: str) -> None:
