@@ -33,7 +33,7 @@ def _env(unbuffered: bool) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def big_vector(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """600 weights: over 140 KB of CSV, JSON or table, far more than a pipe buffer holds (64 KiB)."""
+    """600 weights: over 140 KB of CSV, JSON or table, more than a pipe buffer (64 KiB)."""
     path = tmp_path_factory.mktemp("big") / "w.npy"
     np.save(path, np.linspace(-1.0, 1.0, 600))
     return path
