@@ -23,6 +23,7 @@ class OutputFormat(StrEnum):
     JSON = "json"
     CSV = "csv"
     MARKDOWN = "markdown"
+    LATEX = "latex"
 
 
 class L2FormChoice(StrEnum):
@@ -128,7 +129,11 @@ L1MethodOpt = Annotated[
 ]
 FormatOpt = Annotated[
     OutputFormat,
-    typer.Option("--format", "-f", help="Output: a table for people, or json/csv/markdown."),
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output: a table for people, or json/csv/markdown/latex (latex: step and check).",
+    ),
 ]
 DigitsOpt = Annotated[
     int,
@@ -149,5 +154,13 @@ LayoutOpt = Annotated[
         "--layout",
         help="wide: a column per weight (the blog's table); tall: a row per weight; "
         "summary: norms and largest changes. auto picks by the number of weights.",
+    ),
+]
+ExactOpt = Annotated[
+    bool,
+    typer.Option(
+        "--exact",
+        help="Exact rational arithmetic from the text you typed (0.1 is exactly 1/10; 1/3 "
+        "is accepted): exact decimals, or fractions where a decimal would not terminate.",
     ),
 ]

@@ -17,14 +17,21 @@ def emit_step(
     show_work: bool,
     layout: LayoutChoice,
     builtin: bool,
+    exact: bool = False,
 ) -> None:
     """Render a step report in the requested format and write it to stdout."""
     if output_format is OutputFormat.JSON:
         from regtrace.render.jsonfmt import to_json
 
-        write_text(to_json(report))
+        write_text(to_json(report, **({"exact": True} if exact else {})))
         return
-    work = Work(report, digits=digits, show_work=show_work)
+    if output_format is OutputFormat.LATEX:
+        from regtrace.render.latex import TIMES
+
+        times = TIMES
+    else:
+        times = "x"
+    work = Work(report, digits=digits, show_work=show_work, times=times, exact=exact)
     if output_format is OutputFormat.CSV:
         from regtrace.render.csvfmt import trace_csv
 
@@ -38,6 +45,22 @@ def emit_step(
 
         write_text(trace_markdown(work, resolved, caption))
         return
+    if output_format is OutputFormat.LATEX:
+        from regtrace.render.latex import trace_latex
+
+        write_text(trace_latex(work, resolved, caption))
+        return
     from regtrace.render.table import trace_renderable
 
     write_renderable(trace_renderable(work, resolved, caption))
+
+
+def reject_latex(output_format: OutputFormat, command: str) -> None:
+    """For a command without a LaTeX view: a clear one-line error (exit 2)."""
+    from regtrace.errors import RegtraceError
+
+    if output_format is OutputFormat.LATEX:
+        raise RegtraceError(
+            f"--format latex is available for step and check, not {command}; "
+            "use --format markdown, csv or json"
+        )

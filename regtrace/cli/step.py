@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from regtrace.cli.options import (
     DigitsOpt,
+    ExactOpt,
     FormatOpt,
     GradOpt,
     L1MethodChoice,
@@ -42,6 +43,10 @@ EPILOG = """Examples:
 
   regtrace step --w @w.npy --grad @g.npy --format json > trace.json
 
+  regtrace step --exact --w 1/3,0.1 --grad 0.2,-0.05 --penalty l2 --show-work
+
+  regtrace step --format latex --show-work --penalty l2 > step.tex
+
   echo 1,2,3 | regtrace step --w - --grad 0.1,0.1,0.1 --lam 0.01,0,0.01
 """
 
@@ -61,12 +66,43 @@ def step_command(
     digits: DigitsOpt = 12,
     show_work: ShowWorkOpt = False,
     layout: LayoutOpt = LayoutChoice.AUTO,
+    exact: ExactOpt = False,
 ) -> None:
     """One gradient-descent step under L2 and L1 (or elastic net), side by side."""
     from regtrace.cli.inputs import resolve
     from regtrace.cli.render import emit_step
-    from regtrace.engine.step import step
+    from regtrace.engine.step import StepReport, step
 
+    report: StepReport
+    if exact:
+        from regtrace.cli.inputs import resolve_exact
+        from regtrace.engine.exact import exact_step
+
+        exact_in = resolve_exact(
+            w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty, lam1=lam1, lam2=lam2
+        )
+        report = exact_step(
+            exact_in.w,
+            exact_in.grad,
+            lam=exact_in.lam,
+            lr=exact_in.lr,
+            loss=exact_in.loss,
+            penalties=exact_in.penalties,
+            lam1=exact_in.lam1,
+            lam2=exact_in.lam2,
+            l2_form=l2_form.value,
+            l1_method=l1_method.value,
+        )
+        emit_step(
+            report,
+            output_format=output_format,
+            digits=digits,
+            show_work=show_work,
+            layout=layout,
+            builtin=exact_in.builtin,
+            exact=True,
+        )
+        return
     inputs = resolve(
         w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty, lam1=lam1, lam2=lam2
     )

@@ -9,8 +9,7 @@ from __future__ import annotations
 import csv
 import io
 
-from regtrace.engine.penalties import strength_at
-from regtrace.render.work import QUANTITIES, Work
+from regtrace.render.work import QUANTITIES, Work, item
 
 COLUMNS = (
     "penalty",
@@ -40,8 +39,8 @@ def trace_csv(work: Work) -> str:
                     i,
                     num(report.w[i]),
                     num(report.grad[i]),
-                    num(strength_at(r.penalty.lam1, i)),
-                    num(strength_at(r.penalty.lam2, i)),
+                    num(item(r.penalty.lam1, i)),
+                    num(item(r.penalty.lam2, i)),
                     *(num(getattr(r, q)[i]) for q in QUANTITIES),
                     num(r.penalty_value),
                     loss,
