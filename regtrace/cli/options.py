@@ -164,3 +164,63 @@ ExactOpt = Annotated[
         "is accepted): exact decimals, or fractions where a decimal would not terminate.",
     ),
 ]
+
+
+class QuantityChoice(StrEnum):
+    """``--quantity`` choices (mirrors :class:`regtrace.engine.check.Quantity`)."""
+
+    NEW_WEIGHT = "new-weight"
+    FULL_GRAD = "full-grad"
+    PENALTY_GRAD = "penalty-grad"
+    STEP = "step"
+    LOSS = "loss"
+    PENALTY = "penalty"
+
+
+AnswerOpt = Annotated[
+    str,
+    typer.Option(
+        "--answer",
+        "-a",
+        metavar="VECTOR",
+        help="Your answer, as you wrote it (the decimals you wrote set the precision "
+        f"graded). {VECTOR_HELP}",
+        show_default=False,
+    ),
+]
+QuantityOpt = Annotated[
+    QuantityChoice,
+    typer.Option(
+        "--quantity",
+        "-q",
+        help="What --answer is: the new weights, the full gradient, the penalty term, the "
+        "update, the regularized loss (needs --loss) or the penalty value (one number).",
+    ),
+]
+StepsOpt = Annotated[
+    int,
+    typer.Option(
+        "--steps",
+        min=1,
+        help="Grade the weights after N steps with the same data gradient.",
+    ),
+]
+TolOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--tol",
+        metavar="FLOAT",
+        help="Absolute tolerance: right when |answer - exact| <= FLOAT, instead of the "
+        "decimals rule.",
+        show_default=False,
+    ),
+]
+CheckPenaltyOpt = Annotated[
+    str,
+    typer.Option(
+        "--penalty",
+        "-p",
+        metavar="PENALTY",
+        help="The penalty of the problem: one of l2, l1, elastic, none.",
+    ),
+]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from regtrace import examples
 from regtrace.cli.options import LayoutChoice, OutputFormat
 from regtrace.cli.output import write_renderable, write_text
+from regtrace.engine.check import CheckResult
 from regtrace.engine.step import StepReport
 from regtrace.render.work import Layout, Work, choose_layout
 
@@ -64,3 +65,37 @@ def reject_latex(output_format: OutputFormat, command: str) -> None:
             f"--format latex is available for step and check, not {command}; "
             "use --format markdown, csv or json"
         )
+
+
+def emit_check(
+    result: CheckResult, *, output_format: OutputFormat, digits: int, exact: bool
+) -> None:
+    """Render a graded answer in the requested format and write it to stdout."""
+    if output_format is OutputFormat.JSON:
+        from regtrace.render.jsonfmt import to_json
+
+        write_text(to_json(result))
+        return
+    from regtrace.render.checkview import check_view
+
+    times = "x"
+    if output_format is OutputFormat.LATEX:
+        from regtrace.render.latex import TIMES as times
+    work = Work(result.report, digits=digits, show_work=True, times=times, exact=exact)
+    view = check_view(result, work)
+    if output_format is OutputFormat.CSV:
+        from regtrace.render.csvfmt import CHECK_COLUMNS, rows_csv
+
+        write_text(rows_csv(CHECK_COLUMNS, view.rows))
+    elif output_format is OutputFormat.MARKDOWN:
+        from regtrace.render.markdown import page_markdown
+
+        write_text(page_markdown(view.head, view.grids, view.notes))
+    elif output_format is OutputFormat.LATEX:
+        from regtrace.render.latex import page_latex
+
+        write_text(page_latex(view.head, view.grids, view.notes))
+    else:
+        from regtrace.render.table import page_renderable
+
+        write_renderable(page_renderable(view.head, view.grids, view.notes))

@@ -55,6 +55,27 @@ def to_fraction(token: str, where: str) -> Fraction:
     return value
 
 
+def exact_text(q: Fraction) -> str:
+    """``q`` exactly: a terminating decimal (``2.515``), else a fraction (``1/3``).
+
+    A fraction in lowest terms has a terminating decimal exactly when its denominator is
+    ``2**a * 5**b``; it then has ``max(a, b)`` decimals.
+    """
+    den, twos, fives = q.denominator, 0, 0
+    while den % 2 == 0:
+        den, twos = den // 2, twos + 1
+    while den % 5 == 0:
+        den, fives = den // 5, fives + 1
+    if den != 1:
+        return f"{q.numerator}/{q.denominator}"
+    places = max(twos, fives)
+    digits = str(abs(q.numerator) * 10**places // q.denominator).rjust(places + 1, "0")
+    sign = "-" if q < 0 else ""
+    if places == 0:
+        return f"{sign}{digits}"
+    return f"{sign}{digits[:-places]}.{digits[-places:]}"
+
+
 def exact_vector(values: Sequence[Fraction]) -> Exact:
     """A 1-D object array of fractions (what the exact path computes with)."""
     out = np.empty(len(values), dtype=object)
@@ -256,6 +277,7 @@ __all__ = [
     "exact_apply",
     "exact_penalty",
     "exact_step",
+    "exact_text",
     "exact_vector",
     "is_exact",
     "signs",

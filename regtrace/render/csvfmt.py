@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Sequence
 
 from regtrace.render.work import QUANTITIES, Work, item
 
@@ -46,4 +47,16 @@ def trace_csv(work: Work) -> str:
                     loss,
                 ]
             )
+    return out.getvalue()
+
+
+CHECK_COLUMNS = ("element", "answer", "expected", "mark")
+
+
+def rows_csv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """A header row and rows as CSV text."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
     return out.getvalue()

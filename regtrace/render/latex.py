@@ -59,16 +59,23 @@ def itemize(lines: Sequence[str]) -> str:
     return "\n".join([r"\begin{itemize}", *items, r"\end{itemize}"])
 
 
-def trace_latex(work: Work, layout: Layout, caption: str | None = None) -> str:
-    """The whole trace: what is computed, the inputs, the table(s), then the notes."""
-    head, *rest = work.header_lines()
+def page_latex(
+    lines: list[str], grids: Sequence[Grid], notes: list[str], caption: str | None = None
+) -> str:
+    """A bold first line, the other lines as a list, the tables, then the notes as a list."""
+    head, *rest = lines
     parts = [
         "% regtrace: paste into a LaTeX document body (no packages needed)",
         rf"\noindent\textbf{{{escape(head)}}}",
         itemize(rest),
     ]
-    parts += [grid_latex(grid) for grid in work.grids(layout)]
-    parts.append(itemize(work.notes()))
+    parts += [grid_latex(grid) for grid in grids]
+    parts.append(itemize(notes))
     if caption:
         parts.append(rf"\noindent\emph{{{escape(caption)}}}")
     return "\n\n".join(part for part in parts if part) + "\n"
+
+
+def trace_latex(work: Work, layout: Layout, caption: str | None = None) -> str:
+    """The whole trace: what is computed, the inputs, the table(s), then the notes."""
+    return page_latex(work.header_lines(), work.grids(layout), work.notes(), caption)

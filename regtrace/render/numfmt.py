@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import math
 from decimal import Decimal
-from fractions import Fraction
+
+from regtrace.engine.exact import exact_text as fmt_exact
 
 DEFAULT_DIGITS = 12
+
+__all__ = ["DEFAULT_DIGITS", "fmt", "fmt_exact", "fmt_signed", "paren"]
 
 
 def fmt(x: float, digits: int = DEFAULT_DIGITS) -> str:
@@ -42,24 +45,3 @@ def fmt_signed(x: float, digits: int = DEFAULT_DIGITS) -> str:
 def paren(text: str) -> str:
     """Wrap a negative number or a fraction in parentheses inside arithmetic: ``2x(-0.8)``."""
     return f"({text})" if text.startswith("-") or "/" in text else text
-
-
-def fmt_exact(q: Fraction) -> str:
-    """``q`` exactly: a terminating decimal (``2.515``), else a fraction (``1/3``).
-
-    A fraction in lowest terms has a terminating decimal exactly when its denominator is
-    ``2**a * 5**b``; it then has ``max(a, b)`` decimals.
-    """
-    den, twos, fives = q.denominator, 0, 0
-    while den % 2 == 0:
-        den, twos = den // 2, twos + 1
-    while den % 5 == 0:
-        den, fives = den // 5, fives + 1
-    if den != 1:
-        return f"{q.numerator}/{q.denominator}"
-    places = max(twos, fives)
-    digits = str(abs(q.numerator) * 10**places // q.denominator).rjust(places + 1, "0")
-    sign = "-" if q < 0 else ""
-    if places == 0:
-        return f"{sign}{digits}"
-    return f"{sign}{digits[:-places]}.{digits[-places:]}"

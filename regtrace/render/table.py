@@ -5,6 +5,8 @@ Returned, never printed (STYLE.md habit 1): the CLI decides where it goes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich import box
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -28,12 +30,19 @@ def grid_table(grid: Grid) -> Table:
     return table
 
 
-def trace_renderable(work: Work, layout: Layout, caption: str | None = None) -> RenderableType:
-    """The whole trace of one step: what is computed, the table, the losses and notes."""
-    head, *rest = work.header_lines()
+def page_renderable(
+    lines: list[str], grids: Sequence[Grid], notes: list[str], caption: str | None = None
+) -> RenderableType:
+    """A bold first line, the other lines, the tables, then the notes."""
+    head, *rest = lines
     parts: list[RenderableType] = [Text(head, style="bold"), *(Text(line) for line in rest)]
-    parts += [grid_table(grid) for grid in work.grids(layout)]
-    parts += [Text(line) for line in work.notes()]
+    parts += [grid_table(grid) for grid in grids]
+    parts += [Text(line) for line in notes]
     if caption:
         parts.append(Text(caption, style="italic"))
     return Group(*parts)
+
+
+def trace_renderable(work: Work, layout: Layout, caption: str | None = None) -> RenderableType:
+    """The whole trace of one step: what is computed, the table, the losses and notes."""
+    return page_renderable(work.header_lines(), work.grids(layout), work.notes(), caption)
