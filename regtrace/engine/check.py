@@ -173,10 +173,13 @@ def check(
         raise RegtraceError("--tol must not be negative")
     want = n if quantity.is_vector else 1
     if len(answer) != want:
-        what = f"one per weight ({n})" if quantity.is_vector else "a single number"
-        raise RegtraceError(
-            f"--answer has {len(answer)} values but the {quantity.words} need {what}"
+        need = (
+            f"the {quantity.words} need one per weight ({n})"
+            if quantity.is_vector
+            else f"the {quantity.words} is a single number"
         )
+        plural = "" if len(answer) == 1 else "s"
+        raise RegtraceError(f"--answer has {len(answer)} value{plural} but {need}")
     written = tuple(
         Written.parse(text, f"--answer, element {k + 1}") for k, text in enumerate(answer)
     )
