@@ -66,8 +66,9 @@ def test_own_values_have_no_builtin_caption() -> None:
 
 
 def test_show_work_cells_follow_the_blog() -> None:
-    """--show-work writes the substituted arithmetic, as the blog's trace table does."""
-    out = invoke(["step", "--show-work"]).stdout
+    """--show-work writes the substituted arithmetic, as the blog's trace table does
+    (one line per cell in Markdown; the terminal table puts '= result' on a second line)."""
+    out = invoke(["step", "--show-work", "--format", "markdown"]).stdout
     for cell in (
         "2x0.01x2.5 = 0.05",
         "-0.2 + 0.05 = -0.15",
@@ -77,7 +78,11 @@ def test_show_work_cells_follow_the_blog() -> None:
         "0.01x(-1) = -0.01",
         "-0.8 - 0.1x0.09 = -0.809",
     ):
-        assert cell in out
+        assert f"| {cell} |" in out
+    table = invoke(["step", "--show-work"]).stdout.splitlines()
+    row = next(i for i, line in enumerate(table) if line.startswith(" New weight"))
+    assert "2.5 - 0.1x(-0.15)" in table[row]
+    assert "= 2.515" in table[row + 1]
 
 
 def test_json_contract_and_values() -> None:
