@@ -101,7 +101,9 @@ def test_exact_display(cli: Cli) -> None:
     assert result.code == 0
     assert "w = [1/3]" in result.stdout
     wrong = cli([*args, "--answer", "0.31"])
-    assert "New weight            1/3 - 0.1x(1/3) = 0.3" in wrong.stdout
+    # the working keeps the thirds: 2*0.5*(1/3) = 1/3, -0.1*(1/3) = -1/30
+    assert "1/3 - 0.1x(1/3)" in wrong.stdout
+    assert "= -1/30" in wrong.stdout
 
 
 @pytest.mark.parametrize("fmt", ["markdown", "csv", "latex"])
