@@ -69,44 +69,27 @@ def step_command(
     exact: ExactOpt = False,
 ) -> None:
     """One gradient-descent step under L2 and L1 (or elastic net), side by side."""
-    from regtrace.cli.inputs import resolve
+    from collections.abc import Callable
+
+    from regtrace.cli.inputs import ExactInputs, TraceInputs, resolve, resolve_exact
     from regtrace.cli.render import emit_step
     from regtrace.engine.step import StepReport, step
 
-    report: StepReport
+    # --exact reads the same options as fractions and runs the same step in rationals.
+    compute: Callable[..., StepReport] = step
+    inputs: TraceInputs | ExactInputs
     if exact:
-        from regtrace.cli.inputs import resolve_exact
         from regtrace.engine.exact import exact_step
 
-        exact_in = resolve_exact(
+        compute = exact_step
+        inputs = resolve_exact(
             w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty, lam1=lam1, lam2=lam2
         )
-        report = exact_step(
-            exact_in.w,
-            exact_in.grad,
-            lam=exact_in.lam,
-            lr=exact_in.lr,
-            loss=exact_in.loss,
-            penalties=exact_in.penalties,
-            lam1=exact_in.lam1,
-            lam2=exact_in.lam2,
-            l2_form=l2_form.value,
-            l1_method=l1_method.value,
+    else:
+        inputs = resolve(
+            w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty, lam1=lam1, lam2=lam2
         )
-        emit_step(
-            report,
-            output_format=output_format,
-            digits=digits,
-            show_work=show_work,
-            layout=layout,
-            builtin=exact_in.builtin,
-            exact=True,
-        )
-        return
-    inputs = resolve(
-        w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty, lam1=lam1, lam2=lam2
-    )
-    report = step(
+    report = compute(
         inputs.w,
         inputs.grad,
         lam=inputs.lam,
@@ -125,4 +108,5 @@ def step_command(
         show_work=show_work,
         layout=layout,
         builtin=inputs.builtin,
+        exact=exact,
     )

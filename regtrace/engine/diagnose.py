@@ -104,7 +104,12 @@ def quantity_values(
 
 
 def _l2_names(p: Problem) -> tuple[str, str]:
-    """(this problem's L2 convention, the other one), each with its gradient."""
+    """(this problem's L2 convention, the other one), each with its gradient.
+
+    PyTorch's ``weight_decay`` adds ``weight_decay * w`` to the gradient
+    (pytorch/pytorch torch/optim/sgd.py, ``_single_tensor_sgd``:
+    ``grad = grad.add(param, alpha=weight_decay)``): the gradient of ``lam/2*||w||^2``.
+    """
     lam_form = "lam*||w||^2, whose gradient is 2*lam*w"
     half_form = "lam/2*||w||^2 (PyTorch weight_decay), whose gradient is lam*w"
     return (lam_form, half_form) if p.l2_form is L2Form.LAMBDA else (half_form, lam_form)
