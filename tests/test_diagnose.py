@@ -11,6 +11,8 @@ from __future__ import annotations
 from fractions import Fraction as F
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from regtrace.engine.check import check
 from regtrace.engine.diagnose import MISTAKES, Knobs, Problem, quantity_values
@@ -175,3 +177,49 @@ def test_every_mistake_has_a_test_above() -> None:
         "penalty-twice",
         "lr-lam-swapped",
     ]
+
+
+small = st.integers(-50, 50).map(lambda n: F(n, 10))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    w=st.lists(small, min_size=1, max_size=3),
+    data=st.data(),
+    lam=st.integers(1, 30).map(lambda n: F(n, 100)),
+    lr=st.integers(1, 9).map(lambda n: F(n, 10)),
+    kind=st.sampled_from(["l2", "l1", "elastic", "none"]),
+    form=st.sampled_from(["lambda", "half"]),
+)
+def test_each_variant_answer_is_diagnosed(
+    w: list[F], data: st.DataObject, lam: F, lr: F, kind: str, form: str
+) -> None:
+    """Whatever the problem, an answer computed by a mistaken update (written exactly, as
+    fractions) is wrong and diagnosed as a mistake giving exactly those values where they
+    are wrong (an earlier mistake in the list may coincide with it on this problem)."""
+    g = data.draw(st.lists(small, min_size=len(w), max_size=len(w)))
+    base = check(w, g, lam=[lam], lr=lr, answer=["0"] * len(w), penalty=kind, l2_form=form)
+    pen = base.penalty
+    problem = Problem(
+        w=tuple(w),
+        grad=tuple(g),
+        lam1=(F(pen.lam1),) * len(w),
+        lam2=(F(pen.lam2),) * len(w),
+        lr=lr,
+        loss=None,
+        kind=pen.kind,
+        l2_form=pen.l2_form,
+        l1_method=L1Method.SUBGRADIENT,
+    )
+    for mistake in MISTAKES:
+        if not mistake.applies(problem):
+            continue
+        values = quantity_values(problem, mistake.knobs, "new-weight")
+        if values == base.expected:
+            continue
+        answer = [f"{v.numerator}/{v.denominator}" for v in values]
+        result = check(w, g, lam=[lam], lr=lr, answer=answer, penalty=kind, l2_form=form)
+        assert not result.correct
+        assert result.diagnosis is not None, mistake.key
+        wrong = [i for i, v in enumerate(values) if v != base.expected[i]]
+        assert [result.diagnosis.values[i] for i in wrong] == [values[i] for i in wrong]

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import math
+from decimal import Decimal
 from fractions import Fraction as F
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from regtrace.engine.grading import Mark, Written, grade, rounded, significant
+from regtrace.engine.grading import (
+    MIN_SIGNIFICANT,
+    Mark,
+    Written,
+    grade,
+    leading_exponent,
+    rounded,
+    significant,
+)
 from regtrace.errors import RegtraceError
 
 EXACT = F("2.515")  # the blog's L2 w0: 2.5 - 0.1*(-0.2 + 2*0.01*2.5) = 2.5 + 0.015
@@ -88,3 +100,27 @@ def test_bad_answer_text(text: str, message: str) -> None:
     """A written answer that is not a number is a one-line error naming the element."""
     with pytest.raises(RegtraceError, match="^" + message.replace("(", r"\(")):
         Written.parse(text, "--answer, element 1")
+
+
+@given(
+    num=st.integers(-(10**9), 10**9).filter(bool),
+    den=st.integers(1, 10**6),
+    extra=st.integers(0, 4),
+)
+def test_rounding_the_exact_value_is_right_and_one_unit_off_is_wrong(
+    num: int, den: int, extra: int
+) -> None:
+    """Writing the exact value rounded half-up at enough decimals for 3 significant digits
+    is right; one unit in the last written place away from it is wrong (away from a tie)."""
+    exact = F(num, den)
+    decimals = MIN_SIGNIFICANT - 1 - leading_exponent(exact) + extra
+    scale = F(10) ** decimals
+    units = math.floor(abs(exact) * scale + F(1, 2)) * (1 if exact > 0 else -1)
+
+    def text(k: int) -> str:
+        # 1001 at 3 digits is written 100e1 (tens); 0.0123 as 0.0123
+        return f"{k}e{-decimals}" if decimals < 0 else f"{Decimal(k).scaleb(-decimals):f}"
+
+    assert grade(exact, Written.parse(text(units), "a")) is Mark.RIGHT
+    for off in (units - 2, units + 2):
+        assert grade(exact, Written.parse(text(off), "a")) is Mark.WRONG
