@@ -134,13 +134,13 @@ def check(
     w: Sequence[Fraction],
     grad: Sequence[Fraction],
     *,
-    lam: Sequence[Fraction],
+    lam: Fraction | Sequence[Fraction],
     lr: Fraction,
     answer: Sequence[str],
     loss: Fraction | None = None,
     penalty: PenaltyKind | str = PenaltyKind.L2,
-    lam1: Sequence[Fraction] | None = None,
-    lam2: Sequence[Fraction] | None = None,
+    lam1: Fraction | Sequence[Fraction] | None = None,
+    lam2: Fraction | Sequence[Fraction] | None = None,
     l2_form: L2Form | str = L2Form.LAMBDA,
     l1_method: L1Method | str = L1Method.SUBGRADIENT,
     quantity: Quantity | str = Quantity.NEW_WEIGHT,
@@ -151,11 +151,15 @@ def check(
 
     >>> from fractions import Fraction as F
     >>> w, g = [F("2.5"), F("-0.8"), F("0.1")], [F("-0.2"), F("0.1"), F("-0.05")]
-    >>> result = check(w, g, lam=[F("0.01")], lr=F("0.1"), answer=["2.52", "-0.808", "0.105"])
+    >>> result = check(w, g, lam=F("0.01"), lr=F("0.1"), answer=["2.52", "-0.808", "0.105"])
     >>> result.correct, [m.value for m in result.marks]
     (True, ['right', 'right', 'right'])
     """
-    quantity = Quantity(quantity)
+    try:
+        quantity = Quantity(quantity)
+    except ValueError:
+        words = ", ".join(q.value for q in Quantity)
+        raise RegtraceError(f"unknown quantity {quantity!r}; choose from {words}") from None
     n = len(w)
     if len(grad) != n:
         raise RegtraceError(f"w has {n} values but grad has {len(grad)}; give one per weight")

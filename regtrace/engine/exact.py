@@ -129,8 +129,10 @@ class ExactPenalty(Penalty):
         return cast(Strength, 1 - self.coef * cast(Any, lr) * self.lam2)
 
 
-def _strength(values: Sequence[Fraction], n: int, name: str) -> Any:
+def _strength(values: Fraction | Sequence[Fraction], n: int, name: str) -> Any:
     """One fraction for every weight, or an object array with one per weight."""
+    if not isinstance(values, Sequence):
+        values = [values]
     if any(v < 0 for v in values):
         raise RegtraceError(f"{name} must not be negative; use 0 for no penalty")
     if len(values) == 1:
@@ -146,15 +148,18 @@ def _strength(values: Sequence[Fraction], n: int, name: str) -> Any:
 def exact_penalty(
     kind: PenaltyKind | str,
     n: int,
-    lam: Sequence[Fraction],
+    lam: Fraction | Sequence[Fraction],
     *,
-    lam1: Sequence[Fraction] | None = None,
-    lam2: Sequence[Fraction] | None = None,
+    lam1: Fraction | Sequence[Fraction] | None = None,
+    lam2: Fraction | Sequence[Fraction] | None = None,
     l2_form: L2Form | str = L2Form.LAMBDA,
     l1_method: L1Method | str = L1Method.SUBGRADIENT,
 ) -> ExactPenalty:
     """The exact twin of :meth:`Penalty.build`: same rules, fractional strengths."""
-    kind, l2_form, l1_method = PenaltyKind(kind), L2Form(l2_form), L1Method(l1_method)
+    try:
+        kind, l2_form, l1_method = PenaltyKind(kind), L2Form(l2_form), L1Method(l1_method)
+    except ValueError as exc:
+        raise RegtraceError(str(exc)) from None
     s = _strength(lam, n, "lam")
     s1 = s if lam1 is None else _strength(lam1, n, "lam1")
     s2 = s if lam2 is None else _strength(lam2, n, "lam2")
@@ -214,12 +219,12 @@ def exact_step(
     w: Sequence[Fraction],
     grad: Sequence[Fraction],
     *,
-    lam: Sequence[Fraction],
+    lam: Fraction | Sequence[Fraction],
     lr: Fraction,
     loss: Fraction | None = None,
     penalties: Sequence[PenaltyKind | str] = (PenaltyKind.L2, PenaltyKind.L1),
-    lam1: Sequence[Fraction] | None = None,
-    lam2: Sequence[Fraction] | None = None,
+    lam1: Fraction | Sequence[Fraction] | None = None,
+    lam2: Fraction | Sequence[Fraction] | None = None,
     l2_form: L2Form | str = L2Form.LAMBDA,
     l1_method: L1Method | str = L1Method.SUBGRADIENT,
 ) -> StepReport:
