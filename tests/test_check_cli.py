@@ -144,6 +144,23 @@ def test_bad_input(cli: Cli, args: list[str], message: str) -> None:
     assert result.stderr.count("\n") == 1
 
 
+def test_missing_answer(cli: Cli) -> None:
+    """--answer is required: Typer's one-line usage error, exit 2."""
+    result = cli(["check"])
+    assert result.code == 2
+    assert result.stderr.startswith("Error: Missing option '--answer'")
+
+
+def test_answer_from_stdin(cli: Cli) -> None:
+    """--answer - reads stdin; two options cannot both read it."""
+    assert cli(["check", "--answer", "-", "-f", "csv"], input="2.515 -0.8084 0.1048\n").code == 0
+    both = cli(["check", "--answer", "-", "--w", "-", "--grad", "1"], input="1\n")
+    assert both.code == 2
+    assert both.stderr == (
+        "Error: --answer and another option both read standard input; use @file\n"
+    )
+
+
 def test_reject_latex_for_other_commands() -> None:
     """A command without a LaTeX view says so in one line."""
     with pytest.raises(RegtraceError, match=r"^--format latex is available for step and check"):
