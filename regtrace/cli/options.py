@@ -204,7 +204,7 @@ StepsOpt = Annotated[
     typer.Option(
         "--steps",
         min=1,
-        max=1000,  # exact fractions grow with every step: 1000 steps of 3 weights take ~2.5 s
+        max=1000,  # exact fractions grow every step: 1000 steps of 3 weights take 2.5-6.5 s
         help="Grade the weights after N steps with the same data gradient (at most 1000: the "
         "arithmetic is exact).",
     ),

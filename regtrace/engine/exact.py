@@ -271,11 +271,6 @@ def exact_step(
     )
 
 
-def is_exact(report: StepReport) -> bool:
-    """Whether a report came from the exact path (its arrays hold fractions)."""
-    return report.w.dtype == object
-
-
 __all__ = [
     "Exact",
     "ExactPenalty",
@@ -284,7 +279,6 @@ __all__ = [
     "exact_step",
     "exact_text",
     "exact_vector",
-    "is_exact",
     "signs",
     "to_fraction",
 ]
