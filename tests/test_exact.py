@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 from collections.abc import Callable
 from fractions import Fraction as F
 from pathlib import Path
@@ -187,3 +189,16 @@ def test_fraction_without_exact_is_an_error(cli: Callable[..., Invocation]) -> N
         "Error: --w, element 1: '1/3' is not a number; write numbers such as 2.5, -0.8 or "
         "1e-3 (fractions such as 1/3 need --exact)\n"
     )
+
+
+def test_float_step_does_not_load_the_exact_engine() -> None:
+    """A plain `regtrace step` never imports the exact or check engines (start-up time)."""
+    code = (
+        "import contextlib, io, sys\n"
+        "from regtrace.cli import run\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    run(['step'])\n"
+        "print(sorted(m for m in sys.modules if m.startswith('regtrace.engine.')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "['regtrace.engine.penalties', 'regtrace.engine.step']"

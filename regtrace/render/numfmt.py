@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import math
 from decimal import Decimal
-
-from regtrace.engine.exact import exact_text as fmt_exact
+from fractions import Fraction
+from typing import Any
 
 DEFAULT_DIGITS = 12
 
@@ -48,3 +48,14 @@ def fmt_signed(x: float, digits: int = DEFAULT_DIGITS) -> str:
 def paren(text: str) -> str:
     """Wrap a negative number or a fraction in parentheses inside arithmetic: ``2x(-0.8)``."""
     return f"({text})" if text.startswith("-") or "/" in text else text
+
+
+def fmt_exact(x: Any, digits: int = DEFAULT_DIGITS) -> str:
+    """A ``Fraction`` exactly (``2.515``, or ``1/3`` where a decimal would not end); any
+    other number as :func:`fmt` writes it. Imports the exact engine only when called, so
+    the float path does not pay for it."""
+    if isinstance(x, Fraction):
+        from regtrace.engine.exact import exact_text
+
+        return exact_text(x)
+    return fmt(float(x), digits)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -108,8 +107,8 @@ class Work:
 
     def num(self, x: Any) -> str:
         """A number at this precision (exactly, for a fraction under ``exact``)."""
-        if self.exact and isinstance(x, Fraction):
-            return fmt_exact(x)
+        if self.exact:
+            return fmt_exact(x, self.digits)
         return fmt(float(x), self.digits)
 
     def signed(self, x: Any) -> str:
