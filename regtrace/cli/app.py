@@ -59,3 +59,14 @@ app.command(
     epilog=step_cmd.EPILOG,
     no_args_is_help=False,
 )(step_cmd.step_command)
+
+# -- run and sweep (issue 3) ----------------------------------------------------------------
+from regtrace.cli import run_cmd  # noqa: E402  (kept beside its registration)
+from regtrace.cli import sweep as sweep_cmd  # noqa: E402
+
+app.command("run", help=run_cmd.HELP, epilog=run_cmd.EPILOG, no_args_is_help=False)(
+    run_cmd.run_command
+)
+app.command("sweep", help=sweep_cmd.HELP, epilog=sweep_cmd.EPILOG, no_args_is_help=False)(
+    sweep_cmd.sweep_command
+)
