@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from regtrace.engine import L1Method, L2Form, Penalty, PenaltyKind, StepReport, StepResult
     from regtrace.engine.step import step
+    from regtrace.engine.sweep import SweepReport, sweep
+    from regtrace.engine.trajectory import RunReport, Trajectory, run
     from regtrace.errors import RegtraceError
 
 __all__ = [
@@ -23,10 +25,15 @@ __all__ = [
     "Penalty",
     "PenaltyKind",
     "RegtraceError",
+    "RunReport",
     "StepReport",
     "StepResult",
+    "SweepReport",
+    "Trajectory",
     "__version__",
+    "run",
     "step",
+    "sweep",
 ]
 
 

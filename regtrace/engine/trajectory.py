@@ -410,11 +410,11 @@ def check_data(
 ) -> tuple[Vector, Vector | None, Vector | None]:
     """``w`` and exactly one of a fixed ``grad`` or a quadratic-loss ``target``."""
     w_arr = as_vector(w, "w")
-    if (grad is None) == (target is None):
-        raise RegtraceError(
-            "give either grad (a fixed data gradient) or target (the data loss "
-            "1/2*||w - target||^2), not both" + ("" if grad is not None else " and not neither")
-        )
+    loss = "grad (a fixed data gradient) or target (the data loss 1/2*||w - target||^2)"
+    if grad is not None and target is not None:
+        raise RegtraceError(f"give either {loss}, not both")
+    if grad is None and target is None:
+        raise RegtraceError(f"give {loss}")
     g_arr = None if grad is None else as_vector(grad, "grad")
     t_arr = None if target is None else as_vector(target, "target")
     if g_arr is not None:

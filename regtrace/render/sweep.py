@@ -74,8 +74,8 @@ class SweepText:
                     nonzero_target = r.target is not None and r.target[i] != 0
                     if zero and nonzero_target:
                         lines.append(
-                            f"{kind.label}: w{i} is exactly 0 from lam = {n.num(min(zero))} "
-                            f"of those swept (at lam >= |target_{i}| = "
+                            f"{kind.label}: w{i} is exactly 0 from lam = {n.num(min(zero))} on "
+                            f"in this sweep (it is 0 once lam >= |target_{i}| = "
                             f"{n.num(abs(float(np.asarray(r.target)[i])))})"
                         )
         return tuple(lines)

@@ -1,6 +1,6 @@
 """A :class:`PlotSpec` drawn in the terminal with plotext (imported only for ``--plot``).
 
-plotext keeps one global figure; :func:`terminal_plot` clears it first and returns the text
+plotext keeps one global figure; :func:`terminal_plot` resets it first and returns the text
 of the drawing (``plotext.build()``), without colour codes unless ``color`` is set.
 """
 
@@ -21,7 +21,8 @@ def terminal_plot(spec: PlotSpec, width: int, *, color: bool = False) -> str:
     except ImportError:  # a core dependency, so only a broken install gets here
         raise RegtraceError("--plot needs plotext: pip install 'plotext>=5.3,<6'") from None
 
-    plt.clear_figure()
+    # plt.clear_figure() clears only the active subplot: reset the whole (main) figure.
+    plt.main().clear_figure()
     plt.subplots(1, len(spec.panels))
     plt.plot_size(width, PLOT_HEIGHT)
     for k, panel in enumerate(spec.panels, start=1):
@@ -36,7 +37,7 @@ def terminal_plot(spec: PlotSpec, width: int, *, color: bool = False) -> str:
     if not color:
         plt.theme("clear")
     text: str = plt.build()
-    plt.clear_figure()
+    plt.main().clear_figure()
     if not color:
         text = plt.uncolorize(text)
     lines = [line.rstrip() for line in text.splitlines()]

@@ -114,8 +114,8 @@ class RunText:
         rows = [(str(k), *n.cells(w)) for k, w in zip(t.steps, t.weights, strict=True)]
         if t.fixed_point is not None:
             rows.append(("fixed point w*", *n.cells(t.fixed_point)))
-        title = f"{t.penalty.kind.label} ({n.lam(t.penalty)})"
-        return Grid(title, ("step", *weight_header(self.report.w.size)), tuple(rows))
+        # The strengths are in the header lines; a long title would wrap over a narrow table.
+        return Grid(t.penalty.kind.label, ("step", *weight_header(self.report.w.size)), tuple(rows))
 
     def notes(self) -> tuple[str, ...]:
         """Thinning, the per-step factor, fixed points, and L1 zeros and sign changes."""
@@ -123,7 +123,8 @@ class RunText:
         lines: list[str] = []
         if r.every > 1:
             lines.append(
-                f"Every {r.every}th step is shown (--every); the first and last always are."
+                f"Steps 0, {r.every}, {2 * r.every}, ... are shown (--every {r.every}); "
+                "the last step always is."
             )
         for t in r.results:
             if t.factor is not None:
@@ -144,8 +145,8 @@ class RunText:
         quadratic = self.report.target is not None
         c, coef = ("2 x ", 2.0) if p.l2_form is L2Form.LAMBDA else ("", 1.0)
         if isinstance(p.lam2, np.ndarray):
-            rule = f"|1 - lr x (1 + {c}lam_i)|" if quadratic else f"|1 - {c}lr x lam_i|"
-            value = f"at most {n.num(t.factor)}"
+            rule = f"1 - lr x (1 + {c}lam_i)" if quadratic else f"1 - {c}lr x lam_i"
+            value = n.vector(1.0 - lr * ((1.0 if quadratic else 0.0) + coef * p.lam2))
         else:
             lam2 = float(p.lam2)
             a = 1.0 - lr * ((1.0 if quadratic else 0.0) + coef * lam2)
@@ -169,8 +170,8 @@ class RunText:
             if not reached and not flipped:
                 return []
             return [
-                f"{label}: {reached} weights reached exactly 0 ({int(np.sum(ev.zero_at_end))} "
-                f"are 0 at the end); {flipped} changed sign"
+                f"{label}: weights that reached exactly 0: {reached} "
+                f"(0 at the end: {int(np.sum(ev.zero_at_end))}); that changed sign: {flipped}"
             ]
         lines = []
         for i in range(ev.first_zero.size):
