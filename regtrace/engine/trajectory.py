@@ -14,6 +14,9 @@ The seam for optimizers (issue 5)
 ``w`` is the weight vector to change **in place** and ``g`` is the data gradient at ``w``
 (penalty not included: the rule owns how the penalty enters, e.g. Adam+L2 adds ``2*lam*w`` to
 ``g`` while AdamW decays ``w`` separately). :func:`gradient_descent` is the default factory.
+A rule that computes ``sign(w)`` anyway may expose it as ``sign_before`` (int8, the sign of
+``w`` at the start of its latest call); the loop then reuses it to note where L1 weights reach
+0 or change sign instead of computing it again.
 An optimizer plugs in as ``run(..., rule=adam_factory)`` with
 ``adam_factory(penalty, lr) -> UpdateRule``, keeping its moment buffers in the rule object.
 Rules must work in place with NumPy (no Python loop over weights): ``run`` is benchmarked on
@@ -53,6 +56,20 @@ BIG_VECTOR = 10_000  # from this many weights a run keeps only w_0 and w_N by de
 _CHECK_EVERY_BIG = 16  # a big run tests for overflow every this many steps (then replays)
 
 
+Int8 = NDArray[np.int8]
+
+
+def sign_int8(w: Vector, out: Int8, pos: NDArray[np.bool_], neg: NDArray[np.bool_]) -> None:
+    """``sign(w)`` as int8, ``(w > 0) - (w < 0)``, in preallocated buffers.
+
+    Cheaper than ``np.sign`` into float64 followed by a comparison, and exact: ``lam*sign``
+    computed from it is the same float as ``lam*np.sign(w)``.
+    """
+    np.greater(w, 0.0, out=pos)
+    np.less(w, 0.0, out=neg)
+    np.subtract(pos.view(np.int8), neg.view(np.int8), out=out)
+
+
 class UpdateRule(Protocol):
     """One step of one penalty: move ``w`` in place, given the data gradient ``g`` at ``w``."""
 
@@ -81,23 +98,34 @@ class _GradientDescent:
         self.l1_sub = penalty.lam1 if penalty.has_l1 and not penalty.proximal else None
         self.threshold = lr * penalty.lam1 if penalty.proximal else None
         self._tmp: Vector | None = None
-        self._tmp1: Vector | None = None
+        self._tmp2: Vector | None = None  # only the subgradient elastic net needs two
+        self.sign_before: Int8 | None = None
+        self._pos: NDArray[np.bool_] | None = None
+        self._neg: NDArray[np.bool_] | None = None
 
     def __call__(self, w: Vector, g: Vector) -> None:
         if self._tmp is None or self._tmp.shape != w.shape:
             self._tmp = np.empty_like(w)
-            self._tmp1 = np.empty_like(w) if self.l1_sub is not None else None
-        tmp, tmp1 = self._tmp, self._tmp1
-        if tmp1 is not None and self.l1_sub is not None:
-            np.sign(w, out=tmp1)
-            tmp1 *= self.l1_sub  # lam1*sign(w), sign(0) = 0
-        if self.l2_coef is not None:
-            np.multiply(self.l2_coef, w, out=tmp)  # c*lam2*w, c = 2 (lambda form) or 1 (half)
-            if tmp1 is not None:
-                tmp += tmp1  # step.py adds the two penalty parts first, then the data gradient
+            both = self.l1_sub is not None and self.l2_coef is not None
+            self._tmp2 = np.empty_like(w) if both else None
+            if self.l1_sub is not None:
+                self.sign_before = np.empty(w.shape, dtype=np.int8)
+                self._pos = np.empty(w.shape, dtype=np.bool_)
+                self._neg = np.empty(w.shape, dtype=np.bool_)
+        # One scratch buffer where possible: a second 8 MB stream per 10^6 weights costs ~25%.
+        tmp = self._tmp
+        if self.l1_sub is not None:
+            assert self.sign_before is not None and self._pos is not None and self._neg is not None
+            sign_int8(w, self.sign_before, self._pos, self._neg)
+            np.multiply(self.sign_before, self.l1_sub, out=tmp)  # lam1*sign(w), sign(0) = 0
+            if self.l2_coef is not None:
+                assert self._tmp2 is not None
+                np.multiply(self.l2_coef, w, out=self._tmp2)
+                tmp += self._tmp2  # step.py adds the two penalty parts, then the data gradient
             tmp += g
-        elif tmp1 is not None:
-            np.add(tmp1, g, out=tmp)
+        elif self.l2_coef is not None:
+            np.multiply(self.l2_coef, w, out=tmp)  # c*lam2*w, c = 2 (lambda form) or 1 (half)
+            tmp += g
         else:
             np.copyto(tmp, g)
         tmp *= self.lr
@@ -127,23 +155,41 @@ class SignEvents:
 
 
 class _SignWatch:
-    """Tracks :class:`SignEvents` step by step with whole-array operations."""
+    """Tracks :class:`SignEvents` from the sign of ``w`` after each step.
+
+    Per step it compares int8 signs (computed here, or reused from the rule's
+    ``sign_before``); only the few weights whose sign changed get the detailed bookkeeping.
+    """
 
     def __init__(self, w: Vector) -> None:
         # Small dtypes: this runs on 10^7 weights too (steps <= MAX_STEPS fit in int32).
-        self.prev = np.sign(w).astype(np.int8)
+        self.pos = np.empty(w.shape, dtype=np.bool_)
+        self.neg = np.empty(w.shape, dtype=np.bool_)
+        self.prev = np.empty(w.shape, dtype=np.int8)
+        self.cur = np.empty_like(self.prev)
+        sign_int8(w, self.prev, self.pos, self.neg)
+        self.changed = np.empty(w.shape, dtype=np.bool_)
         self.first_zero = np.full(w.shape, -1, dtype=np.int32)
         self.first_flip = np.full(w.shape, -1, dtype=np.int32)
         self.flips = np.zeros(w.shape, dtype=np.int32)
 
     def update(self, w: Vector, k: int) -> None:
-        cur = np.sign(w).astype(np.int8)
-        zero = (cur == 0) & (self.prev != 0) & (self.first_zero < 0)
-        self.first_zero[zero] = k
-        flip = cur * self.prev < 0
-        self.flips += flip
-        self.first_flip[flip & (self.first_flip < 0)] = k
-        self.prev = cur
+        """Note the sign of ``w`` after step ``k``."""
+        sign_int8(w, self.cur, self.pos, self.neg)
+        self.observe(self.cur, k)
+
+    def observe(self, sign: Int8, k: int) -> None:
+        """Note ``sign``, the sign of ``w`` after step ``k`` (steps in order)."""
+        np.not_equal(sign, self.prev, out=self.changed)
+        if self.changed.any():
+            idx = np.flatnonzero(self.changed)
+            landed = sign[idx] == 0
+            zero = idx[landed]  # it changed, so it was not 0 before
+            self.first_zero[zero[self.first_zero[zero] < 0]] = k
+            flip = idx[~landed & (self.prev[idx] != 0)]  # -1 <-> 1
+            self.flips[flip] += 1
+            self.first_flip[flip[self.first_flip[flip] < 0]] = k
+        np.copyto(self.prev, sign)
 
     def result(self, w: Vector) -> SignEvents:
         return SignEvents(self.first_zero, self.first_flip, self.flips, w == 0)
@@ -329,7 +375,11 @@ def _trajectory(
             assert g is not None
             rule(w, g)
             if watch is not None:
-                watch.update(w, k)
+                before = getattr(rule, "sign_before", None)
+                if before is None:
+                    watch.update(w, k)
+                elif k > 1:
+                    watch.observe(before, k - 1)  # the rule's sign of w_(k-1), free
             if k % check_every == 0 or k == n_steps:
                 if not np.isfinite(w).all():
                     raise _OverflowAt(last_checked)
@@ -337,7 +387,11 @@ def _trajectory(
             if slot < len(keep) - 1 and keep[slot] == k:
                 kept[slot] = w
                 slot += 1
-    return kept, None if watch is None else watch.result(w)
+    if watch is None:
+        return kept, None
+    if n_steps > 0 and getattr(rule, "sign_before", None) is not None:
+        watch.update(w, n_steps)  # the rule has not seen w_N
+    return kept, watch.result(w)
 
 
 class _OverflowAt(Exception):
