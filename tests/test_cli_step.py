@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.conftest import INPUTS, ROOT, Invocation, invoke
+from tests.conftest import INPUTS, ROOT, STEP_RESULT_KEYS, Invocation, invoke
 
 BLOG = ["--w", "2.5,-0.8,0.1", "--grad", "-0.2,0.1,-0.05", "--lam", "0.01", "--lr", "0.1"]
 
@@ -66,8 +66,9 @@ def test_own_values_have_no_builtin_caption() -> None:
 
 
 def test_show_work_cells_follow_the_blog() -> None:
-    """--show-work writes the substituted arithmetic, as the blog's trace table does."""
-    out = invoke(["step", "--show-work"]).stdout
+    """--show-work writes the substituted arithmetic, as the blog's trace table does
+    (one line per cell in Markdown; the terminal table puts '= result' on a second line)."""
+    out = invoke(["step", "--show-work", "--format", "markdown"]).stdout
     for cell in (
         "2x0.01x2.5 = 0.05",
         "-0.2 + 0.05 = -0.15",
@@ -77,7 +78,11 @@ def test_show_work_cells_follow_the_blog() -> None:
         "0.01x(-1) = -0.01",
         "-0.8 - 0.1x0.09 = -0.809",
     ):
-        assert cell in out
+        assert f"| {cell} |" in out
+    table = invoke(["step", "--show-work"]).stdout.splitlines()
+    row = next(i for i, line in enumerate(table) if line.startswith(" New weight"))
+    assert "2.5 - 0.1x(-0.15)" in table[row]
+    assert "= 2.515" in table[row + 1]
 
 
 def test_json_contract_and_values() -> None:
@@ -88,16 +93,7 @@ def test_json_contract_and_values() -> None:
     assert data["l2_form"] == "lambda"
     assert [r["penalty"] for r in data["results"]] == ["l2", "l1"]
     l2, l1 = data["results"]
-    assert list(l2) == [
-        "penalty",
-        "lam",
-        "penalty_value",
-        "loss",
-        "penalty_grad",
-        "full_grad",
-        "step",
-        "w_new",
-    ]
+    assert tuple(l2) == STEP_RESULT_KEYS
     # hand-derived in tests/test_engine_step.py: L2 -> [2.515, -0.8084, 0.1048], loss 1.269
     assert np.allclose(l2["w_new"], [2.515, -0.8084, 0.1048], rtol=0, atol=1e-15)
     assert np.allclose(l1["w_new"], [2.519, -0.809, 0.104], rtol=0, atol=1e-15)

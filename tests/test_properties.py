@@ -99,7 +99,11 @@ def test_update_identities(
     assert json.loads(to_json(report)) == report.to_dict()
 
 
-@given(st.lists(moderate, min_size=1, max_size=10), st.floats(min_value=0, max_value=10))
+@given(
+    st.lists(moderate, min_size=1, max_size=10),
+    # subnormal strengths carry no relative precision (5e-324 * 1.25 rounds to 5e-324 * 2)
+    st.floats(min_value=0, max_value=10).filter(lambda lam: lam == 0 or lam > 1e-300),
+)
 def test_penalty_values(w: list[float], lam: float) -> None:
     """L2 value = lam*sum(w^2), L1 value = lam*sum(|w|), elastic = their sum, none = 0."""
     report = step(w, [0.0] * len(w), lam=lam, lr=0.1, penalties=["l2", "l1", "elastic", "none"])

@@ -28,7 +28,7 @@ QUANTITIES: tuple[str, ...] = ("penalty_grad", "full_grad", "step", "w_new")
 ROW_LABELS: dict[str, str] = {
     "penalty_grad": "Reg penalty term",
     "full_grad": "Full gradient",
-    "step": "Update (-lr x grad)",
+    "step": "Update (-lr*grad)",
     "w_new": "New weight",
 }
 WIDE_MAX_WEIGHTS = 4  # the blog's table has 3 weights side by side; more turn the table
@@ -264,16 +264,20 @@ class Work:
 
     # -- grids -----------------------------------------------------------------------------
 
-    def wide_grid(self) -> Grid:
-        """The blog's layout: one column per weight and penalty, one row per quantity."""
-        results = self.report.results
+    def wide_grid(self, results: Sequence[StepResult] | None = None) -> Grid:
+        """The blog's layout: one column per weight and penalty, one row per quantity.
+
+        ``results`` limits the columns to some penalties (a narrow terminal gets one table
+        per penalty); the default is all of them, side by side.
+        """
+        chosen = self.report.results if results is None else tuple(results)
         n = self.report.w.size
         header = (
             "Quantity",
-            *(f"w{i} ({r.penalty.kind.label})" for i in range(n) for r in results),
+            *(f"w{i} ({r.penalty.kind.label})" for i in range(n) for r in chosen),
         )
         rows = tuple(
-            (ROW_LABELS[q], *(self.cell(r, i, q) for i in range(n) for r in results))
+            (ROW_LABELS[q], *(self.cell(r, i, q) for i in range(n) for r in chosen))
             for q in QUANTITIES
         )
         return Grid(None, header, rows)
