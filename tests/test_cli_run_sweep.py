@@ -246,3 +246,22 @@ def test_plot_file_without_matplotlib_says_how_to_install(
     assert result.stdout == ""
     assert result.stderr == ("Error: --plot-file needs matplotlib: pip install 'regtrace[plot]'\n")
     assert not target.exists()
+
+
+def test_plot_libraries_load_only_when_asked() -> None:
+    """A plain run never imports plotext or matplotlib (start-up time); --plot loads plotext."""
+    import subprocess
+
+    code = (
+        "import sys, io, contextlib\n"
+        "from regtrace.cli import run\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    run(sys.argv[1:])\n"
+        "print('plotext' in sys.modules, 'matplotlib' in sys.modules)\n"
+    )
+    for args, expected in ((["run"], "False False"), (["run", "--plot"], "True False")):
+        done = subprocess.run(
+            [sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT,
+            timeout=60,
+        )  # fmt: skip
+        assert done.stdout.strip() == expected, done.stderr
