@@ -239,3 +239,43 @@ def test_bad_input(kwargs: dict[str, object], message: str) -> None:
     with pytest.raises(RegtraceError) as info:
         run(W, **kwargs)  # type: ignore[arg-type]
     assert message in str(info.value)
+
+
+def test_an_update_rule_plugs_into_run() -> None:
+    """The optimizer seam: ``run(..., rule=factory)`` calls ``factory(penalty, lr)`` once per
+    penalty and the rule once per step with w (in place) and the data gradient.
+
+    A toy "heavy ball" rule, v <- 0.5*v + g, w <- w - lr*v (penalty ignored), g = 1, lr = 0.1,
+    from w = 0: v = 1, 1.5, 1.75 -> w = -0.1, -0.25, -0.425."""
+    from regtrace.engine.trajectory import UpdateRule
+
+    made: list[str] = []
+
+    def heavy_ball(penalty: Penalty, lr: float) -> UpdateRule:
+        made.append(penalty.kind.value)
+        velocity = np.zeros(1)
+
+        def rule(w: np.ndarray, g: np.ndarray) -> None:  # type: ignore[type-arg]
+            velocity[...] = 0.5 * velocity + g
+            w -= lr * velocity
+
+        return rule
+
+    report = run([0.0], [1.0], lr=0.1, steps=3, penalties=["l2", "l1"], rule=heavy_ball)
+    assert made == ["l2", "l1"]
+    assert_allclose(report["l2"].weights[:, 0], [0.0, -0.1, -0.25, -0.425], **CLOSE)
+    assert_allclose(report["l1"].w_final, [-0.425], **CLOSE)
+
+
+def test_a_plugged_rule_that_blows_up_names_the_step() -> None:
+    """Another rule skips the gradient-descent stability check; overflow still names the step:
+    w <- 1e200*w from 1e10 gives 1e210, 1e410 = inf at step 2."""
+
+    def explode(penalty: Penalty, lr: float) -> object:
+        def rule(w: np.ndarray, g: np.ndarray) -> None:  # type: ignore[type-arg]
+            w *= 1e200
+
+        return rule
+
+    with pytest.raises(RegtraceError, match="the L2 run overflows float64 at step 2 "):
+        run([1e10], [0.0], steps=5, penalties=["l2"], rule=explode)  # type: ignore[arg-type]

@@ -415,6 +415,8 @@ def run_penalty(
     """The run of one penalty from checked inputs; raises if it diverges or overflows."""
     quadratic = target is not None
     factor = contraction(penalty, lr, 1.0 if quadratic else 0.0)
+    # The factor is gradient descent's; another rule (an optimizer) has its own stability
+    # condition, and the overflow check below still catches a blow-up, naming the step.
     if factor > 1.0 and n_steps > 0 and rule is gradient_descent:
         raise _diverges(penalty, lr, factor, quadratic)
     keep = kept_steps(n_steps, every)
