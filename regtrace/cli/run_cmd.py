@@ -22,7 +22,7 @@ from regtrace.cli.options import (
     PenaltyOpt,
     PlotFileOpt,
     PlotOpt,
-    StepsOpt,
+    RunStepsOpt,
     TargetOpt,
     WOpt,
 )
@@ -55,7 +55,7 @@ def run_command(
     target: TargetOpt = None,
     lam: LamOpt = None,
     lr: LrOpt = None,
-    steps: StepsOpt = 10,
+    steps: RunStepsOpt = 10,
     every: EveryOpt = None,
     penalty: PenaltyOpt = "l2,l1",
     lam1: Lam1Opt = None,
