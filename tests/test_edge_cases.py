@@ -15,6 +15,7 @@ Definitions:
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -101,7 +102,7 @@ def test_divergent_step_is_shown_with_a_note() -> None:
     args = ["step", "--w", "1", "--grad", "0", "--lam", "10", "--lr", "1", "--penalty", "l2"]
     result = invoke(args)
     assert result.code == 0
-    assert "New weight                -19" in result.stdout
+    assert re.search(r"New weight +-19\n", result.stdout)
     assert result.stdout.splitlines()[-1] == (
         "L2: the weight-decay factor -19 is below -1, so repeated steps flip the sign of w "
         "and grow it: they diverge (keep lr x lam < 1)"

@@ -43,10 +43,12 @@ def file_writer(suffix: str, arrays: Mapping[str, Vector], text: Callable[[str],
     ``arrays`` maps each penalty word to its resulting weights (``.npy``/``.npz``); ``text``
     renders the result in a text format (``"csv"`` or ``"json"``) for the other two.
     """
+    # float64 whatever the arithmetic was (--exact keeps fractions); a no-op for float arrays.
+    arrays = {name: np.asarray(values, dtype=np.float64) for name, values in arrays.items()}
     if suffix == ".npy":
         check_npy_fits(suffix, tuple(arrays))
         (array,) = arrays.values()
-        return lambda handle: np.save(handle, np.asarray(array, dtype=np.float64))
+        return lambda handle: np.save(handle, array)
     if suffix == ".npz":
 
         def write_npz(handle: BinaryIO) -> None:
