@@ -246,3 +246,44 @@ def test_write_file_where_no_temporary_file_can_be_made(
         write_file(tmp_path / "r.npy", lambda handle: None)
     assert str(caught.value) == f"--out: cannot write in '{tmp_path}' (Permission denied)"
     assert list(tmp_path.iterdir()) == []
+
+
+# -- run --------------------------------------------------------------------------------------
+
+
+def test_run_npz_holds_each_penalty_final_weights(tmp_path: Path) -> None:
+    """``run`` (the blog's loop: 10 steps, fixed gradient) saves ``w_final`` per penalty.
+
+    - L1: ``sign(w)`` never changes, so each step adds ``-0.1*(g + 0.01*sign(w))`` =
+      ``[0.019, -0.009, 0.004]``; ten of them: ``[2.69, -0.89, 0.14]``.
+    - L2: ``w_k+1 = 0.998*w_k - 0.1*g``, so ``w_10 = 0.998**10*w_0 - 0.1*g*(1 - 0.998**10)
+      / (1 - 0.998)`` (a geometric series).
+    """
+    target = tmp_path / "result.npz"
+    assert invoke(["run", "--out", str(target)]).code == 0
+    w0, g = np.array([2.5, -0.8, 0.1]), np.array([-0.2, 0.1, -0.05])
+    decay = 0.998**10
+    l2 = decay * w0 - 0.1 * g * (1 - decay) / (1 - 0.998)
+    with np.load(target) as saved:
+        assert sorted(saved.files) == ["l1", "l2"]
+        np.testing.assert_allclose(saved["l1"], [2.69, -0.89, 0.14], rtol=0, atol=1e-14)
+        np.testing.assert_allclose(saved["l2"], l2, rtol=0, atol=1e-14)
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_run_text_files_match_the_format_on_stdout(tmp_path: Path, fmt: str) -> None:
+    """``run --out x.json|x.csv`` holds what ``run --format json|csv`` prints."""
+    target = tmp_path / f"run.{fmt}"
+    assert invoke(["run", "--steps", "3", "--out", str(target)]).code == 0
+    printed = invoke(["run", "--steps", "3", "--format", fmt]).stdout
+    assert target.read_text(encoding="utf-8") == printed
+
+
+def test_run_never_overwrites_its_target_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--target @t.npy --out t.npy`` is refused like any other input file."""
+    monkeypatch.chdir(tmp_path)
+    np.save(tmp_path / "t.npy", np.array([3.5, 2.1]))
+    args = ["run", "--w", "0,0", "--target", "@t.npy", "--penalty", "l2", "--out", "t.npy"]
+    assert "is the input file of --target" in _errors(args)

@@ -100,16 +100,16 @@ def _default_mode() -> int:
     return 0o666 & ~umask
 
 
-def write_file(path: Path, write: Callable[[BinaryIO], None]) -> None:
+def write_file(path: Path, write: Callable[[BinaryIO], object], option: str = "--out") -> None:
     """Write ``path`` atomically: ``write`` fills a temporary file beside it, then
     ``os.replace`` renames it into place. On any failure (or Ctrl-C) the temporary file is
-    removed and ``path`` is untouched."""
+    removed and ``path`` is untouched; ``option`` names the option in error messages."""
     import tempfile  # only runs that write a file pay for it
 
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     except OSError as exc:
-        raise RegtraceError(f"--out: cannot write in '{path.parent}' ({exc.strerror})") from None
+        raise RegtraceError(f"{option}: cannot write in '{path.parent}' ({exc.strerror})") from None
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -122,5 +122,5 @@ def write_file(path: Path, write: Callable[[BinaryIO], None]) -> None:
         with contextlib.suppress(OSError):
             tmp.unlink()
         if isinstance(exc, OSError):
-            raise RegtraceError(f"--out: cannot write '{path}' ({exc.strerror})") from None
+            raise RegtraceError(f"{option}: cannot write '{path}' ({exc.strerror})") from None
         raise

@@ -18,6 +18,7 @@ from regtrace.cli.options import (
     Lam2Opt,
     LamOpt,
     LrOpt,
+    OutOpt,
     OutputFormat,
     PenaltyOpt,
     PlotFileOpt,
@@ -46,6 +47,8 @@ EPILOG = """Examples:
   regtrace run --target 3.5,2.1 --lam 0.5 --steps 40 --plot
 
   regtrace run --w @w.npy --grad @g.npy --steps 100 --format json > run.json
+
+  regtrace run --w @w.npy --grad @g.npy --lam 0.01 --lr 0.1 --steps 100 --out result.npz
 """
 
 
@@ -66,15 +69,29 @@ def run_command(
     digits: DigitsOpt = 12,
     plot: PlotOpt = False,
     plot_file: PlotFileOpt = None,
+    out: OutOpt = None,
 ) -> None:
     """N gradient steps under L2 and L1 (or elastic net), side by side."""
     from regtrace.cli.emit import check_plot_options, emit
-    from regtrace.cli.inputs import resolve
+    from regtrace.cli.inputs import parse_penalties, resolve
+    from regtrace.cli.outfile import check_out
     from regtrace.engine.trajectory import run
     from regtrace.render.plotdata import run_plot
     from regtrace.render.trajectory import RunText
 
     check_plot_options(output_format, plot, plot_file)
+    target_file = check_out(
+        out,
+        {
+            "--w": w,
+            "--grad": grad,
+            "--target": target,
+            "--lam": lam,
+            "--lam1": lam1,
+            "--lam2": lam2,
+        },
+        tuple(k.value for k in parse_penalties(penalty)),
+    )
     inputs = resolve(
         w=w,
         grad=grad,
@@ -100,9 +117,17 @@ def run_command(
         l2_form=l2_form.value,
         l1_method=l1_method.value,
     )
+    text = RunText(report, digits)
+    if target_file is not None:
+        from regtrace.render.jsonfmt import to_json
+
+        target_file.save(
+            {t.penalty.kind.value: t.w_final for t in report.results},
+            lambda fmt: to_json(report) if fmt == "json" else text.csv(),
+        )
     emit(
         report,
-        RunText(report, digits),
+        text,
         run_plot(report),
         output_format=output_format,
         plot=plot,
