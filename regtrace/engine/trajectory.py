@@ -148,9 +148,9 @@ class SignEvents:
     "Honest limitations").
     """
 
-    first_zero: NDArray[np.int32]
-    first_flip: NDArray[np.int32]
-    flips: NDArray[np.int32]
+    first_zero: NDArray[np.signedinteger[Any]]
+    first_flip: NDArray[np.signedinteger[Any]]
+    flips: NDArray[np.signedinteger[Any]]
     zero_at_end: NDArray[np.bool_]
 
 
@@ -161,17 +161,20 @@ class _SignWatch:
     ``sign_before``); only the few weights whose sign changed get the detailed bookkeeping.
     """
 
-    def __init__(self, w: Vector) -> None:
-        # Small dtypes: this runs on 10^7 weights too (steps <= MAX_STEPS fit in int32).
+    def __init__(self, w: Vector, n_steps: int = MAX_STEPS) -> None:
+        # Small dtypes: this runs on 10^7 weights too. Step numbers and flip counts are at
+        # most n_steps, so the smallest signed integer holding it will do (-1: never): int8
+        # for the usual 100 steps keeps 3 x 10 MB per 10^7 weights instead of 3 x 40 MB.
+        index = next(t for t in (np.int8, np.int16, np.int32) if np.iinfo(t).max >= n_steps)
         self.pos = np.empty(w.shape, dtype=np.bool_)
         self.neg = np.empty(w.shape, dtype=np.bool_)
         self.prev = np.empty(w.shape, dtype=np.int8)
         self.cur = np.empty_like(self.prev)
         sign_int8(w, self.prev, self.pos, self.neg)
         self.changed = np.empty(w.shape, dtype=np.bool_)
-        self.first_zero = np.full(w.shape, -1, dtype=np.int32)
-        self.first_flip = np.full(w.shape, -1, dtype=np.int32)
-        self.flips = np.zeros(w.shape, dtype=np.int32)
+        self.first_zero = np.full(w.shape, -1, dtype=index)
+        self.first_flip = np.full(w.shape, -1, dtype=index)
+        self.flips = np.zeros(w.shape, dtype=index)
 
     def update(self, w: Vector, k: int) -> None:
         """Note the sign of ``w`` after step ``k``."""
@@ -365,7 +368,7 @@ def _trajectory(
     w[...] = w0
     g = grad if target is None else np.empty_like(w0)
     slot = 1
-    watch = _SignWatch(w) if penalty.has_l1 else None
+    watch = _SignWatch(w, n_steps) if penalty.has_l1 else None
     last_checked = 0
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(1, n_steps + 1):
