@@ -88,3 +88,12 @@ def test_parser_imports_no_cli_library() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert not set(done.stdout.split()) & set(CLI_LIBRARIES)
+
+
+def test_step_without_out_loads_no_file_writer() -> None:
+    """Start-up pays only for what a command uses: no ``--out``, no writer modules."""
+    done = _python("-X", "importtime", "-m", "regtrace", "step")
+    assert done.returncode == 0, done.stderr
+    modules = _imported(done.stderr)
+    assert "regtrace.engine.step" in modules
+    assert not modules & {"regtrace.cli.outfile", "regtrace.render.outfile", "tempfile"}

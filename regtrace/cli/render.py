@@ -6,12 +6,12 @@ from typing import TYPE_CHECKING
 
 from regtrace import examples
 from regtrace.cli.options import LayoutChoice, OutputFormat
-from regtrace.cli.outfile import OutTarget
 from regtrace.cli.output import terminal_width, write_renderable, write_text
 from regtrace.engine.step import StepReport
 from regtrace.render.work import Layout, Work, choose_layout
 
-if TYPE_CHECKING:  # check's engine loads only when `check` runs
+if TYPE_CHECKING:  # check's engine loads only when `check` runs, --out's when it is given
+    from regtrace.cli.outfile import OutTarget
     from regtrace.engine.check import CheckResult
 
 

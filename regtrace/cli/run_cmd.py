@@ -74,24 +74,27 @@ def run_command(
     """N gradient steps under L2 and L1 (or elastic net), side by side."""
     from regtrace.cli.emit import check_plot_options, emit
     from regtrace.cli.inputs import parse_penalties, resolve
-    from regtrace.cli.outfile import check_out
     from regtrace.engine.trajectory import run
     from regtrace.render.plotdata import run_plot
     from regtrace.render.trajectory import RunText
 
     check_plot_options(output_format, plot, plot_file)
-    target_file = check_out(
-        out,
-        {
-            "--w": w,
-            "--grad": grad,
-            "--target": target,
-            "--lam": lam,
-            "--lam1": lam1,
-            "--lam2": lam2,
-        },
-        tuple(k.value for k in parse_penalties(penalty)),
-    )
+    target_file = None
+    if out is not None:  # the writer's modules load only when a file is asked for
+        from regtrace.cli.outfile import check_out
+
+        target_file = check_out(
+            out,
+            {
+                "--w": w,
+                "--grad": grad,
+                "--target": target,
+                "--lam": lam,
+                "--lam1": lam1,
+                "--lam2": lam2,
+            },
+            tuple(k.value for k in parse_penalties(penalty)),
+        )
     inputs = resolve(
         w=w,
         grad=grad,

@@ -82,15 +82,18 @@ def step_command(
         resolve,
         resolve_exact,
     )
-    from regtrace.cli.outfile import check_out
     from regtrace.cli.render import emit_step, save_step
     from regtrace.engine.step import StepReport, step
 
-    target = check_out(
-        out,
-        {"--w": w, "--grad": grad, "--lam": lam, "--lam1": lam1, "--lam2": lam2},
-        tuple(k.value for k in parse_penalties(penalty)),
-    )
+    target = None
+    if out is not None:  # the writer's modules load only when a file is asked for
+        from regtrace.cli.outfile import check_out
+
+        target = check_out(
+            out,
+            {"--w": w, "--grad": grad, "--lam": lam, "--lam1": lam1, "--lam2": lam2},
+            tuple(k.value for k in parse_penalties(penalty)),
+        )
 
     # --exact reads the same options as fractions and runs the same step in rationals.
     compute: Callable[..., StepReport] = step
