@@ -18,7 +18,6 @@ each case through regtrace and compares, and recomputes them live when torch is 
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -84,7 +83,9 @@ def run_case(
                 return None
             return [float(s[key].item()) for s in state]
 
-        states.append({"buf": grab("momentum_buffer"), "m": grab("exp_avg"), "v": grab("exp_avg_sq")})
+        states.append(
+            {"buf": grab("momentum_buffer"), "m": grab("exp_avg"), "v": grab("exp_avg_sq")}
+        )
     return {"trajectory": trajectory, "states": states}
 
 
@@ -120,7 +121,7 @@ def main() -> None:
         target = OUT / f"{name}.json"
         tmp = target.with_suffix(".json.tmp")
         tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-        os.replace(tmp, target)
+        tmp.replace(target)
     sys.stdout.write(f"wrote {len(CASES)} cases to {OUT.relative_to(ROOT)}\n")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from regtrace import examples
 from regtrace.cli.options import LayoutChoice, OutputFormat
 from regtrace.cli.output import write_renderable, write_text
+from regtrace.engine.optimizers import OptimizerReport
 from regtrace.engine.step import StepReport
 from regtrace.render.work import Layout, Work, choose_layout
 
@@ -29,6 +30,41 @@ def emit_step(
         from regtrace.render.csvfmt import trace_csv
 
         write_text(trace_csv(work))
+        return
+    full = output_format is not OutputFormat.TABLE
+    resolved = choose_layout(Layout(layout.value), report.w.size, len(report.results), full=full)
+    caption = examples.BUILTIN_CAPTION if builtin else None
+    if output_format is OutputFormat.MARKDOWN:
+        from regtrace.render.markdown import trace_markdown
+
+        write_text(trace_markdown(work, resolved, caption))
+        return
+    from regtrace.render.table import trace_renderable
+
+    write_renderable(trace_renderable(work, resolved, caption))
+
+
+def emit_optimizer_step(
+    report: OptimizerReport,
+    *,
+    output_format: OutputFormat,
+    digits: int,
+    layout: LayoutChoice,
+    builtin: bool,
+) -> None:
+    """Render an optimizer report (``step --optimizer``) in the requested format."""
+    from regtrace.render.optimizer_work import OptimizerWork
+
+    if output_format is OutputFormat.JSON:
+        from regtrace.render.jsonfmt import to_json
+
+        write_text(to_json(report))
+        return
+    work = OptimizerWork(report, digits=digits)
+    if output_format is OutputFormat.CSV:
+        from regtrace.render.csvfmt import optimizer_csv
+
+        write_text(optimizer_csv(work))
         return
     full = output_format is not OutputFormat.TABLE
     resolved = choose_layout(Layout(layout.value), report.w.size, len(report.results), full=full)

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from regtrace.cli.options import (
+    Beta1Opt,
+    Beta2Opt,
+    CompareOpt,
+    ConventionOpt,
+    DampeningOpt,
     DigitsOpt,
+    EpsOpt,
     FormatOpt,
     GradOpt,
     L1MethodChoice,
@@ -17,17 +25,28 @@ from regtrace.cli.options import (
     LayoutOpt,
     LossOpt,
     LrOpt,
+    MomentumOpt,
+    OptimizerOpt,
     OutputFormat,
-    PenaltyOpt,
+    PenaltyMaybeOpt,
     ShowWorkOpt,
+    WeightDecayOpt,
     WOpt,
 )
+
+if TYPE_CHECKING:
+    from regtrace.cli.inputs import TraceInputs
+    from regtrace.cli.optimizer_inputs import OptimizerOptions
 
 HELP = """One gradient-descent step under L2 and L1 (or elastic net), side by side.
 
 For each weight: the penalty term, the full gradient dL/dw + penalty term, the update
 -lr x full gradient and the new weight, then the regularized loss with its arithmetic.
 With no --w and --grad it traces the blog's example.
+
+--optimizer momentum|nesterov|adam|adamw traces that optimizer instead, with its state
+(momentum buffer; Adam's m, v, m_hat, v_hat and the per-weight step size), following
+PyTorch, Keras or optax exactly (--convention); --compare puts others beside it.
 """
 
 EPILOG = """Examples:
@@ -43,6 +62,10 @@ EPILOG = """Examples:
   regtrace step --w @w.npy --grad @g.npy --format json > trace.json
 
   echo 1,2,3 | regtrace step --w - --grad 0.1,0.1,0.1 --lam 0.01,0,0.01
+
+  regtrace step --optimizer adam --compare adamw --weight-decay 0.02
+
+  regtrace step --optimizer nesterov --momentum 0.9 --convention keras
 """
 
 
@@ -52,7 +75,7 @@ def step_command(
     lam: LamOpt = None,
     lr: LrOpt = None,
     loss: LossOpt = None,
-    penalty: PenaltyOpt = "l2,l1",
+    penalty: PenaltyMaybeOpt = None,
     lam1: Lam1Opt = None,
     lam2: Lam2Opt = None,
     l2_form: L2FormOpt = L2FormChoice.LAMBDA,
@@ -61,15 +84,49 @@ def step_command(
     digits: DigitsOpt = 12,
     show_work: ShowWorkOpt = False,
     layout: LayoutOpt = LayoutChoice.AUTO,
+    optimizer: OptimizerOpt = None,
+    compare: CompareOpt = None,
+    convention: ConventionOpt = None,
+    momentum: MomentumOpt = None,
+    dampening: DampeningOpt = None,
+    beta1: Beta1Opt = None,
+    beta2: Beta2Opt = None,
+    eps: EpsOpt = None,
+    weight_decay: WeightDecayOpt = None,
 ) -> None:
     """One gradient-descent step under L2 and L1 (or elastic net), side by side."""
     from regtrace.cli.inputs import resolve
+    from regtrace.cli.optimizer_inputs import OptimizerOptions
     from regtrace.cli.render import emit_step
     from regtrace.engine.step import step
 
-    inputs = resolve(
-        w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty, lam1=lam1, lam2=lam2
+    options = OptimizerOptions(
+        optimizer=None if optimizer is None else optimizer.value,
+        compare=compare,
+        convention=None if convention is None else convention.value,
+        momentum=momentum,
+        dampening=dampening,
+        beta1=beta1,
+        beta2=beta2,
+        eps=eps,
+        weight_decay=weight_decay,
     )
+    default_penalty = "none" if options.given else "l2,l1"
+    inputs = resolve(
+        w=w,
+        grad=grad,
+        lam=lam,
+        lr=lr,
+        loss=loss,
+        penalty=default_penalty if penalty is None else penalty,
+        lam1=lam1,
+        lam2=lam2,
+    )
+    if options.given:
+        _optimizer_step(
+            inputs, options, l2_form, l1_method, output_format, digits, show_work, layout
+        )
+        return
     report = step(
         inputs.w,
         inputs.grad,
@@ -89,4 +146,35 @@ def step_command(
         show_work=show_work,
         layout=layout,
         builtin=inputs.builtin,
+    )
+
+
+def _optimizer_step(
+    inputs: TraceInputs,
+    options: OptimizerOptions,
+    l2_form: L2FormChoice,
+    l1_method: L1MethodChoice,
+    output_format: OutputFormat,
+    digits: int,
+    show_work: bool,
+    layout: LayoutChoice,
+) -> None:
+    """``step`` with an optimizer: trace its state, side by side with ``--compare``."""
+    from regtrace.cli.optimizer_inputs import optimizer_report
+    from regtrace.cli.render import emit_optimizer_step
+    from regtrace.errors import RegtraceError
+
+    if show_work:
+        raise RegtraceError(
+            "--show-work is for plain sgd; with --optimizer every intermediate value "
+            "already has its own row"
+        )
+    report = optimizer_report(
+        inputs,
+        options,
+        l2_form=l2_form.value,
+        proximal=l1_method is L1MethodChoice.PROXIMAL,
+    )
+    emit_optimizer_step(
+        report, output_format=output_format, digits=digits, layout=layout, builtin=inputs.builtin
     )

@@ -667,7 +667,7 @@ def optimizer_step(
     unless another optimizer in the comparison uses them.
 
     >>> report = optimizer_step([2.5], [-0.2], optimizers=["adam"], lr=0.1)
-    >>> round(float(report["adam"].w_new[0]), 9)  # first Adam step moves by lr*sign(g)
+    >>> round(float(report["adam"].w_new[0]), 6)  # step 1 moves by lr*g/(|g| + eps)
     2.6
     """
     w_arr = as_vector(w, "w")

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import TYPE_CHECKING
 
 from regtrace.engine.penalties import strength_at
 from regtrace.render.work import QUANTITIES, Work
+
+if TYPE_CHECKING:
+    from regtrace.render.optimizer_work import OptimizerWork
 
 COLUMNS = (
     "penalty",
@@ -47,4 +51,15 @@ def trace_csv(work: Work) -> str:
                     loss,
                 ]
             )
+    return out.getvalue()
+
+
+def optimizer_csv(work: OptimizerWork) -> str:
+    """An optimizer step: one row per optimizer and weight, with its state (``--optimizer``)."""
+    from regtrace.render.optimizer_work import CSV_COLUMNS, optimizer_csv_rows
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(optimizer_csv_rows(work))
     return out.getvalue()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from regtrace.render.work import Grid, Layout, Work
+from regtrace.render.work import Grid, Layout, TraceText
 
 
 def _escape(cell: str) -> str:
@@ -20,7 +20,7 @@ def grid_markdown(grid: Grid) -> str:
     return "\n".join(lines)
 
 
-def trace_markdown(work: Work, layout: Layout, caption: str | None = None) -> str:
+def trace_markdown(work: TraceText, layout: Layout, caption: str | None = None) -> str:
     """The whole trace: formulas and inputs as a list, the table(s), then the notes."""
     head, *rest = work.header_lines()
     parts = [f"**{head}**", "\n".join(f"- {line}" for line in rest)]

@@ -10,7 +10,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from regtrace.render.work import Grid, Layout, Work
+from regtrace.render.work import Grid, Layout, TraceText
 
 
 def grid_table(grid: Grid) -> Table:
@@ -28,7 +28,7 @@ def grid_table(grid: Grid) -> Table:
     return table
 
 
-def trace_renderable(work: Work, layout: Layout, caption: str | None = None) -> RenderableType:
+def trace_renderable(work: TraceText, layout: Layout, caption: str | None = None) -> RenderableType:
     """The whole trace of one step: what is computed, the table, the losses and notes."""
     head, *rest = work.header_lines()
     parts: list[RenderableType] = [Text(head, style="bold"), *(Text(line) for line in rest)]

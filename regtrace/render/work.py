@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Protocol
 
 import numpy as np
 
@@ -85,6 +86,22 @@ def penalty_formula(p: Penalty) -> str:
             return f"lam1*sum(|w|) + {l2}, L1 part by {how.split(' lam')[0]}"
         case _:
             return "no penalty"
+
+
+class TraceText(Protocol):
+    """What the table and Markdown renderers draw: header lines, grids, notes."""
+
+    def header_lines(self) -> list[str]:
+        """Lines above the table; the first is the title."""
+        ...
+
+    def grids(self, layout: Layout) -> Sequence[Grid]:
+        """The tables of a resolved layout."""
+        ...
+
+    def notes(self) -> list[str]:
+        """Lines under the table."""
+        ...
 
 
 @dataclass(frozen=True)

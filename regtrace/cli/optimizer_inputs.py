@@ -1,0 +1,100 @@
+"""``step --optimizer ...``: option text to an optimizer report, then out in the asked format.
+
+Imported only when a command runs (it loads NumPy through the engine).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from regtrace.cli.inputs import TraceInputs
+from regtrace.engine.conventions import OptimizerKind
+from regtrace.engine.optimizers import OPTIMIZER_WORDS, OptimizerReport, optimizer_step
+from regtrace.errors import RegtraceError
+from regtrace.parse import parse_scalar, parse_vector_or_scalar
+
+
+@dataclass(frozen=True)
+class OptimizerOptions:
+    """The optimizer options as typed on the command line (text, or None when not given)."""
+
+    optimizer: str | None = None
+    compare: str | None = None
+    convention: str | None = None
+    momentum: str | None = None
+    dampening: str | None = None
+    beta1: str | None = None
+    beta2: str | None = None
+    eps: str | None = None
+    weight_decay: str | None = None
+
+    @property
+    def given(self) -> bool:
+        """Whether any optimizer option was given (otherwise ``step`` is plain SGD as before)."""
+        return any(value is not None for value in vars(self).values())
+
+
+def parse_optimizers(first: str | None, compare: str | None) -> tuple[OptimizerKind, ...]:
+    """``--optimizer adam --compare adamw,sgd`` to optimizer kinds, in order, no repeats."""
+    words = [first or "sgd"]
+    if compare is not None:
+        extra = [w.strip().lower() for w in compare.replace(" ", ",").split(",") if w.strip()]
+        if not extra:
+            raise RegtraceError(f"--compare is empty; give optimizers from {OPTIMIZER_WORDS}")
+        words += extra
+    kinds: list[OptimizerKind] = []
+    for word in words:
+        try:
+            kind = OptimizerKind(word)
+        except ValueError:
+            raise RegtraceError(
+                f"--compare: unknown optimizer {word!r}; choose from {OPTIMIZER_WORDS}"
+            ) from None
+        if kind not in kinds:
+            kinds.append(kind)
+    return tuple(kinds)
+
+
+def _scalar(text: str | None, name: str) -> float | None:
+    return None if text is None else parse_scalar(text, name)
+
+
+def optimizer_report(
+    inputs: TraceInputs, options: OptimizerOptions, *, l2_form: str, proximal: bool
+) -> OptimizerReport:
+    """Run the optimizers the options ask for on the parsed inputs."""
+    if proximal:
+        raise RegtraceError(
+            "--l1-method proximal works with plain sgd only; optimizers use the subgradient "
+            "lam*sign(w)"
+        )
+    if len(inputs.penalties) > 1:
+        words = ",".join(p.value for p in inputs.penalties)
+        raise RegtraceError(
+            f"--penalty {words}: with --optimizer give one penalty (the loss term whose "
+            "gradient the optimizer sees); compare optimizers with --compare"
+        )
+    weight_decay = (
+        None
+        if options.weight_decay is None
+        else parse_vector_or_scalar(options.weight_decay, "--weight-decay")
+    )
+    return optimizer_step(
+        inputs.w,
+        inputs.grad,
+        optimizers=parse_optimizers(options.optimizer, options.compare),
+        convention=options.convention or "torch",
+        lr=inputs.lr,
+        loss=inputs.loss,
+        penalty=inputs.penalties[0],
+        lam=inputs.lam,
+        lam1=inputs.lam1,
+        lam2=inputs.lam2,
+        l2_form=l2_form,
+        momentum=_scalar(options.momentum, "--momentum"),
+        dampening=_scalar(options.dampening, "--dampening"),
+        beta1=_scalar(options.beta1, "--beta1"),
+        beta2=_scalar(options.beta2, "--beta2"),
+        eps=_scalar(options.eps, "--eps"),
+        weight_decay=weight_decay,
+    )
