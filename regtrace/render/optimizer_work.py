@@ -258,9 +258,10 @@ class OptimizerWork:
                 break
         return lines
 
-    def wide_grid(self) -> Grid:
-        """A column per weight and optimizer, a row per quantity."""
-        results, n = self.report.results, self.report.w.size
+    def wide_grid(self, results: Sequence[OptimizerStep] | None = None) -> Grid:
+        """A column per weight and optimizer (all, or ``results``), a row per quantity."""
+        results = self.report.results if results is None else tuple(results)
+        n = self.report.w.size
         header = (
             "Quantity",
             *(f"w{i} ({r.spec.kind.label})" for i in range(n) for r in results),
@@ -268,8 +269,17 @@ class OptimizerWork:
         rows = tuple(
             (self.row_label(row), *(self.cell(r, row, i) for i in range(n) for r in results))
             for row in self.rows()
+            if any(row.shown(r) for r in results)
         )
         return Grid(None, header, rows)
+
+    def split_wide(self) -> list[Grid]:
+        """One side-by-side table per optimizer (a narrow terminal's wide layout)."""
+        split = []
+        for result in self.report.results:
+            one = self.wide_grid([result])
+            split.append(Grid(result.spec.kind.label, one.header, one.rows))
+        return split
 
     def tall_grids(self) -> list[Grid]:
         """One table per optimizer, a row per weight."""
