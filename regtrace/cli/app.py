@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from regtrace.cli import conventions as conventions_cmd
 from regtrace.cli import step as step_cmd
 
 app = typer.Typer(
@@ -59,3 +60,10 @@ app.command(
     epilog=step_cmd.EPILOG,
     no_args_is_help=False,
 )(step_cmd.step_command)
+
+app.command(
+    "conventions",
+    help=conventions_cmd.HELP,
+    epilog=conventions_cmd.EPILOG,
+    no_args_is_help=False,
+)(conventions_cmd.conventions_command)

@@ -62,18 +62,18 @@ def _nesterov(r: OptimizerStep) -> bool:
 ROWS: tuple[Row, ...] = (
     Row("grad", "dL/dw", lambda r: r.grad, _always),
     Row("penalty_grad", "Reg penalty term", lambda r: r.penalty_grad, _has_penalty),
-    Row("decay_grad", "Coupled decay wd x w", lambda r: r.decay_grad, _coupled),
-    Row("full_grad", "Gradient g the optimizer sees", lambda r: r.full_grad, _always),
-    Row("buf", "Momentum state (after)", lambda r: r.state.buf, _momentum),
-    Row("direction", "Nesterov direction", lambda r: r.direction, _nesterov),
-    Row("m", "m (1st moment)", lambda r: r.state.m, _adaptive),
-    Row("v", "v (2nd moment)", lambda r: r.state.v, _adaptive),
-    Row("m_hat", "m_hat = m/(1-b1^t)", lambda r: r.m_hat, _adaptive),
-    Row("v_hat", "v_hat = v/(1-b2^t)", lambda r: r.v_hat, _adaptive),
-    Row("denom", "sqrt(v_hat) + eps", lambda r: r.denom, _adaptive),
-    Row("lr_eff", "Step size lr/(sqrt(v_hat)+eps)", lambda r: r.lr_eff, _adaptive),
+    Row("decay_grad", "wd x w (coupled)", lambda r: r.decay_grad, _coupled),
+    Row("full_grad", "g (optimizer input)", lambda r: r.full_grad, _always),
+    Row("buf", "Momentum state", lambda r: r.state.buf, _momentum),
+    Row("direction", "g + momentum x buf", lambda r: r.direction, _nesterov),
+    Row("m", "m", lambda r: r.state.m, _adaptive),
+    Row("v", "v", lambda r: r.state.v, _adaptive),
+    Row("m_hat", "m_hat", lambda r: r.m_hat, _adaptive),
+    Row("v_hat", "v_hat", lambda r: r.v_hat, _adaptive),
+    Row("denom", "sqrt(v_hat)+eps", lambda r: r.denom, _adaptive),
+    Row("lr_eff", "lr/(sqrt(v_hat)+eps)", lambda r: r.lr_eff, _adaptive),
     Row("optimizer_step", "Optimizer update", lambda r: r.optimizer_step, _always, True),
-    Row("decay_step", "Decoupled decay -lr x wd x w", lambda r: r.decay_step, _decoupled, True),
+    Row("decay_step", "-lr x wd x w (decoupled)", lambda r: r.decay_step, _decoupled, True),
     Row("step", "Update (total)", lambda r: r.step, _always, True),
     Row("w_new", "New weight", lambda r: r.w_new, _always),
 )
@@ -106,13 +106,14 @@ def update_rule(spec: OptimizerSpec) -> str:
             )
         case _ if keras:
             rule = (
-                "m += (1-b1)(g - m), v += (1-b2)(g^2 - v), "
+                "m += (1-b1)(g - m), v += (1-b2)(g^2 - v), m_hat = m/(1-b1^t), "
+                "v_hat = v/(1-b2^t), "
                 "w_new = w - lr x sqrt(1-b2^t)/(1-b1^t) x m/(sqrt(v) + eps)"
             )
         case _:
             rule = (
                 "m = b1 x m + (1-b1) x g, v = b2 x v + (1-b2) x g^2, "
-                "w_new = w - lr x m_hat/(sqrt(v_hat) + eps)"
+                "m_hat = m/(1-b1^t), v_hat = v/(1-b2^t), w_new = w - lr x m_hat/(sqrt(v_hat) + eps)"
             )
     return rule
 
@@ -188,7 +189,7 @@ class OptimizerWork:
         if row.key != "buf":
             return row.label
         names = dict.fromkeys(r.spec.buffer_name for r in self.report.results if _momentum(r))
-        return f"{' / '.join(names)} (after)"
+        return " / ".join(names)
 
     def header_lines(self) -> list[str]:
         """What is traced: each optimizer's rule, settings and decay; then the inputs."""
