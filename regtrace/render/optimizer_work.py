@@ -201,7 +201,8 @@ class OptimizerWork:
         for r in results:
             lines.append(f"{r.spec.kind.label}: {update_rule(r.spec)}")
             lines.append(
-                f"  {hyper_parameters(r.spec, self.strength)}; {decay_rule(r.spec)}; step t = {r.t}"
+                f"{r.spec.kind.label} settings: {hyper_parameters(r.spec, self.strength)}; "
+                f"{decay_rule(r.spec)}; step t = {r.t}"
             )
         first = results[0]
         if first.penalty.kind is not PenaltyKind.NONE:
@@ -251,7 +252,8 @@ class OptimizerWork:
         for r in self.report.results:
             if r.spec.decay is DecayMode.COUPLED and r.spec.convention is Convention.TORCH:
                 lines.append(
-                    f"PyTorch {r.spec.kind.label}(weight_decay=wd) adds wd x w, the gradient of "
+                    f"PyTorch {'Adam' if r.spec.kind.adaptive else 'SGD'}(weight_decay=wd) adds "
+                    "wd x w, the gradient of "
                     "wd/2 x ||w||^2: "
                     f"lam = wd/2 = {self.strength(_half(r.spec.weight_decay))} in the seeds' "
                     "lam x ||w||^2 form (see regtrace conventions)"
