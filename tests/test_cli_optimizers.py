@@ -39,6 +39,10 @@ GOLDEN_CASES = {
         *["--optimizer", "adam", "--convention", "keras", "--layout", "tall"],
         *["--beta1", "0.8", "--eps", "1e-3"],
     ],
+    "step_adam_summary.txt": [
+        *["--optimizer", "adam", "--compare", "adamw", "--weight-decay", "0.1"],
+        *["--w", "@fixtures/inputs/w100.txt", "--grad", "@fixtures/inputs/g100.txt"],
+    ],
     "conventions.txt": [],
     "conventions_n.md": ["--lam", "0.005", "--lam1", "0.02", "--n-samples", "200"],
     "conventions.json": ["--n-samples", "100", "--format", "json"],

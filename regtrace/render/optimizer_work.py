@@ -15,7 +15,14 @@ from regtrace.engine.conventions import Convention, DecayMode, OptimizerKind
 from regtrace.engine.optimizers import OptimizerReport, OptimizerSpec, OptimizerStep
 from regtrace.engine.penalties import PenaltyKind, Strength, Vector
 from regtrace.render.numfmt import DEFAULT_DIGITS, fmt, fmt_signed
-from regtrace.render.work import INLINE_VECTOR_MAX, NOISE, Grid, Layout, penalty_formula
+from regtrace.render.work import (
+    INLINE_VECTOR_MAX,
+    NOISE,
+    Grid,
+    Layout,
+    penalty_formula,
+    summary_tables,
+)
 
 Getter = Callable[[OptimizerStep], Vector | None]
 
@@ -298,8 +305,13 @@ class OptimizerWork:
         return grids
 
     def grids(self, layout: Layout) -> Sequence[Grid]:
-        """The grids of a resolved layout (summary shows the tall tables)."""
-        return [self.wide_grid()] if layout is Layout.WIDE else self.tall_grids()
+        """The grids of a resolved layout."""
+        if layout is Layout.WIDE:
+            return [self.wide_grid()]
+        if layout is Layout.SUMMARY:
+            moves = [(r.spec.kind.label, r.step, r.w_new) for r in self.report.results]
+            return summary_tables(self.report.w, moves, self.digits, "Optimizer")
+        return self.tall_grids()
 
 
 def _half(value: Strength) -> Strength:

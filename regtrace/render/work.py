@@ -329,51 +329,10 @@ class Work:
             grids.append(Grid(f"{r.penalty.kind.label}, one row per weight", header, rows))
         return grids
 
-    def _before_after(self, before: float, after: float) -> str:
-        return f"{self.num(before)} -> {self.num(after)}"
-
     def summary_grids(self, top: int = 5) -> list[Grid]:
         """For thousands of weights: norms, exact zeros and the largest changes per penalty."""
-        w = self.report.w
-        header = (
-            "Penalty",
-            "||w||2 -> ||w_new||2",
-            "||w||1 -> ||w_new||1",
-            "zeros",
-            "max |update|",
-        )
-        rows = []
-        for r in self.report.results:
-            k = int(np.argmax(np.abs(r.step)))
-            rows.append(
-                (
-                    r.penalty.kind.label,
-                    self._before_after(float(np.linalg.norm(w)), float(np.linalg.norm(r.w_new))),
-                    self._before_after(float(np.sum(np.abs(w))), float(np.sum(np.abs(r.w_new)))),
-                    f"{int(np.sum(w == 0))} -> {int(np.sum(r.w_new == 0))}",
-                    f"{fmt_signed(float(r.step[k]), self.digits)} (w{k})",
-                )
-            )
-        grids = [Grid(f"{w.size} weights", header, tuple(rows))]
-        for r in self.report.results:
-            order = np.argsort(-np.abs(r.step), kind="stable")[:top]
-            change_rows = tuple(
-                (
-                    str(int(i)),
-                    self.num(w[i]),
-                    fmt_signed(float(r.step[i]), self.digits),
-                    self.num(r.w_new[i]),
-                )
-                for i in order
-            )
-            grids.append(
-                Grid(
-                    f"{r.penalty.kind.label}: largest changes",
-                    ("i", "w", "Update", "New weight"),
-                    change_rows,
-                )
-            )
-        return grids
+        moves = [(r.penalty.kind.label, r.step, r.w_new) for r in self.report.results]
+        return summary_tables(self.report.w, moves, self.digits, "Penalty", top)
 
     def grids(self, layout: Layout) -> Sequence[Grid]:
         """The grids of a resolved layout (not ``auto``)."""
@@ -382,3 +341,47 @@ class Work:
         if layout is Layout.SUMMARY:
             return self.summary_grids()
         return self.tall_grids()
+
+
+def _before_after(before: float, after: float, digits: int) -> str:
+    return f"{fmt(before, digits)} -> {fmt(after, digits)}"
+
+
+def summary_tables(
+    w: Vector,
+    moves: Sequence[tuple[str, Vector, Vector]],
+    digits: int,
+    what: str,
+    top: int = 5,
+) -> list[Grid]:
+    """Norms, exact zeros and the largest changes of each ``(label, step, w_new)``: the
+    summary a terminal gets for thousands of weights (``what`` names the label column)."""
+    header = (what, "||w||2 -> ||w_new||2", "||w||1 -> ||w_new||1", "zeros", "max |update|")
+    rows = []
+    for label, step, w_new in moves:
+        k = int(np.argmax(np.abs(step)))
+        rows.append(
+            (
+                label,
+                _before_after(float(np.linalg.norm(w)), float(np.linalg.norm(w_new)), digits),
+                _before_after(float(np.sum(np.abs(w))), float(np.sum(np.abs(w_new))), digits),
+                f"{int(np.sum(w == 0))} -> {int(np.sum(w_new == 0))}",
+                f"{fmt_signed(float(step[k]), digits)} (w{k})",
+            )
+        )
+    grids = [Grid(f"{w.size} weights", header, tuple(rows))]
+    for label, step, w_new in moves:
+        order = np.argsort(-np.abs(step), kind="stable")[:top]
+        change_rows = tuple(
+            (
+                str(int(i)),
+                fmt(float(w[i]), digits),
+                fmt_signed(float(step[i]), digits),
+                fmt(float(w_new[i]), digits),
+            )
+            for i in order
+        )
+        grids.append(
+            Grid(f"{label}: largest changes", ("i", "w", "Update", "New weight"), change_rows)
+        )
+    return grids
