@@ -126,7 +126,53 @@ def test_conventions_elastic_net_with_an_l1_part() -> None:
     assert data["same_minimizer"][1]["value"] is None
 
 
+def test_state_options_continue_a_trace() -> None:
+    """--t 2 --buf g from w1 = [2.52, -0.81, 0.105] (after torch momentum step 1, buf = g):
+    buf = 0.9*g + g = 1.9g, w2 = w1 - 0.19g = [2.558, -0.829, 0.1145], as two steps give."""
+    result = invoke(
+        [
+            *["step", "-o", "momentum", "--t", "2", "--buf", "-0.2,0.1,-0.05"],
+            *["--w", "2.52,-0.81,0.105", "--grad", "-0.2,0.1,-0.05", "-f", "json"],
+        ]
+    )
+    data = json.loads(result.stdout)["results"][0]
+    assert data["t"] == 2
+    assert data["state"]["buf"] == pytest.approx([-0.38, 0.19, -0.095], abs=1e-15)
+    assert data["w_new"] == pytest.approx([2.558, -0.829, 0.1145], abs=1e-15)
+
+
+def test_adam_state_sets_the_bias_correction() -> None:
+    """Adam step 2 from m1 = 0.1g, v1 = 0.001g^2 with the same g: m2 = 0.19g,
+    v2 = 0.001999g^2, m_hat = 0.19g/(1 - 0.81) = g, v_hat = 0.001999g^2/(1 - 0.998001) = g^2."""
+    result = invoke(
+        [
+            *["step", "-o", "adam", "--t", "2", "--m", "-0.02", "--v", "4e-5"],
+            *["--w", "2.6", "--grad", "-0.2", "-f", "json"],
+        ]
+    )
+    data = json.loads(result.stdout)["results"][0]
+    assert data["state"]["m"] == pytest.approx([-0.038], abs=1e-15)
+    assert data["m_hat"] == pytest.approx([-0.2], rel=1e-12)
+    assert data["v_hat"] == pytest.approx([0.04], rel=1e-12)
+
+
 ERRORS = [
+    (["-o", "adam", "--m", "0,0,0"], "Adam needs both --m and --v from the previous step"),
+    (
+        ["-o", "adam", "--m", "0,0,0", "--v", "0,0,0"],
+        "--m and --v come from earlier steps: give --t",
+    ),
+    (["-o", "momentum", "--t", "3"], "--t 3 needs the state of step 2: give --buf"),
+    (["-o", "adam", "--buf", "1,2,3", "--t", "2"], "--buf is a momentum buffer; use it with"),
+    (["-o", "sgd", "--m", "1,2,3", "--v", "1,1,1"], "--m and --v are Adam's moments"),
+    (
+        ["-o", "adam", "--t", "2", "--m", "1,2", "--v", "1,1"],
+        "the optimizer state m has 2 values but w has 3",
+    ),
+    (
+        ["-o", "adam", "--t", "2", "--m", "1,2,3", "--v", "1,-1,1"],
+        "the second moment v must not be negative",
+    ),
     (["-o", "adam", "--momentum", "0.9"], "--momentum applies to --optimizer momentum or nesterov"),
     (
         ["-o", "adam", "--compare", "adamw", "--momentum", "0.9"],

@@ -9,9 +9,14 @@ from dataclasses import dataclass
 
 from regtrace.cli.inputs import TraceInputs
 from regtrace.engine.conventions import OptimizerKind
-from regtrace.engine.optimizers import OPTIMIZER_WORDS, OptimizerReport, optimizer_step
+from regtrace.engine.optimizers import (
+    OPTIMIZER_WORDS,
+    OptimizerReport,
+    OptimizerState,
+    optimizer_step,
+)
 from regtrace.errors import RegtraceError
-from regtrace.parse import parse_scalar, parse_vector_or_scalar
+from regtrace.parse import parse_scalar, parse_vector, parse_vector_or_scalar
 
 
 @dataclass(frozen=True)
@@ -27,6 +32,10 @@ class OptimizerOptions:
     beta2: str | None = None
     eps: str | None = None
     weight_decay: str | None = None
+    t: int | None = None
+    buf: str | None = None
+    m: str | None = None
+    v: str | None = None
 
     @property
     def given(self) -> bool:
@@ -59,6 +68,37 @@ def _scalar(text: str | None, name: str) -> float | None:
     return None if text is None else parse_scalar(text, name)
 
 
+def starting_state(options: OptimizerOptions, kinds: tuple[OptimizerKind, ...]) -> OptimizerState:
+    """The state before the traced step: ``--t``, ``--buf``, ``--m``, ``--v``."""
+    t = 1 if options.t is None else options.t
+    given = [f"--{n}" for n in ("buf", "m", "v") if getattr(options, n) is not None]
+    if options.buf is not None and not any(k.has_momentum for k in kinds):
+        raise RegtraceError(
+            "--buf is a momentum buffer; use it with --optimizer momentum or nesterov"
+        )
+    if (options.m is not None or options.v is not None) and not any(k.adaptive for k in kinds):
+        raise RegtraceError(
+            "--m and --v are Adam's moments; use them with --optimizer adam or adamw"
+        )
+    if (options.m is None) != (options.v is None):
+        raise RegtraceError("Adam needs both --m and --v from the previous step, or neither")
+    if given and t < 2:
+        raise RegtraceError(
+            f"{' and '.join(given)} come from earlier steps: give --t, the number of the step "
+            "traced now (2 or more)"
+        )
+    if not given and t > 1:
+        raise RegtraceError(
+            f"--t {t} needs the state of step {t - 1}: give --buf (momentum) or --m and --v (Adam)"
+        )
+    return OptimizerState(
+        t=t - 1,
+        buf=None if options.buf is None else parse_vector(options.buf, "--buf"),
+        m=None if options.m is None else parse_vector(options.m, "--m"),
+        v=None if options.v is None else parse_vector(options.v, "--v"),
+    )
+
+
 def optimizer_report(
     inputs: TraceInputs, options: OptimizerOptions, *, l2_form: str, proximal: bool
 ) -> OptimizerReport:
@@ -79,10 +119,12 @@ def optimizer_report(
         if options.weight_decay is None
         else parse_vector_or_scalar(options.weight_decay, "--weight-decay")
     )
+    kinds = parse_optimizers(options.optimizer, options.compare)
     return optimizer_step(
         inputs.w,
         inputs.grad,
-        optimizers=parse_optimizers(options.optimizer, options.compare),
+        optimizers=kinds,
+        state=starting_state(options, kinds),
         convention=options.convention or "torch",
         lr=inputs.lr,
         loss=inputs.loss,

@@ -251,3 +251,35 @@ WeightDecayOpt = Annotated[
         show_default=False,
     ),
 ]
+StepNumberOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--t",
+        min=1,
+        help="Which step this is (1 = the first); with --buf, --m, --v it is 2 or more and "
+        "sets Adam's bias corrections 1 - b^t. [default: 1]",
+        show_default=False,
+    ),
+]
+BufOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--buf",
+        metavar="VECTOR",
+        help="Momentum state from the previous step (torch momentum_buffer, Keras velocity, "
+        "optax trace).",
+        show_default=False,
+    ),
+]
+MomentOneOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--m", metavar="VECTOR", help="Adam's m from the previous step.", show_default=False
+    ),
+]
+MomentTwoOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--v", metavar="VECTOR", help="Adam's v from the previous step.", show_default=False
+    ),
+]

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from regtrace.cli.options import (
     Beta1Opt,
     Beta2Opt,
+    BufOpt,
     CompareOpt,
     ConventionOpt,
     DampeningOpt,
@@ -25,11 +26,14 @@ from regtrace.cli.options import (
     LayoutOpt,
     LossOpt,
     LrOpt,
+    MomentOneOpt,
+    MomentTwoOpt,
     MomentumOpt,
     OptimizerOpt,
     OutputFormat,
     PenaltyMaybeOpt,
     ShowWorkOpt,
+    StepNumberOpt,
     WeightDecayOpt,
     WOpt,
 )
@@ -66,6 +70,8 @@ EPILOG = """Examples:
   regtrace step --optimizer adam --compare adamw --weight-decay 0.02
 
   regtrace step --optimizer nesterov --momentum 0.9 --convention keras
+
+  regtrace step --optimizer adam --t 2 --m -0.02,0.01 --v 4e-5,1e-5 --w 2.6,-0.9 --grad -0.1,0.2
 """
 
 
@@ -93,6 +99,10 @@ def step_command(
     beta2: Beta2Opt = None,
     eps: EpsOpt = None,
     weight_decay: WeightDecayOpt = None,
+    t: StepNumberOpt = None,
+    buf: BufOpt = None,
+    m: MomentOneOpt = None,
+    v: MomentTwoOpt = None,
 ) -> None:
     """One gradient-descent step under L2 and L1 (or elastic net), side by side."""
     from regtrace.cli.inputs import resolve
@@ -110,6 +120,10 @@ def step_command(
         beta2=beta2,
         eps=eps,
         weight_decay=weight_decay,
+        t=t,
+        buf=buf,
+        m=m,
+        v=v,
     )
     default_penalty = "none" if options.given else "l2,l1"
     inputs = resolve(
