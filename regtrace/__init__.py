@@ -14,18 +14,32 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from regtrace.engine import L1Method, L2Form, Penalty, PenaltyKind, StepReport, StepResult
+    from regtrace.engine.l2table import conventions
+    from regtrace.engine.optimizers import OptimizerSpec, optimize, optimizer_step
     from regtrace.engine.step import step
     from regtrace.errors import RegtraceError
+
+# Optimizers (issue 5) live outside regtrace.engine's own imports, so plain steps never load them.
+_OPTIMIZER_NAMES = {
+    "OptimizerSpec": "regtrace.engine.optimizers",
+    "optimize": "regtrace.engine.optimizers",
+    "optimizer_step": "regtrace.engine.optimizers",
+    "conventions": "regtrace.engine.l2table",
+}
 
 __all__ = [
     "L1Method",
     "L2Form",
+    "OptimizerSpec",
     "Penalty",
     "PenaltyKind",
     "RegtraceError",
     "StepReport",
     "StepResult",
     "__version__",
+    "conventions",
+    "optimize",
+    "optimizer_step",
     "step",
 ]
 
@@ -48,6 +62,10 @@ def __getattr__(name: str) -> Any:
         from regtrace.errors import RegtraceError
 
         return RegtraceError
+    if name in _OPTIMIZER_NAMES:
+        from importlib import import_module
+
+        return getattr(import_module(_OPTIMIZER_NAMES[name]), name)
     if name in __all__:
         from regtrace import engine
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
 from collections.abc import Callable
 
 import pytest
 
-from tests.conftest import STEP_RESULT_KEYS, invoke
+from tests.conftest import ROOT, STEP_RESULT_KEYS, invoke
 
 BLOG = ["--w", "2.5,-0.8,0.1", "--grad", "-0.2,0.1,-0.05", "--lr", "0.1"]
 
@@ -228,3 +230,26 @@ def test_conventions_bad_input(args: list[str], message: str) -> None:
     assert result.code == 2
     assert result.stderr.count("\n") == 1
     assert result.stderr.startswith(f"Error: {message}"), result.stderr
+
+
+def _modules_after(args: list[str]) -> set[str]:
+    """The modules a fresh interpreter has loaded after ``regtrace ARGS``."""
+    code = (
+        "import sys\nfrom regtrace.cli import run\n"
+        f"run({args!r})\nsys.stderr.write(' '.join(sorted(sys.modules)))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    return set(done.stderr.split())
+
+
+def test_plain_step_does_not_load_the_optimizer_engine() -> None:
+    """The optimizer code costs nothing on the default path (it is imported on demand)."""
+    assert "regtrace.engine.optimizers" not in _modules_after(["step"])
+    assert "regtrace.engine.optimizers" in _modules_after(["step", "-o", "adam"])
+
+
+def test_help_of_the_new_command_does_not_load_numpy() -> None:
+    """``regtrace conventions --help`` stays as fast as ``regtrace --help``."""
+    assert "numpy" not in _modules_after(["conventions", "--help"])

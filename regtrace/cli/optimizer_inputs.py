@@ -5,9 +5,8 @@ Imported only when a command runs (it loads NumPy through the engine).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from regtrace.cli.inputs import TraceInputs
+from regtrace.cli.optimizer_options import OptimizerOptions
 from regtrace.engine.conventions import OptimizerKind
 from regtrace.engine.optimizers import (
     OPTIMIZER_WORDS,
@@ -17,30 +16,6 @@ from regtrace.engine.optimizers import (
 )
 from regtrace.errors import RegtraceError
 from regtrace.parse import parse_scalar, parse_vector, parse_vector_or_scalar
-
-
-@dataclass(frozen=True)
-class OptimizerOptions:
-    """The optimizer options as typed on the command line (text, or None when not given)."""
-
-    optimizer: str | None = None
-    compare: str | None = None
-    convention: str | None = None
-    momentum: str | None = None
-    dampening: str | None = None
-    beta1: str | None = None
-    beta2: str | None = None
-    eps: str | None = None
-    weight_decay: str | None = None
-    t: int | None = None
-    buf: str | None = None
-    m: str | None = None
-    v: str | None = None
-
-    @property
-    def given(self) -> bool:
-        """Whether any optimizer option was given (otherwise ``step`` is plain SGD as before)."""
-        return any(value is not None for value in vars(self).values())
 
 
 def parse_optimizers(first: str | None, compare: str | None) -> tuple[OptimizerKind, ...]:

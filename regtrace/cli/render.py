@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from regtrace import examples
 from regtrace.cli.options import LayoutChoice, OutputFormat
 from regtrace.cli.output import terminal_width, write_renderable, write_text
-from regtrace.engine.optimizers import OptimizerReport
 from regtrace.engine.step import StepReport
 from regtrace.render.work import Layout, Work, choose_layout
+
+if TYPE_CHECKING:
+    from regtrace.engine.optimizers import OptimizerReport
 
 
 def emit_step(

@@ -40,7 +40,7 @@ from regtrace.cli.options import (
 
 if TYPE_CHECKING:
     from regtrace.cli.inputs import TraceInputs
-    from regtrace.cli.optimizer_inputs import OptimizerOptions
+    from regtrace.cli.optimizer_options import OptimizerOptions
 
 HELP = """One gradient-descent step under L2 and L1 (or elastic net), side by side.
 
@@ -106,7 +106,7 @@ def step_command(
 ) -> None:
     """One gradient-descent step under L2 and L1 (or elastic net), side by side."""
     from regtrace.cli.inputs import resolve
-    from regtrace.cli.optimizer_inputs import OptimizerOptions
+    from regtrace.cli.optimizer_options import OptimizerOptions
     from regtrace.cli.render import emit_step
     from regtrace.engine.step import step
 
