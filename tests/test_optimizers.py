@@ -309,3 +309,17 @@ def test_first_adam_step_is_at_most_lr(w: list[float], lr: float) -> None:
     g = [x - 0.5 for x in w]
     r = optimize(w, [g], OptimizerSpec.build("adam", lr=lr)).steps[0]
     assert np.all(np.abs(r.step) <= lr * (1 + 1e-12) + 1e-12 * np.abs(r.w))
+
+
+def test_update_rule_adapter_replays_optimize() -> None:
+    """The in-place rule (issue 3's run seam) gives the same trajectory as optimize()."""
+    from regtrace.engine.optimizers import optimizer_rules
+
+    s = spec("adamw", weight_decay=0.02)
+    penalty = Penalty.build("l2", 3, 0.01)
+    rule = optimizer_rules(s)(penalty, 0.1)
+    w = W.copy()
+    for _ in range(4):
+        rule(w, G)
+    assert_allclose(w, optimize(W, [G] * 4, s, penalty=penalty).w_final, rtol=0, atol=0)
+    assert rule.state.t == 4

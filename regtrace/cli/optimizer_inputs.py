@@ -8,8 +8,8 @@ from __future__ import annotations
 from regtrace.cli.inputs import TraceInputs
 from regtrace.cli.optimizer_options import OptimizerOptions
 from regtrace.engine.conventions import OptimizerKind
+from regtrace.engine.optimizer_spec import OPTIMIZER_WORDS
 from regtrace.engine.optimizers import (
-    OPTIMIZER_WORDS,
     OptimizerReport,
     OptimizerState,
     optimizer_step,
