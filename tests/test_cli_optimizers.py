@@ -192,7 +192,7 @@ ERRORS = [
     (["-o", "adam", "--weight-decay", "0.1,0.2"], "weight_decay has 2 values but w has 3"),
     (["-o", "adam", "--penalty", "l2,l1"], "--penalty l2,l1: with --optimizer give one penalty"),
     (["--compare", "lion"], "--compare: unknown optimizer 'lion'; choose from sgd, momentum"),
-    (["--compare", ","], "--compare is empty; give optimizers from sgd, momentum"),
+    (["--compare", ","], "--compare is empty; choose from sgd, momentum"),
     (["-o", "adam", "--show-work"], "--show-work is for plain sgd"),
     (
         ["-o", "adam", "--penalty", "l1", "--l1-method", "proximal"],

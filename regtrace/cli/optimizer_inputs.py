@@ -5,10 +5,9 @@ Imported only when a command runs (it loads NumPy through the engine).
 
 from __future__ import annotations
 
-from regtrace.cli.inputs import TraceInputs
+from regtrace.cli.inputs import TraceInputs, parse_choices
 from regtrace.cli.optimizer_options import OptimizerOptions
 from regtrace.engine.conventions import OptimizerKind
-from regtrace.engine.optimizer_spec import OPTIMIZER_WORDS
 from regtrace.engine.optimizers import (
     OptimizerReport,
     OptimizerState,
@@ -20,23 +19,10 @@ from regtrace.parse import parse_scalar, parse_vector, parse_vector_or_scalar
 
 def parse_optimizers(first: str | None, compare: str | None) -> tuple[OptimizerKind, ...]:
     """``--optimizer adam --compare adamw,sgd`` to optimizer kinds, in order, no repeats."""
-    words = [first or "sgd"]
+    kinds = [OptimizerKind(first or "sgd")]
     if compare is not None:
-        extra = [w.strip().lower() for w in compare.replace(" ", ",").split(",") if w.strip()]
-        if not extra:
-            raise RegtraceError(f"--compare is empty; give optimizers from {OPTIMIZER_WORDS}")
-        words += extra
-    kinds: list[OptimizerKind] = []
-    for word in words:
-        try:
-            kind = OptimizerKind(word)
-        except ValueError:
-            raise RegtraceError(
-                f"--compare: unknown optimizer {word!r}; choose from {OPTIMIZER_WORDS}"
-            ) from None
-        if kind not in kinds:
-            kinds.append(kind)
-    return tuple(kinds)
+        kinds += parse_choices(compare, OptimizerKind, "--compare", "optimizer")
+    return tuple(dict.fromkeys(kinds))
 
 
 def _scalar(text: str | None, name: str) -> float | None:

@@ -8,7 +8,7 @@ from regtrace import examples
 from regtrace.cli.options import LayoutChoice, OutputFormat
 from regtrace.cli.output import terminal_width, write_renderable, write_text
 from regtrace.engine.step import StepReport
-from regtrace.render.work import Layout, Work, choose_layout
+from regtrace.render.work import Layout, TraceText, Work, choose_layout
 
 if TYPE_CHECKING:
     from regtrace.engine.optimizers import OptimizerReport
@@ -35,17 +35,8 @@ def emit_step(
 
         write_text(trace_csv(work))
         return
-    full = output_format is not OutputFormat.TABLE
-    resolved = choose_layout(Layout(layout.value), report.w.size, len(report.results), full=full)
-    caption = examples.BUILTIN_CAPTION if builtin else None
-    if output_format is OutputFormat.MARKDOWN:
-        from regtrace.render.markdown import trace_markdown
-
-        write_text(trace_markdown(work, resolved, caption))
-        return
-    from regtrace.render.table import trace_renderable
-
-    write_renderable(trace_renderable(work, resolved, caption, width=terminal_width()))
+    shape = (report.w.size, len(report.results))
+    _emit_trace(work, shape, output_format=output_format, layout=layout, builtin=builtin)
 
 
 def emit_optimizer_step(
@@ -70,8 +61,21 @@ def emit_optimizer_step(
 
         write_text(optimizer_csv(work))
         return
+    shape = (report.w.size, len(report.results))
+    _emit_trace(work, shape, output_format=output_format, layout=layout, builtin=builtin)
+
+
+def _emit_trace(
+    work: TraceText,
+    shape: tuple[int, int],
+    *,
+    output_format: OutputFormat,
+    layout: LayoutChoice,
+    builtin: bool,
+) -> None:
+    """The table or Markdown of a trace; ``shape`` is (weights, results side by side)."""
     full = output_format is not OutputFormat.TABLE
-    resolved = choose_layout(Layout(layout.value), report.w.size, len(report.results), full=full)
+    resolved = choose_layout(Layout(layout.value), *shape, full=full)
     caption = examples.BUILTIN_CAPTION if builtin else None
     if output_format is OutputFormat.MARKDOWN:
         from regtrace.render.markdown import trace_markdown

@@ -46,6 +46,32 @@ class _Moves:
     lr_eff: Vector | None = None
 
 
+def _adam_moves(
+    spec: OptimizerSpec,
+    moves: tuple[Vector, Vector, Vector, Vector],
+    t: int,
+    m: Vector,
+    v: Vector,
+    denom: Vector,
+) -> _Moves:
+    """Adam's result: ``moves = (decay_grad, full_grad, decay_step, w_new)``, the moments, and
+    the denominator in ``m_hat`` units; ``m_hat``, ``v_hat`` and the step size follow."""
+    bc1, bc2 = _bias_corrections(spec, t)
+    decay_grad, full_grad, decay_step, w_new = moves
+    return _Moves(
+        decay_grad,
+        full_grad,
+        decay_step,
+        m / bc1 / denom,
+        w_new,
+        OptimizerState(t, m=m, v=v),
+        m_hat=m / bc1,
+        v_hat=v / bc2,
+        denom=denom,
+        lr_eff=spec.lr / denom,
+    )
+
+
 def _torch(spec: OptimizerSpec, w: Vector, g: Vector, state: OptimizerState) -> _Moves:
     """torch/optim/sgd.py ``_single_tensor_sgd`` and torch/optim/adam.py ``_single_tensor_adam``."""
     lr, wd, zeros = spec.lr, spec.weight_decay, np.zeros_like(w)
@@ -73,20 +99,8 @@ def _torch(spec: OptimizerSpec, w: Vector, g: Vector, state: OptimizerState) -> 
     bc1, bc2 = _bias_corrections(spec, t)
     step_size = lr / bc1
     denom = np.sqrt(v) / bc2**0.5 + spec.eps  # (exp_avg_sq.sqrt() / bc2_sqrt).add_(eps)
-    direction = m / denom / bc1
     w_new = param + (-step_size) * (m / denom)  # param.addcdiv_(exp_avg, denom, -step_size)
-    return _Moves(
-        decay_grad,
-        d,
-        param - w,
-        direction,
-        w_new,
-        OptimizerState(t, m=m, v=v),
-        m_hat=m / bc1,
-        v_hat=v / bc2,
-        denom=denom,
-        lr_eff=lr / denom,
-    )
+    return _adam_moves(spec, (decay_grad, d, param - w, w_new), t, m, v, denom)
 
 
 def _keras(spec: OptimizerSpec, w: Vector, g: Vector, state: OptimizerState) -> _Moves:
@@ -114,22 +128,10 @@ def _keras(spec: OptimizerSpec, w: Vector, g: Vector, state: OptimizerState) -> 
     m = m0 + (g - m0) * (1 - spec.beta1)  # assign_add(m, (gradient - m) * (1 - beta_1))
     v = v0 + (g * g - v0) * (1 - spec.beta2)  # assign_add(v, (square(g) - v) * (1 - beta_2))
     w_new = param - (m * alpha) / (np.sqrt(v) + spec.eps)
-    bc1, bc2 = 1 - b1_power, 1 - b2_power
     # eps is "epsilon hat": added to sqrt(v) before bias correction, so in m_hat units the
     # denominator is (sqrt(v) + eps)/sqrt(1 - b2^t) = sqrt(v_hat) + eps/sqrt(1 - b2^t).
-    denom = (np.sqrt(v) + spec.eps) / math.sqrt(bc2)
-    return _Moves(
-        zeros,
-        g,
-        param - w,
-        m / bc1 / denom,
-        w_new,
-        OptimizerState(t, m=m, v=v),
-        m_hat=m / bc1,
-        v_hat=v / bc2,
-        denom=denom,
-        lr_eff=lr / denom,
-    )
+    denom = (np.sqrt(v) + spec.eps) / math.sqrt(1 - b2_power)
+    return _adam_moves(spec, (zeros, g, param - w, w_new), t, m, v, denom)
 
 
 def _optax(spec: OptimizerSpec, w: Vector, g: Vector, state: OptimizerState) -> _Moves:
@@ -160,18 +162,7 @@ def _optax(spec: OptimizerSpec, w: Vector, g: Vector, state: OptimizerState) -> 
         u = u + decay_term
         decay_step = -lr * decay_term  # ... and before scale_by_learning_rate: x lr
     w_new = w + (-lr * u)
-    return _Moves(
-        decay_grad,
-        d,
-        decay_step,
-        mu_hat / denom,
-        w_new,
-        OptimizerState(t, m=mu, v=nu),
-        m_hat=mu_hat,
-        v_hat=nu_hat,
-        denom=denom,
-        lr_eff=lr / denom,
-    )
+    return _adam_moves(spec, (decay_grad, d, decay_step, w_new), t, mu, nu, denom)
 
 
 UPDATES: dict[Convention, Callable[[OptimizerSpec, Vector, Vector, OptimizerState], _Moves]] = {

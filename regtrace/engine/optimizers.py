@@ -3,10 +3,11 @@
 The gradient an optimizer sees is ``full_grad = dL/dw + penalty_grad (+ wd*w when the weight
 decay is coupled)``; a decoupled decay moves the weights by ``-lr*wd*w`` outside the
 optimizer's moments. Which framework does what, with the file each rule comes from, is in
-:mod:`regtrace.engine.conventions`; the arithmetic below follows those files line by line
-(down to the order of the floating-point operations where that is cheap), so that a trace
-matches the framework to about 1e-15 relative. ``tests/test_torch_reference.py`` checks the
-PyTorch convention against fixtures written by real PyTorch (``scripts/make_reference.py``).
+:mod:`regtrace.engine.conventions`; the arithmetic (:mod:`regtrace.engine.framework_updates`)
+follows those files line by line, down to the order of the floating-point operations where
+that is cheap, so a trace matches the framework to about 1e-16 relative.
+``tests/test_torch_reference.py`` checks the PyTorch convention against fixtures written by
+real PyTorch (``scripts/make_reference.py``).
 
 Every intermediate value is kept in the frozen :class:`OptimizerStep` (momentum buffer, Adam's
 ``m``, ``v``, ``m_hat``, ``v_hat``, the per-weight step size), so a student can follow every
@@ -37,7 +38,7 @@ from regtrace.engine.penalties import (
     PenaltyKind,
     Vector,
 )
-from regtrace.engine.step import as_vector, check_lr, check_same_length
+from regtrace.engine.step import as_vector, check_lr, check_same_length, step_contract
 from regtrace.errors import RegtraceError
 
 
@@ -86,14 +87,7 @@ class OptimizerStep:
     def to_dict(self) -> dict[str, Any]:
         """DESIGN.md's step keys, then the optimizer, its state and intermediate values."""
         out: dict[str, Any] = {
-            "penalty": self.penalty.kind.value,
-            "lam": self.penalty.lam_json(),
-            "penalty_value": self.penalty_value,
-            "loss": self.loss,
-            "penalty_grad": self.penalty_grad.tolist(),
-            "full_grad": self.full_grad.tolist(),
-            "step": self.step.tolist(),
-            "w_new": self.w_new.tolist(),
+            **step_contract(self),
             **self.spec.to_dict(),
             "t": self.t,
             "decay_grad": self.decay_grad.tolist(),
