@@ -45,6 +45,15 @@ GOLDEN_CASES = {
         *["--optimizer", "adam", "--compare", "adamw", "--weight-decay", "0.1"],
         *["--w", "@fixtures/inputs/w100.txt", "--grad", "@fixtures/inputs/g100.txt"],
     ],
+    "step_adamw_show_work.md": [
+        *["--optimizer", "adamw", "--weight-decay", "0.02", "--show-work", "--digits", "6"],
+        *["--format", "markdown"],
+    ],
+    "step_keras_momentum_state_show_work.md": [
+        *["--optimizer", "momentum", "--convention", "keras", "--t", "2", "--buf", "0.1,0.2"],
+        *["--w", "1,2", "--grad", "0.5,-0.5", "--weight-decay", "0.1", "--show-work"],
+        *["--format", "markdown"],
+    ],
     "conventions.txt": [],
     "conventions_n.md": ["--lam", "0.005", "--lam1", "0.02", "--n-samples", "200"],
     "conventions.json": ["--n-samples", "100", "--format", "json"],
@@ -193,7 +202,6 @@ ERRORS = [
     (["-o", "adam", "--penalty", "l2,l1"], "--penalty l2,l1: with --optimizer give one penalty"),
     (["--compare", "lion"], "--compare: unknown optimizer 'lion'; choose from sgd, momentum"),
     (["--compare", ","], "--compare is empty; choose from sgd, momentum"),
-    (["-o", "adam", "--show-work"], "--show-work is for plain sgd"),
     (
         ["-o", "adam", "--penalty", "l1", "--l1-method", "proximal"],
         "--l1-method proximal works with plain sgd only",
@@ -253,3 +261,38 @@ def test_plain_step_does_not_load_the_optimizer_engine() -> None:
 def test_help_of_the_new_command_does_not_load_numpy() -> None:
     """``regtrace conventions --help`` stays as fast as ``regtrace --help``."""
     assert "numpy" not in _modules_after(["conventions", "--help"])
+
+
+SHOW_WORK_CASES = [
+    ["-o", "adam", "--compare", "adamw", "--weight-decay", "0.02", "--penalty", "l2"],
+    ["-o", "adam", "--convention", "keras", "--t", "3", "--m", "1,-1,0.5", "--v", "1,2,3"],
+    ["-o", "adamw", "--convention", "optax", "--t", "2", "--m", "1,-1,0.5", "--v", "1,2,3"],
+    ["-o", "nesterov", "--t", "2", "--buf", "1,1,-1", "--weight-decay", "0.1"],
+    ["-o", "momentum", "--dampening", "0.3", "--t", "4", "--buf", "1,1,-1", "-p", "elastic"],
+    ["-o", "nesterov", "--convention", "keras", "--t", "2", "--buf", "1,1,-1"],
+    ["-o", "momentum", "--convention", "optax", "--weight-decay", "0.1,0,0.1"],
+]
+
+
+@pytest.mark.parametrize("args", SHOW_WORK_CASES, ids=[" ".join(a) for a in SHOW_WORK_CASES])
+def test_shown_arithmetic_evaluates_to_the_shown_value(args: list[str]) -> None:
+    """Every ``expression = value`` cell, evaluated as Python, gives its value: the work
+    shown is the arithmetic actually done (at 17 digits, to 1e-12 relative)."""
+    import math
+    import re
+
+    out = invoke(["step", *args, "--show-work", "--digits", "17", "-f", "markdown"]).stdout
+    cells = [
+        c.strip() for line in out.splitlines() if line.startswith("| ") for c in line.split("|")
+    ]
+    checked = 0
+    for cell in cells:
+        if " = " not in cell:
+            continue
+        expr, _, value = cell.rpartition(" = ")
+        expr = expr.removeprefix("g = ").replace("^", "**")
+        expr = re.sub(r"(?<=[\d)])x(?=[\d(-])", "*", expr)
+        got = eval(expr, {"sqrt": math.sqrt, "__builtins__": {}})
+        assert got == pytest.approx(float(value), rel=1e-12, abs=1e-15), cell
+        checked += 1
+    assert checked >= 9

@@ -44,6 +44,7 @@ def emit_optimizer_step(
     *,
     output_format: OutputFormat,
     digits: int,
+    show_work: bool,
     layout: LayoutChoice,
     builtin: bool,
 ) -> None:
@@ -55,7 +56,7 @@ def emit_optimizer_step(
 
         write_text(to_json(report))
         return
-    work = OptimizerWork(report, digits=digits)
+    work = OptimizerWork(report, digits=digits, show_work=show_work)
     if output_format is OutputFormat.CSV:
         from regtrace.render.csvfmt import optimizer_csv
 

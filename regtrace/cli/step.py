@@ -176,13 +176,7 @@ def _optimizer_step(
     """``step`` with an optimizer: trace its state, side by side with ``--compare``."""
     from regtrace.cli.optimizer_inputs import optimizer_report
     from regtrace.cli.render import emit_optimizer_step
-    from regtrace.errors import RegtraceError
 
-    if show_work:
-        raise RegtraceError(
-            "--show-work is for plain sgd; with --optimizer every intermediate value "
-            "already has its own row"
-        )
     report = optimizer_report(
         inputs,
         options,
@@ -190,5 +184,10 @@ def _optimizer_step(
         proximal=l1_method is L1MethodChoice.PROXIMAL,
     )
     emit_optimizer_step(
-        report, output_format=output_format, digits=digits, layout=layout, builtin=inputs.builtin
+        report,
+        output_format=output_format,
+        digits=digits,
+        show_work=show_work,
+        layout=layout,
+        builtin=inputs.builtin,
     )

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -78,6 +78,8 @@ class OptimizerStep:
     """Adam's denominator in ``m_hat`` units: ``sqrt(v_hat) + eps`` (Keras: eps-hat form)."""
     lr_eff: Vector | None = None
     """Adam's per-weight step size ``lr/denom``: the update is ``-lr_eff*m_hat``."""
+    previous: OptimizerState = field(default_factory=OptimizerState)
+    """The state this step started from (to show the arithmetic of the moments)."""
 
     @property
     def label(self) -> str:
@@ -167,6 +169,7 @@ def optimizer_update(
         v_hat=moves.v_hat,
         denom=moves.denom,
         lr_eff=moves.lr_eff,
+        previous=state,
     )
 
 

@@ -15,6 +15,7 @@ from regtrace.engine.conventions import Convention, DecayMode, OptimizerKind
 from regtrace.engine.optimizers import OptimizerReport, OptimizerSpec, OptimizerStep
 from regtrace.engine.penalties import PenaltyKind, Strength, Vector
 from regtrace.render.numfmt import DEFAULT_DIGITS, fmt, fmt_signed
+from regtrace.render.optimizer_arith import arithmetic
 from regtrace.render.work import (
     INLINE_VECTOR_MAX,
     NOISE,
@@ -63,7 +64,8 @@ def _adaptive(r: OptimizerStep) -> bool:
 
 
 def _nesterov(r: OptimizerStep) -> bool:
-    return r.spec.kind is OptimizerKind.NESTEROV
+    # Keras keeps no such vector: its Nesterov move is momentum*velocity - lr*g directly.
+    return r.spec.kind is OptimizerKind.NESTEROV and r.spec.convention is not Convention.KERAS
 
 
 ROWS: tuple[Row, ...] = (
@@ -159,6 +161,7 @@ class OptimizerWork:
 
     report: OptimizerReport
     digits: int = DEFAULT_DIGITS
+    show_work: bool = False
 
     def num(self, x: float) -> str:
         """A number at this precision."""
@@ -189,7 +192,11 @@ class OptimizerWork:
         scale = max(abs(float(result.w[i])), abs(float(result.full_grad[i])))
         if row.signed and abs(value) <= NOISE * scale:
             value = 0.0  # rounding of w_new - w, not a move
-        return fmt_signed(value, self.digits) if row.signed else self.num(value)
+        text = fmt_signed(value, self.digits) if row.signed else self.num(value)
+        if not self.show_work:
+            return text
+        work = arithmetic(result, row.key, i, self.num)
+        return text if work is None else f"{work} = {text}"
 
     def row_label(self, row: Row) -> str:
         """The label, naming the framework's momentum state when there is one."""
