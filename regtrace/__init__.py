@@ -14,34 +14,45 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from regtrace.engine import L1Method, L2Form, Penalty, PenaltyKind, StepReport, StepResult
+    from regtrace.engine.check import CheckResult, Quantity, check
+    from regtrace.engine.exact import exact_step
     from regtrace.engine.l2table import conventions
     from regtrace.engine.optimizers import OptimizerSpec, optimize, optimizer_step
     from regtrace.engine.step import step
     from regtrace.errors import RegtraceError
 
-# Optimizers (issue 5) live outside regtrace.engine's own imports, so plain steps never load them.
-_OPTIMIZER_NAMES = {
-    "OptimizerSpec": "regtrace.engine.optimizers",
-    "optimize": "regtrace.engine.optimizers",
-    "optimizer_step": "regtrace.engine.optimizers",
-    "conventions": "regtrace.engine.l2table",
-}
-
 __all__ = [
+    "CheckResult",
     "L1Method",
     "L2Form",
     "OptimizerSpec",
     "Penalty",
     "PenaltyKind",
+    "Quantity",
     "RegtraceError",
     "StepReport",
     "StepResult",
     "__version__",
+    "check",
     "conventions",
+    "exact_step",
     "optimize",
     "optimizer_step",
     "step",
 ]
+
+# Names from modules that `step` does not need (fractions, grading, optimizers, conventions):
+# imported only when asked.
+_CHECK_NAMES = {
+    "CheckResult": "regtrace.engine.check",
+    "Quantity": "regtrace.engine.check",
+    "check": "regtrace.engine.check",
+    "exact_step": "regtrace.engine.exact",
+    "OptimizerSpec": "regtrace.engine.optimizers",
+    "optimize": "regtrace.engine.optimizers",
+    "optimizer_step": "regtrace.engine.optimizers",
+    "conventions": "regtrace.engine.l2table",
+}
 
 
 def _version() -> str:
@@ -62,10 +73,10 @@ def __getattr__(name: str) -> Any:
         from regtrace.errors import RegtraceError
 
         return RegtraceError
-    if name in _OPTIMIZER_NAMES:
+    if name in _CHECK_NAMES:
         from importlib import import_module
 
-        return getattr(import_module(_OPTIMIZER_NAMES[name]), name)
+        return getattr(import_module(_CHECK_NAMES[name]), name)
     if name in __all__:
         from regtrace import engine
 

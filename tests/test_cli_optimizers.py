@@ -54,6 +54,9 @@ GOLDEN_CASES = {
         *["--w", "1,2", "--grad", "0.5,-0.5", "--weight-decay", "0.1", "--show-work"],
         *["--format", "markdown"],
     ],
+    "step_adamw_latex.tex": [
+        *["--optimizer", "adamw", "--show-work", "--digits", "4", "--format", "latex"],
+    ],
     "conventions.txt": [],
     "conventions_n.md": ["--lam", "0.005", "--lam1", "0.02", "--n-samples", "200"],
     "conventions.json": ["--n-samples", "100", "--format", "json"],
@@ -168,6 +171,7 @@ def test_adam_state_sets_the_bias_correction() -> None:
 
 
 ERRORS = [
+    (["-o", "adam", "--exact"], "--exact works with plain sgd only"),
     (["-o", "adam", "--m", "0,0,0"], "Adam needs both --m and --v from the previous step"),
     (
         ["-o", "adam", "--m", "0,0,0", "--v", "0,0,0"],

@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from regtrace.cli import check as check_cmd
 from regtrace.cli import conventions as conventions_cmd
 from regtrace.cli import step as step_cmd
 
@@ -67,3 +68,10 @@ app.command(
     epilog=conventions_cmd.EPILOG,
     no_args_is_help=False,
 )(conventions_cmd.conventions_command)
+
+app.command(
+    "check",
+    help=check_cmd.HELP,
+    epilog=check_cmd.EPILOG,
+    no_args_is_help=False,
+)(check_cmd.check_command)

@@ -13,6 +13,7 @@ from regtrace.cli.options import (
     DampeningOpt,
     DigitsOpt,
     EpsOpt,
+    ExactOpt,
     FormatOpt,
     GradOpt,
     L1MethodChoice,
@@ -65,6 +66,10 @@ EPILOG = """Examples:
 
   regtrace step --w @w.npy --grad @g.npy --format json > trace.json
 
+  regtrace step --exact --w 1/3,0.1 --grad 0.2,-0.05 --penalty l2 --show-work
+
+  regtrace step --format latex --show-work --penalty l2 > step.tex
+
   echo 1,2,3 | regtrace step --w - --grad 0.1,0.1,0.1 --lam 0.01,0,0.01
 
   regtrace step --optimizer adam --compare adamw --weight-decay 0.02
@@ -90,6 +95,7 @@ def step_command(
     digits: DigitsOpt = 12,
     show_work: ShowWorkOpt = False,
     layout: LayoutOpt = LayoutChoice.AUTO,
+    exact: ExactOpt = False,
     optimizer: OptimizerOpt = None,
     compare: CompareOpt = None,
     convention: ConventionOpt = None,
@@ -105,10 +111,12 @@ def step_command(
     v: MomentTwoOpt = None,
 ) -> None:
     """One gradient-descent step under L2 and L1 (or elastic net), side by side."""
-    from regtrace.cli.inputs import resolve
+    from collections.abc import Callable
+
+    from regtrace.cli.inputs import ExactInputs, TraceInputs, resolve, resolve_exact
     from regtrace.cli.optimizer_options import OptimizerOptions
     from regtrace.cli.render import emit_step
-    from regtrace.engine.step import step
+    from regtrace.engine.step import StepReport, step
 
     options = OptimizerOptions(
         optimizer=None if optimizer is None else optimizer.value,
@@ -125,23 +133,36 @@ def step_command(
         m=m,
         v=v,
     )
-    default_penalty = "none" if options.given else "l2,l1"
-    inputs = resolve(
-        w=w,
-        grad=grad,
-        lam=lam,
-        lr=lr,
-        loss=loss,
-        penalty=default_penalty if penalty is None else penalty,
-        lam1=lam1,
-        lam2=lam2,
-    )
+    if penalty is None:  # with an optimizer the default is no loss-side penalty
+        penalty = "none" if options.given else "l2,l1"
+    if options.given and exact:
+        from regtrace.errors import RegtraceError
+
+        raise RegtraceError(
+            "--exact works with plain sgd only; an optimizer's sqrt(v_hat) is not rational"
+        )
+
+    # --exact reads the same options as fractions and runs the same step in rationals.
+    compute: Callable[..., StepReport] = step
+    inputs: TraceInputs | ExactInputs
+    if exact:
+        from regtrace.engine.exact import exact_step
+
+        compute = exact_step
+        inputs = resolve_exact(
+            w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty, lam1=lam1, lam2=lam2
+        )
+    else:
+        inputs = resolve(
+            w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty, lam1=lam1, lam2=lam2
+        )
     if options.given:
+        assert isinstance(inputs, TraceInputs)  # --exact was refused above
         _optimizer_step(
             inputs, options, l2_form, l1_method, output_format, digits, show_work, layout
         )
         return
-    report = step(
+    report = compute(
         inputs.w,
         inputs.grad,
         lam=inputs.lam,
@@ -160,6 +181,7 @@ def step_command(
         show_work=show_work,
         layout=layout,
         builtin=inputs.builtin,
+        exact=exact,
     )
 
 

@@ -8,13 +8,9 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Sequence
 
-from regtrace.engine.penalties import strength_at
-from regtrace.render.work import QUANTITIES, Work
-
-if TYPE_CHECKING:
-    from regtrace.render.optimizer_work import OptimizerWork
+from regtrace.render.work import QUANTITIES, Work, item
 
 COLUMNS = (
     "penalty",
@@ -44,8 +40,8 @@ def trace_csv(work: Work) -> str:
                     i,
                     num(report.w[i]),
                     num(report.grad[i]),
-                    num(strength_at(r.penalty.lam1, i)),
-                    num(strength_at(r.penalty.lam2, i)),
+                    num(item(r.penalty.lam1, i)),
+                    num(item(r.penalty.lam2, i)),
                     *(num(getattr(r, q)[i]) for q in QUANTITIES),
                     num(r.penalty_value),
                     loss,
@@ -54,12 +50,13 @@ def trace_csv(work: Work) -> str:
     return out.getvalue()
 
 
-def optimizer_csv(work: OptimizerWork) -> str:
-    """An optimizer step: one row per optimizer and weight, with its state (``--optimizer``)."""
-    from regtrace.render.optimizer_work import CSV_COLUMNS, optimizer_csv_rows
+CHECK_COLUMNS = ("element", "answer", "expected", "mark")
 
+
+def rows_csv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """A header row and rows as CSV text."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows(optimizer_csv_rows(work))
+    writer.writerow(header)
+    writer.writerows(rows)
     return out.getvalue()

@@ -162,6 +162,7 @@ class OptimizerWork:
     report: OptimizerReport
     digits: int = DEFAULT_DIGITS
     show_work: bool = False
+    times: str = "x"
 
     def num(self, x: float) -> str:
         """A number at this precision."""
@@ -195,7 +196,7 @@ class OptimizerWork:
         text = fmt_signed(value, self.digits) if row.signed else self.num(value)
         if not self.show_work:
             return text
-        work = arithmetic(result, row.key, i, self.num)
+        work = arithmetic(result, row.key, i, self.num, self.times)
         return text if work is None else f"{work} = {text}"
 
     def row_label(self, row: Row) -> str:
@@ -317,7 +318,7 @@ class OptimizerWork:
             return [self.wide_grid()]
         if layout is Layout.SUMMARY:
             moves = [(r.spec.kind.label, r.step, r.w_new) for r in self.report.results]
-            return summary_tables(self.report.w, moves, self.digits, "Optimizer")
+            return summary_tables(self.report.w, moves, self.num, self.digits, "Optimizer")
         return self.tall_grids()
 
 
