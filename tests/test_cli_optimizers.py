@@ -60,6 +60,7 @@ GOLDEN_CASES = {
     "conventions.txt": [],
     "conventions_n.md": ["--lam", "0.005", "--lam1", "0.02", "--n-samples", "200"],
     "conventions.json": ["--n-samples", "100", "--format", "json"],
+    "conventions.tex": ["--format", "latex"],
 }
 
 

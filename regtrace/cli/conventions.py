@@ -65,11 +65,18 @@ def conventions_command(
     if output_format is OutputFormat.CSV:
         from regtrace.errors import RegtraceError
 
-        raise RegtraceError("conventions has no CSV form; use --format table, markdown or json")
+        raise RegtraceError(
+            "conventions has no CSV form; use --format table, markdown, latex or json"
+        )
     if output_format is OutputFormat.MARKDOWN:
         from regtrace.render.markdown import trace_markdown
 
         write_text(trace_markdown(text, Layout.TALL))
+        return
+    if output_format is OutputFormat.LATEX:
+        from regtrace.render.latex import trace_latex
+
+        write_text(trace_latex(text, Layout.TALL))
         return
     from regtrace.render.table import trace_renderable
 
