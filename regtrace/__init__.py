@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from regtrace.engine.l2table import conventions
     from regtrace.engine.optimizers import OptimizerSpec, optimize, optimizer_step
     from regtrace.engine.step import step
+    from regtrace.engine.sweep import SweepReport, sweep
+    from regtrace.engine.trajectory import RunReport, Trajectory, run
     from regtrace.errors import RegtraceError
 
 __all__ = [
@@ -30,19 +32,24 @@ __all__ = [
     "PenaltyKind",
     "Quantity",
     "RegtraceError",
+    "RunReport",
     "StepReport",
     "StepResult",
+    "SweepReport",
+    "Trajectory",
     "__version__",
     "check",
     "conventions",
     "exact_step",
     "optimize",
     "optimizer_step",
+    "run",
     "step",
+    "sweep",
 ]
 
-# Names from modules that `step` does not need (fractions, grading, optimizers, conventions):
-# imported only when asked.
+# Names from modules that `step` does not need (fractions, grading, runs, optimizers,
+# conventions): imported only when asked.
 _CHECK_NAMES = {
     "CheckResult": "regtrace.engine.check",
     "Quantity": "regtrace.engine.check",
@@ -52,6 +59,11 @@ _CHECK_NAMES = {
     "optimize": "regtrace.engine.optimizers",
     "optimizer_step": "regtrace.engine.optimizers",
     "conventions": "regtrace.engine.l2table",
+    "RunReport": "regtrace.engine.trajectory",
+    "Trajectory": "regtrace.engine.trajectory",
+    "run": "regtrace.engine.trajectory",
+    "SweepReport": "regtrace.engine.sweep",
+    "sweep": "regtrace.engine.sweep",
 }
 
 

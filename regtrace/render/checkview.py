@@ -112,7 +112,7 @@ def check_view(result: CheckResult, work: Work) -> CheckView:
     notes.append(_verdict(result))
     if result.diagnosis is not None:
         variant = ", ".join(work.num(v) for v in result.diagnosis.values)
-        notes.append(f"Diagnosis: {result.diagnosis.message} (that gives {variant})")
+        notes.append(f"Diagnosis: {result.diagnosis.message}. That mistaken update gives {variant}")
     elif wrong:
         notes.append(
             "Diagnosis: no single common mistake reproduces your answer; compare your "
