@@ -8,6 +8,7 @@ from __future__ import annotations
 from regtrace.cli.inputs import TraceInputs, parse_choices
 from regtrace.cli.optimizer_options import OptimizerOptions
 from regtrace.engine.conventions import OptimizerKind
+from regtrace.engine.optimizer_spec import OptimizerSpec
 from regtrace.engine.optimizers import (
     OptimizerReport,
     OptimizerState,
@@ -57,6 +58,24 @@ def starting_state(options: OptimizerOptions, kinds: tuple[OptimizerKind, ...]) 
         buf=None if options.buf is None else parse_vector(options.buf, "--buf"),
         m=None if options.m is None else parse_vector(options.m, "--m"),
         v=None if options.v is None else parse_vector(options.v, "--v"),
+    )
+
+
+def optimizer_spec(options: OptimizerOptions, *, lr: float, n: int) -> OptimizerSpec:
+    """The one optimizer of ``run --optimizer ...`` (``run`` has no ``--compare``)."""
+    return OptimizerSpec.build(
+        options.optimizer or "sgd",
+        options.convention or "torch",
+        lr=lr,
+        n=n,
+        momentum=_scalar(options.momentum, "--momentum"),
+        dampening=_scalar(options.dampening, "--dampening"),
+        beta1=_scalar(options.beta1, "--beta1"),
+        beta2=_scalar(options.beta2, "--beta2"),
+        eps=_scalar(options.eps, "--eps"),
+        weight_decay=None
+        if options.weight_decay is None
+        else parse_vector_or_scalar(options.weight_decay, "--weight-decay"),
     )
 
 
