@@ -5,6 +5,8 @@ Imported only when a command runs (it loads NumPy through the engine).
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from regtrace.cli.inputs import TraceInputs, parse_choices
 from regtrace.cli.optimizer_options import OptimizerOptions
 from regtrace.engine.conventions import OptimizerKind
@@ -14,6 +16,7 @@ from regtrace.engine.optimizers import (
     OptimizerState,
     optimizer_step,
 )
+from regtrace.engine.penalties import Vector
 from regtrace.errors import RegtraceError
 from regtrace.parse import parse_scalar, parse_vector, parse_vector_or_scalar
 
@@ -64,10 +67,22 @@ def starting_state(options: OptimizerOptions, kinds: tuple[OptimizerKind, ...]) 
 def optimizer_spec(options: OptimizerOptions, *, lr: float, n: int) -> OptimizerSpec:
     """The one optimizer of ``run --optimizer ...`` (``run`` has no ``--compare``)."""
     return OptimizerSpec.build(
-        options.optimizer or "sgd",
-        options.convention or "torch",
-        lr=lr,
-        n=n,
+        options.optimizer or "sgd", options.convention or "torch", lr=lr, n=n, **_settings(options)
+    )
+
+
+class _Settings(TypedDict):
+    momentum: float | None
+    dampening: float | None
+    beta1: float | None
+    beta2: float | None
+    eps: float | None
+    weight_decay: float | Vector | None
+
+
+def _settings(options: OptimizerOptions) -> _Settings:
+    """The hyper-parameters as typed, parsed (``None`` where not given: the defaults apply)."""
+    return _Settings(
         momentum=_scalar(options.momentum, "--momentum"),
         dampening=_scalar(options.dampening, "--dampening"),
         beta1=_scalar(options.beta1, "--beta1"),
@@ -94,11 +109,6 @@ def optimizer_report(
             f"--penalty {words}: with --optimizer give one penalty (the loss term whose "
             "gradient the optimizer sees); compare optimizers with --compare"
         )
-    weight_decay = (
-        None
-        if options.weight_decay is None
-        else parse_vector_or_scalar(options.weight_decay, "--weight-decay")
-    )
     kinds = parse_optimizers(options.optimizer, options.compare)
     return optimizer_step(
         inputs.w,
@@ -113,10 +123,5 @@ def optimizer_report(
         lam1=inputs.lam1,
         lam2=inputs.lam2,
         l2_form=l2_form,
-        momentum=_scalar(options.momentum, "--momentum"),
-        dampening=_scalar(options.dampening, "--dampening"),
-        beta1=_scalar(options.beta1, "--beta1"),
-        beta2=_scalar(options.beta2, "--beta2"),
-        eps=_scalar(options.eps, "--eps"),
-        weight_decay=weight_decay,
+        **_settings(options),
     )
