@@ -301,3 +301,11 @@ def test_shown_arithmetic_evaluates_to_the_shown_value(args: list[str]) -> None:
         assert got == pytest.approx(float(value), rel=1e-12, abs=1e-15), cell
         checked += 1
     assert checked >= 9
+
+
+def test_help_states_the_optimizer_defaults() -> None:
+    """The defaults are in the help text (not swallowed as Rich markup, as '[...]' would be)."""
+    text = " ".join(invoke(["step", "--help"]).stdout.replace("│", " ").split())
+    assert "nesterov). Default: 0.9." in text
+    assert "Default: 1e-8 torch and optax, 1e-7 keras" in text
+    assert "adamw: 0.01 torch, 0.004 keras, 1e-4 optax" in text

@@ -321,7 +321,7 @@ PenaltyMaybeOpt = Annotated[
         "-p",
         metavar="LIST",
         help="Penalties side by side, a comma list of l2, l1, elastic, none. "
-        "[default: l2,l1; none with --optimizer, which takes one penalty]",
+        "Default: l2,l1; none with --optimizer, which takes one penalty.",
         show_default=False,
     ),
 ]
@@ -349,7 +349,7 @@ ConventionOpt = Annotated[
     typer.Option(
         "--convention",
         help="Whose update order and defaults: torch, keras or optax. "
-        "See 'regtrace conventions'. [default: torch]",
+        "See 'regtrace conventions'. Default: torch.",
         show_default=False,
     ),
 ]
@@ -360,23 +360,21 @@ def _number_option(name: str, text: str) -> object:
 
 
 MomentumOpt = Annotated[
-    str | None, _number_option("--momentum", "Momentum factor (momentum, nesterov). [default: 0.9]")
+    str | None, _number_option("--momentum", "Momentum factor (momentum, nesterov). Default: 0.9.")
 ]
 DampeningOpt = Annotated[
     str | None,
-    _number_option("--dampening", "PyTorch SGD dampening; not applied on step 1. [default: 0]"),
+    _number_option("--dampening", "PyTorch SGD dampening; not applied on step 1. Default: 0."),
 ]
 Beta1Opt = Annotated[
-    str | None, _number_option("--beta1", "Adam's first-moment decay b1. [default: 0.9]")
+    str | None, _number_option("--beta1", "Adam's first-moment decay b1. Default: 0.9.")
 ]
 Beta2Opt = Annotated[
-    str | None, _number_option("--beta2", "Adam's second-moment decay b2. [default: 0.999]")
+    str | None, _number_option("--beta2", "Adam's second-moment decay b2. Default: 0.999.")
 ]
 EpsOpt = Annotated[
     str | None,
-    _number_option(
-        "--eps", "Adam's eps. [default: 1e-8 torch and optax, 1e-7 keras (epsilon hat)]"
-    ),
+    _number_option("--eps", "Adam's eps. Default: 1e-8 torch and optax, 1e-7 keras (epsilon hat)."),
 ]
 WeightDecayOpt = Annotated[
     str | None,
@@ -385,7 +383,7 @@ WeightDecayOpt = Annotated[
         metavar="WD",
         help="The optimizer's weight_decay: one number or one per weight. Coupled (wd*w added "
         "to the gradient) for torch/optax sgd and adam, decoupled (w*(1-lr*wd)) for adamw and "
-        "every Keras optimizer. [default: 0; adamw: 0.01 torch, 0.004 keras, 1e-4 optax]",
+        "every Keras optimizer. Default: 0; adamw: 0.01 torch, 0.004 keras, 1e-4 optax.",
         show_default=False,
     ),
 ]
@@ -395,7 +393,7 @@ StepNumberOpt = Annotated[
         "--t",
         min=1,
         help="Which step this is (1 = the first); with --buf, --m, --v it is 2 or more and "
-        "sets Adam's bias corrections 1 - b^t. [default: 1]",
+        "sets Adam's bias corrections 1 - b^t. Default: 1.",
         show_default=False,
     ),
 ]
