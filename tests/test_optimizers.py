@@ -323,3 +323,27 @@ def test_update_rule_adapter_replays_optimize() -> None:
         rule(w, G)
     assert_allclose(w, optimize(W, [G] * 4, s, penalty=penalty).w_final, rtol=0, atol=0)
     assert rule.state.t == 4
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    w=st.lists(finite, min_size=1, max_size=4),
+    lr=st.floats(0, 1),
+    momentum=st.floats(0.01, 1),
+    nesterov=st.booleans(),
+)
+def test_momentum_forms_agree_at_a_constant_lr(
+    w: list[float], lr: float, momentum: float, nesterov: bool
+) -> None:
+    """Keras' velocity v = m*v - lr*g is -lr times torch's buffer and optax's trace (all from
+    0, no dampening), so the three give the same weights up to rounding (gradient: w)."""
+    kind = "nesterov" if nesterov else "momentum"
+    finals = [
+        optimize(
+            w, lambda x: x, OptimizerSpec.build(kind, c, lr=lr, momentum=momentum), steps=3
+        ).w_final
+        for c in ("torch", "keras", "optax")
+    ]
+    scale = 1 + max(abs(x) for x in w)
+    for other in finals[1:]:
+        assert_allclose(other, finals[0], rtol=1e-9, atol=1e-9 * scale)
