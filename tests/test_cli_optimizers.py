@@ -309,3 +309,26 @@ def test_help_states_the_optimizer_defaults() -> None:
     assert "nesterov). Default: 0.9." in text
     assert "Default: 1e-8 torch and optax, 1e-7 keras" in text
     assert "adamw: 0.01 torch, 0.004 keras, 1e-4 optax" in text
+
+
+def test_json_state_feeds_the_next_step() -> None:
+    """Step 1's JSON state passed back as --t 2 --m --v gives the same weights as two steps
+    in one run of the engine (Adam, PyTorch)."""
+    import numpy as np
+
+    from regtrace.engine.optimizers import OptimizerSpec, optimize
+
+    first = json.loads(invoke(["step", "-o", "adam", "-f", "json"]).stdout)["results"][0]
+    state = first["state"]
+    vec = ",".join
+    second = invoke(
+        [
+            *["step", "-o", "adam", "-f", "json", "--t", str(state["t"] + 1)],
+            *["--m", vec(map(repr, state["m"])), "--v", vec(map(repr, state["v"]))],
+            *["--w", vec(map(repr, first["w_new"])), "--grad", "-0.2,0.1,-0.05"],
+        ]
+    )
+    w2 = json.loads(second.stdout)["results"][0]["w_new"]
+    g = np.array([-0.2, 0.1, -0.05])
+    expected = optimize([2.5, -0.8, 0.1], [g, g], OptimizerSpec.build("adam", lr=0.1)).w_final
+    assert w2 == pytest.approx(expected.tolist(), rel=1e-15)
