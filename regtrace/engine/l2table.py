@@ -179,6 +179,9 @@ def conventions(
         "larger).",
         "Decoupled decay is not a loss term: with momentum or Adam no lam reproduces it, "
         "because coupled decay passes through the momentum buffer or Adam's sqrt(v_hat).",
+        "PyTorch, Keras and optax all multiply the decoupled decay by lr (w*(1 - lr*wd)); "
+        "the AdamW paper multiplies it by the schedule multiplier only, so a paper's wd is "
+        "lr*wd here.",
         LESSON_SLIP,
     )
     return ConventionsReport(lam, lam1, n_samples, same_step, same_minimizer, notes)
