@@ -7,7 +7,7 @@ substituted arithmetic, as the blog's trace table does (``2x0.01x2.5 = 0.05``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -41,6 +41,18 @@ INLINE_VECTOR_MAX = 8  # vectors up to this length are echoed in full in the inp
 def item(value: Strength, i: int) -> Any:
     """The strength that applies to weight ``i``, as stored (a float, or a fraction)."""
     return value[i] if isinstance(value, np.ndarray) else value
+
+
+def vector_text(values: Vector, num: Callable[[Any], str]) -> str:
+    """A short vector in brackets, each element written by ``num``; a long one by its size."""
+    if values.size > INLINE_VECTOR_MAX:
+        return f"({values.size} values)"
+    return "[" + ", ".join(num(x) for x in values) + "]"
+
+
+def strength_text(value: Strength, num: Callable[[Any], str]) -> str:
+    """A strength: one number, or a per-weight vector."""
+    return vector_text(value, num) if isinstance(value, np.ndarray) else num(value)
 
 
 class Layout(StrEnum):
@@ -118,13 +130,11 @@ class Work:
 
     def vector(self, values: Vector) -> str:
         """A short vector in brackets, or its length when it is long."""
-        if values.size > INLINE_VECTOR_MAX:
-            return f"({values.size} values)"
-        return "[" + ", ".join(self.num(x) for x in values) + "]"
+        return vector_text(values, self.num)
 
     def strength(self, value: Strength) -> str:
         """A strength: one number, or a per-weight vector."""
-        return self.vector(value) if isinstance(value, np.ndarray) else self.num(value)
+        return strength_text(value, self.num)
 
     # -- cells ---------------------------------------------------------------------------
 
