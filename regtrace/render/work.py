@@ -43,6 +43,18 @@ def item(value: Strength, i: int) -> Any:
     return value[i] if isinstance(value, np.ndarray) else value
 
 
+def vector_text(values: Vector, num: Callable[[Any], str]) -> str:
+    """A short vector in brackets, each element written by ``num``; a long one by its size."""
+    if values.size > INLINE_VECTOR_MAX:
+        return f"({values.size} values)"
+    return "[" + ", ".join(num(x) for x in values) + "]"
+
+
+def strength_text(value: Strength, num: Callable[[Any], str]) -> str:
+    """A strength: one number, or a per-weight vector."""
+    return vector_text(value, num) if isinstance(value, np.ndarray) else num(value)
+
+
 class Layout(StrEnum):
     """How the trace is laid out: weights as columns, as rows, or summarised."""
 
@@ -139,13 +151,11 @@ class Work:
 
     def vector(self, values: Vector) -> str:
         """A short vector in brackets, or its length when it is long."""
-        if values.size > INLINE_VECTOR_MAX:
-            return f"({values.size} values)"
-        return "[" + ", ".join(self.num(x) for x in values) + "]"
+        return vector_text(values, self.num)
 
     def strength(self, value: Strength) -> str:
         """A strength: one number, or a per-weight vector."""
-        return self.vector(value) if isinstance(value, np.ndarray) else self.num(value)
+        return strength_text(value, self.num)
 
     # -- cells ---------------------------------------------------------------------------
 
