@@ -17,12 +17,13 @@ from regtrace.engine.penalties import PenaltyKind, Strength, Vector
 from regtrace.render.numfmt import DEFAULT_DIGITS, fmt, fmt_signed
 from regtrace.render.optimizer_arith import arithmetic
 from regtrace.render.work import (
-    INLINE_VECTOR_MAX,
     NOISE,
     Grid,
     Layout,
     penalty_formula,
+    strength_text,
     summary_tables,
+    vector_text,
 )
 
 Getter = Callable[[OptimizerStep], Vector | None]
@@ -170,15 +171,11 @@ class OptimizerWork:
 
     def strength(self, value: Strength) -> str:
         """A number, or a per-weight vector."""
-        if isinstance(value, np.ndarray):
-            return self.vector(value)
-        return self.num(value)
+        return strength_text(value, self.num)
 
     def vector(self, values: Vector) -> str:
         """A short vector in brackets, or its length when it is long."""
-        if values.size > INLINE_VECTOR_MAX:
-            return f"({values.size} values)"
-        return "[" + ", ".join(self.num(x) for x in values) + "]"
+        return vector_text(values, self.num)
 
     def rows(self) -> list[Row]:
         """The quantities shown: those that apply to at least one optimizer."""
