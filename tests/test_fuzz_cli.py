@@ -111,7 +111,7 @@ def _value_for(name: str) -> st.SearchStrategy[str]:
         return st.one_of(WELL_FORMED_VECTOR, WELL_FORMED_VECTOR, VECTOR_TEXT, FILES, TOKENS)
     if name in SCALAR_OPTIONS:
         return st.one_of(NUMBER_TEXT, st.integers(-5, 200).map(str), TOKENS)
-    if name in ("--out", "-o"):
+    if name == "--out":
         return OUT_NAMES
     return TOKENS
 

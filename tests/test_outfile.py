@@ -287,3 +287,27 @@ def test_run_never_overwrites_its_target_file(
     np.save(tmp_path / "t.npy", np.array([3.5, 2.1]))
     args = ["run", "--w", "0,0", "--target", "@t.npy", "--penalty", "l2", "--out", "t.npy"]
     assert "is the input file of --target" in _errors(args)
+
+
+def test_step_out_with_an_optimizer_is_refused(tmp_path: Path) -> None:
+    """``step --optimizer`` traces optimizer state; saving it is not supported (yet): say so."""
+    target = tmp_path / "r.npz"
+    assert _errors(["step", "--optimizer", "adam", "--out", str(target)]) == (
+        "Error: --out saves plain gradient steps; it does not work with --optimizer yet"
+    )
+    assert not target.exists()
+
+
+def test_run_out_with_an_optimizer_saves_its_final_weights(tmp_path: Path) -> None:
+    """``run --optimizer momentum --out``: the file holds each penalty's ``w_final``, and the
+    JSON file is what ``--format json`` prints for the same run."""
+    args = ["run", "--optimizer", "momentum", "--momentum", "0.9", "--steps", "3"]
+    target = tmp_path / "r.json"
+    assert invoke([*args, "--out", str(target)]).code == 0
+    assert target.read_text(encoding="utf-8") == invoke([*args, "--format", "json"]).stdout
+    arrays = tmp_path / "r.npz"
+    assert invoke([*args, "--out", str(arrays)]).code == 0
+    data = json.loads(target.read_text(encoding="utf-8"))
+    with np.load(arrays) as saved:
+        for result in data["results"]:
+            np.testing.assert_array_equal(saved[result["penalty"]], result["w_final"])
