@@ -286,3 +286,18 @@ def test_sign_events_use_the_smallest_integer_that_holds_the_steps(
     assert events.flips.tolist() == [steps]
     assert events.first_flip.tolist() == [1]
     assert events.first_zero.tolist() == [-1]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    values=st.lists(st.sampled_from([0.0, 1.0, 2.0, 3.0, 0.5]), min_size=0, max_size=40),
+    top=st.integers(1, 8),
+)
+def test_largest_is_a_stable_argsort(values: list[float], top: int) -> None:
+    """The summary's top-k by partition equals ``argsort(-x, kind="stable")[:top]``, ties in
+    index order (few distinct values, so ties are everywhere)."""
+    from regtrace.render.work import largest
+
+    magnitude = np.array(values, dtype=np.float64)
+    want = np.argsort(-magnitude, kind="stable")[:top]
+    np.testing.assert_array_equal(largest(magnitude, top), want)
