@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from regtrace.cli.options import (
+    DataLossOpt,
+    DataOpt,
     DigitsOpt,
     FormatOpt,
     GradOpt,
+    InterceptOpt,
     L1MethodChoice,
     L1MethodOpt,
     L2FormChoice,
@@ -17,10 +20,14 @@ from regtrace.cli.options import (
     LayoutOpt,
     LossOpt,
     LrOpt,
+    ModelChoice,
+    ModelOpt,
     OutputFormat,
     PenaltyOpt,
     ShowWorkOpt,
     WOpt,
+    XOpt,
+    YOpt,
 )
 
 HELP = """One gradient-descent step under L2 and L1 (or elastic net), side by side.
@@ -28,6 +35,9 @@ HELP = """One gradient-descent step under L2 and L1 (or elastic net), side by si
 For each weight: the penalty term, the full gradient dL/dw + penalty term, the update
 -lr x full gradient and the new weight, then the regularized loss with its arithmetic.
 With no --w and --grad it traces the blog's example.
+
+With a table (--data FILE.csv, or --x and --y) the data loss and its gradient are computed
+from a linear or logistic model (--model, --data-loss) and shown row by row first.
 """
 
 EPILOG = """Examples:
@@ -43,6 +53,10 @@ EPILOG = """Examples:
   regtrace step --w @w.npy --grad @g.npy --format json > trace.json
 
   echo 1,2,3 | regtrace step --w - --grad 0.1,0.1,0.1 --lam 0.01,0,0.01
+
+  regtrace step --x "1; 2; 3" --y 2,3,5 --w 1,0 --intercept --penalty l2 --show-work
+
+  regtrace step --data scores.csv --model logistic --w 0,0 --lam 0.1
 """
 
 
@@ -61,12 +75,50 @@ def step_command(
     digits: DigitsOpt = 12,
     show_work: ShowWorkOpt = False,
     layout: LayoutOpt = LayoutChoice.AUTO,
+    data: DataOpt = None,
+    x: XOpt = None,
+    y: YOpt = None,
+    model: ModelOpt = ModelChoice.LINEAR,
+    data_loss: DataLossOpt = None,
+    intercept: InterceptOpt = False,
 ) -> None:
     """One gradient-descent step under L2 and L1 (or elastic net), side by side."""
+    from regtrace.cli.datainputs import wants_data
     from regtrace.cli.inputs import resolve
     from regtrace.cli.render import emit_step
     from regtrace.engine.step import step
 
+    if wants_data(data, x, y):
+        from regtrace.cli.datainputs import data_step
+
+        report, evaluation = data_step(
+            data=data,
+            x=x,
+            y=y,
+            model=model,
+            data_loss=data_loss,
+            intercept=intercept,
+            w=w,
+            grad=grad,
+            loss=loss,
+            lam=lam,
+            lr=lr,
+            penalty=penalty,
+            lam1=lam1,
+            lam2=lam2,
+            l2_form=l2_form.value,
+            l1_method=l1_method.value,
+        )
+        emit_step(
+            report,
+            output_format=output_format,
+            digits=digits,
+            show_work=show_work,
+            layout=layout,
+            builtin=False,
+            data=evaluation,
+        )
+        return
     inputs = resolve(
         w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty, lam1=lam1, lam2=lam2
     )

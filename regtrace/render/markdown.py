@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from regtrace.render.datawork import DataWork
 from regtrace.render.work import Grid, Layout, Work
 
 
@@ -28,4 +29,12 @@ def trace_markdown(work: Work, layout: Layout, caption: str | None = None) -> st
     parts.append("\n".join(f"- {line}" for line in work.notes()))
     if caption:
         parts.append(f"_{caption}_")
+    return "\n\n".join(parts) + "\n"
+
+
+def data_markdown(work: DataWork) -> str:
+    """The data part of a step: model and loss as a list, the rows, loss and gradient."""
+    head, *rest = work.header_lines()
+    parts = [f"**{head}**", "\n".join(f"- {line}" for line in rest), grid_markdown(work.grid())]
+    parts.append("\n".join(f"- {line}" for line in work.notes()))
     return "\n\n".join(parts) + "\n"

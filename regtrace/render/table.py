@@ -10,6 +10,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from regtrace.render.datawork import DataWork
 from regtrace.render.work import Grid, Layout, Work
 
 
@@ -37,3 +38,12 @@ def trace_renderable(work: Work, layout: Layout, caption: str | None = None) -> 
     if caption:
         parts.append(Text(caption, style="italic"))
     return Group(*parts)
+
+
+def data_renderable(work: DataWork) -> RenderableType:
+    """The data part of a step: model and loss, one row per sample, loss and gradient."""
+    head, *rest = work.header_lines()
+    parts: list[RenderableType] = [Text(head, style="bold"), *(Text(line) for line in rest)]
+    parts.append(grid_table(work.grid()))
+    parts += [Text(line) for line in work.notes()]
+    return Group(*parts, Text(""))
