@@ -38,12 +38,14 @@ def _cells(line: str) -> list[str]:
 
 
 def _is_header(cells: list[str]) -> bool:
-    try:
-        for cell in cells:
+    """A first row with no number in it names the columns (``hours,score``)."""
+    for cell in cells:
+        try:
             float(cell)
-    except ValueError:
-        return True
-    return False
+        except ValueError:
+            continue
+        return False
+    return True
 
 
 def parse_rows(rows: list[tuple[int, str]], where: str) -> Matrix:

@@ -91,17 +91,16 @@ class DataEval:
     grad: Vector
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON: the model and loss by name, then the numbers."""
-        logistic = self.problem.model is Model.LOGISTIC
+        """JSON: the model and loss by name, then ``z = Xw``, the predictions (``z`` or
+        ``p``), the residuals (``Xw - y`` or ``p - y``), the data loss and its gradient."""
         return {
             "model": self.problem.model.value,
             "data_loss": self.problem.loss.value,
             "intercept": self.problem.intercept,
             "n": self.problem.n,
+            "z": self.z.tolist(),
             "predictions": self.predictions.tolist(),
-            "probabilities" if logistic else "residuals": (
-                self.predictions if logistic else self.residuals
-            ).tolist(),
+            "residuals": self.residuals.tolist(),
             "loss": self.loss,
             "grad": self.grad.tolist(),
         }
