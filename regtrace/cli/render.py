@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from regtrace import examples
 from regtrace.cli.options import LayoutChoice, OutputFormat
-from regtrace.cli.output import write_renderable, write_text
+from regtrace.cli.output import terminal_width, write_renderable, write_text
 from regtrace.engine.step import StepReport
 from regtrace.render.work import Layout, Work, choose_layout
 
@@ -59,7 +59,7 @@ def emit_step(
         return
     from regtrace.render.table import trace_renderable
 
-    renderable = trace_renderable(work, resolved, caption)
+    renderable = trace_renderable(work, resolved, caption, width=terminal_width())
     if data_work is not None:
         from rich.console import Group
 
