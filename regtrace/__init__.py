@@ -13,11 +13,21 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from regtrace.engine import L1Method, L2Form, Penalty, PenaltyKind, StepReport, StepResult
+    from regtrace.engine import (
+        DataProblem,
+        L1Method,
+        L2Form,
+        Penalty,
+        PenaltyKind,
+        StepReport,
+        StepResult,
+        fit,
+    )
     from regtrace.engine.step import step
     from regtrace.errors import RegtraceError
 
 __all__ = [
+    "DataProblem",
     "L1Method",
     "L2Form",
     "Penalty",
@@ -26,6 +36,7 @@ __all__ = [
     "StepReport",
     "StepResult",
     "__version__",
+    "fit",
     "step",
 ]
 

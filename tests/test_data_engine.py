@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from regtrace.engine.data import DataProblem, exempt_bias
-from regtrace.engine.fit import closed_form, fit
+from regtrace.engine.fit import closed_form, fit, regularization_path, trajectory
 from regtrace.engine.penalties import Penalty
 from regtrace.engine.step import apply_penalty
 from regtrace.errors import RegtraceError
@@ -243,3 +243,37 @@ def test_gradient_descent_reaches_the_ridge_closed_form(
     result = fit(problem, penalty, tol=1e-13)
     assert result.converged
     assert result.distance is not None and result.distance < 1e-9
+
+
+def test_two_steps_by_hand() -> None:
+    """Two traced steps on the 3-row table, L2 lam = 0.1 on w only, lr = 0.1, in fractions.
+
+    Step 1 (above): w = 32/25, b = 2/15. Step 2: residuals
+    r = [32/25 + 2/15 - 2, 64/25 + 2/15 - 3, 96/25 + 2/15 - 5] = [-44, -23, -77]/75;
+    dL/dw = (1x(-44) + 2x(-23) + 3x(-77))/75/3 = -321/225 = -107/75,
+    dL/db = (-44 - 23 - 77)/225 = -16/25; penalty term 2 x 0.1 x 32/25 = 32/125;
+    w = 32/25 - 0.1 x (-107/75 + 32/125) = 32/25 + 439/3750 = 5239/3750,
+    b = 2/15 + 0.1 x 16/25 = 74/375.
+    """
+    problem = DataProblem.build(X3, Y3, intercept=True)
+    penalty = Penalty.build("l2", 2, exempt_bias(0.1, problem, "lam"))
+    path = trajectory(problem, penalty, W3, lr=0.1, steps=2)
+    assert len(path) == 3
+    assert path[0].tolist() == [1.0, 0.0]
+    assert path[1] == pytest.approx([32 / 25, 2 / 15], abs=1e-15)
+    assert path[2] == pytest.approx([5239 / 3750, 74 / 375], abs=1e-15)
+
+
+def test_lasso_path_by_hand() -> None:
+    """The lasso path of the 3-row table: w(lam) = 3/2 (1 - lam) until lam = 1, then 0;
+    the free bias is 10/3 - 2 w (derivation in test_lasso_by_hand)."""
+    problem = DataProblem.build(X3, Y3, intercept=True)
+    lams = [0.0, 0.5, 1.0, 2.0]
+    penalties = [Penalty.build("l1", 2, exempt_bias(lam, problem, "lam")) for lam in lams]
+    results = regularization_path(problem, penalties, tol=1e-14)
+    slopes = [r.w_final[0] for r in results]
+    assert slopes == pytest.approx([1.5, 0.75, 0.0, 0.0], abs=1e-10)
+    assert slopes[-1] == 0.0  # exactly, by soft-thresholding
+    assert [r.w_final[1] for r in results] == pytest.approx(
+        [10 / 3 - 3, 10 / 3 - 1.5, 10 / 3, 10 / 3], abs=1e-10
+    )

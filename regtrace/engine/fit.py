@@ -16,6 +16,7 @@ Closed form for linear L2 (and no penalty): setting the gradient to zero,
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -87,6 +88,34 @@ def default_lr(problem: DataProblem, penalty: Penalty) -> float:
     return 1.0 / bound if bound > 0 else 1.0
 
 
+def _prepared(problem: DataProblem, penalty: Penalty, w0: Vector | None) -> tuple[Penalty, Vector]:
+    """The starting weights (zeros by default) and the penalty with L1 made proximal."""
+    w = np.zeros(problem.n_weights) if w0 is None else np.asarray(w0, dtype=np.float64)
+    problem.check_w(w)
+    if penalty.has_l1:
+        penalty = replace(penalty, l1_method=L1Method.PROXIMAL)
+    return penalty, w
+
+
+def _next(problem: DataProblem, penalty: Penalty, w: Vector, lr: float) -> Vector:
+    """One traced step with the gradient of the data at ``w``."""
+    return apply_penalty(w, problem.evaluate(w).grad, penalty, lr).w_new
+
+
+def trajectory(
+    problem: DataProblem, penalty: Penalty, w0: Vector | None, *, lr: float, steps: int
+) -> list[Vector]:
+    """``steps`` traced steps from ``w0`` (L1 parts proximal): the weights, step 0 first."""
+    penalty, w = _prepared(problem, penalty, w0)
+    lr = check_lr(lr)
+    if steps < 0:
+        raise RegtraceError("steps must not be negative")
+    path = [w]
+    for _ in range(steps):
+        path.append(_next(problem, penalty, path[-1], lr))
+    return path
+
+
 def fit(
     problem: DataProblem,
     penalty: Penalty,
@@ -98,18 +127,14 @@ def fit(
 ) -> FitResult:
     """Iterate the traced step until no weight moves by more than ``tol`` (relative to
     ``max(1, max|w|)``) or ``max_iter`` steps; L1 parts use the proximal step."""
-    w = np.zeros(problem.n_weights) if w0 is None else np.asarray(w0, dtype=np.float64)
-    problem.check_w(w)
-    if penalty.has_l1:
-        penalty = replace(penalty, l1_method=L1Method.PROXIMAL)
+    penalty, w = _prepared(problem, penalty, w0)
     rate = default_lr(problem, penalty) if lr is None else check_lr(lr)
     if rate == 0:
         raise RegtraceError("lr must be positive to converge")
     converged = False
     iterations = 0
     for iterations in range(1, max_iter + 1):  # noqa: B007 - the count is the result
-        grad = problem.evaluate(w).grad
-        w_new = apply_penalty(w, grad, penalty, rate).w_new
+        w_new = _next(problem, penalty, w, rate)
         moved = float(np.max(np.abs(w_new - w)))
         w = w_new
         if moved <= tol * max(1.0, float(np.max(np.abs(w)))):
@@ -121,4 +146,29 @@ def fit(
     )
 
 
-__all__ = ["DEFAULT_MAX_ITER", "DEFAULT_TOL", "FitResult", "closed_form", "default_lr", "fit"]
+def regularization_path(
+    problem: DataProblem,
+    penalties: Sequence[Penalty],
+    *,
+    tol: float = DEFAULT_TOL,
+    max_iter: int = DEFAULT_MAX_ITER,
+) -> list[FitResult]:
+    """The solution for each penalty in turn, each fit starting from the previous solution
+    (warm starts, as scikit-learn's ``lasso_path`` does): coefficients against ``lam``."""
+    results: list[FitResult] = []
+    for penalty in penalties:
+        start = results[-1].w_final if results else None
+        results.append(fit(problem, penalty, start, tol=tol, max_iter=max_iter))
+    return results
+
+
+__all__ = [
+    "DEFAULT_MAX_ITER",
+    "DEFAULT_TOL",
+    "FitResult",
+    "closed_form",
+    "default_lr",
+    "fit",
+    "regularization_path",
+    "trajectory",
+]
