@@ -1,14 +1,16 @@
 """A table of data from ``--data FILE.csv`` or ``--x``/``--y`` text, as float arrays.
 
-``--data``: one row per sample, the feature columns then the target column, separated by
-commas (or spaces); a first row of names is a header and labels the columns. ``--x``: rows
-separated by ``;`` or newlines (``"1,2; 3,4; 5,6"``), or ``@file``; ``--y``: a vector, as
+``--data``: a CSV file (or ``-``, standard input), one row per sample, the feature columns
+then the target column, separated by commas (or spaces); a first row of names is a header
+and labels the columns. ``--x``: rows
+separated by ``;`` or newlines (``"1,2; 3,4; 5,6"``), ``@file`` or ``-``; ``--y``: a vector, as
 ``--w`` takes one. Every failure raises :class:`~regtrace.errors.RegtraceError` naming the
 row and column, like :mod:`regtrace.parse` does for vectors.
 """
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,7 +109,9 @@ def parse_rows(rows: list[tuple[int, str]], where: str) -> Matrix:
 def parse_matrix(spec: str, name: str = "--x") -> Matrix:
     """A feature matrix from ``"1,2; 3,4"`` (rows by ``;`` or newline) or ``@file``."""
     text, where = spec, name
-    if spec.strip().startswith("@"):
+    if spec.strip() == "-":
+        text, where = sys.stdin.read(), f"{name} (stdin)"
+    elif spec.strip().startswith("@"):
         path = _existing(spec.strip()[1:], name)
         text, where = _read(path, name), f"{name} @{path}"
     rows = [
@@ -142,13 +146,14 @@ def _read(path: Path, name: str) -> str:
 
 
 def read_table(path_text: str, name: str = "--data") -> Table:
-    """A CSV file: feature columns then the target column, with an optional header row."""
-    path = _existing(path_text.removeprefix("@"), name)
-    where = f"{name} {path}"
-    rows = [
-        (k, line.split("#", 1)[0].strip())
-        for k, line in enumerate(_read(path, name).splitlines(), start=1)
-    ]
+    """A CSV file (``-``: standard input): feature columns then the target column, with an
+    optional header row."""
+    if path_text.strip() == "-":
+        text, where = sys.stdin.read(), f"{name} (stdin)"
+    else:
+        path = _existing(path_text.removeprefix("@"), name)
+        text, where = _read(path, name), f"{name} {path}"
+    rows = [(k, line.split("#", 1)[0].strip()) for k, line in enumerate(text.splitlines(), 1)]
     rows = [(k, line) for k, line in rows if line]
     if not rows:
         raise RegtraceError(f"{where} is empty; give one row per sample: features, then target")

@@ -175,3 +175,54 @@ def test_csv_labels_name_the_columns(cli: Cli) -> None:
     assert result.code == 0, result.stderr
     header = next(line for line in result.stdout.splitlines() if line.split()[:1] == ["row"])
     assert header.split() == ["row", "hours", "score", "Xw", "Xw", "-", "y"]
+
+
+def test_data_from_stdin(cli: Cli) -> None:
+    """``--data -`` reads the CSV from standard input: the same numbers as the file.
+
+    half-mse at w = 0 (default), b = 0: residuals -y = [-2, -3, -5], L = (4 + 9 + 25)/6 = 19/3,
+    gradient [(-2 - 6 - 15)/3, (-2 - 3 - 5)/3] = [-23/3, -10/3].
+    """
+    result = cli(
+        ["step", "--data", "-", "--intercept", "--penalty", "none", "--format", "json"],
+        input="hours,score\n1,2\n2,3\n3,5\n",
+    )
+    assert result.code == 0, result.stderr
+    data = json.loads(result.stdout)["data"]
+    assert data["loss"] == pytest.approx(19 / 3, abs=1e-14)
+    assert data["grad"] == pytest.approx([-23 / 3, -10 / 3], abs=1e-14)
+
+
+def test_x_from_stdin(cli: Cli) -> None:
+    """``--x -`` reads the feature rows from standard input (newlines or ``;``)."""
+    result = cli(["step", "--x", "-", "--y", "2,3,5", "--format", "json"], input="1\n2; 3\n")
+    assert result.code == 0, result.stderr
+    assert json.loads(result.stdout)["data"]["n"] == 3
+
+
+def test_only_one_option_reads_stdin(cli: Cli) -> None:
+    """Two options cannot both read standard input."""
+    result = cli(["step", "--x", "-", "--y", "-"], input="1;2\n")
+    assert result == Invocation(
+        2,
+        "",
+        "Error: --x and --y both read standard input; only one option can be '-', give the "
+        "others inline or as @file\n",
+    )
+
+
+def test_elastic_strengths_exempt_the_bias(cli: Cli) -> None:
+    """With --intercept, --lam1 and --lam2 get a 0 for the bias weight too.
+
+    At w = 1, b = 0 the data gradient is [-3, -4/3] (above). Elastic penalty term for w:
+    lam1 sign(1) + 2 lam2 x 1 = 0.1 + 0.4 = 0.5, for b: 0. w_new = 1 - 0.1 x (-3 + 0.5)
+    = 1.25, b_new = 0 - 0.1 x (-4/3) = 2/15.
+    """
+    result = cli(
+        ["step", "--data", STUDY, "--w", "1,0", "--intercept", "--penalty", "elastic",
+         "--lam1", "0.1", "--lam2", "0.2", "--format", "json"]
+    )  # fmt: skip
+    assert result.code == 0, result.stderr
+    elastic = json.loads(result.stdout)["results"][0]
+    assert elastic["lam"] == {"l1": [0.1, 0.0], "l2": [0.2, 0.0]}
+    assert elastic["w_new"] == pytest.approx([1.25, 2 / 15], abs=1e-15)

@@ -7,6 +7,7 @@ loads NumPy (``--help`` and ``--version`` must not).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypedDict
 
 from regtrace import examples
 from regtrace.engine.penalties import PenaltyKind, Strength, Vector
@@ -14,6 +15,19 @@ from regtrace.errors import RegtraceError
 from regtrace.parse import parse_scalar, parse_vector, parse_vector_or_scalar
 
 PENALTY_WORDS = ", ".join(k.value for k in PenaltyKind)
+
+
+class TraceOptions(TypedDict):
+    """The step options as typed, shared by :func:`resolve` and the data mode."""
+
+    w: str | None
+    grad: str | None
+    lam: str | None
+    lr: str | None
+    loss: str | None
+    penalty: str
+    lam1: str | None
+    lam2: str | None
 
 
 @dataclass(frozen=True)
@@ -49,7 +63,7 @@ def parse_penalties(text: str) -> tuple[PenaltyKind, ...]:
     return tuple(kinds)
 
 
-def _check_one_stdin(**specs: str | None) -> None:
+def check_one_stdin(**specs: str | None) -> None:
     readers = [f"--{name.replace('_', '-')}" for name, spec in specs.items() if spec == "-"]
     if len(readers) > 1:
         raise RegtraceError(
@@ -76,7 +90,7 @@ def resolve(
             f"{given} needs {missing} too: give both (one value per weight), or neither "
             "for the built-in example"
         )
-    _check_one_stdin(w=w, grad=grad, lam=lam, lam1=lam1, lam2=lam2)
+    check_one_stdin(w=w, grad=grad, lam=lam, lam1=lam1, lam2=lam2)
     builtin = w is None
     if builtin:
         w, grad = examples.BLOG_W, examples.BLOG_GRAD

@@ -83,44 +83,17 @@ def step_command(
     intercept: InterceptOpt = False,
 ) -> None:
     """One gradient-descent step under L2 and L1 (or elastic net), side by side."""
-    from regtrace.cli.datainputs import wants_data
-    from regtrace.cli.inputs import resolve
+    from regtrace.cli.datainputs import DataOptions, resolve_data_trace
+    from regtrace.cli.inputs import TraceOptions, resolve
     from regtrace.cli.render import emit_step
     from regtrace.engine.step import step
 
-    if wants_data(data, x, y):
-        from regtrace.cli.datainputs import data_step
-
-        report, evaluation = data_step(
-            data=data,
-            x=x,
-            y=y,
-            model=model,
-            data_loss=data_loss,
-            intercept=intercept,
-            w=w,
-            grad=grad,
-            loss=loss,
-            lam=lam,
-            lr=lr,
-            penalty=penalty,
-            lam1=lam1,
-            lam2=lam2,
-            l2_form=l2_form.value,
-            l1_method=l1_method.value,
-        )
-        emit_step(
-            report,
-            output_format=output_format,
-            digits=digits,
-            show_work=show_work,
-            layout=layout,
-            builtin=False,
-            data=evaluation,
-        )
-        return
-    inputs = resolve(
+    table = DataOptions(data, x, y, model, data_loss, intercept)
+    trace = TraceOptions(
         w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty, lam1=lam1, lam2=lam2
+    )
+    inputs, evaluation = (
+        resolve_data_trace(table, **trace) if table.given else (resolve(**trace), None)
     )
     report = step(
         inputs.w,
@@ -141,4 +114,5 @@ def step_command(
         show_work=show_work,
         layout=layout,
         builtin=inputs.builtin,
+        data=evaluation,
     )
