@@ -3,8 +3,9 @@
 ``--data``: a CSV file (or ``-``, standard input), one row per sample, the feature columns
 then the target column, separated by commas (or spaces); a first row of names is a header
 and labels the columns. ``--x``: rows separated by ``;`` or newlines (``"1,2; 3,4; 5,6"``),
-``@file`` or ``-``; ``--y``: a vector, as ``--w`` takes one. Every failure raises :class:`~regtrace.errors.RegtraceError` naming the
-row and column, like :mod:`regtrace.parse` does for vectors.
+``@file`` or ``-``; ``--y``: a vector, as ``--w`` takes one. Every failure raises
+:class:`~regtrace.errors.RegtraceError` naming the row and column, like :mod:`regtrace.parse`
+does for vectors.
 """
 
 from __future__ import annotations
