@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.conftest import INPUTS, ROOT, Invocation, invoke
+from tests.conftest import INPUTS, ROOT, STEP_RESULT_KEYS, Invocation, invoke
 
 BLOG = ["--w", "2.5,-0.8,0.1", "--grad", "-0.2,0.1,-0.05", "--lam", "0.01", "--lr", "0.1"]
 
@@ -93,16 +93,7 @@ def test_json_contract_and_values() -> None:
     assert data["l2_form"] == "lambda"
     assert [r["penalty"] for r in data["results"]] == ["l2", "l1"]
     l2, l1 = data["results"]
-    assert list(l2) == [
-        "penalty",
-        "lam",
-        "penalty_value",
-        "loss",
-        "penalty_grad",
-        "full_grad",
-        "step",
-        "w_new",
-    ]
+    assert tuple(l2) == STEP_RESULT_KEYS
     # hand-derived in tests/test_engine_step.py: L2 -> [2.515, -0.8084, 0.1048], loss 1.269
     assert np.allclose(l2["w_new"], [2.515, -0.8084, 0.1048], rtol=0, atol=1e-15)
     assert np.allclose(l1["w_new"], [2.519, -0.809, 0.104], rtol=0, atol=1e-15)

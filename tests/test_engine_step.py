@@ -13,6 +13,7 @@ from numpy.testing import assert_allclose
 
 from regtrace import RegtraceError, step
 from regtrace.engine import Penalty, PenaltyKind
+from tests.conftest import STEP_RESULT_KEYS
 
 W = [2.5, -0.8, 0.1]
 G = [-0.2, 0.1, -0.05]
@@ -161,16 +162,7 @@ def test_report_lookup_and_json_contract() -> None:
     r = step(W, G, lam=0.01, lr=0.1)
     with pytest.raises(KeyError):
         r["elastic"]
-    assert set(r.to_dict()["results"][0]) == {
-        "penalty",
-        "lam",
-        "penalty_value",
-        "loss",
-        "penalty_grad",
-        "full_grad",
-        "step",
-        "w_new",
-    }
+    assert tuple(r.to_dict()["results"][0]) == STEP_RESULT_KEYS
     assert r.to_dict()["results"][0]["loss"] is None
 
 
