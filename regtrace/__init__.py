@@ -13,32 +13,54 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from regtrace.engine import (
-        DataProblem,
-        L1Method,
-        L2Form,
-        Penalty,
-        PenaltyKind,
-        StepReport,
-        StepResult,
-        fit,
-    )
+    from regtrace.engine import L1Method, L2Form, Penalty, PenaltyKind, StepReport, StepResult
+    from regtrace.engine.check import CheckResult, Quantity, check
+    from regtrace.engine.data import DataProblem
+    from regtrace.engine.exact import exact_step
+    from regtrace.engine.fit import fit
     from regtrace.engine.step import step
+    from regtrace.engine.sweep import SweepReport, sweep
+    from regtrace.engine.trajectory import RunReport, Trajectory, run
     from regtrace.errors import RegtraceError
 
 __all__ = [
+    "CheckResult",
     "DataProblem",
     "L1Method",
     "L2Form",
     "Penalty",
     "PenaltyKind",
+    "Quantity",
     "RegtraceError",
+    "RunReport",
     "StepReport",
     "StepResult",
+    "SweepReport",
+    "Trajectory",
     "__version__",
+    "check",
+    "exact_step",
     "fit",
+    "run",
     "step",
+    "sweep",
 ]
+
+# Names from modules that `step` does not need (fractions, grading, runs): imported only when
+# asked.
+_CHECK_NAMES = {
+    "CheckResult": "regtrace.engine.check",
+    "Quantity": "regtrace.engine.check",
+    "check": "regtrace.engine.check",
+    "exact_step": "regtrace.engine.exact",
+    "RunReport": "regtrace.engine.trajectory",
+    "Trajectory": "regtrace.engine.trajectory",
+    "run": "regtrace.engine.trajectory",
+    "SweepReport": "regtrace.engine.sweep",
+    "sweep": "regtrace.engine.sweep",
+    "DataProblem": "regtrace.engine.data",
+    "fit": "regtrace.engine.fit",
+}
 
 
 def _version() -> str:
@@ -59,6 +81,10 @@ def __getattr__(name: str) -> Any:
         from regtrace.errors import RegtraceError
 
         return RegtraceError
+    if name in _CHECK_NAMES:
+        from importlib import import_module
+
+        return getattr(import_module(_CHECK_NAMES[name]), name)
     if name in __all__:
         from regtrace import engine
 

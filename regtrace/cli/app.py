@@ -10,7 +10,10 @@ from typing import Annotated
 
 import typer
 
+from regtrace.cli import check as check_cmd
+from regtrace.cli import run_cmd
 from regtrace.cli import step as step_cmd
+from regtrace.cli import sweep as sweep_cmd
 
 app = typer.Typer(
     name="regtrace",
@@ -59,3 +62,24 @@ app.command(
     epilog=step_cmd.EPILOG,
     no_args_is_help=False,
 )(step_cmd.step_command)
+
+app.command(
+    "check",
+    help=check_cmd.HELP,
+    epilog=check_cmd.EPILOG,
+    no_args_is_help=False,
+)(check_cmd.check_command)
+
+app.command(
+    "run",
+    help=run_cmd.HELP,
+    epilog=run_cmd.EPILOG,
+    no_args_is_help=False,
+)(run_cmd.run_command)
+
+app.command(
+    "sweep",
+    help=sweep_cmd.HELP,
+    epilog=sweep_cmd.EPILOG,
+    no_args_is_help=False,
+)(sweep_cmd.sweep_command)

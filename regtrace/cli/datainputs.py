@@ -9,48 +9,15 @@ traces steps can take a table. Imported only when a command runs (it loads NumPy
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from regtrace import examples
-from regtrace.cli.inputs import TraceInputs, check_one_stdin, parse_penalties
-from regtrace.cli.options import DataLossChoice, ModelChoice
-from regtrace.dataset import resolve_table
+from regtrace.cli.dataoptions import DataOptions
+from regtrace.cli.inputs import TraceInputs, _check_one_stdin, parse_penalties
 from regtrace.engine.data import DataEval, DataProblem, exempt_bias
 from regtrace.engine.penalties import Strength
 from regtrace.errors import RegtraceError
 from regtrace.parse import parse_scalar, parse_vector, parse_vector_or_scalar
-
-
-@dataclass(frozen=True)
-class DataOptions:
-    """The data options of a command, as typed."""
-
-    data: str | None
-    x: str | None
-    y: str | None
-    model: ModelChoice = ModelChoice.LINEAR
-    data_loss: DataLossChoice | None = None
-    intercept: bool = False
-
-    @property
-    def given(self) -> bool:
-        """Whether a table was given (then the command runs in data mode)."""
-        return self.data is not None or self.x is not None or self.y is not None
-
-    def problem(self) -> DataProblem:
-        """Parse the table and check it against the model and loss."""
-        table = resolve_table(self.data, self.x, self.y)
-        return DataProblem.build(
-            table.X,
-            table.y,
-            model=self.model.value,
-            loss=None if self.data_loss is None else self.data_loss.value,
-            intercept=self.intercept,
-            feature_names=table.feature_names,
-            target_name=table.target_name,
-        )
 
 
 def _strength(spec: str, problem: DataProblem, name: str) -> Strength:
@@ -76,7 +43,7 @@ def resolve_data_trace(
             raise RegtraceError(
                 f"{name} is computed from the data; leave it out, or leave out --data/--x/--y"
             )
-    check_one_stdin(data=table.data, x=table.x, y=table.y, w=w, lam=lam, lam1=lam1, lam2=lam2)
+    _check_one_stdin(data=table.data, x=table.x, y=table.y, w=w, lam=lam, lam1=lam1, lam2=lam2)
     problem = table.problem()
     w_vec = np.zeros(problem.n_weights) if w is None else parse_vector(w, "--w")
     evaluation = problem.evaluate(w_vec)

@@ -10,7 +10,8 @@ from regtrace.cli.output import terminal_width, write_renderable, write_text
 from regtrace.engine.step import StepReport
 from regtrace.render.work import Layout, Work, choose_layout
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # check's engine loads only when `check` runs
+    from regtrace.engine.check import CheckResult
     from regtrace.engine.data import DataEval
 
 
@@ -22,22 +23,31 @@ def emit_step(
     show_work: bool,
     layout: LayoutChoice,
     builtin: bool,
+    exact: bool = False,
     data: DataEval | None = None,
 ) -> None:
     """Render a step report in the requested format and write it to stdout.
 
     With ``data`` (a step computed from a table) the data part comes first: in JSON as a
-    top-level ``"data"`` object, in the table and Markdown as a table of rows and the loss
-    and gradient lines. CSV stays one row per penalty and weight (its ``grad`` column holds
+    top-level ``"data"`` object, in the table, Markdown and LaTeX as a table of rows and the
+    loss and gradient lines. CSV stays one row per penalty and weight (its ``grad`` column holds
     the computed gradient).
     """
     if output_format is OutputFormat.JSON:
         from regtrace.render.jsonfmt import to_json
 
-        extra = {} if data is None else {"data": data.to_dict()}
+        extra: dict[str, object] = {"exact": True} if exact else {}
+        if data is not None:
+            extra["data"] = data.to_dict()
         write_text(to_json(report, **extra))
         return
-    work = Work(report, digits=digits, show_work=show_work)
+    if output_format is OutputFormat.LATEX:
+        from regtrace.render.latex import TIMES
+
+        times = TIMES
+    else:
+        times = "x"
+    work = Work(report, digits=digits, show_work=show_work, times=times, exact=exact)
     if output_format is OutputFormat.CSV:
         from regtrace.render.csvfmt import trace_csv
 
@@ -50,20 +60,72 @@ def emit_step(
     if data is not None:
         from regtrace.render.datawork import DataWork
 
-        data_work = DataWork(data, digits=digits, show_work=show_work)
+        data_work = DataWork(data, digits=digits, show_work=show_work, times=times)
     if output_format is OutputFormat.MARKDOWN:
-        from regtrace.render.markdown import data_markdown, trace_markdown
+        from regtrace.render.markdown import page_markdown, trace_markdown
 
-        prelude = "" if data_work is None else data_markdown(data_work) + "\n"
+        prelude = "" if data_work is None else page_markdown(*data_work.page()) + "\n"
         write_text(prelude + trace_markdown(work, resolved, caption))
+        return
+    if output_format is OutputFormat.LATEX:
+        from regtrace.render.latex import page_latex, trace_latex
+
+        prelude = "" if data_work is None else page_latex(*data_work.page()) + "\n"
+        write_text(prelude + trace_latex(work, resolved, caption))
         return
     from regtrace.render.table import trace_renderable
 
     renderable = trace_renderable(work, resolved, caption, width=terminal_width())
     if data_work is not None:
         from rich.console import Group
+        from rich.text import Text
 
-        from regtrace.render.table import data_renderable
+        from regtrace.render.table import page_renderable
 
-        renderable = Group(data_renderable(data_work), renderable)
+        renderable = Group(page_renderable(*data_work.page()), Text(""), renderable)
     write_renderable(renderable)
+
+
+def reject_latex(output_format: OutputFormat, command: str) -> None:
+    """For a command without a LaTeX view: a clear one-line error (exit 2)."""
+    from regtrace.errors import RegtraceError
+
+    if output_format is OutputFormat.LATEX:
+        raise RegtraceError(
+            f"--format latex is available for step and check, not {command}; "
+            "use --format markdown, csv or json"
+        )
+
+
+def emit_check(
+    result: CheckResult, *, output_format: OutputFormat, digits: int, exact: bool
+) -> None:
+    """Render a graded answer in the requested format and write it to stdout."""
+    if output_format is OutputFormat.JSON:
+        from regtrace.render.jsonfmt import to_json
+
+        write_text(to_json(result))
+        return
+    from regtrace.render.checkview import check_view
+
+    times = "x"
+    if output_format is OutputFormat.LATEX:
+        from regtrace.render.latex import TIMES as times
+    work = Work(result.report, digits=digits, show_work=True, times=times, exact=exact)
+    view = check_view(result, work)
+    if output_format is OutputFormat.CSV:
+        from regtrace.render.csvfmt import CHECK_COLUMNS, rows_csv
+
+        write_text(rows_csv(CHECK_COLUMNS, view.rows))
+    elif output_format is OutputFormat.MARKDOWN:
+        from regtrace.render.markdown import page_markdown
+
+        write_text(page_markdown(view.head, view.grids, view.notes))
+    elif output_format is OutputFormat.LATEX:
+        from regtrace.render.latex import page_latex
+
+        write_text(page_latex(view.head, view.grids, view.notes))
+    else:
+        from regtrace.render.table import page_renderable
+
+        write_renderable(page_renderable(view.head, view.grids, view.notes))

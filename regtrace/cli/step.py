@@ -6,6 +6,7 @@ from regtrace.cli.options import (
     DataLossOpt,
     DataOpt,
     DigitsOpt,
+    ExactOpt,
     FormatOpt,
     GradOpt,
     InterceptOpt,
@@ -52,6 +53,10 @@ EPILOG = """Examples:
 
   regtrace step --w @w.npy --grad @g.npy --format json > trace.json
 
+  regtrace step --exact --w 1/3,0.1 --grad 0.2,-0.05 --penalty l2 --show-work
+
+  regtrace step --format latex --show-work --penalty l2 > step.tex
+
   echo 1,2,3 | regtrace step --w - --grad 0.1,0.1,0.1 --lam 0.01,0,0.01
 
   regtrace step --x "1; 2; 3" --y 2,3,5 --w 1,0 --intercept --penalty l2 --show-work
@@ -75,6 +80,7 @@ def step_command(
     digits: DigitsOpt = 12,
     show_work: ShowWorkOpt = False,
     layout: LayoutOpt = LayoutChoice.AUTO,
+    exact: ExactOpt = False,
     data: DataOpt = None,
     x: XOpt = None,
     y: YOpt = None,
@@ -83,19 +89,35 @@ def step_command(
     intercept: InterceptOpt = False,
 ) -> None:
     """One gradient-descent step under L2 and L1 (or elastic net), side by side."""
-    from regtrace.cli.datainputs import DataOptions, resolve_data_trace
-    from regtrace.cli.inputs import TraceOptions, resolve
+    from collections.abc import Callable
+
+    from regtrace.cli.dataoptions import DataOptions
+    from regtrace.cli.inputs import ExactInputs, TraceInputs, TraceOptions, resolve, resolve_exact
     from regtrace.cli.render import emit_step
-    from regtrace.engine.step import step
+    from regtrace.engine.step import StepReport, step
 
     table = DataOptions(data, x, y, model, data_loss, intercept)
     trace = TraceOptions(
         w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty, lam1=lam1, lam2=lam2
     )
-    inputs, evaluation = (
-        resolve_data_trace(table, **trace) if table.given else (resolve(**trace), None)
-    )
-    report = step(
+    # --exact reads the same options as fractions and runs the same step in rationals; with
+    # a table the data gradient is computed in floats (a logistic loss has no exact value).
+    compute: Callable[..., StepReport] = step
+    inputs: TraceInputs | ExactInputs
+    evaluation = None
+    if table.given:
+        from regtrace.cli.datainputs import resolve_data_trace
+
+        table.refuse_exact(exact)
+        inputs, evaluation = resolve_data_trace(table, **trace)
+    elif exact:
+        from regtrace.engine.exact import exact_step
+
+        compute = exact_step
+        inputs = resolve_exact(**trace)
+    else:
+        inputs = resolve(**trace)
+    report = compute(
         inputs.w,
         inputs.grad,
         lam=inputs.lam,
@@ -114,5 +136,6 @@ def step_command(
         show_work=show_work,
         layout=layout,
         builtin=inputs.builtin,
+        exact=exact,
         data=evaluation,
     )

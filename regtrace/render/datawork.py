@@ -123,5 +123,9 @@ class DataWork:
         """Every line under the data table."""
         return [self.loss_line(), *self.grad_lines()]
 
+    def page(self) -> tuple[list[str], list[Grid], list[str]]:
+        """Header lines, the one grid and the notes: what every page renderer takes."""
+        return self.header_lines(), [self.grid()], self.notes()
+
 
 __all__ = ["DataWork"]
