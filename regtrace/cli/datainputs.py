@@ -59,3 +59,27 @@ def resolve_data_trace(
         builtin=False,
     )
     return inputs, evaluation
+
+
+def resolve_data_command(
+    table: DataOptions,
+    *,
+    w: str | None,
+    grad: str | None,
+    target: str | None,
+    lam: str | None,
+    lr: str | None,
+    penalty: str,
+    lam1: str | None,
+    lam2: str | None,
+) -> tuple[DataProblem, TraceInputs]:
+    """``run``/``sweep`` on a table: the problem and the inputs at the starting ``w``."""
+    if target is not None:
+        raise RegtraceError(
+            "--target is a data loss of its own (1/2*||w - target||^2); leave it out with "
+            "--data/--x/--y"
+        )
+    inputs, evaluation = resolve_data_trace(
+        table, w=w, grad=grad, lam=lam, lr=lr, loss=None, penalty=penalty, lam1=lam1, lam2=lam2
+    )
+    return evaluation.problem, inputs

@@ -6,10 +6,13 @@
 from __future__ import annotations
 
 from regtrace.cli.options import (
+    DataLossOpt,
+    DataOpt,
     DigitsOpt,
     EveryOpt,
     FormatOpt,
     GradOpt,
+    InterceptOpt,
     L1MethodChoice,
     L1MethodOpt,
     L2FormChoice,
@@ -18,6 +21,8 @@ from regtrace.cli.options import (
     Lam2Opt,
     LamOpt,
     LrOpt,
+    ModelChoice,
+    ModelOpt,
     OutputFormat,
     PenaltyOpt,
     PlotFileOpt,
@@ -25,14 +30,19 @@ from regtrace.cli.options import (
     RunStepsOpt,
     TargetOpt,
     WOpt,
+    XOpt,
+    YOpt,
 )
 
 HELP = """N gradient steps under L2 and L1 (or elastic net), side by side.
 
 The data gradient is fixed (--grad, as in the blog's loop) or comes from the loss
 L = 1/2*||w - target||^2 (--target): then each penalty's fixed point is shown beside where
-the run ended. Notes say where an L1 weight reaches exactly 0 or changes sign; a run that
-diverges (|1 - 2*lr*lam| > 1) or overflows is an error, not a table of inf.
+the run ended. With a table (--data FILE.csv, or --x and --y) the gradient of a linear or
+logistic loss is recomputed at every step, and the regularized solution w* (the closed form
+for linear L2) is shown with the distance to it. Notes say where an L1 weight reaches
+exactly 0 or changes sign; a run that diverges (|1 - 2*lr*lam| > 1) or overflows is an
+error, not a table of inf.
 """
 
 EPILOG = """Examples:
@@ -46,6 +56,8 @@ EPILOG = """Examples:
   regtrace run --target 3.5,2.1 --lam 0.5 --steps 40 --plot
 
   regtrace run --w @w.npy --grad @g.npy --steps 100 --format json > run.json
+
+  regtrace run --data scores.csv --intercept --penalty l2,l1 --lam 0.1 --steps 200 --every 50
 """
 
 
@@ -66,8 +78,15 @@ def run_command(
     digits: DigitsOpt = 12,
     plot: PlotOpt = False,
     plot_file: PlotFileOpt = None,
+    data: DataOpt = None,
+    x: XOpt = None,
+    y: YOpt = None,
+    model: ModelOpt = ModelChoice.LINEAR,
+    data_loss: DataLossOpt = None,
+    intercept: InterceptOpt = False,
 ) -> None:
     """N gradient steps under L2 and L1 (or elastic net), side by side."""
+    from regtrace.cli.dataoptions import DataOptions
     from regtrace.cli.emit import check_plot_options, emit
     from regtrace.cli.inputs import resolve
     from regtrace.engine.trajectory import run
@@ -75,6 +94,38 @@ def run_command(
     from regtrace.render.trajectory import RunText
 
     check_plot_options(output_format, plot, plot_file)
+    table = DataOptions(data, x, y, model, data_loss, intercept)
+    if table.given:
+        from regtrace.cli.datainputs import resolve_data_command
+        from regtrace.engine.datarun import run_data
+        from regtrace.render.datarun import DataRunText
+
+        problem, inputs = resolve_data_command(
+            table, w=w, grad=grad, target=target, lam=lam, lr=lr, penalty=penalty,
+            lam1=lam1, lam2=lam2,
+        )  # fmt: skip
+        data_report = run_data(
+            problem,
+            inputs.w,
+            steps=steps,
+            every=every,
+            lam=inputs.lam,
+            lr=inputs.lr,
+            penalties=inputs.penalties,
+            lam1=inputs.lam1,
+            lam2=inputs.lam2,
+            l2_form=l2_form.value,
+            l1_method=l1_method.value,
+        )
+        emit(
+            data_report,
+            DataRunText(data_report, digits),
+            run_plot(data_report.run),
+            output_format=output_format,
+            plot=plot,
+            plot_file=plot_file,
+        )
+        return
     inputs = resolve(
         w=w,
         grad=grad,

@@ -176,6 +176,16 @@ class DataProblem:
         design = np.hstack([X_arr, np.ones((X_arr.shape[0], 1))]) if intercept else X_arr
         return cls(X_arr, y_arr, model, loss, intercept, design, names, target_name)
 
+    def describe(self) -> dict[str, Any]:
+        """The model in JSON: ``model``, ``data_loss``, ``intercept``, ``n``, ``features``."""
+        return {
+            "model": self.model.value,
+            "data_loss": self.loss.value,
+            "intercept": self.intercept,
+            "n": self.n,
+            "features": list(self.feature_names),
+        }
+
     @property
     def n(self) -> int:
         """Number of rows."""
@@ -225,6 +235,13 @@ class DataProblem:
                 "smaller weights"
             )
         return DataEval(self, w, z, preds, residuals, loss, np.asarray(grad, dtype=np.float64))
+
+    def gradient_into(self, w: Vector, out: Vector) -> None:
+        """Write ``dL/dw`` at ``w`` into ``out`` (no loss, no checks: the hot loop of ``run``;
+        an overflow shows up as inf/NaN in ``out`` for the caller to catch)."""
+        z = self.design @ w
+        residuals = _sigmoid(z) - self.y if self.model is Model.LOGISTIC else z - self.y
+        np.multiply(self.loss.scale(self.n), self.design.T @ residuals, out=out)
 
     def loss_at(self, w: Vector) -> float:
         """Only the data loss (for finite-difference checks and line searches)."""
