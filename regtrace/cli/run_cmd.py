@@ -87,9 +87,10 @@ def run_command(
 ) -> None:
     """N gradient steps under L2 and L1 (or elastic net), side by side."""
     from regtrace.cli.dataoptions import DataOptions
-    from regtrace.cli.emit import check_plot_options, emit
+    from regtrace.cli.emit import TextView, check_plot_options, emit
     from regtrace.cli.inputs import resolve
     from regtrace.engine.trajectory import run
+    from regtrace.render.jsonfmt import HasDict
     from regtrace.render.plotdata import run_plot
     from regtrace.render.trajectory import RunText
 
@@ -117,45 +118,34 @@ def run_command(
             l2_form=l2_form.value,
             l1_method=l1_method.value,
         )
-        emit(
-            data_report,
-            DataRunText(data_report, digits),
-            run_plot(data_report.run),
-            output_format=output_format,
-            plot=plot,
-            plot_file=plot_file,
+        report: HasDict = data_report
+        view: TextView = DataRunText(data_report, digits)
+        spec = run_plot(data_report.run)
+    else:
+        inputs = resolve(
+            w=w,
+            grad=grad,
+            lam=lam,
+            lr=lr,
+            loss=None,
+            penalty=penalty,
+            lam1=lam1,
+            lam2=lam2,
+            target=target,
         )
-        return
-    inputs = resolve(
-        w=w,
-        grad=grad,
-        lam=lam,
-        lr=lr,
-        loss=None,
-        penalty=penalty,
-        lam1=lam1,
-        lam2=lam2,
-        target=target,
-    )
-    report = run(
-        inputs.w,
-        None if inputs.target is not None else inputs.grad,
-        target=inputs.target,
-        steps=steps,
-        every=every,
-        lam=inputs.lam,
-        lr=inputs.lr,
-        penalties=inputs.penalties,
-        lam1=inputs.lam1,
-        lam2=inputs.lam2,
-        l2_form=l2_form.value,
-        l1_method=l1_method.value,
-    )
-    emit(
-        report,
-        RunText(report, digits),
-        run_plot(report),
-        output_format=output_format,
-        plot=plot,
-        plot_file=plot_file,
-    )
+        typed = run(
+            inputs.w,
+            None if inputs.target is not None else inputs.grad,
+            target=inputs.target,
+            steps=steps,
+            every=every,
+            lam=inputs.lam,
+            lr=inputs.lr,
+            penalties=inputs.penalties,
+            lam1=inputs.lam1,
+            lam2=inputs.lam2,
+            l2_form=l2_form.value,
+            l1_method=l1_method.value,
+        )
+        report, view, spec = typed, RunText(typed, digits), run_plot(typed)
+    emit(report, view, spec, output_format=output_format, plot=plot, plot_file=plot_file)

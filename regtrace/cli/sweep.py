@@ -80,10 +80,11 @@ def sweep_command(
 ) -> None:
     """Final weights per penalty and lam, or the regularization path."""
     from regtrace.cli.dataoptions import DataOptions
-    from regtrace.cli.emit import check_plot_options, emit
+    from regtrace.cli.emit import TextView, check_plot_options, emit
     from regtrace.cli.inputs import resolve
     from regtrace.engine.sweep import sweep
     from regtrace.lams import parse_lams
+    from regtrace.render.jsonfmt import HasDict
     from regtrace.render.plotdata import sweep_plot
     from regtrace.render.sweep import SweepText
 
@@ -110,44 +111,33 @@ def sweep_command(
             l2_form=l2_form.value,
             l1_method=l1_method.value,
         )
-        emit(
-            data_report,
-            DataSweepText(data_report, digits),
-            sweep_plot(data_report.sweep),
-            output_format=output_format,
-            plot=plot,
-            plot_file=plot_file,
+        report: HasDict = data_report
+        view: TextView = DataSweepText(data_report, digits)
+        spec = sweep_plot(data_report.sweep)
+    else:
+        inputs = resolve(
+            w=w,
+            grad=grad,
+            lam=None,
+            lr=lr,
+            loss=None,
+            penalty=penalty,
+            lam1=lam1,
+            lam2=lam2,
+            target=target,
         )
-        return
-    inputs = resolve(
-        w=w,
-        grad=grad,
-        lam=None,
-        lr=lr,
-        loss=None,
-        penalty=penalty,
-        lam1=lam1,
-        lam2=lam2,
-        target=target,
-    )
-    report = sweep(
-        inputs.w,
-        None if inputs.target is not None else inputs.grad,
-        lams=parse_lams(lams),
-        target=inputs.target,
-        steps=steps,
-        lr=inputs.lr,
-        penalties=inputs.penalties,
-        lam1=inputs.lam1,
-        lam2=inputs.lam2,
-        l2_form=l2_form.value,
-        l1_method=l1_method.value,
-    )
-    emit(
-        report,
-        SweepText(report, digits),
-        sweep_plot(report),
-        output_format=output_format,
-        plot=plot,
-        plot_file=plot_file,
-    )
+        typed = sweep(
+            inputs.w,
+            None if inputs.target is not None else inputs.grad,
+            lams=parse_lams(lams),
+            target=inputs.target,
+            steps=steps,
+            lr=inputs.lr,
+            penalties=inputs.penalties,
+            lam1=inputs.lam1,
+            lam2=inputs.lam2,
+            l2_form=l2_form.value,
+            l1_method=l1_method.value,
+        )
+        report, view, spec = typed, SweepText(typed, digits), sweep_plot(typed)
+    emit(report, view, spec, output_format=output_format, plot=plot, plot_file=plot_file)

@@ -44,6 +44,13 @@ def _strengths(
     )
 
 
+def _start(problem: DataProblem, w: Iterable[float] | Vector | None) -> Vector:
+    """The starting weights: zeros by default, one per feature (and bias)."""
+    w_arr = np.zeros(problem.n_weights) if w is None else as_vector(w, "w")
+    problem.check_w(w_arr)
+    return w_arr
+
+
 def solve(problem: DataProblem, penalty: Penalty, tol: float = DEFAULT_TOL) -> FitResult:
     """``w*`` for one penalty: the closed form when there is one (then ``iterations`` is 0),
     else the converged loop."""
@@ -118,8 +125,7 @@ def run_data(
     l1_method: L1Method | str = L1Method.SUBGRADIENT,
 ) -> DataRunReport:
     """``steps`` traced steps on the table under each penalty, and ``w*`` beside them."""
-    w_arr = np.zeros(problem.n_weights) if w is None else as_vector(w, "w")
-    problem.check_w(w_arr)
+    w_arr = _start(problem, w)
     lr = check_lr(lr)
     _check_steps(steps, every)
     chosen = default_every(steps, w_arr.size) if every is None else every
@@ -164,8 +170,7 @@ def sweep_data(
 ) -> DataSweepReport:
     """Per penalty and ``lam``: ``w*`` (no ``steps``: the regularization path, warm-started
     in ``lam`` order as given) or the weights after ``steps`` traced steps from ``w``."""
-    w_arr = np.zeros(problem.n_weights) if w is None else as_vector(w, "w")
-    problem.check_w(w_arr)
+    w_arr = _start(problem, w)
     lam_values = check_lams(lams)
     if steps is not None:
         _check_steps(steps, None)
