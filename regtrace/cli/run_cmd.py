@@ -5,10 +5,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from regtrace.cli.options import (
+    Beta1Opt,
+    Beta2Opt,
+    ConventionOpt,
+    DampeningOpt,
     DataLossOpt,
     DataOpt,
     DigitsOpt,
+    EpsOpt,
     EveryOpt,
     FormatOpt,
     GradOpt,
@@ -23,16 +30,22 @@ from regtrace.cli.options import (
     LrOpt,
     ModelChoice,
     ModelOpt,
+    MomentumOpt,
+    OptimizerOpt,
     OutputFormat,
     PenaltyOpt,
     PlotFileOpt,
     PlotOpt,
     RunStepsOpt,
     TargetOpt,
+    WeightDecayOpt,
     WOpt,
     XOpt,
     YOpt,
 )
+
+if TYPE_CHECKING:
+    from regtrace.cli.dataoptions import DataOptions
 
 HELP = """N gradient steps under L2 and L1 (or elastic net), side by side.
 
@@ -43,6 +56,9 @@ logistic loss is recomputed at every step, and the regularized solution w* (the 
 for linear L2) is shown with the distance to it. Notes say where an L1 weight reaches
 exactly 0 or changes sign; a run that diverges (|1 - 2*lr*lam| > 1) or overflows is an
 error, not a table of inf.
+
+--optimizer momentum|nesterov|adam|adamw runs that optimizer (PyTorch, Keras or optax order,
+--convention) from a fresh state for each penalty.
 """
 
 EPILOG = """Examples:
@@ -58,6 +74,8 @@ EPILOG = """Examples:
   regtrace run --w @w.npy --grad @g.npy --steps 100 --format json > run.json
 
   regtrace run --data scores.csv --intercept --penalty l2,l1 --lam 0.1 --steps 200 --every 50
+
+  regtrace run --target 3.5,2.1 --optimizer adamw --weight-decay 0.1 --steps 20 --penalty none
 """
 
 
@@ -78,6 +96,14 @@ def run_command(
     digits: DigitsOpt = 12,
     plot: PlotOpt = False,
     plot_file: PlotFileOpt = None,
+    optimizer: OptimizerOpt = None,
+    convention: ConventionOpt = None,
+    momentum: MomentumOpt = None,
+    dampening: DampeningOpt = None,
+    beta1: Beta1Opt = None,
+    beta2: Beta2Opt = None,
+    eps: EpsOpt = None,
+    weight_decay: WeightDecayOpt = None,
     data: DataOpt = None,
     x: XOpt = None,
     y: YOpt = None,
@@ -87,65 +113,150 @@ def run_command(
 ) -> None:
     """N gradient steps under L2 and L1 (or elastic net), side by side."""
     from regtrace.cli.dataoptions import DataOptions
-    from regtrace.cli.emit import TextView, check_plot_options, emit
+    from regtrace.cli.emit import check_plot_options, emit
     from regtrace.cli.inputs import resolve
-    from regtrace.engine.trajectory import run
-    from regtrace.render.jsonfmt import HasDict
+    from regtrace.cli.optimizer_options import OptimizerOptions
+    from regtrace.engine.trajectory import RuleFactory, gradient_descent, run
     from regtrace.render.plotdata import run_plot
     from regtrace.render.trajectory import RunText
 
     check_plot_options(output_format, plot, plot_file)
     table = DataOptions(data, x, y, model, data_loss, intercept)
     if table.given:
-        from regtrace.cli.datainputs import resolve_data_command
-        from regtrace.engine.datarun import run_data
-        from regtrace.render.datarun import DataRunText
-
-        problem, inputs = resolve_data_command(
-            table, w=w, grad=grad, target=target, lam=lam, lr=lr, penalty=penalty,
-            lam1=lam1, lam2=lam2,
+        _data_run(
+            table, w=w, grad=grad, target=target, lam=lam, lr=lr, steps=steps, every=every,
+            penalty=penalty, lam1=lam1, lam2=lam2, l2_form=l2_form.value,
+            l1_method=l1_method.value, output_format=output_format, digits=digits, plot=plot,
+            plot_file=plot_file, optimizer=optimizer is not None,
         )  # fmt: skip
-        data_report = run_data(
-            problem,
-            inputs.w,
-            steps=steps,
-            every=every,
-            lam=inputs.lam,
-            lr=inputs.lr,
-            penalties=inputs.penalties,
-            lam1=inputs.lam1,
-            lam2=inputs.lam2,
-            l2_form=l2_form.value,
-            l1_method=l1_method.value,
+        return
+    inputs = resolve(
+        w=w,
+        grad=grad,
+        lam=lam,
+        lr=lr,
+        loss=None,
+        penalty=penalty,
+        lam1=lam1,
+        lam2=lam2,
+        target=target,
+    )
+    options = OptimizerOptions(
+        optimizer=None if optimizer is None else optimizer.value,
+        convention=None if convention is None else convention.value,
+        momentum=momentum,
+        dampening=dampening,
+        beta1=beta1,
+        beta2=beta2,
+        eps=eps,
+        weight_decay=weight_decay,
+    )
+    spec = None
+    rule: RuleFactory = gradient_descent
+    if options.given:
+        from regtrace.cli.optimizer_inputs import optimizer_spec
+        from regtrace.engine.optimizers import optimizer_rules
+
+        spec = optimizer_spec(options, lr=inputs.lr, n=inputs.w.size)
+        rule = optimizer_rules(spec)
+    report = run(
+        inputs.w,
+        None if inputs.target is not None else inputs.grad,
+        target=inputs.target,
+        steps=steps,
+        every=every,
+        lam=inputs.lam,
+        lr=inputs.lr,
+        penalties=inputs.penalties,
+        lam1=inputs.lam1,
+        lam2=inputs.lam2,
+        l2_form=l2_form.value,
+        l1_method=l1_method.value,
+        rule=rule,
+    )
+    if spec is not None:
+        from regtrace.render.optimizer_run import (
+            OptimizerRunReport,
+            OptimizerRunText,
+            optimizer_run,
         )
-        report: HasDict = data_report
-        view: TextView = DataRunText(data_report, digits)
-        spec = run_plot(data_report.run)
-    else:
-        inputs = resolve(
-            w=w,
-            grad=grad,
-            lam=lam,
-            lr=lr,
-            loss=None,
-            penalty=penalty,
-            lam1=lam1,
-            lam2=lam2,
-            target=target,
+
+        report = optimizer_run(report, spec)
+        emit(
+            OptimizerRunReport(report, spec),
+            OptimizerRunText(report, digits, spec),
+            run_plot(report),
+            output_format=output_format,
+            plot=plot,
+            plot_file=plot_file,
         )
-        typed = run(
-            inputs.w,
-            None if inputs.target is not None else inputs.grad,
-            target=inputs.target,
-            steps=steps,
-            every=every,
-            lam=inputs.lam,
-            lr=inputs.lr,
-            penalties=inputs.penalties,
-            lam1=inputs.lam1,
-            lam2=inputs.lam2,
-            l2_form=l2_form.value,
-            l1_method=l1_method.value,
+        return
+    emit(
+        report,
+        RunText(report, digits),
+        run_plot(report),
+        output_format=output_format,
+        plot=plot,
+        plot_file=plot_file,
+    )
+
+
+def _data_run(
+    table: DataOptions,
+    *,
+    w: str | None,
+    grad: str | None,
+    target: str | None,
+    lam: str | None,
+    lr: str | None,
+    steps: int,
+    every: int | None,
+    penalty: str,
+    lam1: str | None,
+    lam2: str | None,
+    l2_form: str,
+    l1_method: str,
+    output_format: OutputFormat,
+    digits: int,
+    plot: bool,
+    plot_file: str | None,
+    optimizer: bool,
+) -> None:
+    """``run`` on a table: the data gradient at every step, and ``w*`` beside the run."""
+    from regtrace.cli.datainputs import resolve_data_command
+    from regtrace.cli.emit import emit
+    from regtrace.engine.datarun import run_data
+    from regtrace.errors import RegtraceError
+    from regtrace.render.datarun import DataRunText
+    from regtrace.render.plotdata import run_plot
+
+    if optimizer:
+        raise RegtraceError(
+            "--optimizer with --data/--x/--y is not supported by run yet; use plain gradient "
+            "descent, or step --optimizer for one step on the table"
         )
-        report, view, spec = typed, RunText(typed, digits), run_plot(typed)
-    emit(report, view, spec, output_format=output_format, plot=plot, plot_file=plot_file)
+    problem, inputs = resolve_data_command(
+        table, w=w, grad=grad, target=target, lam=lam, lr=lr, penalty=penalty, lam1=lam1,
+        lam2=lam2,
+    )  # fmt: skip
+    report = run_data(
+        problem,
+        inputs.w,
+        steps=steps,
+        every=every,
+        lam=inputs.lam,
+        lr=inputs.lr,
+        penalties=inputs.penalties,
+        lam1=inputs.lam1,
+        lam2=inputs.lam2,
+        l2_form=l2_form,
+        l1_method=l1_method,
+    )
+    emit(
+        report,
+        DataRunText(report, digits),
+        run_plot(report.run),
+        output_format=output_format,
+        plot=plot,
+        plot_file=plot_file,
+    )

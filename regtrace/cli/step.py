@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from regtrace.cli.options import (
+    Beta1Opt,
+    Beta2Opt,
+    BufOpt,
+    CompareOpt,
+    ConventionOpt,
+    DampeningOpt,
     DataLossOpt,
     DataOpt,
     DigitsOpt,
+    EpsOpt,
     ExactOpt,
     FormatOpt,
     GradOpt,
@@ -23,13 +32,23 @@ from regtrace.cli.options import (
     LrOpt,
     ModelChoice,
     ModelOpt,
+    MomentOneOpt,
+    MomentTwoOpt,
+    MomentumOpt,
+    OptimizerOpt,
     OutputFormat,
-    PenaltyOpt,
+    PenaltyMaybeOpt,
     ShowWorkOpt,
+    StepNumberOpt,
+    WeightDecayOpt,
     WOpt,
     XOpt,
     YOpt,
 )
+
+if TYPE_CHECKING:
+    from regtrace.cli.inputs import TraceInputs
+    from regtrace.cli.optimizer_options import OptimizerOptions
 
 HELP = """One gradient-descent step under L2 and L1 (or elastic net), side by side.
 
@@ -39,6 +58,10 @@ With no --w and --grad it traces the blog's example.
 
 With a table (--data FILE.csv, or --x and --y) the data loss and its gradient are computed
 from a linear or logistic model (--model, --data-loss) and shown row by row first.
+
+--optimizer momentum|nesterov|adam|adamw traces that optimizer instead, with its state
+(momentum buffer; Adam's m, v, m_hat, v_hat and the per-weight step size), following
+PyTorch, Keras or optax exactly (--convention); --compare puts others beside it.
 """
 
 EPILOG = """Examples:
@@ -62,6 +85,12 @@ EPILOG = """Examples:
   regtrace step --x "1; 2; 3" --y 2,3,5 --w 1,0 --intercept --penalty l2 --show-work
 
   regtrace step --data scores.csv --model logistic --w 0,0 --lam 0.1
+
+  regtrace step --optimizer adam --compare adamw --weight-decay 0.02
+
+  regtrace step --optimizer nesterov --momentum 0.9 --convention keras
+
+  regtrace step --optimizer adam --t 2 --m -0.02,0.01 --v 4e-5,1e-5 --w 2.6,-0.9 --grad -0.1,0.2
 """
 
 
@@ -71,7 +100,7 @@ def step_command(
     lam: LamOpt = None,
     lr: LrOpt = None,
     loss: LossOpt = None,
-    penalty: PenaltyOpt = "l2,l1",
+    penalty: PenaltyMaybeOpt = None,
     lam1: Lam1Opt = None,
     lam2: Lam2Opt = None,
     l2_form: L2FormOpt = L2FormChoice.LAMBDA,
@@ -81,6 +110,19 @@ def step_command(
     show_work: ShowWorkOpt = False,
     layout: LayoutOpt = LayoutChoice.AUTO,
     exact: ExactOpt = False,
+    optimizer: OptimizerOpt = None,
+    compare: CompareOpt = None,
+    convention: ConventionOpt = None,
+    momentum: MomentumOpt = None,
+    dampening: DampeningOpt = None,
+    beta1: Beta1Opt = None,
+    beta2: Beta2Opt = None,
+    eps: EpsOpt = None,
+    weight_decay: WeightDecayOpt = None,
+    t: StepNumberOpt = None,
+    buf: BufOpt = None,
+    m: MomentOneOpt = None,
+    v: MomentTwoOpt = None,
     data: DataOpt = None,
     x: XOpt = None,
     y: YOpt = None,
@@ -92,31 +134,66 @@ def step_command(
     from collections.abc import Callable
 
     from regtrace.cli.dataoptions import DataOptions
-    from regtrace.cli.inputs import ExactInputs, TraceInputs, TraceOptions, resolve, resolve_exact
+    from regtrace.cli.inputs import ExactInputs, TraceInputs, resolve, resolve_exact
+    from regtrace.cli.optimizer_options import OptimizerOptions
     from regtrace.cli.render import emit_step
     from regtrace.engine.step import StepReport, step
 
-    table = DataOptions(data, x, y, model, data_loss, intercept)
-    trace = TraceOptions(
-        w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty, lam1=lam1, lam2=lam2
+    options = OptimizerOptions(
+        optimizer=None if optimizer is None else optimizer.value,
+        compare=compare,
+        convention=None if convention is None else convention.value,
+        momentum=momentum,
+        dampening=dampening,
+        beta1=beta1,
+        beta2=beta2,
+        eps=eps,
+        weight_decay=weight_decay,
+        t=t,
+        buf=buf,
+        m=m,
+        v=v,
     )
+    if penalty is None:  # with an optimizer the default is no loss-side penalty
+        penalty = "none" if options.given else "l2,l1"
+    if options.given and exact:
+        from regtrace.errors import RegtraceError
+
+        raise RegtraceError(
+            "--exact works with plain sgd only; an optimizer's sqrt(v_hat) is not rational"
+        )
+
     # --exact reads the same options as fractions and runs the same step in rationals; with
     # a table the data gradient is computed in floats (a logistic loss has no exact value).
     compute: Callable[..., StepReport] = step
     inputs: TraceInputs | ExactInputs
+    table = DataOptions(data, x, y, model, data_loss, intercept)
     evaluation = None
     if table.given:
         from regtrace.cli.datainputs import resolve_data_trace
 
         table.refuse_exact(exact)
-        inputs, evaluation = resolve_data_trace(table, **trace)
+        inputs, evaluation = resolve_data_trace(
+            table, w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty, lam1=lam1,
+            lam2=lam2,
+        )  # fmt: skip
     elif exact:
         from regtrace.engine.exact import exact_step
 
         compute = exact_step
-        inputs = resolve_exact(**trace)
+        inputs = resolve_exact(
+            w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty, lam1=lam1, lam2=lam2
+        )
     else:
-        inputs = resolve(**trace)
+        inputs = resolve(
+            w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty, lam1=lam1, lam2=lam2
+        )
+    if options.given:
+        assert isinstance(inputs, TraceInputs)  # --exact was refused above
+        _optimizer_step(
+            inputs, options, l2_form, l1_method, output_format, digits, show_work, layout
+        )
+        return
     report = compute(
         inputs.w,
         inputs.grad,
@@ -138,4 +215,34 @@ def step_command(
         builtin=inputs.builtin,
         exact=exact,
         data=evaluation,
+    )
+
+
+def _optimizer_step(
+    inputs: TraceInputs,
+    options: OptimizerOptions,
+    l2_form: L2FormChoice,
+    l1_method: L1MethodChoice,
+    output_format: OutputFormat,
+    digits: int,
+    show_work: bool,
+    layout: LayoutChoice,
+) -> None:
+    """``step`` with an optimizer: trace its state, side by side with ``--compare``."""
+    from regtrace.cli.optimizer_inputs import optimizer_report
+    from regtrace.cli.render import emit_optimizer_step
+
+    report = optimizer_report(
+        inputs,
+        options,
+        l2_form=l2_form.value,
+        proximal=l1_method is L1MethodChoice.PROXIMAL,
+    )
+    emit_optimizer_step(
+        report,
+        output_format=output_format,
+        digits=digits,
+        show_work=show_work,
+        layout=layout,
+        builtin=inputs.builtin,
     )
