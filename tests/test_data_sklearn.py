@@ -116,3 +116,32 @@ def test_logistic_regression(seed: int, intercept: bool, C: float) -> None:
     problem = DataProblem.build(X, labels, model="logistic", intercept=intercept)
     w = ours(problem, "l2", lam=1.0 / (2 * C * N))
     assert np.max(np.abs(w - sklearn_weights(ref, intercept))) < TOL
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize(("lam", "lam1"), [(0.05, 0.0), (0.02, 0.1)])
+def test_conventions_table_conversion(seed: int, lam: float, lam1: float) -> None:
+    """The ``conventions`` table's "same fitted w" rows, used as they are documented.
+
+    For L = MSE (``--data-loss mse``) + lam1 ||w||_1 + lam ||w||^2 the table gives Ridge's
+    alpha = n lam (when lam1 = 0) and ElasticNet's alpha = lam1/2 + lam, l1_ratio =
+    lam1/(lam1 + 2 lam); fitting our loop and scikit-learn with those values gives one w.
+    """
+    from regtrace.engine.l2table import conventions
+
+    X, y, _ = synthetic(seed)
+    table = {e.where: e for e in conventions(lam, lam1=lam1, n_samples=N).same_minimizer}
+    problem = DataProblem.build(X, y, loss="mse", intercept=True)
+    if lam1 == 0:
+        ours_w = ours(problem, "l2", lam=lam)
+        alpha = table["sklearn Ridge"].value
+        assert alpha is not None
+        ref: object = Ridge(alpha=alpha, tol=1e-12, solver="cholesky").fit(X, y)
+    else:
+        ours_w = ours(problem, "elastic", lam1=lam1, lam2=lam)
+        rows = conventions(lam, lam1=lam1, n_samples=N).same_minimizer
+        alpha, l1_ratio = rows[2].value, rows[3].value  # the ElasticNet row and its l1_ratio
+        assert alpha is not None and l1_ratio is not None
+        ref = ElasticNet(alpha=alpha, l1_ratio=l1_ratio, tol=1e-12, max_iter=1_000_000)
+        ref.fit(X, y)  # type: ignore[attr-defined]
+    assert np.max(np.abs(ours_w - sklearn_weights(ref, True))) < TOL
