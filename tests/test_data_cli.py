@@ -226,3 +226,21 @@ def test_elastic_strengths_exempt_the_bias(cli: Cli) -> None:
     elastic = json.loads(result.stdout)["results"][0]
     assert elastic["lam"] == {"l1": [0.1, 0.0], "l2": [0.2, 0.0]}
     assert elastic["w_new"] == pytest.approx([1.25, 2 / 15], abs=1e-15)
+
+
+def test_optimizer_step_on_data(cli: Cli) -> None:
+    """``step --optimizer adam`` on the table: the data part is shown and in the JSON.
+
+    Full gradient at (1, 0): [-3 + 2 x 0.1 x 1, -4/3 + 0] = [-2.8, -4/3]. Adam's first step
+    has m_hat = g and v_hat = g^2, so w_new = w - lr x g/(|g| + eps):
+    w0 = 1 + 0.1 x 2.8/(2.8 + 1e-8), b = 0 + 0.1 x (4/3)/(4/3 + 1e-8).
+    """
+    args = ["step", "--data", STUDY, "--intercept", "--w", "1,0", "--optimizer", "adam",
+            "--penalty", "l2", "--lam", "0.1"]  # fmt: skip
+    out = json.loads(cli([*args, "--format", "json"]).stdout)
+    assert out["data"]["grad"] == pytest.approx([-3.0, -4 / 3], abs=1e-15)
+    want = [1 + 0.1 * 2.8 / (2.8 + 1e-8), 0.1 * (4 / 3) / (4 / 3 + 1e-8)]
+    assert out["results"][0]["w_new"] == pytest.approx(want, abs=1e-15)
+    table = cli(args)
+    assert table.code == 0, table.stderr
+    assert table.stdout.startswith("Data: linear model on 3 rows, bias w1 not penalized\n")

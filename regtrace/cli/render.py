@@ -55,15 +55,24 @@ def emit_step(
 
         write_text(trace_csv(work))
         return
-    prelude = None
-    if data is not None:
-        from regtrace.render.datawork import DataWork
-
-        prelude = DataWork(data, digits=digits, show_work=show_work, times=times)
     shape = (report.w.size, len(report.results))
     _emit_trace(
-        work, shape, output_format=output_format, layout=layout, builtin=builtin, data=prelude
+        work,
+        shape,
+        output_format=output_format,
+        layout=layout,
+        builtin=builtin,
+        data=_data_work(data, digits, show_work, times),
     )
+
+
+def _data_work(data: DataEval | None, digits: int, show_work: bool, times: str) -> DataWork | None:
+    """The text of a table's data part, if the step came from one."""
+    if data is None:
+        return None
+    from regtrace.render.datawork import DataWork
+
+    return DataWork(data, digits=digits, show_work=show_work, times=times)
 
 
 def emit_optimizer_step(
@@ -74,14 +83,16 @@ def emit_optimizer_step(
     show_work: bool,
     layout: LayoutChoice,
     builtin: bool,
+    data: DataEval | None = None,
 ) -> None:
-    """Render an optimizer report (``step --optimizer``) in the requested format."""
+    """Render an optimizer report (``step --optimizer``) in the requested format; ``data``
+    as in :func:`emit_step`."""
     from regtrace.render.optimizer_work import OptimizerWork
 
     if output_format is OutputFormat.JSON:
         from regtrace.render.jsonfmt import to_json
 
-        write_text(to_json(report))
+        write_text(to_json(report, **({} if data is None else {"data": data.to_dict()})))
         return
     times = "x"
     if output_format is OutputFormat.LATEX:
@@ -94,7 +105,14 @@ def emit_optimizer_step(
         write_text(rows_csv(CSV_COLUMNS, optimizer_csv_rows(work)))
         return
     shape = (report.w.size, len(report.results))
-    _emit_trace(work, shape, output_format=output_format, layout=layout, builtin=builtin)
+    _emit_trace(
+        work,
+        shape,
+        output_format=output_format,
+        layout=layout,
+        builtin=builtin,
+        data=_data_work(data, digits, show_work, times),
+    )
 
 
 def _emit_trace(

@@ -49,6 +49,7 @@ from regtrace.cli.options import (
 if TYPE_CHECKING:
     from regtrace.cli.inputs import TraceInputs
     from regtrace.cli.optimizer_options import OptimizerOptions
+    from regtrace.engine.data import DataEval
 
 HELP = """One gradient-descent step under L2 and L1 (or elastic net), side by side.
 
@@ -191,8 +192,9 @@ def step_command(
     if options.given:
         assert isinstance(inputs, TraceInputs)  # --exact was refused above
         _optimizer_step(
-            inputs, options, l2_form, l1_method, output_format, digits, show_work, layout
-        )
+            inputs, options, l2_form, l1_method, output_format, digits, show_work, layout,
+            evaluation,
+        )  # fmt: skip
         return
     report = compute(
         inputs.w,
@@ -227,8 +229,10 @@ def _optimizer_step(
     digits: int,
     show_work: bool,
     layout: LayoutChoice,
+    evaluation: DataEval | None = None,
 ) -> None:
-    """``step`` with an optimizer: trace its state, side by side with ``--compare``."""
+    """``step`` with an optimizer: trace its state, side by side with ``--compare``; with a
+    table, ``evaluation`` is its data part, drawn first."""
     from regtrace.cli.optimizer_inputs import optimizer_report
     from regtrace.cli.render import emit_optimizer_step
 
@@ -245,4 +249,5 @@ def _optimizer_step(
         show_work=show_work,
         layout=layout,
         builtin=inputs.builtin,
+        data=evaluation,
     )
