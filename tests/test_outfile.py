@@ -311,3 +311,15 @@ def test_run_out_with_an_optimizer_saves_its_final_weights(tmp_path: Path) -> No
     with np.load(arrays) as saved:
         for result in data["results"]:
             np.testing.assert_array_equal(saved[result["penalty"]], result["w_final"])
+
+
+def test_run_out_with_a_data_table_is_refused(tmp_path: Path) -> None:
+    """``run --x/--y`` computes the data gradient at every step; ``--out`` does not cover it
+    yet, and says so instead of silently writing nothing."""
+    target = tmp_path / "r.npz"
+    args = ["run", "--x", "1; 2; 3", "--y", "2,3,5", "--w", "0", "--out", str(target)]
+    assert _errors(args) == (
+        "Error: --out saves runs on --w/--grad or --target; it does not work with "
+        "--data/--x/--y yet"
+    )
+    assert not target.exists()
