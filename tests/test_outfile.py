@@ -323,3 +323,12 @@ def test_run_out_with_a_data_table_is_refused(tmp_path: Path) -> None:
         "--data/--x/--y yet"
     )
     assert not target.exists()
+
+
+def test_step_out_never_overwrites_its_data_table(tmp_path: Path) -> None:
+    """``--data study.csv --out study.csv`` would replace the table being read: refused."""
+    table = tmp_path / "study.csv"
+    table.write_text("hours,score\n1,2\n2,3\n", encoding="utf-8")
+    args = ["step", "--data", str(table), "--w", "0", "--out", str(table)]
+    assert "is the input file of --data" in _errors(args)
+    assert table.read_text(encoding="utf-8") == "hours,score\n1,2\n2,3\n"
