@@ -97,3 +97,18 @@ def test_step_without_out_loads_no_file_writer() -> None:
     modules = _imported(done.stderr)
     assert "regtrace.engine.step" in modules
     assert not modules & {"regtrace.cli.outfile", "regtrace.render.outfile", "tempfile"}
+
+
+def test_a_run_builds_only_its_own_command() -> None:
+    """``app_for`` keeps just the named command (Typer converts every registered signature
+    on each call); help, no command and unknown commands get the whole app."""
+    from regtrace.cli import app_for
+    from regtrace.cli.app import app
+
+    assert [c.name for c in app_for(["step", "--w", "1", "--grad", "2"]).registered_commands] == [
+        "step"
+    ]
+    assert [c.name for c in app_for(["-V", "run"]).registered_commands] == ["run"]
+    assert len(app.registered_commands) > 1  # the full app is untouched
+    for args in ([], ["--help"], ["nope"], ["--version"]):
+        assert app_for(args) is app
