@@ -301,3 +301,23 @@ def test_largest_is_a_stable_argsort(values: list[float], top: int) -> None:
     magnitude = np.array(values, dtype=np.float64)
     want = np.argsort(-magnitude, kind="stable")[:top]
     np.testing.assert_array_equal(largest(magnitude, top), want)
+
+
+def test_runs_keeping_two_rows_share_one_start() -> None:
+    """With only ``w_0`` and ``w_N`` kept, the penalties' trajectories share one ``w_0`` row
+    (one copy of the start on 10^7 weights, not one per penalty) and each still equals the
+    same penalty run alone, bit for bit."""
+    from regtrace.engine.trajectory import run
+
+    w, g = [1.0, -2.0, 0.0005], [0.1, 0.2, 0.0]
+    both = run(w, g, lam=0.01, lr=0.1, steps=3, every=3, penalties=["l2", "l1"])
+    assert np.shares_memory(both["l2"].weights, both["l1"].weights)
+    assert both["l2"].steps == (0, 3)
+    for kind in ("l2", "l1"):
+        alone = run(w, g, lam=0.01, lr=0.1, steps=3, every=3, penalties=[kind])[kind]
+        np.testing.assert_array_equal(both[kind].weights, alone.weights)
+        np.testing.assert_array_equal(both[kind].weights[0], w)
+    together, alone = both["l1"].events, run(w, g, steps=3, every=3, penalties=["l1"])["l1"].events
+    assert together is not None and alone is not None
+    for field in ("first_zero", "first_flip", "flips", "zero_at_end"):
+        np.testing.assert_array_equal(getattr(together, field), getattr(alone, field))
