@@ -321,3 +321,13 @@ def test_runs_keeping_two_rows_share_one_start() -> None:
     assert together is not None and alone is not None
     for field in ("first_zero", "first_flip", "flips", "zero_at_end"):
         np.testing.assert_array_equal(getattr(together, field), getattr(alone, field))
+
+
+def test_proximal_threshold_beyond_float64() -> None:
+    """Proximal L1 soft-thresholds by ``lr*lam = 1e300*1e10 = 1e310``: beyond float64, even
+    though ``w = 0`` would stay 0."""
+    args = ["step", "--w", "0", "--grad", "0", "--lam", "1e10", "--lr", "1e300", "-p", "l1"]
+    assert _error([*args, "--l1-method", "proximal"]) == (
+        "Error: the L1 step overflows float64: lr x lam is beyond 1.8e308 (soft-threshold "
+        "lr*lam); use smaller lr or lam"
+    )
