@@ -14,6 +14,7 @@ import numpy as np
 from regtrace.engine.penalties import L2Form, Penalty, PenaltyKind, Strength, Vector
 from regtrace.engine.trajectory import RunReport, SignEvents, Trajectory
 from regtrace.render.document import Document, rows_csv
+from regtrace.render.norms import count_zeros, fmt_norm, max_abs, norm_l1, norm_l2
 from regtrace.render.numfmt import DEFAULT_DIGITS, fmt
 from regtrace.render.work import (
     INLINE_VECTOR_MAX,
@@ -57,10 +58,10 @@ class Numbers:
         if w.size <= INLINE_VECTOR_MAX:
             return tuple(self.num(x) for x in w)
         return (
-            self.num(float(np.linalg.norm(w))),
-            self.num(float(np.sum(np.abs(w)))),
-            str(int(np.count_nonzero(w == 0))),
-            self.num(float(np.max(np.abs(w)))),
+            fmt_norm(norm_l2(w), self.digits),
+            fmt_norm(norm_l1(w), self.digits),
+            str(count_zeros(w)),
+            self.num(max_abs(w)),
         )
 
 

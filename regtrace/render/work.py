@@ -23,7 +23,7 @@ from regtrace.engine.penalties import (
     Vector,
 )
 from regtrace.engine.step import StepReport, StepResult
-from regtrace.render.norms import BEYOND_FLOAT64, fmt_norm, norm_l1, norm_l2
+from regtrace.render.norms import BEYOND_FLOAT64, count_zeros, fmt_norm, norm_l1, norm_l2
 from regtrace.render.numfmt import DEFAULT_DIGITS, fmt, fmt_exact, fmt_signed, paren
 
 QUANTITIES: tuple[str, ...] = ("penalty_grad", "full_grad", "step", "w_new")
@@ -447,7 +447,7 @@ def summary_tables(
                 label,
                 _before_after(norm_l2(w), norm_l2(w_new), num),
                 _before_after(norm_l1(w), norm_l1(w_new), num),
-                f"{int(np.sum(w == 0))} -> {int(np.sum(w_new == 0))}",
+                f"{count_zeros(w)} -> {count_zeros(w_new)}",
                 f"{fmt_signed(float(step[k]), digits)} (w{k})",
             )
         )
