@@ -53,3 +53,14 @@ def test_readme_python_examples() -> None:
     result = doctest.testfile(str(README), module_relative=False, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+def test_template_console_blocks_hold_only_commands() -> None:
+    """In the template a console block is commands alone (the generator adds the output), so
+    a lost closing fence cannot swallow the prose and headings after it."""
+    template = (ROOT / "docs" / "README.template.md").read_text(encoding="utf-8")
+    assert template.count("```") % 2 == 0
+    for block in BLOCK.findall(template):
+        lines = [line for line in block.splitlines() if line.strip()]
+        assert lines, "an empty console block"
+        assert all(line.startswith("$ ") for line in lines), block
