@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from regtrace.cli import explore as explore_cmd
 from regtrace.cli import step as step_cmd
 
 app = typer.Typer(
@@ -59,3 +60,10 @@ app.command(
     epilog=step_cmd.EPILOG,
     no_args_is_help=False,
 )(step_cmd.step_command)
+
+app.command(
+    "explore",
+    help=explore_cmd.HELP,
+    epilog=explore_cmd.EPILOG,
+    no_args_is_help=False,
+)(explore_cmd.explore_command)

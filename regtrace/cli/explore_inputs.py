@@ -1,0 +1,44 @@
+"""The options of ``regtrace explore`` to its starting state (parsed like ``step``'s)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from regtrace.cli.inputs import resolve
+from regtrace.engine.penalties import L1Method, L2Form
+from regtrace.errors import RegtraceError
+from regtrace.explore.state import ExploreState
+
+
+def explore_state(
+    *,
+    w: str | None,
+    grad: str | None,
+    lam: str | None,
+    lr: str | None,
+    loss: str | None,
+    penalty: str,
+    l2_form: str,
+    l1_method: str,
+) -> ExploreState:
+    """Parse and check the options as ``regtrace step`` does; ``lam`` must be one number,
+    because the keys scale it."""
+    inputs = resolve(w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty)
+    if isinstance(inputs.lam, np.ndarray):
+        raise RegtraceError(
+            "regtrace explore takes one --lam for all weights (its keys scale that one "
+            "number); for one lam per weight use regtrace step"
+        )
+    state = ExploreState(
+        w=inputs.w,
+        grad=inputs.grad,
+        lam=float(inputs.lam),
+        lr=inputs.lr,
+        loss=inputs.loss,
+        penalties=inputs.penalties,
+        l2_form=L2Form(l2_form),
+        l1_method=L1Method(l1_method),
+        builtin=inputs.builtin,
+    )
+    state.report()  # the engine's checks, now, so a bad input is an error line, not a crash
+    return state

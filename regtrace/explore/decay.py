@@ -1,0 +1,109 @@
+"""One weight over many steps under L2 and L1: the lesson's weight-decay demo.
+
+With no data gradient (``dL/dw = 0``) only the penalty moves the weight, so the L2 weight
+is multiplied by the decay factor ``1 - 2*lr*lam`` at every step (lesson ``001``,
+"The Weight Decay Update"): ``w_k = w_0 * (1 - 2*lr*lam)^k``. L1 by subgradient moves it by
+``lr*lam`` towards 0 each step and then chatters around 0; L1 by soft-thresholding stops at
+exactly 0. Every step comes from :func:`regtrace.engine.step.apply_penalty`, the engine of
+``regtrace step``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+
+from regtrace.engine.penalties import L1Method, L2Form, Penalty, PenaltyKind, Vector
+from regtrace.engine.step import apply_penalty
+from regtrace.errors import RegtraceError
+
+DEFAULT_STEPS = 100
+
+
+class Regime(StrEnum):
+    """What the L2 decay factor does to a weight, step after step."""
+
+    NONE = "none"  # factor 1: no decay
+    DECAY = "decay"  # 0 <= factor < 1: shrinks towards 0 without changing sign
+    OSCILLATE = "oscillate"  # -1 < factor < 0: flips sign every step, still shrinking
+    STALL = "stall"  # factor -1: flips sign forever at the same size
+    DIVERGE = "diverge"  # factor < -1: flips sign and grows
+
+
+def regime(factor: float) -> Regime:
+    """Classify the decay factor ``1 - 2*lr*lam``.
+
+    >>> [regime(f).value for f in (1.0, 0.998, 0.0, -0.5, -1.0, -3.0)]
+    ['none', 'decay', 'decay', 'oscillate', 'stall', 'diverge']
+    """
+    if factor >= 1:
+        return Regime.NONE
+    if factor >= 0:
+        return Regime.DECAY
+    if factor > -1:
+        return Regime.OSCILLATE
+    if factor == -1:
+        return Regime.STALL
+    return Regime.DIVERGE
+
+
+@dataclass(frozen=True)
+class Path:
+    """One weight's values, step 0 first; shorter than asked if float64 overflowed."""
+
+    label: str
+    values: Vector
+    overflowed: bool = False
+
+
+def weight_path(w0: float, penalty: Penalty, lr: float, steps: int, label: str) -> Path:
+    """``w0`` after 0, 1, ..., ``steps`` penalty-only steps (``dL/dw = 0``)."""
+    w = np.array([w0], dtype=np.float64)
+    zero = np.zeros(1)
+    values = [w0]
+    for _ in range(steps):
+        try:
+            w = apply_penalty(w, zero, penalty, lr).w_new
+        except RegtraceError:  # the engine refuses to overflow float64: stop the path there
+            return Path(label, np.array(values), overflowed=True)
+        values.append(float(w[0]))
+    return Path(label, np.array(values))
+
+
+@dataclass(frozen=True)
+class DecayDemo:
+    """The three paths of the demo and the L2 decay factor."""
+
+    w0: float
+    lam: float
+    lr: float
+    steps: int
+    factor: float
+    paths: tuple[Path, ...]
+
+    @property
+    def regime(self) -> Regime:
+        """What the L2 factor does (see :class:`Regime`)."""
+        return regime(self.factor)
+
+
+def decay_demo(
+    w0: float, lam: float, lr: float, steps: int = DEFAULT_STEPS, l2_form: L2Form = L2Form.LAMBDA
+) -> DecayDemo:
+    """L2, L1 (subgradient) and L1 (proximal) paths of one weight with no data gradient."""
+    l2 = Penalty.build(PenaltyKind.L2, 1, lam, l2_form=l2_form)
+    l1_sub = Penalty.build(PenaltyKind.L1, 1, lam, l1_method=L1Method.SUBGRADIENT)
+    l1_prox = Penalty.build(PenaltyKind.L1, 1, lam, l1_method=L1Method.PROXIMAL)
+    factor = l2.decay_factor(lr)
+    assert isinstance(factor, float)  # one weight, one strength
+    paths = (
+        weight_path(w0, l2, lr, steps, "L2"),
+        weight_path(w0, l1_sub, lr, steps, "L1 subgradient"),
+        weight_path(w0, l1_prox, lr, steps, "L1 proximal"),
+    )
+    return DecayDemo(w0, lam, lr, steps, factor, paths)
+
+
+__all__ = ["DEFAULT_STEPS", "DecayDemo", "Path", "Regime", "decay_demo", "regime", "weight_path"]

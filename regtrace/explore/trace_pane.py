@@ -1,0 +1,71 @@
+"""Pane 1, Trace: the ``regtrace step`` table for the current inputs (L2 and L1 side by side).
+
+The cells are the strings of :class:`regtrace.render.work.Work`, the same as the CLI's
+``--digits`` output, so a number on screen is the number ``regtrace step`` prints.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import DataTable, Static
+
+from regtrace.render.work import Grid, Layout, Work
+
+
+class TraceTable(DataTable[Text]):
+    """A read-only grid: it never takes focus, so the arrow keys stay with the app."""
+
+    can_focus = False
+
+
+class TracePane(VerticalScroll):
+    """The update rule and inputs, the trace grid(s), then the losses and decay factor."""
+
+    DEFAULT_CSS = """
+    TracePane TraceTable { height: auto; margin: 1 0 1 0; }
+    TracePane #trace-head { text-style: none; }
+    """
+
+    def __init__(self, n_grids: int, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.n_grids = n_grids
+
+    def compose(self) -> ComposeResult:
+        """Header lines, one table per grid, notes."""
+        yield Static(id="trace-head")
+        for k in range(self.n_grids):
+            yield TraceTable(id=f"trace-grid-{k}", show_cursor=False, fixed_columns=1)
+        yield Static(id="trace-notes")
+
+    def show(self, work: Work, layout: Layout) -> None:
+        """Fill the pane from one step's text."""
+        head, *rest = work.header_lines()
+        text = Text(head, style="bold")
+        text.append("\n" + "\n".join(rest), style="")
+        self.query_one("#trace-head", Static).update(text)
+        for k, grid in enumerate(work.grids(layout)):
+            _fill(self.query_one(f"#trace-grid-{k}", TraceTable), grid)
+        self.query_one("#trace-notes", Static).update(Text("\n".join(work.notes())))
+
+    def show_error(self, message: str) -> None:
+        """The engine refused these inputs (e.g. a step that overflows): say why, in place."""
+        self.query_one("#trace-head", Static).update(Text(f"Error: {message}", style="bold red"))
+        for k in range(self.n_grids):
+            self.query_one(f"#trace-grid-{k}", TraceTable).clear()
+        self.query_one("#trace-notes", Static).update("")
+
+
+def _fill(table: TraceTable, grid: Grid) -> None:
+    """Replace a table's rows (and, the first time, its columns) with a grid's cells."""
+    if len(table.columns) != len(grid.header):
+        table.clear(columns=True)
+        for k, name in enumerate(grid.header):
+            table.add_column(Text(name, style="bold", justify="left" if k == 0 else "right"))
+    else:
+        table.clear()
+    for row in grid.rows:
+        table.add_row(
+            *(Text(cell, justify="left" if k == 0 else "right") for k, cell in enumerate(row))
+        )
