@@ -24,7 +24,10 @@ def explore_state(
     """Parse and check the options as ``regtrace step`` does; ``lam`` must be one number,
     because the keys scale it."""
     inputs = resolve(w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty)
-    if isinstance(inputs.lam, np.ndarray):
+    lam_value = inputs.lam
+    if isinstance(lam_value, np.ndarray) and lam_value.size == 1:  # e.g. "-1" or @file
+        lam_value = float(lam_value[0])
+    if isinstance(lam_value, np.ndarray):
         raise RegtraceError(
             "regtrace explore takes one --lam for all weights (its keys scale that one "
             "number); for one lam per weight use regtrace step"
@@ -32,7 +35,7 @@ def explore_state(
     state = ExploreState(
         w=inputs.w,
         grad=inputs.grad,
-        lam=float(inputs.lam),
+        lam=float(lam_value),
         lr=inputs.lr,
         loss=inputs.loss,
         penalties=inputs.penalties,

@@ -86,9 +86,13 @@ class ExploreApp(App[None]):
 
     TITLE = "regtrace explore"
     ENABLE_COMMAND_PALETTE = False  # every action has a key in the footer
+    # The tabs fill the screen between the status line and the footer, so that each chart
+    # gets the rows its pane's text leaves (1fr) and its legend stays on screen.
     CSS = """
     #status { height: 1; background: $boost; padding: 0 1; }
+    TabbedContent, ContentSwitcher, TabPane { height: 1fr; }
     TabPane { padding: 0 1; }
+    DecayPane, SweepPane { height: 1fr; }
     """
     # Arrows are priority bindings: they always move lam, whatever has focus.
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -64,7 +64,7 @@ def regime_text(demo: DecayDemo, l2_form: L2Form, digits: int) -> Text:
     message, style = messages[demo.regime]
     l2 = demo.paths[0]
     if l2.overflowed:
-        message += f" It passes 1.8e308 (float64) after {len(l2.values) - 1} steps."
+        message += f" After {len(l2.values) - 1} steps float64 overflows: the path stops."
     elif demo.regime is Regime.DIVERGE:
         message += f" After {steps} steps: {fmt(float(l2.values[-1]), 3)}."
     text = Text(message, style=style)
@@ -101,5 +101,6 @@ class DecayPane(Vertical):
         self.query_one("#decay-chart", Chart).draw(
             lambda width, height: chart(series, width, height, x_axis, y_axis)
         )
-        title = Text(f"w over {steps} steps from w0 = {demo.w0:g}, dL/dw = 0:   ", style="dim")
-        self.query_one("#decay-legend", Static).update(title + legend(series))
+        key = legend(series)
+        key.append(f"   (w0 = {demo.w0:g}, dL/dw = 0)", style="dim")
+        self.query_one("#decay-legend", Static).update(key)

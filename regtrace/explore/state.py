@@ -1,20 +1,20 @@
 """What the explorer shows: the step inputs, with ``lam`` and ``lr`` moved on a log scale.
 
-Each key press multiplies ``lam`` (or ``lr``) by ``10^(1/4)`` or divides by it, so four
-presses make a factor of 10. Values are rounded to 12 significant digits, the precision the
-tables print, so a value read off the screen and passed to ``regtrace step --lam`` gives
-exactly the same numbers. Below ``MIN`` a press down goes to 0 (no penalty, or no step), and
-from 0 a press up comes back to ``MIN``.
+Each key press moves ``lam`` (or ``lr``) to the next point of the grid ``10^(k/4)``: a
+factor of ``10^(1/4)``, so four presses make a factor of 10. Values are rounded to 12
+significant digits, the precision the tables print, so a value read off the screen and
+passed to ``regtrace step --lam`` gives exactly the same numbers. Below the lowest value a
+press down goes to 0 (no penalty, or no step), and from 0 a press up comes back to it.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 
 from regtrace.engine.penalties import L1Method, L2Form, PenaltyKind, Vector
 from regtrace.engine.step import StepReport, step
 
-STEP_FACTOR = 10 ** (1 / 4)  # four presses per decade
 LAM_RANGE = (1e-6, 1e2)  # the lesson's "too small" (1e-6) to well past "too large" (10)
 LR_RANGE = (1e-4, 10.0)
 SIG_DIGITS = 12
@@ -26,20 +26,27 @@ def _snap(x: float) -> float:
 
 
 def nudge(value: float, up: bool, bounds: tuple[float, float]) -> float:
-    """One key press: ``value`` times or divided by ``10^(1/4)``, kept within ``bounds``.
+    """One key press: the next point of the grid ``10^(k/4)`` above (or below) ``value``,
+    kept within ``bounds``.
 
-    >>> nudge(0.01, True, (1e-6, 1e2))
-    0.0177827941004
+    Working on the grid rather than multiplying keeps values exact after many presses
+    (0.01 -> 0.1 -> 0.01), and a value given on the command line that is off the grid
+    (0.03) moves to its neighbours on it (0.0316..., 0.0177...).
+
+    >>> nudge(0.01, True, (1e-6, 1e2)), nudge(0.03, False, (1e-6, 1e2))
+    (0.0177827941004, 0.0177827941004)
     >>> nudge(1e-6, False, (1e-6, 1e2)), nudge(0.0, True, (1e-6, 1e2))
     (0.0, 1e-06)
     """
     lo, hi = bounds
     if value <= 0:
         return lo if up else 0.0
-    moved = value * STEP_FACTOR if up else value / STEP_FACTOR
+    quarters = 4 * math.log10(value)
+    k = math.floor(quarters + 1e-9) + 1 if up else math.ceil(quarters - 1e-9) - 1
+    moved = _snap(10 ** (k / 4))
     if moved < lo * (1 - 1e-9):  # a press below the range turns the knob off
         return 0.0 if value <= lo * (1 + 1e-9) else lo
-    return _snap(min(moved, hi))
+    return min(moved, hi)
 
 
 @dataclass(frozen=True)
@@ -101,4 +108,4 @@ class ExploreState:
         return args
 
 
-__all__ = ["LAM_RANGE", "LR_RANGE", "STEP_FACTOR", "ExploreState", "nudge"]
+__all__ = ["LAM_RANGE", "LR_RANGE", "ExploreState", "nudge"]
