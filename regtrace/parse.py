@@ -130,9 +130,18 @@ def _fast_parse(numbered: list[tuple[int, str]]) -> Vector | None:
 def _load_npy(path: Path, name: str) -> Vector:
     """A 1-D float vector from a ``.npy`` file, never unpickling anything."""
     try:
+        with path.open("rb") as handle:
+            magic = handle.read(6)
+    except OSError as exc:
+        raise RegtraceError(f"{name}: cannot read '{path}' ({exc.strerror})") from None
+    if magic != b"\x93NUMPY":
+        raise RegtraceError(
+            f"{name} @{path}: not a .npy file (no NumPy header); save it with numpy.save"
+        )
+    try:
         arr = np.load(path, allow_pickle=False, mmap_mode="r")
     except ValueError as exc:
-        if "allow_pickle" in str(exc) or "Object arrays" in str(exc):
+        if any(hint in str(exc) for hint in ("allow_pickle", "Object arrays", "Python objects")):
             raise RegtraceError(
                 f"{name} @{path}: the file holds Python objects (dtype object); "
                 "save a float array, e.g. numpy.save(path, w.astype(float))"

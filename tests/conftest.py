@@ -22,6 +22,18 @@ FIXTURES = ROOT / "fixtures"
 GOLDEN = FIXTURES / "golden"
 INPUTS = FIXTURES / "inputs"
 
+# DESIGN.md's JSON contract for one `step` result, in its order.
+STEP_RESULT_KEYS = (
+    "penalty",
+    "lam",
+    "penalty_value",
+    "loss",
+    "penalty_grad",
+    "full_grad",
+    "step",
+    "w_new",
+)
+
 # Fixed terminal settings (shared with the README generator), so output never depends on
 # the machine running the tests.
 TEST_ENV = README_ENV

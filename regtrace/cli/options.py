@@ -67,13 +67,15 @@ LamOpt = Annotated[
         "--lam",
         metavar="LAM",
         help="Regularization strength: one number, or one per weight (0 exempts a weight, "
-        "e.g. a bias). [default: 0.01, the blog's]",
+        "e.g. a bias). Default: 0.01, the blog's.",
         show_default=False,
     ),
 ]
 LrOpt = Annotated[
     str | None,
-    typer.Option("--lr", metavar="FLOAT", help="Learning rate. [default: 0.1]", show_default=False),
+    typer.Option(
+        "--lr", metavar="FLOAT", help="Learning rate. Default: 0.1, the blog's.", show_default=False
+    ),
 ]
 LossOpt = Annotated[
     str | None,
@@ -98,7 +100,7 @@ Lam1Opt = Annotated[
     typer.Option(
         "--lam1",
         metavar="LAM",
-        help="Elastic net: strength of the L1 part. [default: --lam]",
+        help="Elastic net: strength of the L1 part. Default: --lam.",
         show_default=False,
     ),
 ]
@@ -107,7 +109,7 @@ Lam2Opt = Annotated[
     typer.Option(
         "--lam2",
         metavar="LAM",
-        help="Elastic net: strength of the L2 part. [default: --lam]",
+        help="Elastic net: strength of the L2 part. Default: --lam.",
         show_default=False,
     ),
 ]

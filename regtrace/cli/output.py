@@ -28,6 +28,15 @@ def write_text(text: str) -> None:
         raise PipeClosed from None
 
 
+def terminal_width() -> int | None:
+    """The terminal's width in columns, or ``None`` when stdout is not a terminal."""
+    if not sys.stdout.isatty():
+        return None
+    import shutil
+
+    return shutil.get_terminal_size().columns
+
+
 def write_renderable(renderable: RenderableType) -> None:
     """Print a Rich renderable: fitted to the terminal, or at natural width when piped."""
     from rich.console import Console

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from regtrace import examples
 from regtrace.cli.options import LayoutChoice, OutputFormat
-from regtrace.cli.output import write_renderable, write_text
+from regtrace.cli.output import terminal_width, write_renderable, write_text
 from regtrace.engine.step import StepReport
 from regtrace.render.work import Layout, Work, choose_layout
 
@@ -40,4 +40,4 @@ def emit_step(
         return
     from regtrace.render.table import trace_renderable
 
-    write_renderable(trace_renderable(work, resolved, caption))
+    write_renderable(trace_renderable(work, resolved, caption, width=terminal_width()))

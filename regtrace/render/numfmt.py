@@ -19,7 +19,10 @@ def fmt(x: float, digits: int = DEFAULT_DIGITS) -> str:
         return "0"
     if not math.isfinite(x):
         return "nan" if math.isnan(x) else ("inf" if x > 0 else "-inf")
-    rounded = Decimal(f"{x:.{digits}g}")
+    text = f"{x:.{digits}g}"
+    if "e" not in text:  # plain decimals already, without trailing zeros: the common case
+        return text
+    rounded = Decimal(text)
     exponent = rounded.adjusted()
     if -6 <= exponent < 16:
         text = format(rounded, "f")

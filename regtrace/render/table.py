@@ -5,12 +5,22 @@ Returned, never printed (STYLE.md habit 1): the CLI decides where it goes.
 
 from __future__ import annotations
 
+import io
+
 from rich import box
-from rich.console import Group, RenderableType
+from rich.console import Console, Group, RenderableType
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
 from regtrace.render.work import Grid, Layout, Work
+
+
+def _cell(text: str) -> Text:
+    """A cell as plain text (never markup); worked arithmetic puts its result on a second
+    line, so a narrow terminal breaks ``2.5 - 0.1x(-0.15) = 2.515`` before the ``=``."""
+    expr, sep, value = text.rpartition(" = ")
+    return Text(f"{expr}\n= {value}" if sep else text)
 
 
 def grid_table(grid: Grid) -> Table:
@@ -20,19 +30,52 @@ def grid_table(grid: Grid) -> Table:
         title_justify="left",
         box=box.SIMPLE_HEAVY,
         header_style="bold",
+        pad_edge=False,
     )
     for k, name in enumerate(grid.header):
-        table.add_column(Text(name), justify="left" if k == 0 else "right", no_wrap=k == 0)
+        table.add_column(
+            Text(name),
+            justify="left" if k == 0 else "right",
+            no_wrap=k == 0,
+            overflow="fold",  # never hide digits behind an ellipsis
+        )
     for row in grid.rows:
-        table.add_row(*(Text(cell) for cell in row))
+        table.add_row(*(_cell(cell) for cell in row))
     return table
 
 
-def trace_renderable(work: Work, layout: Layout, caption: str | None = None) -> RenderableType:
-    """The whole trace of one step: what is computed, the table, the losses and notes."""
+def natural_width(table: Table) -> int:
+    """Columns ``table`` needs without wrapping any cell, as Rich measures it."""
+    console = Console(width=100_000, file=io.StringIO())
+    return Measurement.get(console, console.options, table).maximum
+
+
+def fitted_grids(work: Work, layout: Layout, width: int | None) -> list[Grid]:
+    """The grids of ``layout``; a side-by-side table too wide for ``width`` columns is
+    split into one side-by-side table per penalty."""
+    grids = list(work.grids(layout))
+    results = work.report.results
+    if layout is not Layout.WIDE or width is None or len(results) < 2:
+        return grids
+    if natural_width(grid_table(grids[0])) <= width:
+        return grids
+    split = []
+    for result in results:
+        one = work.wide_grid([result])
+        split.append(Grid(result.penalty.kind.label, one.header, one.rows))
+    return split
+
+
+def trace_renderable(
+    work: Work, layout: Layout, caption: str | None = None, width: int | None = None
+) -> RenderableType:
+    """The whole trace of one step: what is computed, the table, the losses and notes.
+
+    ``width`` is the terminal's (``None`` when piped: tables keep their natural width).
+    """
     head, *rest = work.header_lines()
     parts: list[RenderableType] = [Text(head, style="bold"), *(Text(line) for line in rest)]
-    parts += [grid_table(grid) for grid in work.grids(layout)]
+    parts += [grid_table(grid) for grid in fitted_grids(work, layout, width)]
     parts += [Text(line) for line in work.notes()]
     if caption:
         parts.append(Text(caption, style="italic"))

@@ -28,7 +28,7 @@ QUANTITIES: tuple[str, ...] = ("penalty_grad", "full_grad", "step", "w_new")
 ROW_LABELS: dict[str, str] = {
     "penalty_grad": "Reg penalty term",
     "full_grad": "Full gradient",
-    "step": "Update (-lr x grad)",
+    "step": "Update (-lr*grad)",
     "w_new": "New weight",
 }
 WIDE_MAX_WEIGHTS = 4  # the blog's table has 3 weights side by side; more turn the table
@@ -236,18 +236,17 @@ class Work:
         return lines
 
     def inputs_line(self) -> str:
-        """The inputs echoed in one line."""
+        """The inputs echoed in one line, with every strength a penalty in the trace uses."""
         r = self.report
-        first = r.results[0].penalty
-        lam = self.strength(first.lam2 if first.kind is PenaltyKind.L2 else first.lam1)
         parts = [f"w = {self.vector(r.w)}", f"dL/dw = {self.vector(r.grad)}"]
-        elastic = [res.penalty for res in r.results if res.penalty.kind is PenaltyKind.ELASTIC]
-        if elastic and len(r.results) == 1:
-            parts.append(
-                f"lam1 = {self.strength(elastic[0].lam1)}, lam2 = {self.strength(elastic[0].lam2)}"
-            )
-        elif first.kind is not PenaltyKind.NONE:
-            parts.append(f"lam = {lam}")
+        for res in r.results:
+            pen = res.penalty
+            if pen.kind in (PenaltyKind.L2, PenaltyKind.L1):
+                parts.append(f"lam = {self.strength(pen.lam)}")
+            elif pen.kind is PenaltyKind.ELASTIC:
+                parts.append(f"lam1 = {self.strength(pen.lam1)}")
+                parts.append(f"lam2 = {self.strength(pen.lam2)}")
+        parts = list(dict.fromkeys(parts))  # l2 and l1 share --lam: say it once
         parts.append(f"lr = {self.num(r.lr)}")
         if r.loss is not None:
             parts.append(f"L = {self.num(r.loss)}")
@@ -265,16 +264,20 @@ class Work:
 
     # -- grids -----------------------------------------------------------------------------
 
-    def wide_grid(self) -> Grid:
-        """The blog's layout: one column per weight and penalty, one row per quantity."""
-        results = self.report.results
+    def wide_grid(self, results: Sequence[StepResult] | None = None) -> Grid:
+        """The blog's layout: one column per weight and penalty, one row per quantity.
+
+        ``results`` limits the columns to some penalties (a narrow terminal gets one table
+        per penalty); the default is all of them, side by side.
+        """
+        chosen = self.report.results if results is None else tuple(results)
         n = self.report.w.size
         header = (
             "Quantity",
-            *(f"w{i} ({r.penalty.kind.label})" for i in range(n) for r in results),
+            *(f"w{i} ({r.penalty.kind.label})" for i in range(n) for r in chosen),
         )
         rows = tuple(
-            (ROW_LABELS[q], *(self.cell(r, i, q) for i in range(n) for r in results))
+            (ROW_LABELS[q], *(self.cell(r, i, q) for i in range(n) for r in chosen))
             for q in QUANTITIES
         )
         return Grid(None, header, rows)
@@ -293,9 +296,7 @@ class Work:
                 )
                 for i in range(self.report.w.size)
             )
-            grids.append(
-                Grid(f"{r.penalty.kind.label}: {penalty_formula(r.penalty)}", header, rows)
-            )
+            grids.append(Grid(f"{r.penalty.kind.label}, one row per weight", header, rows))
         return grids
 
     def _before_after(self, before: float, after: float) -> str:
