@@ -82,7 +82,7 @@ def test_starts_on_the_blogs_trace() -> None:
     assert captured == {
         "Reg penalty term": ["0.05", "0.01", "-0.016", "-0.01", "0.002", "0.01"],
         "Full gradient": ["-0.15", "-0.19", "0.084", "0.09", "-0.048", "-0.04"],
-        "Update (-lr x grad)": ["+0.015", "+0.019", "-0.0084", "-0.009", "+0.0048", "+0.004"],
+        "Update (-lr*grad)": ["+0.015", "+0.019", "-0.0084", "-0.009", "+0.0048", "+0.004"],
         "New weight": ["2.515", "2.519", "-0.8084", "-0.809", "0.1048", "0.104"],
     }
 
@@ -103,7 +103,7 @@ def test_four_presses_of_plus_multiply_lam_by_ten() -> None:
     # new [2.51, -0.8, 0.095].
     assert captured["Reg penalty term"] == ["0.5", "0.1", "-0.16", "-0.1", "0.02", "0.1"]
     assert captured["Full gradient"] == ["0.3", "-0.1", "-0.06", "0", "-0.03", "0.05"]
-    assert captured["Update (-lr x grad)"] == ["-0.03", "+0.01", "+0.006", "0", "+0.003", "-0.005"]
+    assert captured["Update (-lr*grad)"] == ["-0.03", "+0.01", "+0.006", "0", "+0.003", "-0.005"]
     assert captured["New weight"] == ["2.47", "2.51", "-0.794", "-0.8", "0.103", "0.095"]
 
 
@@ -141,7 +141,7 @@ def test_lam_goes_to_zero_below_its_range_and_comes_back() -> None:
     assert seen == [0.0, 1e-6]
     # lam = 0: no penalty term; the update is -0.1*g = [+0.02, -0.01, +0.005] for both.
     assert captured["Reg penalty term"] == ["0"] * 6
-    assert captured["Update (-lr x grad)"] == ["+0.02", "+0.02", "-0.01", "-0.01"] + ["+0.005"] * 2
+    assert captured["Update (-lr*grad)"] == ["+0.02", "+0.02", "-0.01", "-0.01"] + ["+0.005"] * 2
 
 
 def test_lr_keys() -> None:
@@ -156,7 +156,7 @@ def test_lr_keys() -> None:
 
     drive(ExploreApp(blog_state()), ["right_square_bracket"] * 4, check)
     # L2 full gradient [-0.15, 0.084, -0.048] (lam unchanged); update -1*full; new w + update.
-    assert captured["Update (-lr x grad)"][0::2] == ["+0.15", "-0.084", "+0.048"]
+    assert captured["Update (-lr*grad)"][0::2] == ["+0.15", "-0.084", "+0.048"]
     assert captured["New weight"][0::2] == ["2.65", "-0.884", "0.148"]
 
 
@@ -180,7 +180,7 @@ def test_the_trace_pane_equals_regtrace_step_json(keys: list[str]) -> None:
     labels = {
         "penalty_grad": "Reg penalty term",
         "full_grad": "Full gradient",
-        "step": "Update (-lr x grad)",
+        "step": "Update (-lr*grad)",
         "w_new": "New weight",
     }
     for key, label in labels.items():
@@ -203,7 +203,7 @@ def test_explore_takes_steps_flags() -> None:
     # L2: term 0.2*w = [0.2, -0.4], full [0.7, -0.3], update -0.5*full = [-0.35, +0.15],
     # new [0.65, -1.85]. L1: term [0.1, -0.1], full [0.6, 0], update [-0.3, 0], new [0.7, -2].
     assert captured["New weight"] == ["0.65", "0.7", "-1.85", "-2"]
-    assert captured["Update (-lr x grad)"] == ["-0.35", "-0.3", "+0.15", "0"]
+    assert captured["Update (-lr*grad)"] == ["-0.35", "-0.3", "+0.15", "0"]
 
 
 @pytest.mark.parametrize(
