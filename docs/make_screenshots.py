@@ -27,16 +27,7 @@ async def _screenshot(keys: list[str]) -> str:
     from regtrace.cli.explore_inputs import explore_state
     from regtrace.explore.app import ExploreApp
 
-    state = explore_state(
-        w=None,
-        grad=None,
-        lam=None,
-        lr=None,
-        loss=None,
-        penalty="l2,l1",
-        l2_form="lambda",
-        l1_method="subgradient",
-    )
+    state = explore_state()
     app = ExploreApp(state)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*keys)

@@ -11,6 +11,7 @@ import asyncio
 import json
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
@@ -28,11 +29,7 @@ SIZE = (80, 24)
 
 def blog_state(**options: str) -> ExploreState:
     """The state `regtrace explore` starts in, with step's options."""
-    given: dict[str, str | None] = {"w": None, "grad": None, "lam": None, "lr": None}
-    given.update(options)
-    return explore_state(
-        loss=None, penalty="l2,l1", l2_form="lambda", l1_method="subgradient", **given
-    )
+    return explore_state(**options)
 
 
 def drive(
@@ -48,6 +45,18 @@ def drive(
             await check(app, pilot)
 
     asyncio.run(main())
+
+
+class RecordingApp(ExploreApp):
+    """The app, keeping each notification it shows as (severity, message)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.notes: list[tuple[str, str]] = []
+
+    def notify(self, message: str, **kwargs: Any) -> None:
+        self.notes.append((kwargs.get("severity", "information"), message))
+        super().notify(message, **kwargs)
 
 
 def table_cells(app: ExploreApp) -> dict[str, list[str]]:
@@ -259,17 +268,15 @@ def test_sweep_pane_names_the_best_lam_and_follows_the_current_one() -> None:
 
 def test_export_writes_the_trace_as_markdown(tmp_path: Path) -> None:
     """``e`` writes the trace, as ``regtrace step --format markdown`` does, to a file."""
-    notes: list[str] = []
 
     async def check(app: ExploreApp, pilot: Pilot[None]) -> None:
         await pilot.press("e")
         await pilot.pause()
-        notes.extend(n.message for n in app._notifications)
 
-    app = ExploreApp(blog_state(), export_dir=tmp_path)
+    app = RecordingApp(blog_state(), export_dir=tmp_path)
     drive(app, ["plus"] * 4, check)
     path = tmp_path / EXPORT_NAME
-    assert notes == [f"Trace written to {path}"]
+    assert app.notes == [("information", f"Trace written to {path}")]
     written = path.read_text(encoding="utf-8")
     cli = invoke(["step", *app.state.step_args(), "--format", "markdown", "--digits", "6"])
     body, caption = written.rstrip("\n").rsplit("\n\n", 1)
@@ -281,17 +288,16 @@ def test_export_writes_the_trace_as_markdown(tmp_path: Path) -> None:
 
 def test_export_failure_is_a_notification(tmp_path: Path) -> None:
     """A directory that cannot be written is reported in the app, not a crash."""
-    notes: list[tuple[str, str]] = []
 
     async def check(app: ExploreApp, pilot: Pilot[None]) -> None:
         await pilot.press("e")
         await pilot.pause()
-        notes.extend((n.severity, n.message) for n in app._notifications)
 
-    drive(ExploreApp(blog_state(), export_dir=tmp_path / "missing"), [], check)
-    assert len(notes) == 1
-    assert notes[0][0] == "error"
-    assert notes[0][1].startswith("Export failed: ")
+    app = RecordingApp(blog_state(), export_dir=tmp_path / "missing")
+    drive(app, [], check)
+    ((severity, message),) = app.notes
+    assert severity == "error"
+    assert message.startswith("Export failed: ") and "missing" in message
 
 
 def test_help_opens_and_closes_and_q_quits() -> None:

@@ -21,16 +21,7 @@ from regtrace.explore.app import ExploreApp
 
 def blog_app() -> ExploreApp:
     """The app as ``regtrace explore`` opens it."""
-    state = explore_state(
-        w=None,
-        grad=None,
-        lam=None,
-        lr=None,
-        loss=None,
-        penalty="l2,l1",
-        l2_form="lambda",
-        l1_method="subgradient",
-    )
+    state = explore_state()
     return ExploreApp(state)
 
 

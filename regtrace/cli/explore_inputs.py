@@ -12,17 +12,17 @@ from regtrace.explore.state import ExploreState
 
 def explore_state(
     *,
-    w: str | None,
-    grad: str | None,
-    lam: str | None,
-    lr: str | None,
-    loss: str | None,
-    penalty: str,
-    l2_form: str,
-    l1_method: str,
+    w: str | None = None,
+    grad: str | None = None,
+    lam: str | None = None,
+    lr: str | None = None,
+    loss: str | None = None,
+    penalty: str = "l2,l1",
+    l2_form: str = "lambda",
+    l1_method: str = "subgradient",
 ) -> ExploreState:
-    """Parse and check the options as ``regtrace step`` does; ``lam`` must be one number,
-    because the keys scale it."""
+    """Parse and check the options as ``regtrace step`` does (its defaults too: with no
+    ``w`` and ``grad``, the blog's example); ``lam`` must be one number, as the keys scale it."""
     inputs = resolve(w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty)
     lam_value = inputs.lam
     if isinstance(lam_value, np.ndarray) and lam_value.size == 1:  # e.g. "-1" or @file
