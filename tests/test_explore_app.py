@@ -15,10 +15,11 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Static, TabbedContent
+from textual.widgets import Input, Static, TabbedContent
 
 from regtrace.cli.explore_inputs import explore_state
 from regtrace.explore.app import ExploreApp, HelpScreen
+from regtrace.explore.edit import EditScreen
 from regtrace.explore.export import EXPORT_NAME
 from regtrace.explore.state import ExploreState
 from regtrace.explore.trace_pane import TraceTable
@@ -326,3 +327,63 @@ def test_pane_keys() -> None:
 
     drive(ExploreApp(blog_state()), [], check)
     assert seen == ["sweep", "decay", "trace"]
+
+
+def test_inputs_are_edited_in_place() -> None:
+    """``i`` opens the fields; Enter applies new w and dL/dw and the table follows."""
+    captured: dict[str, list[str]] = {}
+
+    async def check(app: ExploreApp, pilot: Pilot[None]) -> None:
+        assert isinstance(app.screen, EditScreen)
+        # Typing arrows in the field moves its cursor: lam stays where it was.
+        await pilot.press("left", "right")
+        assert app.state.lam == 0.01
+        app.screen.query_one("#edit-w", Input).value = "1,-2"
+        app.screen.query_one("#edit-grad", Input).value = "0.5 0.1"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, EditScreen)
+        captured.update(table_cells(app))
+
+    app = ExploreApp(blog_state())
+    drive(app, ["i"], check)
+    assert app.state.w.tolist() == [1.0, -2.0] and app.state.grad.tolist() == [0.5, 0.1]
+    # lam = 0.01, lr = 0.1. L2 term 0.02*w = [0.02, -0.04], full [0.52, 0.06],
+    # update [-0.052, -0.006], new [0.948, -2.006]. L1 term [0.01, -0.01], full [0.51, 0.09],
+    # update [-0.051, -0.009], new [0.949, -2.009].
+    assert captured["New weight"] == ["0.948", "0.949", "-2.006", "-2.009"]
+    assert captured["Update (-lr*grad)"] == ["-0.052", "-0.051", "-0.006", "-0.009"]
+
+
+def test_a_bad_edit_says_why_and_keeps_the_inputs() -> None:
+    """A value the parser refuses is shown in the dialog; Esc leaves the old inputs."""
+    errors: list[str] = []
+
+    async def check(app: ExploreApp, pilot: Pilot[None]) -> None:
+        app.screen.query_one("#edit-grad", Input).value = "1,2"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, EditScreen)
+        errors.append(str(app.screen.query_one("#edit-error", Static).render()))
+        await pilot.press("escape")
+        await pilot.pause()
+
+    app = ExploreApp(blog_state())
+    drive(app, ["i"], check)
+    assert errors == ["Error: w has 3 values but grad has 2; give one gradient per weight"]
+    assert app.state.w.tolist() == [2.5, -0.8, 0.1]
+
+
+def test_more_weights_turn_the_table() -> None:
+    """Five weights: one table per penalty with a row per weight (the CLI's tall layout)."""
+    shown: list[bool] = []
+
+    async def check(app: ExploreApp, pilot: Pilot[None]) -> None:
+        shown.extend(t.display for t in app.query(TraceTable))
+        first = app.query_one("#trace-grid-0", TraceTable)
+        # L2 on w = 1..5, g = 0: new weight w - 0.1*2*0.01*w = 0.998*w.
+        shown.append(str(first.get_row_at(4)[-1]) == "4.99")
+
+    state = blog_state(w="1,2,3,4,5", grad="0,0,0,0,0")
+    drive(ExploreApp(state), [], check)
+    assert shown == [True, True, False, True]

@@ -21,6 +21,7 @@ from regtrace.engine.ridge import LambdaSweep, lambda_sweep, log_grid, ridge_sco
 from regtrace.errors import RegtraceError
 from regtrace.explore.decay import decay_demo
 from regtrace.explore.decay_pane import DecayPane
+from regtrace.explore.edit import EditScreen
 from regtrace.explore.export import export_trace
 from regtrace.explore.state import LAM_RANGE, ExploreState
 from regtrace.explore.sweep_pane import SweepPane
@@ -44,6 +45,7 @@ Keys
   - or down/left arrow    lam down by 10^(1/4); below 1e-06 it goes to 0
   ]  /  [                 lr up / down by 10^(1/4)
   1  2  3                 Trace, Weight decay, Lambda sweep
+  i                       edit w and dL/dw (Enter applies, Esc cancels)
   e                       export the trace as Markdown (regtrace-trace.md, here)
   ?                       this help          q   quit
 
@@ -55,6 +57,11 @@ Panes
     large lam underfits, the best validation lam is named.
 
 Press Esc, ? or q to close."""
+
+
+KNOB_ACTIONS = frozenset(
+    {"lam_up", "lam_down", "lr_up", "lr_down", "export", "edit", "pane", "help"}
+)
 
 
 class HelpScreen(ModalScreen[None]):
@@ -105,6 +112,7 @@ class ExploreApp(App[None]):
         Binding("right_square_bracket", "lr_up", "lr up", key_display="]"),
         Binding("left_square_bracket", "lr_down", "lr down", key_display="["),
         Binding("e", "export", "export"),
+        Binding("i", "edit", "inputs"),
         Binding("1", "pane('trace')", "trace", show=False),
         Binding("2", "pane('decay')", "decay", show=False),
         Binding("3", "pane('sweep')", "sweep", show=False),
@@ -117,9 +125,8 @@ class ExploreApp(App[None]):
         self.state = state
         self.digits = digits
         self.export_dir = export_dir
-        report = state.report()  # the inputs were checked by the CLI; this cannot fail
-        self.layout = choose_layout(Layout.AUTO, report.w.size, len(report.results), full=False)
-        self.n_grids = len(Work(report).grids(self.layout))
+        # Wide: one grid; tall: one per penalty; summary: one more. Edits can change layout.
+        self.n_grids = len(state.penalties) + 1
         self.data: SplitData = noisy_sine(seed=SEED)
         self.sweep: LambdaSweep = lambda_sweep(
             self.data, log_grid(*LAM_RANGE, SWEEP_PER_DECADE), DEGREE
@@ -148,9 +155,13 @@ class ExploreApp(App[None]):
         self.query_one("#status", Static).update(Text(status))
         trace = self.query_one("#trace-pane", TracePane)
         try:
-            trace.show(Work(s.report(), digits=d), self.layout)
-        except RegtraceError as exc:
+            report = s.report()
+        except RegtraceError as exc:  # e.g. a step that overflows at a large lr
             trace.show_error(str(exc))
+        else:
+            n, p = report.w.size, len(report.results)
+            layout = choose_layout(Layout.AUTO, n, p, full=False)
+            trace.show(Work(report, digits=d), layout)
         demo = decay_demo(float(s.w[0]), s.lam, s.lr, l2_form=s.l2_form)
         self.query_one("#decay-pane", DecayPane).show(demo, s.l2_form, d)
         current = ridge_score(self.data, s.lam, DEGREE)
@@ -179,6 +190,19 @@ class ExploreApp(App[None]):
     def action_pane(self, pane: str) -> None:
         """Show one pane."""
         self.query_one(TabbedContent).active = pane
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While a dialog is open its keys are its own: the arrows move the text cursor."""
+        return not (action in KNOB_ACTIONS and isinstance(self.screen, ModalScreen))
+
+    def action_edit(self) -> None:
+        """Edit w and dL/dw in a dialog; the panes follow when it is applied."""
+
+        def apply(state: ExploreState | None) -> None:
+            if state is not None:
+                self._set(state)
+
+        self.push_screen(EditScreen(self.state), apply)
 
     def action_help(self) -> None:
         """The help screen."""

@@ -30,10 +30,10 @@ class TracePane(VerticalScroll):
 
     def __init__(self, n_grids: int, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.n_grids = n_grids
+        self.n_grids = n_grids  # the most grids a layout can need; unused ones are hidden
 
     def compose(self) -> ComposeResult:
-        """Header lines, one table per grid, notes."""
+        """Header lines, the tables, notes."""
         yield Static(id="trace-head")
         for k in range(self.n_grids):
             yield TraceTable(id=f"trace-grid-{k}", show_cursor=False, fixed_columns=1)
@@ -45,8 +45,12 @@ class TracePane(VerticalScroll):
         text = Text(head, style="bold")
         text.append("\n" + "\n".join(rest), style="")
         self.query_one("#trace-head", Static).update(text)
-        for k, grid in enumerate(work.grids(layout)):
-            _fill(self.query_one(f"#trace-grid-{k}", TraceTable), grid)
+        grids = work.grids(layout)
+        for k in range(self.n_grids):
+            table = self.query_one(f"#trace-grid-{k}", TraceTable)
+            table.display = k < len(grids)
+            if k < len(grids):
+                _fill(table, grids[k])
         self.query_one("#trace-notes", Static).update(Text("\n".join(work.notes())))
 
     def show_error(self, message: str) -> None:
