@@ -61,12 +61,28 @@ class RecordingApp(ExploreApp):
 
 
 def table_cells(app: ExploreApp) -> dict[str, list[str]]:
-    """The trace grid as {row label: [cells]}, read from the DataTable on screen."""
-    table = app.query_one("#trace-grid-0", TraceTable)
-    rows = {}
-    for k in range(table.row_count):
-        label, *cells = (str(c) for c in table.get_row_at(k))
-        rows[label] = cells
+    """The wide trace as {row label: [cells]} in the CLI's column order (w0 (L2), w0 (L1),
+    w1 (L2), ...), read from the DataTables on screen: one, or one per penalty when the
+    side-by-side table is too wide for the pane."""
+    columns: dict[str, dict[str, str]] = {}
+    for table in app.query(TraceTable):
+        if not table.display:
+            continue
+        headers = [str(c.label) for c in table.ordered_columns]
+        for k in range(table.row_count):
+            label, *cells = (str(c) for c in table.get_row_at(k))
+            for header, cell in zip(headers[1:], cells, strict=True):
+                columns.setdefault(header, {})[label] = cell
+    order = [p.label for p in app.state.penalties]
+
+    def position(header: str) -> tuple[int, int]:  # "w1 (L2)" -> (1, 0)
+        weight, penalty = header.split(" ")
+        return int(weight[1:]), order.index(penalty.strip("()"))
+
+    rows: dict[str, list[str]] = {}
+    for header in sorted(columns, key=position):
+        for label, cell in columns[header].items():
+            rows.setdefault(label, []).append(cell)
     return rows
 
 
@@ -387,3 +403,17 @@ def test_more_weights_turn_the_table() -> None:
     state = blog_state(w="1,2,3,4,5", grad="0,0,0,0,0")
     drive(ExploreApp(state), [], check)
     assert shown == [True, True, False, True]
+
+
+def test_a_trace_too_wide_for_80_columns_splits_per_penalty() -> None:
+    """The blog's trace fits side by side; at lam = 0.0177827941004 the cells need more
+    room than 80 columns and the pane shows one table per penalty, as the CLI does."""
+    visible: list[int] = []
+
+    async def check(app: ExploreApp, pilot: Pilot[None]) -> None:
+        visible.append(sum(t.display for t in app.query(TraceTable)))
+        await pilot.press("plus")
+        visible.append(sum(t.display for t in app.query(TraceTable)))
+
+    drive(ExploreApp(blog_state()), [], check)
+    assert visible == [1, 2]
