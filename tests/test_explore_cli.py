@@ -7,6 +7,7 @@ import sys
 
 import pytest
 
+from regtrace.cli import explore as explore_cmd
 from regtrace.cli.explore import INSTALL_HINT
 from regtrace.explore.app import ExploreApp
 from tests.conftest import ROOT, Invocation, invoke
@@ -29,6 +30,7 @@ def test_the_app_starts_on_the_parsed_options(monkeypatch: pytest.MonkeyPatch) -
     """The options go through step's parser into the app's starting state, then it runs."""
     started: list[ExploreApp] = []
     monkeypatch.setattr(ExploreApp, "run", lambda self: started.append(self))
+    monkeypatch.setattr(explore_cmd, "interactive", lambda: True)
     result = invoke(["explore", "--w", "1 -2", "--grad", "0.5,0.1", "--lam", "0.1", "--lr", "1e-1"])
     assert result == Invocation(0, "", "")
     (app,) = started
@@ -42,6 +44,7 @@ def test_no_options_start_on_the_blogs_example(monkeypatch: pytest.MonkeyPatch) 
     """Plain ``regtrace explore`` is the blog's step, with its base loss 1.2."""
     started: list[ExploreApp] = []
     monkeypatch.setattr(ExploreApp, "run", lambda self: started.append(self))
+    monkeypatch.setattr(explore_cmd, "interactive", lambda: True)
     assert invoke(["explore", "--digits", "12"]).code == 0
     state = started[0].state
     assert (state.w.tolist(), state.grad.tolist()) == ([2.5, -0.8, 0.1], [-0.2, 0.1, -0.05])
@@ -74,6 +77,17 @@ def test_bad_options_are_one_error_line(
     """Bad input is reported before the app starts, like ``step`` reports it."""
     monkeypatch.setattr(ExploreApp, "run", lambda self: pytest.fail("the app must not start"))
     assert invoke(["explore", *args]) == Invocation(2, "", f"Error: {message}\n")
+
+
+def test_a_pipe_is_not_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Piped (as in the tests), the app does not start; the error points to step's formats."""
+    monkeypatch.setattr(ExploreApp, "run", lambda self: pytest.fail("the app must not start"))
+    assert invoke(["explore"]) == Invocation(
+        2,
+        "",
+        "Error: regtrace explore is interactive and needs a terminal on stdin and stdout; "
+        "for a trace in a file or a pipe use regtrace step --format markdown (or json, csv)\n",
+    )
 
 
 def _imports_textual(code: str) -> bool:

@@ -46,6 +46,11 @@ INSTALL_HINT = (
     "install it with: pip install 'regtrace[explore]'"
 )
 
+NOT_A_TERMINAL = (
+    "regtrace explore is interactive and needs a terminal on stdin and stdout; "
+    "for a trace in a file or a pipe use regtrace step --format markdown (or json, csv)"
+)
+
 AppDigitsOpt = Annotated[
     int,
     typer.Option(
@@ -88,6 +93,17 @@ def explore_command(
         from regtrace.errors import RegtraceError
 
         raise RegtraceError(INSTALL_HINT) from None
+    if not interactive():
+        from regtrace.errors import RegtraceError
+
+        raise RegtraceError(NOT_A_TERMINAL)
     from regtrace.explore.app import ExploreApp
 
     ExploreApp(state, digits=digits).run()
+
+
+def interactive() -> bool:
+    """Whether both ends are a terminal: the app reads keys and draws a screen."""
+    import sys
+
+    return sys.stdin.isatty() and sys.stdout.isatty()
