@@ -14,20 +14,34 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from regtrace.engine import L1Method, L2Form, Penalty, PenaltyKind, StepReport, StepResult
+    from regtrace.engine.check import CheckResult, Quantity, check
+    from regtrace.engine.exact import exact_step
     from regtrace.engine.step import step
     from regtrace.errors import RegtraceError
 
 __all__ = [
+    "CheckResult",
     "L1Method",
     "L2Form",
     "Penalty",
     "PenaltyKind",
+    "Quantity",
     "RegtraceError",
     "StepReport",
     "StepResult",
     "__version__",
+    "check",
+    "exact_step",
     "step",
 ]
+
+# Names from modules that `step` does not need (fractions, grading): imported only when asked.
+_CHECK_NAMES = {
+    "CheckResult": "regtrace.engine.check",
+    "Quantity": "regtrace.engine.check",
+    "check": "regtrace.engine.check",
+    "exact_step": "regtrace.engine.exact",
+}
 
 
 def _version() -> str:
@@ -48,6 +62,10 @@ def __getattr__(name: str) -> Any:
         from regtrace.errors import RegtraceError
 
         return RegtraceError
+    if name in _CHECK_NAMES:
+        from importlib import import_module
+
+        return getattr(import_module(_CHECK_NAMES[name]), name)
     if name in __all__:
         from regtrace import engine
 

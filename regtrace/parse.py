@@ -34,8 +34,9 @@ def parse_number(token: str, where: str) -> float:
     if _NON_FINITE.fullmatch(text):
         raise RegtraceError(f"{where}: {token!r} is not finite; NaN and infinity are not allowed")
     if not _NUMBER.fullmatch(text):
+        hint = " (fractions such as 1/3 need --exact)" if "/" in text else ""
         raise RegtraceError(
-            f"{where}: {token!r} is not a number; write numbers such as 2.5, -0.8 or 1e-3"
+            f"{where}: {token!r} is not a number; write numbers such as 2.5, -0.8 or 1e-3{hint}"
         )
     value = float(text)
     if value in (float("inf"), float("-inf")):

@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from regtrace.cli import check as check_cmd
 from regtrace.cli import explore as explore_cmd
 from regtrace.cli import step as step_cmd
 
@@ -60,6 +61,13 @@ app.command(
     epilog=step_cmd.EPILOG,
     no_args_is_help=False,
 )(step_cmd.step_command)
+
+app.command(
+    "check",
+    help=check_cmd.HELP,
+    epilog=check_cmd.EPILOG,
+    no_args_is_help=False,
+)(check_cmd.check_command)
 
 app.command(
     "explore",

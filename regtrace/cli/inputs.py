@@ -7,6 +7,7 @@ loads NumPy (``--help`` and ``--version`` must not).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 
 from regtrace import examples
 from regtrace.engine.penalties import PenaltyKind, Strength, Vector
@@ -58,6 +59,43 @@ def _check_one_stdin(**specs: str | None) -> None:
         )
 
 
+@dataclass(frozen=True)
+class InputTexts:
+    """The option texts of a traced step with the built-in example's filled in."""
+
+    w: str
+    grad: str
+    lam: str
+    lr: str
+    loss: str | None
+    builtin: bool
+
+
+def option_texts(
+    *, w: str | None, grad: str | None, lam: str | None, lr: str | None, loss: str | None
+) -> InputTexts:
+    """Check that ``--w``/``--grad`` come together; with neither, the blog's example."""
+    if (w is None) != (grad is None):
+        given, missing = ("--w", "--grad") if grad is None else ("--grad", "--w")
+        raise RegtraceError(
+            f"{given} needs {missing} too: give both (one value per weight), or neither "
+            "for the built-in example"
+        )
+    builtin = w is None
+    if builtin:
+        w, grad = examples.BLOG_W, examples.BLOG_GRAD
+        loss = examples.BLOG_LOSS if loss is None else loss
+    assert w is not None and grad is not None  # narrowed above; for mypy
+    return InputTexts(
+        w=w,
+        grad=grad,
+        lam=examples.BLOG_LAM if lam is None else lam,
+        lr=examples.BLOG_LR if lr is None else lr,
+        loss=loss,
+        builtin=builtin,
+    )
+
+
 def resolve(
     *,
     w: str | None,
@@ -70,27 +108,62 @@ def resolve(
     lam2: str | None = None,
 ) -> TraceInputs:
     """Parse the options of a traced step; with no ``--w``/``--grad``, the blog's example."""
-    if (w is None) != (grad is None):
-        given, missing = ("--w", "--grad") if grad is None else ("--grad", "--w")
-        raise RegtraceError(
-            f"{given} needs {missing} too: give both (one value per weight), or neither "
-            "for the built-in example"
-        )
+    texts = option_texts(w=w, grad=grad, lam=lam, lr=lr, loss=loss)
     _check_one_stdin(w=w, grad=grad, lam=lam, lam1=lam1, lam2=lam2)
-    builtin = w is None
-    if builtin:
-        w, grad = examples.BLOG_W, examples.BLOG_GRAD
-        loss = examples.BLOG_LOSS if loss is None else loss
-    assert w is not None and grad is not None  # narrowed above; for mypy
     penalties = parse_penalties(penalty)
     return TraceInputs(
-        w=parse_vector(w, "--w"),
-        grad=parse_vector(grad, "--grad"),
-        lam=parse_vector_or_scalar(examples.BLOG_LAM if lam is None else lam, "--lam"),
-        lr=parse_scalar(examples.BLOG_LR if lr is None else lr, "--lr"),
-        loss=None if loss is None else parse_scalar(loss, "--loss"),
+        w=parse_vector(texts.w, "--w"),
+        grad=parse_vector(texts.grad, "--grad"),
+        lam=parse_vector_or_scalar(texts.lam, "--lam"),
+        lr=parse_scalar(texts.lr, "--lr"),
+        loss=None if texts.loss is None else parse_scalar(texts.loss, "--loss"),
         penalties=penalties,
         lam1=None if lam1 is None else parse_vector_or_scalar(lam1, "--lam1"),
         lam2=None if lam2 is None else parse_vector_or_scalar(lam2, "--lam2"),
-        builtin=builtin,
+        builtin=texts.builtin,
+    )
+
+
+@dataclass(frozen=True)
+class ExactInputs:
+    """The inputs of a traced step as exact fractions (``--exact`` and ``check``)."""
+
+    w: list[Fraction]
+    grad: list[Fraction]
+    lam: list[Fraction]
+    lr: Fraction
+    loss: Fraction | None
+    penalties: tuple[PenaltyKind, ...]
+    lam1: list[Fraction] | None
+    lam2: list[Fraction] | None
+    builtin: bool
+
+
+def resolve_exact(
+    *,
+    w: str | None,
+    grad: str | None,
+    lam: str | None,
+    lr: str | None,
+    loss: str | None,
+    penalty: str,
+    lam1: str | None = None,
+    lam2: str | None = None,
+) -> ExactInputs:
+    """:func:`resolve` read exactly from the text typed (``0.1`` is ``1/10``; ``1/3`` works)."""
+    from regtrace.parse_exact import parse_exact_scalar, parse_exact_vector
+
+    texts = option_texts(w=w, grad=grad, lam=lam, lr=lr, loss=loss)
+    _check_one_stdin(w=w, grad=grad, lam=lam, lam1=lam1, lam2=lam2)
+    penalties = parse_penalties(penalty)
+    return ExactInputs(
+        w=parse_exact_vector(texts.w, "--w"),
+        grad=parse_exact_vector(texts.grad, "--grad"),
+        lam=parse_exact_vector(texts.lam, "--lam"),
+        lr=parse_exact_scalar(texts.lr, "--lr"),
+        loss=None if texts.loss is None else parse_exact_scalar(texts.loss, "--loss"),
+        penalties=penalties,
+        lam1=None if lam1 is None else parse_exact_vector(lam1, "--lam1"),
+        lam2=None if lam2 is None else parse_exact_vector(lam2, "--lam2"),
+        builtin=texts.builtin,
     )

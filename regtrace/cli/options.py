@@ -23,6 +23,7 @@ class OutputFormat(StrEnum):
     JSON = "json"
     CSV = "csv"
     MARKDOWN = "markdown"
+    LATEX = "latex"
 
 
 class L2FormChoice(StrEnum):
@@ -130,7 +131,11 @@ L1MethodOpt = Annotated[
 ]
 FormatOpt = Annotated[
     OutputFormat,
-    typer.Option("--format", "-f", help="Output: a table for people, or json/csv/markdown."),
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output: a table for people, or json/csv/markdown/latex (latex: step and check).",
+    ),
 ]
 DigitsOpt = Annotated[
     int,
@@ -151,5 +156,75 @@ LayoutOpt = Annotated[
         "--layout",
         help="wide: a column per weight (the blog's table); tall: a row per weight; "
         "summary: norms and largest changes. auto picks by the number of weights.",
+    ),
+]
+ExactOpt = Annotated[
+    bool,
+    typer.Option(
+        "--exact",
+        help="Exact rational arithmetic from the text you typed (0.1 is exactly 1/10; 1/3 "
+        "is accepted): exact decimals, or fractions where a decimal would not terminate.",
+    ),
+]
+
+
+class QuantityChoice(StrEnum):
+    """``--quantity`` choices (mirrors :class:`regtrace.engine.check.Quantity`)."""
+
+    NEW_WEIGHT = "new-weight"
+    FULL_GRAD = "full-grad"
+    PENALTY_GRAD = "penalty-grad"
+    STEP = "step"
+    LOSS = "loss"
+    PENALTY = "penalty"
+
+
+AnswerOpt = Annotated[
+    str,
+    typer.Option(
+        "--answer",
+        "-a",
+        metavar="VECTOR",
+        help="Your answer, as you wrote it (the decimals you wrote set the precision "
+        f"graded). {VECTOR_HELP}",
+        show_default=False,
+    ),
+]
+QuantityOpt = Annotated[
+    QuantityChoice,
+    typer.Option(
+        "--quantity",
+        "-q",
+        help="What --answer is: the new weights, the full gradient, the penalty term, the "
+        "update, the regularized loss (needs --loss) or the penalty value (one number).",
+    ),
+]
+StepsOpt = Annotated[
+    int,
+    typer.Option(
+        "--steps",
+        min=1,
+        max=1000,  # exact fractions grow every step: 1000 steps of 3 weights take 2.5-6.5 s
+        help="Grade the weights after N steps with the same data gradient (at most 1000: the "
+        "arithmetic is exact).",
+    ),
+]
+TolOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--tol",
+        metavar="FLOAT",
+        help="Absolute tolerance: right when |answer - exact| <= FLOAT, instead of the "
+        "decimals rule.",
+        show_default=False,
+    ),
+]
+CheckPenaltyOpt = Annotated[
+    str,
+    typer.Option(
+        "--penalty",
+        "-p",
+        metavar="PENALTY",
+        help="The penalty of the problem: one of l2, l1, elastic, none.",
     ),
 ]

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from regtrace import examples
 from regtrace.cli.options import LayoutChoice, OutputFormat
 from regtrace.cli.output import terminal_width, write_renderable, write_text
 from regtrace.engine.step import StepReport
 from regtrace.render.work import Layout, Work, choose_layout
+
+if TYPE_CHECKING:  # check's engine loads only when `check` runs
+    from regtrace.engine.check import CheckResult
 
 
 def emit_step(
@@ -17,14 +22,21 @@ def emit_step(
     show_work: bool,
     layout: LayoutChoice,
     builtin: bool,
+    exact: bool = False,
 ) -> None:
     """Render a step report in the requested format and write it to stdout."""
     if output_format is OutputFormat.JSON:
         from regtrace.render.jsonfmt import to_json
 
-        write_text(to_json(report))
+        write_text(to_json(report, **({"exact": True} if exact else {})))
         return
-    work = Work(report, digits=digits, show_work=show_work)
+    if output_format is OutputFormat.LATEX:
+        from regtrace.render.latex import TIMES
+
+        times = TIMES
+    else:
+        times = "x"
+    work = Work(report, digits=digits, show_work=show_work, times=times, exact=exact)
     if output_format is OutputFormat.CSV:
         from regtrace.render.csvfmt import trace_csv
 
@@ -38,6 +50,56 @@ def emit_step(
 
         write_text(trace_markdown(work, resolved, caption))
         return
+    if output_format is OutputFormat.LATEX:
+        from regtrace.render.latex import trace_latex
+
+        write_text(trace_latex(work, resolved, caption))
+        return
     from regtrace.render.table import trace_renderable
 
     write_renderable(trace_renderable(work, resolved, caption, width=terminal_width()))
+
+
+def reject_latex(output_format: OutputFormat, command: str) -> None:
+    """For a command without a LaTeX view: a clear one-line error (exit 2)."""
+    from regtrace.errors import RegtraceError
+
+    if output_format is OutputFormat.LATEX:
+        raise RegtraceError(
+            f"--format latex is available for step and check, not {command}; "
+            "use --format markdown, csv or json"
+        )
+
+
+def emit_check(
+    result: CheckResult, *, output_format: OutputFormat, digits: int, exact: bool
+) -> None:
+    """Render a graded answer in the requested format and write it to stdout."""
+    if output_format is OutputFormat.JSON:
+        from regtrace.render.jsonfmt import to_json
+
+        write_text(to_json(result))
+        return
+    from regtrace.render.checkview import check_view
+
+    times = "x"
+    if output_format is OutputFormat.LATEX:
+        from regtrace.render.latex import TIMES as times
+    work = Work(result.report, digits=digits, show_work=True, times=times, exact=exact)
+    view = check_view(result, work)
+    if output_format is OutputFormat.CSV:
+        from regtrace.render.csvfmt import CHECK_COLUMNS, rows_csv
+
+        write_text(rows_csv(CHECK_COLUMNS, view.rows))
+    elif output_format is OutputFormat.MARKDOWN:
+        from regtrace.render.markdown import page_markdown
+
+        write_text(page_markdown(view.head, view.grids, view.notes))
+    elif output_format is OutputFormat.LATEX:
+        from regtrace.render.latex import page_latex
+
+        write_text(page_latex(view.head, view.grids, view.notes))
+    else:
+        from regtrace.render.table import page_renderable
+
+        write_renderable(page_renderable(view.head, view.grids, view.notes))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from regtrace.cli.options import (
     DigitsOpt,
+    ExactOpt,
     FormatOpt,
     GradOpt,
     L1MethodChoice,
@@ -42,6 +43,10 @@ EPILOG = """Examples:
 
   regtrace step --w @w.npy --grad @g.npy --format json > trace.json
 
+  regtrace step --exact --w 1/3,0.1 --grad 0.2,-0.05 --penalty l2 --show-work
+
+  regtrace step --format latex --show-work --penalty l2 > step.tex
+
   echo 1,2,3 | regtrace step --w - --grad 0.1,0.1,0.1 --lam 0.01,0,0.01
 """
 
@@ -61,16 +66,30 @@ def step_command(
     digits: DigitsOpt = 12,
     show_work: ShowWorkOpt = False,
     layout: LayoutOpt = LayoutChoice.AUTO,
+    exact: ExactOpt = False,
 ) -> None:
     """One gradient-descent step under L2 and L1 (or elastic net), side by side."""
-    from regtrace.cli.inputs import resolve
-    from regtrace.cli.render import emit_step
-    from regtrace.engine.step import step
+    from collections.abc import Callable
 
-    inputs = resolve(
-        w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty, lam1=lam1, lam2=lam2
-    )
-    report = step(
+    from regtrace.cli.inputs import ExactInputs, TraceInputs, resolve, resolve_exact
+    from regtrace.cli.render import emit_step
+    from regtrace.engine.step import StepReport, step
+
+    # --exact reads the same options as fractions and runs the same step in rationals.
+    compute: Callable[..., StepReport] = step
+    inputs: TraceInputs | ExactInputs
+    if exact:
+        from regtrace.engine.exact import exact_step
+
+        compute = exact_step
+        inputs = resolve_exact(
+            w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty, lam1=lam1, lam2=lam2
+        )
+    else:
+        inputs = resolve(
+            w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty, lam1=lam1, lam2=lam2
+        )
+    report = compute(
         inputs.w,
         inputs.grad,
         lam=inputs.lam,
@@ -89,4 +108,5 @@ def step_command(
         show_work=show_work,
         layout=layout,
         builtin=inputs.builtin,
+        exact=exact,
     )

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Sequence
 
-from regtrace.engine.penalties import strength_at
-from regtrace.render.work import QUANTITIES, Work
+from regtrace.render.work import QUANTITIES, Work, item
 
 COLUMNS = (
     "penalty",
@@ -40,11 +40,23 @@ def trace_csv(work: Work) -> str:
                     i,
                     num(report.w[i]),
                     num(report.grad[i]),
-                    num(strength_at(r.penalty.lam1, i)),
-                    num(strength_at(r.penalty.lam2, i)),
+                    num(item(r.penalty.lam1, i)),
+                    num(item(r.penalty.lam2, i)),
                     *(num(getattr(r, q)[i]) for q in QUANTITIES),
                     num(r.penalty_value),
                     loss,
                 ]
             )
+    return out.getvalue()
+
+
+CHECK_COLUMNS = ("element", "answer", "expected", "mark")
+
+
+def rows_csv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """A header row and rows as CSV text."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
     return out.getvalue()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from fractions import Fraction
 from typing import Any, Protocol
 
 
@@ -14,8 +15,15 @@ class HasDict(Protocol):
         ...
 
 
+def _number(value: Any) -> float:
+    """An exact value (``--exact``) as the JSON number nearest to it (correctly rounded)."""
+    if isinstance(value, Fraction):
+        return float(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
 def to_json(result: HasDict, **extra: Any) -> str:
     """``result.to_dict()`` (plus ``extra`` top-level keys) as indented JSON with a newline."""
     data = result.to_dict()
     data.update(extra)
-    return json.dumps(data, indent=2, allow_nan=False) + "\n"
+    return json.dumps(data, indent=2, allow_nan=False, default=_number) + "\n"

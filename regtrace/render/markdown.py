@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from regtrace.render.work import Grid, Layout, Work
 
 
@@ -20,12 +22,19 @@ def grid_markdown(grid: Grid) -> str:
     return "\n".join(lines)
 
 
-def trace_markdown(work: Work, layout: Layout, caption: str | None = None) -> str:
-    """The whole trace: formulas and inputs as a list, the table(s), then the notes."""
-    head, *rest = work.header_lines()
+def page_markdown(
+    lines: list[str], grids: Sequence[Grid], notes: list[str], caption: str | None = None
+) -> str:
+    """A bold first line, the other lines as a list, the tables, then the notes as a list."""
+    head, *rest = lines
     parts = [f"**{head}**", "\n".join(f"- {line}" for line in rest)]
-    parts += [grid_markdown(grid) for grid in work.grids(layout)]
-    parts.append("\n".join(f"- {line}" for line in work.notes()))
+    parts += [grid_markdown(grid) for grid in grids]
+    parts.append("\n".join(f"- {line}" for line in notes))
     if caption:
         parts.append(f"_{caption}_")
     return "\n\n".join(parts) + "\n"
+
+
+def trace_markdown(work: Work, layout: Layout, caption: str | None = None) -> str:
+    """The whole trace: formulas and inputs as a list, the table(s), then the notes."""
+    return page_markdown(work.header_lines(), work.grids(layout), work.notes(), caption)

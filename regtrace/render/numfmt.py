@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import math
 from decimal import Decimal
+from fractions import Fraction
+from typing import Any
 
 DEFAULT_DIGITS = 12
+
+__all__ = ["DEFAULT_DIGITS", "fmt", "fmt_exact", "fmt_signed", "paren"]
 
 
 def fmt(x: float, digits: int = DEFAULT_DIGITS) -> str:
@@ -42,5 +46,16 @@ def fmt_signed(x: float, digits: int = DEFAULT_DIGITS) -> str:
 
 
 def paren(text: str) -> str:
-    """Wrap a negative number in parentheses for use inside arithmetic: ``2x(-0.8)``."""
-    return f"({text})" if text.startswith("-") else text
+    """Wrap a negative number or a fraction in parentheses inside arithmetic: ``2x(-0.8)``."""
+    return f"({text})" if text.startswith("-") or "/" in text else text
+
+
+def fmt_exact(x: Any, digits: int = DEFAULT_DIGITS) -> str:
+    """A ``Fraction`` exactly (``2.515``, or ``1/3`` where a decimal would not end); any
+    other number as :func:`fmt` writes it. Imports the exact engine only when called, so
+    the float path does not pay for it."""
+    if isinstance(x, Fraction):
+        from regtrace.engine.exact import exact_text
+
+        return exact_text(x)
+    return fmt(float(x), digits)

@@ -6,7 +6,7 @@ Returned, never printed (STYLE.md habit 1): the CLI decides where it goes.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from rich import box
 from rich.console import Console, Group, RenderableType
@@ -45,6 +45,19 @@ def grid_table(grid: Grid) -> Table:
     return table
 
 
+def page_renderable(
+    lines: list[str], grids: Sequence[Grid], notes: list[str], caption: str | None = None
+) -> RenderableType:
+    """A bold first line, the other lines, the tables, then the notes."""
+    head, *rest = lines
+    parts: list[RenderableType] = [Text(head, style="bold"), *(Text(line) for line in rest)]
+    parts += [grid_table(grid) for grid in grids]
+    parts += [Text(line) for line in notes]
+    if caption:
+        parts.append(Text(caption, style="italic"))
+    return Group(*parts)
+
+
 def natural_width(table: Table) -> int:
     """Columns ``table`` needs without wrapping any cell, as Rich measures it."""
     console = Console(width=100_000, file=io.StringIO())
@@ -81,10 +94,5 @@ def trace_renderable(
 
     ``width`` is the terminal's (``None`` when piped: tables keep their natural width).
     """
-    head, *rest = work.header_lines()
-    parts: list[RenderableType] = [Text(head, style="bold"), *(Text(line) for line in rest)]
-    parts += [grid_table(grid) for grid in fitted_grids(work, layout, width)]
-    parts += [Text(line) for line in work.notes()]
-    if caption:
-        parts.append(Text(caption, style="italic"))
-    return Group(*parts)
+    grids = fitted_grids(work, layout, width)
+    return page_renderable(work.header_lines(), grids, work.notes(), caption)

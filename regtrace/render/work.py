@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 import numpy as np
 
@@ -19,10 +20,9 @@ from regtrace.engine.penalties import (
     PenaltyKind,
     Strength,
     Vector,
-    strength_at,
 )
 from regtrace.engine.step import StepReport, StepResult
-from regtrace.render.numfmt import DEFAULT_DIGITS, fmt, fmt_signed, paren
+from regtrace.render.numfmt import DEFAULT_DIGITS, fmt, fmt_exact, fmt_signed, paren
 
 QUANTITIES: tuple[str, ...] = ("penalty_grad", "full_grad", "step", "w_new")
 ROW_LABELS: dict[str, str] = {
@@ -36,6 +36,11 @@ WIDE_MAX_COLUMNS = 8  # weights x penalties beyond this do not fit side by side
 NOISE = 1e-12  # a result this small against its operands is rounding: shown as 0
 SUMMARY_MIN_WEIGHTS = 51  # from here on a terminal gets a summary, not one row per weight
 INLINE_VECTOR_MAX = 8  # vectors up to this length are echoed in full in the inputs line
+
+
+def item(value: Strength, i: int) -> Any:
+    """The strength that applies to weight ``i``, as stored (a float, or a fraction)."""
+    return value[i] if isinstance(value, np.ndarray) else value
 
 
 class Layout(StrEnum):
@@ -89,16 +94,27 @@ def penalty_formula(p: Penalty) -> str:
 
 @dataclass(frozen=True)
 class Work:
-    """Text for one :class:`StepReport` at a given precision, with or without arithmetic."""
+    """Text for one :class:`StepReport` at a given precision, with or without arithmetic.
+
+    With ``exact`` (``--exact``) a ``Fraction`` is written exactly, whatever ``digits`` says.
+    """
 
     report: StepReport
     digits: int = DEFAULT_DIGITS
     show_work: bool = False
     times: str = "x"
+    exact: bool = False
 
-    def num(self, x: float) -> str:
-        """A number at this precision."""
+    def num(self, x: Any) -> str:
+        """A number at this precision (exactly, for a fraction under ``exact``)."""
+        if self.exact:
+            return fmt_exact(x, self.digits)
         return fmt(float(x), self.digits)
+
+    def signed(self, x: Any) -> str:
+        """Like :meth:`num` with an explicit ``+`` on positive values (the blog's update row)."""
+        text = self.num(x)
+        return text if text.startswith("-") or text == "0" else f"+{text}"
 
     def vector(self, values: Vector) -> str:
         """A short vector in brackets, or its length when it is long."""
@@ -114,10 +130,10 @@ class Work:
 
     def cell(self, result: StepResult, i: int, quantity: str) -> str:
         """The text of one quantity for weight ``i`` under one penalty."""
-        value = float(getattr(result, quantity)[i])
-        if abs(value) <= NOISE * self._scale(result, i, quantity):
+        value = getattr(result, quantity)[i]
+        if not self.exact and abs(float(value)) <= NOISE * self._scale(result, i, quantity):
             value = 0.0  # e.g. -0.03 + 2x0.01x1.5 leaves 3.5e-18: the arithmetic gives 0
-        text = fmt_signed(value, self.digits) if quantity == "step" else self.num(value)
+        text = self.signed(value) if quantity == "step" else self.num(value)
         if not self.show_work:
             return text
         return f"{getattr(self, '_work_' + quantity)(result, i)} = {text}"
@@ -137,16 +153,16 @@ class Work:
         return max(w, self.report.lr * grad_scale)
 
     def _work_penalty_grad(self, result: StepResult, i: int) -> str:
-        p, x, w = self.times, self.num, float(self.report.w[i])
+        p, x, w = self.times, self.num, self.report.w[i]
         pen = result.penalty
         terms: list[str] = []
         if pen.has_l2:
             coef = f"2{p}" if pen.l2_form is L2Form.LAMBDA else ""
-            terms.append(f"{coef}{x(strength_at(pen.lam2, i))}{p}{paren(x(w))}")
+            terms.append(f"{coef}{x(item(pen.lam2, i))}{p}{paren(x(w))}")
         if pen.has_l1:
-            lam1 = strength_at(pen.lam1, i)
+            lam1 = item(pen.lam1, i)
             if result.prox_input is not None and self.report.lr > 0:
-                v = float(result.prox_input[i])
+                v = result.prox_input[i]
                 if abs(v) > self.report.lr * lam1:
                     terms.append(f"{x(lam1)}{p}{paren(x(float(np.sign(v))))}")
                 else:
@@ -156,8 +172,8 @@ class Work:
         return " + ".join(terms) if terms else "0"
 
     def _work_full_grad(self, result: StepResult, i: int) -> str:
-        g = float(self.report.grad[i])
-        term = float(result.penalty_grad[i])
+        g = self.report.grad[i]
+        term = result.penalty_grad[i]
         sign = "-" if term < 0 else "+"
         return f"{self.num(g)} {sign} {self.num(abs(term))}"
 
@@ -170,7 +186,7 @@ class Work:
     def _work_w_new(self, result: StepResult, i: int) -> str:
         x, p = self.num, self.times
         if result.prox_input is not None:
-            lam1 = strength_at(result.penalty.lam1, i)
+            lam1 = item(result.penalty.lam1, i)
             return f"soft({x(result.prox_input[i])}, {x(self.report.lr)}{p}{x(lam1)})"
         fg = paren(x(result.full_grad[i]))
         return f"{x(self.report.w[i])} - {x(self.report.lr)}{p}{fg}"
@@ -182,7 +198,7 @@ class Work:
         p = self.times
         div = "/2" if half else ""
         if not isinstance(strength, np.ndarray):
-            return f"{self.num(strength)}{div} {p} {self.num(float(np.sum(norm)))}"
+            return f"{self.num(strength)}{div} {p} {self.num(np.sum(norm))}"
         if strength.size > WIDE_MAX_WEIGHTS:
             return f"sum(lam_i{div} {p} {what})"
         inner = " + ".join(
@@ -219,7 +235,7 @@ class Work:
         factor = pen.decay_factor(self.report.lr)
         name = f"{pen.kind.label} weight-decay factor ({formula})"
         if isinstance(factor, np.ndarray) and factor.size > INLINE_VECTOR_MAX:
-            lo, hi = self.num(float(factor.min())), self.num(float(factor.max()))
+            lo, hi = self.num(factor.min()), self.num(factor.max())
             return f"{name}: from {lo} to {hi}"
         return f"{name} = {sub}{self.strength(pen.lam2)} = {self.strength(factor)}"
 
@@ -304,7 +320,7 @@ class Work:
 
     def summary_grids(self, top: int = 5) -> list[Grid]:
         """For thousands of weights: norms, exact zeros and the largest changes per penalty."""
-        w = self.report.w
+        w = np.asarray(self.report.w, dtype=np.float64)  # norms are approximate by nature
         header = (
             "Penalty",
             "||w||2 -> ||w_new||2",
@@ -314,14 +330,15 @@ class Work:
         )
         rows = []
         for r in self.report.results:
-            k = int(np.argmax(np.abs(r.step)))
+            step, w_new = (np.asarray(a, dtype=np.float64) for a in (r.step, r.w_new))
+            k = int(np.argmax(np.abs(step)))
             rows.append(
                 (
                     r.penalty.kind.label,
-                    self._before_after(float(np.linalg.norm(w)), float(np.linalg.norm(r.w_new))),
-                    self._before_after(float(np.sum(np.abs(w))), float(np.sum(np.abs(r.w_new)))),
-                    f"{int(np.sum(w == 0))} -> {int(np.sum(r.w_new == 0))}",
-                    f"{fmt_signed(float(r.step[k]), self.digits)} (w{k})",
+                    self._before_after(float(np.linalg.norm(w)), float(np.linalg.norm(w_new))),
+                    self._before_after(float(np.sum(np.abs(w))), float(np.sum(np.abs(w_new)))),
+                    f"{int(np.sum(w == 0))} -> {int(np.sum(w_new == 0))}",
+                    f"{fmt_signed(float(step[k]), self.digits)} (w{k})",
                 )
             )
         grids = [Grid(f"{w.size} weights", header, tuple(rows))]

@@ -1,0 +1,112 @@
+"""``regtrace check``: grade a homework answer, show the working, name the mistake."""
+
+from __future__ import annotations
+
+from regtrace.cli.options import (
+    AnswerOpt,
+    CheckPenaltyOpt,
+    DigitsOpt,
+    ExactOpt,
+    FormatOpt,
+    GradOpt,
+    L1MethodChoice,
+    L1MethodOpt,
+    L2FormChoice,
+    L2FormOpt,
+    Lam1Opt,
+    Lam2Opt,
+    LamOpt,
+    LossOpt,
+    LrOpt,
+    OutputFormat,
+    QuantityChoice,
+    QuantityOpt,
+    StepsOpt,
+    TolOpt,
+    WOpt,
+)
+
+HELP = """Grade your answer to one gradient step (or N steps) and say what went wrong.
+
+The expected value is computed exactly from the numbers as you typed them (0.1 is 1/10).
+Rule: an element is right when it equals the exact value rounded to the decimals you wrote
+and those decimals keep at least 3 significant digits. For 2.515: 2.515, 2.52 and 2.51 are
+right (2.515 is a tie at two decimals: either neighbour), 2.53 is wrong, 2.5 is too coarse to
+tell (reported as such, and not right). --tol X instead accepts |answer - exact| <= X.
+
+Shows each element's mark, the worked solution of the wrong ones, and the common mistake
+that reproduces your answer (L2 gradient lam*w vs 2*lam*w, sign of the gradient in L1,
+penalty left out, step added, lr left out, lam twice, penalty twice, lr and lam swapped).
+Exit 0 when every element is right, 1 when any is wrong or too coarse, 2 on bad input.
+With no --w and --grad it uses the blog's example.
+"""
+
+EPILOG = """Examples:
+
+  regtrace check --penalty l2 --answer 2.515,-0.8084,0.1048    (the blog's example)
+
+  regtrace check --w 2.5,-0.8 --grad -0.2,0.1 --lam 0.01 --lr 0.1 --answer 2.5175,-0.8092
+
+  regtrace check --penalty l1 --quantity full-grad --answer -0.19,0.09,-0.04
+
+  regtrace check --quantity loss --loss 1.2 --answer 1.269
+
+  regtrace check --steps 10 --answer 2.6487,-0.7017,0.1574 --tol 1e-4
+
+  regtrace check --exact --w 1/3 --grad 0 --lam 0.5 --lr 0.1 --answer 0.3 --format json
+"""
+
+
+def check_command(
+    answer: AnswerOpt,
+    w: WOpt = None,
+    grad: GradOpt = None,
+    lam: LamOpt = None,
+    lr: LrOpt = None,
+    loss: LossOpt = None,
+    penalty: CheckPenaltyOpt = "l2",
+    lam1: Lam1Opt = None,
+    lam2: Lam2Opt = None,
+    l2_form: L2FormOpt = L2FormChoice.LAMBDA,
+    l1_method: L1MethodOpt = L1MethodChoice.SUBGRADIENT,
+    quantity: QuantityOpt = QuantityChoice.NEW_WEIGHT,
+    steps: StepsOpt = 1,
+    tol: TolOpt = None,
+    exact: ExactOpt = False,
+    output_format: FormatOpt = OutputFormat.TABLE,
+    digits: DigitsOpt = 12,
+) -> int:
+    """Grade your answer to one gradient step (or N steps) and say what went wrong."""
+    from regtrace.cli.inputs import resolve_exact
+    from regtrace.cli.render import emit_check
+    from regtrace.engine.check import check
+    from regtrace.errors import ExitCode, RegtraceError
+    from regtrace.parse_exact import parse_exact_scalar, vector_tokens
+
+    inputs = resolve_exact(
+        w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty, lam1=lam1, lam2=lam2
+    )
+    if len(inputs.penalties) != 1:
+        raise RegtraceError(
+            "--penalty: check grades one penalty at a time; give one of l2, l1, elastic, none"
+        )
+    if "-" in (w, grad, lam) and answer.strip() == "-":
+        raise RegtraceError("--answer and another option both read standard input; use @file")
+    result = check(
+        inputs.w,
+        inputs.grad,
+        lam=inputs.lam,
+        lr=inputs.lr,
+        answer=vector_tokens(answer, "--answer"),
+        loss=inputs.loss,
+        penalty=inputs.penalties[0],
+        lam1=inputs.lam1,
+        lam2=inputs.lam2,
+        l2_form=l2_form.value,
+        l1_method=l1_method.value,
+        quantity=quantity.value,
+        steps=steps,
+        tol=None if tol is None else parse_exact_scalar(tol, "--tol"),
+    )
+    emit_check(result, output_format=output_format, digits=digits, exact=exact)
+    return ExitCode.OK if result.correct else ExitCode.WRONG_ANSWER

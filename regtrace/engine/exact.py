@@ -1,0 +1,284 @@
+"""Exact arithmetic: the step of :mod:`regtrace.engine.step` in rationals (``--exact``).
+
+Numbers come from the text the user typed, so ``0.1`` is exactly ``1/10`` and ``1/3`` is
+exactly a third (:func:`to_fraction`). The formulas are DESIGN.md's, evaluated with
+:class:`fractions.Fraction` (standard library, no float anywhere on this path):
+``full_grad = g + penalty_grad``, ``step = -lr * full_grad``, ``w_new = w + step``; L2 gradient
+``2*lam*w`` (``lambda`` form) or ``lam*w`` (``half``); L1 subgradient ``lam*sign(w)``; proximal
+L1 ``w_new = sign(v) * max(|v| - lr*lam1, 0)`` with ``v = w - lr*(g + l2_grad)``.
+
+The result is the same :class:`~regtrace.engine.step.StepReport` the float path returns, with
+NumPy ``object`` arrays holding ``Fraction`` values, so every renderer shows it; the renderers
+print a ``Fraction`` exactly (:func:`regtrace.render.numfmt.fmt_exact`). Element-wise Python
+arithmetic: meant for homework-sized vectors, not for 10^7 weights (use the float path).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, cast
+
+import numpy as np
+from numpy.typing import NDArray
+
+from regtrace.engine.penalties import L1Method, L2Form, Penalty, PenaltyKind, Strength, Vector
+from regtrace.engine.step import StepReport, StepResult
+from regtrace.errors import RegtraceError
+
+Exact = NDArray[np.object_]
+"""A vector of ``Fraction`` values."""
+
+# A decimal (optionally scientific) or a ratio of two of them: 2.5, -0.8, 1e-3, 1/3, 0.5/3.
+_DECIMAL = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
+_EXACT_NUMBER = re.compile(rf"(?P<num>{_DECIMAL})(?:/(?P<den>{_DECIMAL}))?")
+_UNICODE_MINUS = str.maketrans({"\u2212": "-", "\u2013": "-"})
+
+
+def to_fraction(token: str, where: str) -> Fraction:
+    """The exact value of ``token`` (``2.515``, ``1e-3``, ``-1/3``); ``where`` names it."""
+    text = token.strip().translate(_UNICODE_MINUS)
+    match = _EXACT_NUMBER.fullmatch(text)
+    if match is None:
+        raise RegtraceError(
+            f"{where}: {token!r} is not a number; write decimals such as 2.5, -0.8, 1e-3 "
+            "or fractions such as 1/3"
+        )
+    value = Fraction(match["num"])
+    if match["den"] is not None:
+        den = Fraction(match["den"])
+        if den == 0:
+            raise RegtraceError(f"{where}: {token!r} divides by zero")
+        value /= den
+    return value
+
+
+def exact_text(q: Fraction) -> str:
+    """``q`` exactly: a terminating decimal (``2.515``), else a fraction (``1/3``).
+
+    A fraction in lowest terms has a terminating decimal exactly when its denominator is
+    ``2**a * 5**b``; it then has ``max(a, b)`` decimals.
+    """
+    den, twos, fives = q.denominator, 0, 0
+    while den % 2 == 0:
+        den, twos = den // 2, twos + 1
+    while den % 5 == 0:
+        den, fives = den // 5, fives + 1
+    if den != 1:
+        return f"{q.numerator}/{q.denominator}"
+    places = max(twos, fives)
+    digits = str(abs(q.numerator) * 10**places // q.denominator).rjust(places + 1, "0")
+    sign = "-" if q < 0 else ""
+    if places == 0:
+        return f"{sign}{digits}"
+    return f"{sign}{digits[:-places]}.{digits[-places:]}"
+
+
+def exact_vector(values: Sequence[Fraction]) -> Exact:
+    """A 1-D object array of fractions (what the exact path computes with)."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = list(values)
+    return out
+
+
+def _sign(x: Fraction) -> int:
+    """``sign(x)`` with ``sign(0) = 0``, as DESIGN.md's L1 subgradient."""
+    return (x > 0) - (x < 0)
+
+
+def signs(values: Exact) -> Exact:
+    """Element-wise :func:`_sign`."""
+    return exact_vector([Fraction(_sign(x)) for x in values])
+
+
+@dataclass(frozen=True)
+class ExactPenalty(Penalty):
+    """A :class:`Penalty` whose strengths are fractions and whose arithmetic stays exact."""
+
+    @property
+    def coef(self) -> int:
+        """``c`` in the L2 gradient ``c*lam2*w``: 2 (``lambda`` form) or 1 (``half``)."""
+        return 2 if self.l2_form is L2Form.LAMBDA else 1
+
+    def l1_norm_term(self, w: Vector) -> Any:
+        """``sum(lam1 * |w|)``, exactly."""
+        return sum(self.lam1 * np.abs(w), Fraction(0)) if self.has_l1 else Fraction(0)
+
+    def l2_norm_term(self, w: Vector) -> Any:
+        """``sum(c/2 * lam2 * w**2)``, exactly."""
+        if not self.has_l2:
+            return Fraction(0)
+        return Fraction(self.coef, 2) * sum(self.lam2 * w * w, Fraction(0))
+
+    def l2_grad(self, w: Vector) -> Vector:
+        """``c*lam2*w``, exactly."""
+        if not self.has_l2:
+            return cast(Vector, exact_vector([Fraction(0)] * len(w)))
+        return self.coef * self.lam2 * w
+
+    def l1_subgrad(self, w: Vector) -> Vector:
+        """``lam1*sign(w)`` with ``sign(0) = 0``, exactly."""
+        if not self.has_l1:
+            return cast(Vector, exact_vector([Fraction(0)] * len(w)))
+        return cast(Vector, self.lam1 * signs(cast(Exact, w)))
+
+    def decay_factor(self, lr: float) -> Strength:
+        """``1 - c*lr*lam2``, exactly."""
+        return cast(Strength, 1 - self.coef * cast(Any, lr) * self.lam2)
+
+
+def _strength(values: Fraction | Sequence[Fraction], n: int, name: str) -> Any:
+    """One fraction for every weight, or an object array with one per weight."""
+    if not isinstance(values, Sequence):
+        values = [values]
+    if any(v < 0 for v in values):
+        raise RegtraceError(f"{name} must not be negative; use 0 for no penalty")
+    if len(values) == 1:
+        return values[0]
+    if len(values) != n:
+        raise RegtraceError(
+            f"{name} has {len(values)} values but w has {n}; "
+            f"give one {name} for all weights or one per weight"
+        )
+    return exact_vector(values)
+
+
+def exact_penalty(
+    kind: PenaltyKind | str,
+    n: int,
+    lam: Fraction | Sequence[Fraction],
+    *,
+    lam1: Fraction | Sequence[Fraction] | None = None,
+    lam2: Fraction | Sequence[Fraction] | None = None,
+    l2_form: L2Form | str = L2Form.LAMBDA,
+    l1_method: L1Method | str = L1Method.SUBGRADIENT,
+) -> ExactPenalty:
+    """The exact twin of :meth:`Penalty.build`: same rules, fractional strengths."""
+    try:
+        kind, l2_form, l1_method = PenaltyKind(kind), L2Form(l2_form), L1Method(l1_method)
+    except ValueError as exc:
+        raise RegtraceError(str(exc)) from None
+    s = _strength(lam, n, "lam")
+    s1 = s if lam1 is None else _strength(lam1, n, "lam1")
+    s2 = s if lam2 is None else _strength(lam2, n, "lam2")
+    zero: Any = Fraction(0)
+    if kind is PenaltyKind.L2:
+        return ExactPenalty(kind, zero, s, l2_form, l1_method)
+    if kind is PenaltyKind.L1:
+        return ExactPenalty(kind, s, zero, l2_form, l1_method)
+    if kind is PenaltyKind.ELASTIC:
+        return ExactPenalty(kind, s1, s2, l2_form, l1_method)
+    return ExactPenalty(kind, zero, zero, l2_form, l1_method)
+
+
+def _soft_threshold(v: Exact, threshold: Any) -> Exact:
+    """``sign(v) * max(|v| - t, 0)``; exact, so a zero is a true zero."""
+    zero: Any = Fraction(0)
+    return cast(Exact, signs(v) * np.maximum(np.abs(v) - threshold, zero))
+
+
+def exact_apply(
+    w: Exact, grad: Exact, penalty: ExactPenalty, lr: Fraction, loss: Fraction | None = None
+) -> StepResult:
+    """One exact step (the rationals' version of :func:`regtrace.engine.step.apply_penalty`)."""
+    v: Exact | None = None
+    wv = cast(Vector, w)
+    rate: Any = lr  # a Fraction; Any because NumPy's stubs know no object arithmetic
+    if penalty.proximal:
+        l2_grad = penalty.l2_grad(wv)
+        v = cast(Exact, w - rate * (grad + l2_grad))
+        w_new = _soft_threshold(v, rate * penalty.lam1)
+        if lr > 0:
+            clipped = np.clip(v / rate, -penalty.lam1, penalty.lam1)
+            penalty_grad: Any = l2_grad + clipped
+        else:
+            penalty_grad = l2_grad + penalty.l1_subgrad(wv)
+        full_grad = grad + penalty_grad
+        step = w_new - w
+    else:
+        penalty_grad = penalty.grad(wv)
+        full_grad = grad + penalty_grad
+        step = -rate * full_grad
+        w_new = w + step
+    value = penalty.value(wv)
+    return StepResult(
+        penalty=penalty,
+        penalty_value=value,
+        loss=None if loss is None else loss + value,
+        penalty_grad=penalty_grad,
+        full_grad=cast(Vector, full_grad),
+        step=cast(Vector, step),
+        w_new=cast(Vector, w_new),
+        prox_input=cast(Vector | None, v),
+    )
+
+
+def exact_step(
+    w: Sequence[Fraction],
+    grad: Sequence[Fraction],
+    *,
+    lam: Fraction | Sequence[Fraction],
+    lr: Fraction,
+    loss: Fraction | None = None,
+    penalties: Sequence[PenaltyKind | str] = (PenaltyKind.L2, PenaltyKind.L1),
+    lam1: Fraction | Sequence[Fraction] | None = None,
+    lam2: Fraction | Sequence[Fraction] | None = None,
+    l2_form: L2Form | str = L2Form.LAMBDA,
+    l1_method: L1Method | str = L1Method.SUBGRADIENT,
+) -> StepReport:
+    """:func:`regtrace.engine.step.step` in exact rationals; ``lam`` is one value or one per weight.
+
+    >>> from fractions import Fraction as F
+    >>> w = [F("2.5"), F("-0.8"), F("0.1")]
+    >>> g = [F("-0.2"), F("0.1"), F("-0.05")]
+    >>> report = exact_step(w, g, lam=[F("0.01")], lr=F("0.1"), penalties=["l2"])
+    >>> [str(x) for x in report["l2"].w_new]
+    ['503/200', '-2021/2500', '131/1250']
+    >>> report["l2"].w_new[0] == F("2.515")
+    True
+    """
+    if not w:
+        raise RegtraceError("w is empty; give at least one number")
+    if len(w) != len(grad):
+        raise RegtraceError(
+            f"w has {len(w)} values but grad has {len(grad)}; give one gradient per weight"
+        )
+    if lr < 0:
+        raise RegtraceError("lr must not be negative; a step goes against the gradient")
+    if not penalties:
+        raise RegtraceError("no penalty given; choose from l2, l1, elastic, none")
+    w_arr, g_arr = exact_vector(w), exact_vector(grad)
+    results = tuple(
+        exact_apply(
+            w_arr,
+            g_arr,
+            exact_penalty(
+                kind, len(w), lam, lam1=lam1, lam2=lam2, l2_form=l2_form, l1_method=l1_method
+            ),
+            lr,
+            loss,
+        )
+        for kind in dict.fromkeys(penalties)
+    )
+    return StepReport(
+        w=cast(Vector, w_arr),
+        grad=cast(Vector, g_arr),
+        lr=cast(float, lr),
+        loss=cast(float | None, loss),
+        results=results,
+    )
+
+
+__all__ = [
+    "Exact",
+    "ExactPenalty",
+    "exact_apply",
+    "exact_penalty",
+    "exact_step",
+    "exact_text",
+    "exact_vector",
+    "signs",
+    "to_fraction",
+]
