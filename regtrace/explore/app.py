@@ -32,10 +32,16 @@ from regtrace.render.work import Layout, Work, choose_layout
 DEGREE = 9
 SEED = 0
 SWEEP_PER_DECADE = 8
-DATA_LINE = (
-    f"Degree-{DEGREE} polynomial, ridge: min 1/(2n)*||Xw - y||^2 + lam*||w||^2 on 12 "
-    f"training points of sin(pi*x) + noise (seed {SEED}), scored on 40 validation points."
-)
+
+
+def data_line(data: SplitData) -> str:
+    """What the sweep fits, in one sentence."""
+    return (
+        f"Degree-{DEGREE} polynomial, ridge: min 1/(2n)*||Xw - y||^2 + lam*||w||^2 on "
+        f"{data.x_train.size} training points of sin(pi*x) + noise (seed {SEED}), scored on "
+        f"{data.x_val.size} validation points."
+    )
+
 
 HELP = """\
 regtrace explore: the lesson's interactive examples
@@ -165,7 +171,7 @@ class ExploreApp(App[None]):
         demo = decay_demo(float(s.w[0]), s.lam, s.lr, l2_form=s.l2_form)
         self.query_one("#decay-pane", DecayPane).show(demo, s.l2_form, d)
         current = ridge_score(self.data, s.lam, DEGREE)
-        self.query_one("#sweep-pane", SweepPane).show(self.sweep, current, DATA_LINE)
+        self.query_one("#sweep-pane", SweepPane).show(self.sweep, current, data_line(self.data))
 
     def _set(self, state: ExploreState) -> None:
         self.state = state
@@ -214,6 +220,6 @@ class ExploreApp(App[None]):
         try:
             path = export_trace(self.state, self.digits, directory)
         except (OSError, RegtraceError) as exc:
-            self.notify(f"Export failed: {exc}", severity="error")
+            self.notify(f"Export failed: {exc}", severity="error", markup=False)
             return
         self.notify(f"Trace written to {path}", title="Exported", markup=False)
