@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from regtrace.engine.check import CheckResult, Quantity, check
     from regtrace.engine.exact import exact_step
     from regtrace.engine.step import step
+    from regtrace.engine.sweep import SweepReport, sweep
+    from regtrace.engine.trajectory import RunReport, Trajectory, run
     from regtrace.errors import RegtraceError
 
 __all__ = [
@@ -27,20 +29,31 @@ __all__ = [
     "PenaltyKind",
     "Quantity",
     "RegtraceError",
+    "RunReport",
     "StepReport",
     "StepResult",
+    "SweepReport",
+    "Trajectory",
     "__version__",
     "check",
     "exact_step",
+    "run",
     "step",
+    "sweep",
 ]
 
-# Names from modules that `step` does not need (fractions, grading): imported only when asked.
+# Names from modules that `step` does not need (fractions, grading, runs): imported only when
+# asked.
 _CHECK_NAMES = {
     "CheckResult": "regtrace.engine.check",
     "Quantity": "regtrace.engine.check",
     "check": "regtrace.engine.check",
     "exact_step": "regtrace.engine.exact",
+    "RunReport": "regtrace.engine.trajectory",
+    "Trajectory": "regtrace.engine.trajectory",
+    "run": "regtrace.engine.trajectory",
+    "SweepReport": "regtrace.engine.sweep",
+    "sweep": "regtrace.engine.sweep",
 }
 
 

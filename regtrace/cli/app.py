@@ -12,7 +12,9 @@ import typer
 
 from regtrace.cli import check as check_cmd
 from regtrace.cli import explore as explore_cmd
+from regtrace.cli import run_cmd
 from regtrace.cli import step as step_cmd
+from regtrace.cli import sweep as sweep_cmd
 
 app = typer.Typer(
     name="regtrace",
@@ -68,6 +70,20 @@ app.command(
     epilog=check_cmd.EPILOG,
     no_args_is_help=False,
 )(check_cmd.check_command)
+
+app.command(
+    "run",
+    help=run_cmd.HELP,
+    epilog=run_cmd.EPILOG,
+    no_args_is_help=False,
+)(run_cmd.run_command)
+
+app.command(
+    "sweep",
+    help=sweep_cmd.HELP,
+    epilog=sweep_cmd.EPILOG,
+    no_args_is_help=False,
+)(sweep_cmd.sweep_command)
 
 app.command(
     "explore",

@@ -30,6 +30,9 @@ class TraceInputs:
     lam1: Strength | None
     lam2: Strength | None
     builtin: bool
+    target: Vector | None = None
+    """With ``--target``: the data loss is ``1/2*||w - target||^2`` and ``grad`` is its
+    gradient at the start, ``w - target``."""
 
 
 def parse_penalties(text: str) -> tuple[PenaltyKind, ...]:
@@ -106,8 +109,15 @@ def resolve(
     penalty: str,
     lam1: str | None = None,
     lam2: str | None = None,
+    target: str | None = None,
 ) -> TraceInputs:
-    """Parse the options of a traced step; with no ``--w``/``--grad``, the blog's example."""
+    """Parse the options of a traced step; with no ``--w``/``--grad``, the blog's example.
+
+    With ``target`` (``run`` and ``sweep``) the gradient comes from ``1/2*||w - target||^2``
+    instead of ``--grad``, and ``w`` starts at 0 unless given.
+    """
+    if target is not None:
+        return _resolve_target(w, grad, target, lam, lr, penalty, lam1, lam2)
     texts = option_texts(w=w, grad=grad, lam=lam, lr=lr, loss=loss)
     _check_one_stdin(w=w, grad=grad, lam=lam, lam1=lam1, lam2=lam2)
     penalties = parse_penalties(penalty)
@@ -166,4 +176,43 @@ def resolve_exact(
         lam1=None if lam1 is None else parse_exact_vector(lam1, "--lam1"),
         lam2=None if lam2 is None else parse_exact_vector(lam2, "--lam2"),
         builtin=texts.builtin,
+    )
+
+
+def _resolve_target(
+    w: str | None,
+    grad: str | None,
+    target: str,
+    lam: str | None,
+    lr: str | None,
+    penalty: str,
+    lam1: str | None,
+    lam2: str | None,
+) -> TraceInputs:
+    """Inputs for the quadratic data loss ``1/2*||w - target||^2``: no ``--grad``."""
+    import numpy as np
+
+    from regtrace.engine.trajectory import check_data
+
+    if grad is not None:
+        raise RegtraceError(
+            "--grad and --target both set the data gradient; use --grad for a fixed gradient "
+            "or --target for the loss 1/2*||w - target||^2, not both"
+        )
+    _check_one_stdin(w=w, target=target, lam=lam, lam1=lam1, lam2=lam2)
+    t_vec = parse_vector(target, "--target")
+    w_vec = np.zeros_like(t_vec) if w is None else parse_vector(w, "--w")
+    w_vec, _, checked = check_data(w_vec, None, t_vec)
+    assert checked is not None  # check_data returns the target it was given; for mypy
+    return TraceInputs(
+        w=w_vec,
+        grad=w_vec - checked,
+        lam=parse_vector_or_scalar(examples.BLOG_LAM if lam is None else lam, "--lam"),
+        lr=parse_scalar(examples.BLOG_LR if lr is None else lr, "--lr"),
+        loss=None,
+        penalties=parse_penalties(penalty),
+        lam1=None if lam1 is None else parse_vector_or_scalar(lam1, "--lam1"),
+        lam2=None if lam2 is None else parse_vector_or_scalar(lam2, "--lam2"),
+        builtin=False,
+        target=checked,
     )

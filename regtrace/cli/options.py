@@ -228,3 +228,66 @@ CheckPenaltyOpt = Annotated[
         help="The penalty of the problem: one of l2, l1, elastic, none.",
     ),
 ]
+
+
+# -- run and sweep (issue 3) --------------------------------------------------------------
+
+RunStepsOpt = Annotated[
+    int,
+    typer.Option("--steps", "-n", min=0, help="Number of gradient steps per penalty."),
+]
+SweepStepsOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--steps",
+        "-n",
+        min=0,
+        help="Steps per lam; without it (and with --target) the fixed point per lam: "
+        "the regularization path.",
+        show_default=False,
+    ),
+]
+EveryOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--every",
+        min=1,
+        metavar="K",
+        help="Keep every K-th step (the first and last always). Default: every step up to "
+        "50 steps, 1 in N/50 beyond, first and last only from 10,000 weights.",
+        show_default=False,
+    ),
+]
+TargetOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--target",
+        metavar="VECTOR",
+        help="Use the data loss L = 1/2*||w - target||^2 (gradient w - target) instead of a "
+        f"fixed --grad; shows the fixed point of each penalty. {VECTOR_HELP}",
+        show_default=False,
+    ),
+]
+LamsOpt = Annotated[
+    str,
+    typer.Option(
+        "--lams",
+        metavar="LAMS",
+        help="Strengths to sweep: a list like 0,0.01,0.1,1, or start:stop:count "
+        "log-spaced, e.g. 1e-4:1:9.",
+    ),
+]
+PlotOpt = Annotated[
+    bool,
+    typer.Option("--plot", help="Draw the trajectories (or the path) in the terminal."),
+]
+PlotFileOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--plot-file",
+        metavar="PATH",
+        help="Write the picture to a .png, .svg or .pdf file "
+        "(needs matplotlib: pip install 'regtrace[plot]').",
+        show_default=False,
+    ),
+]

@@ -1,0 +1,110 @@
+"""``regtrace run``: N gradient steps under each penalty, as a trajectory.
+
+(Not ``cli/run.py``: that name would shadow :func:`regtrace.cli.run`, the program itself.)
+"""
+
+from __future__ import annotations
+
+from regtrace.cli.options import (
+    DigitsOpt,
+    EveryOpt,
+    FormatOpt,
+    GradOpt,
+    L1MethodChoice,
+    L1MethodOpt,
+    L2FormChoice,
+    L2FormOpt,
+    Lam1Opt,
+    Lam2Opt,
+    LamOpt,
+    LrOpt,
+    OutputFormat,
+    PenaltyOpt,
+    PlotFileOpt,
+    PlotOpt,
+    RunStepsOpt,
+    TargetOpt,
+    WOpt,
+)
+
+HELP = """N gradient steps under L2 and L1 (or elastic net), side by side.
+
+The data gradient is fixed (--grad, as in the blog's loop) or comes from the loss
+L = 1/2*||w - target||^2 (--target): then each penalty's fixed point is shown beside where
+the run ended. Notes say where an L1 weight reaches exactly 0 or changes sign; a run that
+diverges (|1 - 2*lr*lam| > 1) or overflows is an error, not a table of inf.
+"""
+
+EPILOG = """Examples:
+
+  regtrace run    (the blog's example: w=2.5,-0.8,0.1, grad=-0.2,0.1,-0.05, 10 steps)
+
+  regtrace run --w 2.5,-0.8,0.1 --grad -0.2,0.1,-0.05 --lam 0.1 --lr 0.1 --steps 10
+
+  regtrace run --target 3.5,2.1 --lam 0.5 --steps 40 --every 10 --l1-method proximal
+
+  regtrace run --target 3.5,2.1 --lam 0.5 --steps 40 --plot
+
+  regtrace run --w @w.npy --grad @g.npy --steps 100 --format json > run.json
+"""
+
+
+def run_command(
+    w: WOpt = None,
+    grad: GradOpt = None,
+    target: TargetOpt = None,
+    lam: LamOpt = None,
+    lr: LrOpt = None,
+    steps: RunStepsOpt = 10,
+    every: EveryOpt = None,
+    penalty: PenaltyOpt = "l2,l1",
+    lam1: Lam1Opt = None,
+    lam2: Lam2Opt = None,
+    l2_form: L2FormOpt = L2FormChoice.LAMBDA,
+    l1_method: L1MethodOpt = L1MethodChoice.SUBGRADIENT,
+    output_format: FormatOpt = OutputFormat.TABLE,
+    digits: DigitsOpt = 12,
+    plot: PlotOpt = False,
+    plot_file: PlotFileOpt = None,
+) -> None:
+    """N gradient steps under L2 and L1 (or elastic net), side by side."""
+    from regtrace.cli.emit import check_plot_options, emit
+    from regtrace.cli.inputs import resolve
+    from regtrace.engine.trajectory import run
+    from regtrace.render.plotdata import run_plot
+    from regtrace.render.trajectory import RunText
+
+    check_plot_options(output_format, plot, plot_file)
+    inputs = resolve(
+        w=w,
+        grad=grad,
+        lam=lam,
+        lr=lr,
+        loss=None,
+        penalty=penalty,
+        lam1=lam1,
+        lam2=lam2,
+        target=target,
+    )
+    report = run(
+        inputs.w,
+        None if inputs.target is not None else inputs.grad,
+        target=inputs.target,
+        steps=steps,
+        every=every,
+        lam=inputs.lam,
+        lr=inputs.lr,
+        penalties=inputs.penalties,
+        lam1=inputs.lam1,
+        lam2=inputs.lam2,
+        l2_form=l2_form.value,
+        l1_method=l1_method.value,
+    )
+    emit(
+        report,
+        RunText(report, digits),
+        run_plot(report),
+        output_format=output_format,
+        plot=plot,
+        plot_file=plot_file,
+    )

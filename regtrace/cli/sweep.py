@@ -1,0 +1,103 @@
+"""``regtrace sweep``: final weights over several strengths, or the regularization path."""
+
+from __future__ import annotations
+
+from regtrace.cli.options import (
+    DigitsOpt,
+    FormatOpt,
+    GradOpt,
+    L1MethodChoice,
+    L1MethodOpt,
+    L2FormChoice,
+    L2FormOpt,
+    Lam1Opt,
+    Lam2Opt,
+    LamsOpt,
+    LrOpt,
+    OutputFormat,
+    PenaltyOpt,
+    PlotFileOpt,
+    PlotOpt,
+    SweepStepsOpt,
+    TargetOpt,
+    WOpt,
+)
+
+HELP = """Final weights per penalty and lam: the blog's "Lambda sensitivity" as a table.
+
+With --steps N it runs N steps at each lam (fixed --grad, or the loss
+L = 1/2*||w - target||^2 with --target). With --target and no --steps it shows where each
+penalty's optimum lies for each lam: the regularization path, where L1 weights hit exactly 0
+one by one and L2 weights only shrink.
+"""
+
+EPILOG = """Examples:
+
+  regtrace sweep --steps 10    (the blog's Lambda sensitivity: lam in 0, 0.01, 0.1, 1)
+
+  regtrace sweep --w 2.5,-0.8,0.1 --grad -0.2,0.1,-0.05 --lr 0.1 --steps 10 --lams 0,0.01,0.1,1
+
+  regtrace sweep --target 3.5,2.1,-0.4 --lams 1e-3:10:9 --penalty l2,l1
+
+  regtrace sweep --target 3.5,2.1,-0.4 --lams 1e-3:10:25 --plot --plot-file path.svg
+"""
+
+
+def sweep_command(
+    w: WOpt = None,
+    grad: GradOpt = None,
+    target: TargetOpt = None,
+    lams: LamsOpt = "0,0.01,0.1,1",
+    lr: LrOpt = None,
+    steps: SweepStepsOpt = None,
+    penalty: PenaltyOpt = "l2,l1",
+    lam1: Lam1Opt = None,
+    lam2: Lam2Opt = None,
+    l2_form: L2FormOpt = L2FormChoice.LAMBDA,
+    l1_method: L1MethodOpt = L1MethodChoice.SUBGRADIENT,
+    output_format: FormatOpt = OutputFormat.TABLE,
+    digits: DigitsOpt = 12,
+    plot: PlotOpt = False,
+    plot_file: PlotFileOpt = None,
+) -> None:
+    """Final weights per penalty and lam, or the regularization path."""
+    from regtrace.cli.emit import check_plot_options, emit
+    from regtrace.cli.inputs import resolve
+    from regtrace.engine.sweep import sweep
+    from regtrace.lams import parse_lams
+    from regtrace.render.plotdata import sweep_plot
+    from regtrace.render.sweep import SweepText
+
+    check_plot_options(output_format, plot, plot_file)
+    inputs = resolve(
+        w=w,
+        grad=grad,
+        lam=None,
+        lr=lr,
+        loss=None,
+        penalty=penalty,
+        lam1=lam1,
+        lam2=lam2,
+        target=target,
+    )
+    report = sweep(
+        inputs.w,
+        None if inputs.target is not None else inputs.grad,
+        lams=parse_lams(lams),
+        target=inputs.target,
+        steps=steps,
+        lr=inputs.lr,
+        penalties=inputs.penalties,
+        lam1=inputs.lam1,
+        lam2=inputs.lam2,
+        l2_form=l2_form.value,
+        l1_method=l1_method.value,
+    )
+    emit(
+        report,
+        SweepText(report, digits),
+        sweep_plot(report),
+        output_format=output_format,
+        plot=plot,
+        plot_file=plot_file,
+    )

@@ -1,0 +1,533 @@
+"""N gradient steps under each penalty: the trajectory ``w_0, w_1, ..., w_N``.
+
+The data gradient is either fixed (``grad``, the blog's "Lambda sensitivity" loop, seed
+``002``) or comes from the quadratic data loss ``L = 1/2 * ||w - target||^2`` with gradient
+``w - target`` (the lesson's picture, seed ``001``: the data pulls toward ``target``, the
+penalty toward 0). Each step is the update of :mod:`regtrace.engine.step`,
+``w <- w - lr*(g + penalty_grad)``, or with proximal L1
+``w <- soft(w - lr*(g + l2_grad), lr*lam1)``.
+
+The seam for optimizers (issue 5)
+---------------------------------
+:func:`run` never does arithmetic on the weights itself. For each penalty it asks a
+:data:`RuleFactory` for an :class:`UpdateRule` and calls ``rule(w, g)`` once per step, where
+``w`` is the weight vector to change **in place** and ``g`` is the data gradient at ``w``
+(penalty not included: the rule owns how the penalty enters, e.g. Adam+L2 adds ``2*lam*w`` to
+``g`` while AdamW decays ``w`` separately). :func:`gradient_descent` is the default factory.
+A rule that computes ``sign(w)`` anyway may expose it as ``sign_before`` (int8, the sign of
+``w`` at the start of its latest call); the loop then reuses it to note where L1 weights reach
+0 or change sign instead of computing it again.
+An optimizer plugs in as ``run(..., rule=adam_factory)`` with
+``adam_factory(penalty, lr) -> UpdateRule``, keeping its moment buffers in the rule object.
+Rules must work in place with NumPy (no Python loop over weights): ``run`` is benchmarked on
+10^6 weights (``bench/run_speed.py``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+from numpy.typing import NDArray
+
+from regtrace.engine.penalties import (
+    L1Method,
+    L2Form,
+    Penalty,
+    PenaltyKind,
+    Vector,
+)
+from regtrace.engine.step import (
+    DEFAULT_PENALTIES,
+    _soft_threshold,
+    as_vector,
+    check_lr,
+    check_same_length,
+)
+from regtrace.errors import RegtraceError
+
+MAX_STEPS = 10_000_000
+SMALL_RUN_STEPS = 50  # up to this many steps a run keeps every step by default
+DEFAULT_ROWS = 50  # longer runs keep about this many evenly spaced steps by default
+BIG_VECTOR = 10_000  # from this many weights a run keeps only w_0 and w_N by default
+_CHECK_EVERY_BIG = 16  # a big run tests for overflow every this many steps (then replays)
+
+
+Int8 = NDArray[np.int8]
+
+
+def sign_int8(w: Vector, out: Int8, pos: NDArray[np.bool_], neg: NDArray[np.bool_]) -> None:
+    """``sign(w)`` as int8, ``(w > 0) - (w < 0)``, in preallocated buffers.
+
+    Cheaper than ``np.sign`` into float64 followed by a comparison, and exact: ``lam*sign``
+    computed from it is the same float as ``lam*np.sign(w)``.
+    """
+    np.greater(w, 0.0, out=pos)
+    np.less(w, 0.0, out=neg)
+    np.subtract(pos.view(np.int8), neg.view(np.int8), out=out)
+
+
+class UpdateRule(Protocol):
+    """One step of one penalty: move ``w`` in place, given the data gradient ``g`` at ``w``."""
+
+    def __call__(self, w: Vector, g: Vector) -> None:
+        """Update ``w`` in place; ``g`` is read only (it may be the caller's fixed gradient)."""
+        ...
+
+
+RuleFactory = Callable[[Penalty, float], UpdateRule]
+"""Builds the rule for one penalty and learning rate: ``factory(penalty, lr)``."""
+
+
+class _GradientDescent:
+    """``w <- w - lr*(g + penalty_grad)`` in place; proximal L1 soft-thresholds afterwards.
+
+    The operations are those of :func:`regtrace.engine.step.apply_penalty` with the same
+    roundings (IEEE addition is commutative), so one step of a run equals ``step()`` bit for
+    bit. The L2-only step makes the same four passes over memory as the hand-written
+    ``w -= lr*(g + 2*lam*w)``, without its temporaries.
+    """
+
+    def __init__(self, penalty: Penalty, lr: float) -> None:
+        self.penalty = penalty
+        self.lr = lr
+        self.l2_coef = penalty.l2_form.coef * penalty.lam2 if penalty.has_l2 else None
+        self.l1_sub = penalty.lam1 if penalty.has_l1 and not penalty.proximal else None
+        self.threshold = lr * penalty.lam1 if penalty.proximal else None
+        self._tmp: Vector | None = None
+        self._tmp2: Vector | None = None  # only the subgradient elastic net needs two
+        self.sign_before: Int8 | None = None
+        self._pos: NDArray[np.bool_] | None = None
+        self._neg: NDArray[np.bool_] | None = None
+
+    def __call__(self, w: Vector, g: Vector) -> None:
+        if self._tmp is None or self._tmp.shape != w.shape:
+            self._tmp = np.empty_like(w)
+            both = self.l1_sub is not None and self.l2_coef is not None
+            self._tmp2 = np.empty_like(w) if both else None
+            if self.l1_sub is not None:
+                self.sign_before = np.empty(w.shape, dtype=np.int8)
+                self._pos = np.empty(w.shape, dtype=np.bool_)
+                self._neg = np.empty(w.shape, dtype=np.bool_)
+        # One scratch buffer where possible: a second 8 MB stream per 10^6 weights costs ~25%.
+        tmp = self._tmp
+        if self.l1_sub is not None:
+            assert self.sign_before is not None and self._pos is not None and self._neg is not None
+            sign_int8(w, self.sign_before, self._pos, self._neg)
+            np.multiply(self.sign_before, self.l1_sub, out=tmp)  # lam1*sign(w), sign(0) = 0
+            if self.l2_coef is not None:
+                assert self._tmp2 is not None
+                np.multiply(self.l2_coef, w, out=self._tmp2)
+                tmp += self._tmp2  # step.py adds the two penalty parts, then the data gradient
+            tmp += g
+        elif self.l2_coef is not None:
+            np.multiply(self.l2_coef, w, out=tmp)  # c*lam2*w, c = 2 (lambda form) or 1 (half)
+            tmp += g
+        else:
+            np.copyto(tmp, g)
+        tmp *= self.lr
+        w -= tmp
+        if self.threshold is not None:
+            w[...] = _soft_threshold(w, self.threshold)
+
+
+def gradient_descent(penalty: Penalty, lr: float) -> UpdateRule:
+    """The default :data:`RuleFactory`: plain (sub)gradient descent, or proximal L1."""
+    return _GradientDescent(penalty, lr)
+
+
+@dataclass(frozen=True)
+class SignEvents:
+    """Where the weights of an L1 run reached exactly 0 or changed sign (index -1: never).
+
+    Subgradient L1 pushes by ``lr*lam`` past 0 and back (it oscillates, rarely landing on an
+    exact 0); proximal L1 sets a small weight to exactly 0 and keeps it there (seed ``002``,
+    "Honest limitations").
+    """
+
+    first_zero: NDArray[np.int32]
+    first_flip: NDArray[np.int32]
+    flips: NDArray[np.int32]
+    zero_at_end: NDArray[np.bool_]
+
+
+class _SignWatch:
+    """Tracks :class:`SignEvents` from the sign of ``w`` after each step.
+
+    Per step it compares int8 signs (computed here, or reused from the rule's
+    ``sign_before``); only the few weights whose sign changed get the detailed bookkeeping.
+    """
+
+    def __init__(self, w: Vector) -> None:
+        # Small dtypes: this runs on 10^7 weights too (steps <= MAX_STEPS fit in int32).
+        self.pos = np.empty(w.shape, dtype=np.bool_)
+        self.neg = np.empty(w.shape, dtype=np.bool_)
+        self.prev = np.empty(w.shape, dtype=np.int8)
+        self.cur = np.empty_like(self.prev)
+        sign_int8(w, self.prev, self.pos, self.neg)
+        self.changed = np.empty(w.shape, dtype=np.bool_)
+        self.first_zero = np.full(w.shape, -1, dtype=np.int32)
+        self.first_flip = np.full(w.shape, -1, dtype=np.int32)
+        self.flips = np.zeros(w.shape, dtype=np.int32)
+
+    def update(self, w: Vector, k: int) -> None:
+        """Note the sign of ``w`` after step ``k``."""
+        sign_int8(w, self.cur, self.pos, self.neg)
+        self.observe(self.cur, k)
+
+    def observe(self, sign: Int8, k: int) -> None:
+        """Note ``sign``, the sign of ``w`` after step ``k`` (steps in order)."""
+        np.not_equal(sign, self.prev, out=self.changed)
+        if self.changed.any():
+            idx = np.flatnonzero(self.changed)
+            landed = sign[idx] == 0
+            zero = idx[landed]  # it changed, so it was not 0 before
+            self.first_zero[zero[self.first_zero[zero] < 0]] = k
+            flip = idx[~landed & (self.prev[idx] != 0)]  # -1 <-> 1
+            self.flips[flip] += 1
+            self.first_flip[flip[self.first_flip[flip] < 0]] = k
+        np.copyto(self.prev, sign)
+
+    def result(self, w: Vector) -> SignEvents:
+        return SignEvents(self.first_zero, self.first_flip, self.flips, w == 0)
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """The run of one penalty: the kept steps, their weights, and where it ended."""
+
+    penalty: Penalty
+    steps: tuple[int, ...]
+    """Step numbers kept (``0`` first, the last step always)."""
+    weights: Vector
+    """Shape ``(len(steps), n)``: row ``k`` is ``w`` after ``steps[k]`` steps."""
+    w_final: Vector
+    fixed_point: Vector | None
+    """With a quadratic loss: where the iteration converges (see :func:`fixed_point`)."""
+    factor: float | None
+    """Largest ``|1 - lr*(h + c*lam2)|``: what each step multiplies the distance by (L2 part)."""
+    events: SignEvents | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """DESIGN.md's ``run`` entry: exactly ``penalty``, ``lam``, ``trajectory``, ``w_final``."""
+        return {
+            "penalty": self.penalty.kind.value,
+            "lam": self.penalty.lam_json(),
+            "trajectory": self.weights.tolist(),
+            "w_final": self.w_final.tolist(),
+        }
+
+
+@dataclass(frozen=True)
+class RunReport:
+    """The inputs of a run and one :class:`Trajectory` per penalty."""
+
+    w: Vector
+    grad: Vector | None
+    target: Vector | None
+    lr: float
+    n_steps: int
+    every: int
+    results: tuple[Trajectory, ...]
+
+    def __getitem__(self, kind: PenaltyKind | str) -> Trajectory:
+        """The trajectory of one penalty, e.g. ``report["l2"]``."""
+        for result in self.results:
+            if result.penalty.kind == kind:
+                return result
+        raise KeyError(kind)
+
+    @property
+    def steps(self) -> tuple[int, ...]:
+        """The step numbers kept (the same for every penalty)."""
+        return self.results[0].steps
+
+    def to_dict(self) -> dict[str, Any]:
+        """Inputs echoed, the kept step numbers, then ``results`` (DESIGN.md)."""
+        first = self.results[0].penalty
+        data: dict[str, Any] = {
+            "command": "run",
+            "w": self.w.tolist(),
+            "grad": None if self.grad is None else self.grad.tolist(),
+            "target": None if self.target is None else self.target.tolist(),
+            "lr": self.lr,
+            "steps": self.n_steps,
+            "every": self.every,
+            "kept_steps": list(self.steps),
+            "l2_form": first.l2_form.value,
+            "l1_method": first.l1_method.value,
+        }
+        if self.target is not None:
+            data["fixed_points"] = {
+                r.penalty.kind.value: r.fixed_point.tolist()
+                for r in self.results
+                if r.fixed_point is not None
+            }
+        data["results"] = [r.to_dict() for r in self.results]
+        return data
+
+
+def fixed_point(penalty: Penalty, target: Vector) -> Vector:
+    """Minimiser of ``1/2*||w - target||^2 + penalty(w)``, where a converging run ends.
+
+    Setting the (sub)gradient ``w - t + c*lam2*w + lam1*s`` (``s`` in ``sign(w)``) to zero:
+
+    - none: ``w* = t``; L2: ``w* = t / (1 + c*lam2)`` (``c = 2`` in the ``lambda`` form, so
+      ``t / (1 + 2*lam)``; ``t / (1 + lam)`` in the ``half`` form);
+    - L1: ``w* = soft(t, lam1) = sign(t)*max(|t| - lam1, 0)``;
+    - elastic: ``w* = soft(t, lam1) / (1 + c*lam2)``.
+
+    The proximal iteration's fixed points are exactly these minimisers; subgradient L1 only
+    hovers around a zero within ``lr*lam1``.
+    """
+    shrunk = _soft_threshold(target, penalty.lam1) if penalty.has_l1 else target.copy()
+    if penalty.has_l2:
+        shrunk = np.asarray(shrunk / (1.0 + penalty.l2_form.coef * penalty.lam2), np.float64)
+    return shrunk
+
+
+def contraction(penalty: Penalty, lr: float, curvature: float) -> float:
+    """``max |1 - lr*(h + c*lam2)|``: the factor one step applies to ``w - w*`` (L2 part).
+
+    ``h`` is the data loss's curvature: 0 for a fixed gradient, 1 for ``1/2*||w - t||^2``.
+    Above 1 the run diverges (lesson ``001``'s decay factor ``1 - 2*alpha*lam`` turned
+    past -1); L1's push of ``lr*lam1`` is bounded and does not change this.
+    """
+    c_lam2 = penalty.l2_form.coef * np.asarray(penalty.lam2) if penalty.has_l2 else 0.0
+    return float(np.max(np.abs(1.0 - lr * (curvature + c_lam2))))
+
+
+def default_every(n_steps: int, n_weights: int) -> int:
+    """Every step for short runs; about :data:`DEFAULT_ROWS` rows for long ones; only the first
+    and last step for big vectors (10^6 weights x 100 steps would be 800 MB)."""
+    if n_weights >= BIG_VECTOR:
+        return max(n_steps, 1)
+    if n_steps <= SMALL_RUN_STEPS:
+        return 1
+    return math.ceil(n_steps / DEFAULT_ROWS)
+
+
+def kept_steps(n_steps: int, every: int) -> tuple[int, ...]:
+    """``0, every, 2*every, ...`` and always ``n_steps``."""
+    steps = list(range(0, n_steps + 1, every))
+    if steps[-1] != n_steps:
+        steps.append(n_steps)
+    return tuple(steps)
+
+
+def _check_steps(n_steps: int, every: int | None) -> None:
+    if n_steps < 0 or n_steps > MAX_STEPS:
+        raise RegtraceError(f"steps must be between 0 and {MAX_STEPS:,}, not {n_steps}")
+    if every is not None and every < 1:
+        raise RegtraceError(f"every must be at least 1 (keep every step), not {every}")
+
+
+def _diverges(penalty: Penalty, lr: float, factor: float, quadratic: bool) -> RegtraceError:
+    c = "2*" if penalty.l2_form is L2Form.LAMBDA else ""
+    if penalty.has_l2:
+        rule = f"|1 - lr*(1 + {c}lam)|" if quadratic else f"|1 - {c}lr*lam|"
+    else:
+        rule = "|1 - lr|"  # the quadratic data loss alone (curvature 1)
+    return RegtraceError(
+        f"the {penalty.kind.label} run diverges from step 1: each step multiplies the distance "
+        f"to the fixed point by {rule} = {factor:.6g} > 1, so the weights grow without bound; "
+        "use a smaller lr or lam"
+    )
+
+
+def _overflow(penalty: Penalty, k: int) -> RegtraceError:
+    return RegtraceError(
+        f"the {penalty.kind.label} run overflows float64 at step {k} (a weight beyond 1.8e308 "
+        "or NaN); use a smaller lr, lam or fewer steps"
+    )
+
+
+def _trajectory(
+    w0: Vector,
+    grad: Vector | None,
+    target: Vector | None,
+    penalty: Penalty,
+    lr: float,
+    n_steps: int,
+    keep: tuple[int, ...],
+    rule_factory: RuleFactory,
+    check_every: int,
+) -> tuple[Vector, SignEvents | None]:
+    """The loop, in place: the last row of the kept weights is the working vector, so a run
+    that keeps only ``w_0`` and ``w_N`` holds two copies of ``w`` plus the rule's buffers."""
+    rule = rule_factory(penalty, lr)
+    kept = np.empty((len(keep), w0.size), dtype=np.float64)
+    kept[0] = w0
+    w = kept[-1]
+    w[...] = w0
+    g = grad if target is None else np.empty_like(w0)
+    slot = 1
+    watch = _SignWatch(w) if penalty.has_l1 else None
+    last_checked = 0
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k in range(1, n_steps + 1):
+            if target is not None:
+                assert g is not None
+                np.subtract(w, target, out=g)  # gradient of 1/2*||w - target||^2
+            assert g is not None
+            rule(w, g)
+            if watch is not None:
+                before = getattr(rule, "sign_before", None)
+                if before is None:
+                    watch.update(w, k)
+                elif k > 1:
+                    watch.observe(before, k - 1)  # the rule's sign of w_(k-1), free
+            if k % check_every == 0 or k == n_steps:
+                if not np.isfinite(w).all():
+                    raise _OverflowAt(last_checked)
+                last_checked = k
+            if slot < len(keep) - 1 and keep[slot] == k:
+                kept[slot] = w
+                slot += 1
+    if watch is None:
+        return kept, None
+    if n_steps > 0 and getattr(rule, "sign_before", None) is not None:
+        watch.update(w, n_steps)  # the rule has not seen w_N
+    return kept, watch.result(w)
+
+
+class _OverflowAt(Exception):
+    """Internal: the weights turned non-finite after step ``after`` (found at a check)."""
+
+    def __init__(self, after: int) -> None:
+        super().__init__(after)
+        self.after = after
+
+
+def run_penalty(
+    w0: Vector,
+    grad: Vector | None,
+    target: Vector | None,
+    penalty: Penalty,
+    lr: float,
+    n_steps: int,
+    every: int,
+    rule: RuleFactory = gradient_descent,
+) -> Trajectory:
+    """The run of one penalty from checked inputs; raises if it diverges or overflows."""
+    quadratic = target is not None
+    factor = contraction(penalty, lr, 1.0 if quadratic else 0.0)
+    # The factor is gradient descent's; another rule (an optimizer) has its own stability
+    # condition, and the overflow check below still catches a blow-up, naming the step.
+    if factor > 1.0 and n_steps > 0 and rule is gradient_descent:
+        raise _diverges(penalty, lr, factor, quadratic)
+    keep = kept_steps(n_steps, every)
+    check = _CHECK_EVERY_BIG if w0.size >= BIG_VECTOR else 1
+    try:
+        kept, events = _trajectory(w0, grad, target, penalty, lr, n_steps, keep, rule, check)
+    except _OverflowAt as exc:
+        # Only the failure path pays for finding the exact step: replay with a check per step.
+        try:
+            _trajectory(w0, grad, target, penalty, lr, n_steps, keep, rule, 1)
+        except _OverflowAt as exact:
+            raise _overflow(penalty, exact.after + 1) from None
+        raise _overflow(penalty, exc.after + 1) from None  # pragma: no cover - deterministic
+    return Trajectory(
+        penalty=penalty,
+        steps=keep,
+        weights=kept,
+        w_final=kept[-1],
+        fixed_point=None if target is None else fixed_point(penalty, target),
+        factor=factor if penalty.has_l2 else None,
+        events=events,
+    )
+
+
+def build_penalties(
+    kinds: Sequence[PenaltyKind | str],
+    n: int,
+    lam: float | Vector,
+    lam1: float | Vector | None,
+    lam2: float | Vector | None,
+    l2_form: L2Form | str,
+    l1_method: L1Method | str,
+) -> list[Penalty]:
+    """One :class:`Penalty` per requested kind, in order, without repeats."""
+    if not kinds:
+        raise RegtraceError("no penalty given; choose from l2, l1, elastic, none")
+    return [
+        Penalty.build(kind, n, lam, lam1=lam1, lam2=lam2, l2_form=l2_form, l1_method=l1_method)
+        for kind in dict.fromkeys(kinds)
+    ]
+
+
+def check_data(
+    w: Iterable[float] | Vector,
+    grad: Iterable[float] | Vector | None,
+    target: Iterable[float] | Vector | None,
+) -> tuple[Vector, Vector | None, Vector | None]:
+    """``w`` and exactly one of a fixed ``grad`` or a quadratic-loss ``target``."""
+    w_arr = as_vector(w, "w")
+    loss = "grad (a fixed data gradient) or target (the data loss 1/2*||w - target||^2)"
+    if grad is not None and target is not None:
+        raise RegtraceError(f"give either {loss}, not both")
+    if grad is None and target is None:
+        raise RegtraceError(f"give {loss}")
+    g_arr = None if grad is None else as_vector(grad, "grad")
+    t_arr = None if target is None else as_vector(target, "target")
+    if g_arr is not None:
+        check_same_length(w_arr, g_arr)
+    if t_arr is not None and t_arr.shape != w_arr.shape:
+        raise RegtraceError(
+            f"w has {w_arr.size} values but target has {t_arr.size}; give one target per weight"
+        )
+    return w_arr, g_arr, t_arr
+
+
+def run(
+    w: Iterable[float] | Vector,
+    grad: Iterable[float] | Vector | None = None,
+    *,
+    target: Iterable[float] | Vector | None = None,
+    steps: int = 10,
+    every: int | None = None,
+    lam: float | Vector = 0.01,
+    lr: float = 0.1,
+    penalties: Sequence[PenaltyKind | str] = DEFAULT_PENALTIES,
+    lam1: float | Vector | None = None,
+    lam2: float | Vector | None = None,
+    l2_form: L2Form | str = L2Form.LAMBDA,
+    l1_method: L1Method | str = L1Method.SUBGRADIENT,
+    rule: RuleFactory = gradient_descent,
+) -> RunReport:
+    """``steps`` gradient steps of ``w`` under each penalty, keeping every ``every``-th step.
+
+    Give a fixed data gradient ``grad`` or a ``target`` (data loss ``1/2*||w - target||^2``,
+    gradient ``w - target``). Penalties and strengths as in :func:`regtrace.step`. Raises
+    :class:`RegtraceError` if a run diverges (``|1 - lr*(h + c*lam)| > 1``) or overflows.
+
+    >>> report = run([1.0], [0.0], lam=0.25, lr=1.0, steps=2, penalties=["l2"])
+    >>> report["l2"].weights.tolist()   # each step multiplies by 1 - 2*1*0.25 = 0.5
+    [[1.0], [0.5], [0.25]]
+    """
+    w_arr, g_arr, t_arr = check_data(w, grad, target)
+    lr = check_lr(lr)
+    _check_steps(steps, every)
+    chosen = default_every(steps, w_arr.size) if every is None else every
+    built = build_penalties(penalties, w_arr.size, lam, lam1, lam2, l2_form, l1_method)
+    results = tuple(run_penalty(w_arr, g_arr, t_arr, p, lr, steps, chosen, rule) for p in built)
+    return RunReport(w_arr, g_arr, t_arr, lr, steps, chosen, results)
+
+
+__all__ = [
+    "RuleFactory",
+    "RunReport",
+    "SignEvents",
+    "Trajectory",
+    "UpdateRule",
+    "contraction",
+    "default_every",
+    "fixed_point",
+    "gradient_descent",
+    "kept_steps",
+    "run",
+    "run_penalty",
+]

@@ -1,0 +1,46 @@
+"""A :class:`PlotSpec` drawn in the terminal with plotext (imported only for ``--plot``).
+
+plotext keeps one global figure; :func:`terminal_plot` resets it first and returns the text
+of the drawing (``plotext.build()``), without colour codes unless ``color`` is set.
+"""
+
+from __future__ import annotations
+
+from regtrace.errors import RegtraceError
+from regtrace.render.plotdata import PlotSpec
+
+PLOT_HEIGHT = 20
+# Without colour every line would look alike: each series gets its own character instead.
+MARKERS = ("*", "+", "o", "x", "#", "@", "%", "=")
+
+
+def terminal_plot(spec: PlotSpec, width: int, *, color: bool = False) -> str:
+    """The panels side by side in ``width`` columns, ``PLOT_HEIGHT`` rows."""
+    try:
+        import plotext as plt  # 40 ms (5.3.2): only for --plot
+    except ImportError:  # a core dependency, so only a broken install gets here
+        raise RegtraceError("--plot needs plotext: pip install 'plotext>=5.3,<6'") from None
+
+    # plt.clear_figure() clears only the active subplot: reset the whole (main) figure.
+    plt.main().clear_figure()
+    plt.subplots(1, len(spec.panels))
+    plt.plot_size(width, PLOT_HEIGHT)
+    for k, panel in enumerate(spec.panels, start=1):
+        plt.subplot(1, k)
+        for i, series in enumerate(panel.series):
+            marker = None if color else MARKERS[i % len(MARKERS)]
+            plt.plot(list(series.x), list(series.y), label=series.label, marker=marker)
+        plt.title(panel.title)
+        plt.xlabel(panel.xlabel)
+        if panel.xlog:
+            plt.xscale("log")
+    if not color:
+        plt.theme("clear")
+    text: str = plt.build()
+    plt.main().clear_figure()
+    if not color:
+        text = plt.uncolorize(text)
+    lines = [line.rstrip() for line in text.splitlines()]
+    if spec.note:
+        lines.append(f"({spec.note})")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,210 @@
+"""A run as text: one table per penalty (a row per kept step), the fixed point, and notes.
+
+Notes say what a student should notice: the factor each step applies (lesson ``001``: the
+decay factor ``1 - 2*alpha*lam``), the fixed point's formula, and where an L1 weight reaches
+exactly 0 or changes sign (seed ``002``: subgradient L1 oscillates, proximal L1 stays at 0).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from regtrace.engine.penalties import L2Form, Penalty, PenaltyKind, Strength, Vector
+from regtrace.engine.trajectory import RunReport, SignEvents, Trajectory
+from regtrace.render.document import Document, rows_csv
+from regtrace.render.numfmt import DEFAULT_DIGITS, fmt
+from regtrace.render.work import INLINE_VECTOR_MAX, Grid, penalty_formula
+
+STAT_HEADER = ("||w||2", "||w||1", "zeros", "max |w|")
+
+
+@dataclass(frozen=True)
+class Numbers:
+    """Numbers, vectors and strengths at a given precision."""
+
+    digits: int = DEFAULT_DIGITS
+
+    def num(self, x: float) -> str:
+        """A number at this precision."""
+        return fmt(float(x), self.digits)
+
+    def vector(self, values: Vector) -> str:
+        """A short vector in brackets, or its length when it is long."""
+        if values.size > INLINE_VECTOR_MAX:
+            return f"({values.size} values)"
+        return "[" + ", ".join(self.num(x) for x in values) + "]"
+
+    def strength(self, value: Strength) -> str:
+        """A strength: one number, or a per-weight vector."""
+        return self.vector(value) if isinstance(value, np.ndarray) else self.num(value)
+
+    def lam(self, p: Penalty) -> str:
+        """``lam = 0.01``, or both strengths of an elastic net."""
+        if p.kind is PenaltyKind.ELASTIC:
+            return f"lam1 = {self.strength(p.lam1)}, lam2 = {self.strength(p.lam2)}"
+        if p.kind is PenaltyKind.NONE:
+            return "no penalty"
+        return f"lam = {self.strength(p.lam)}"
+
+    def cells(self, w: Vector) -> tuple[str, ...]:
+        """One cell per weight for a few weights; norms and counts for many."""
+        if w.size <= INLINE_VECTOR_MAX:
+            return tuple(self.num(x) for x in w)
+        return (
+            self.num(float(np.linalg.norm(w))),
+            self.num(float(np.sum(np.abs(w)))),
+            str(int(np.count_nonzero(w == 0))),
+            self.num(float(np.max(np.abs(w)))),
+        )
+
+
+def weight_header(n: int) -> tuple[str, ...]:
+    """``w0, w1, ...`` for a few weights, summary columns for many."""
+    return tuple(f"w{i}" for i in range(n)) if n <= INLINE_VECTOR_MAX else STAT_HEADER
+
+
+def fixed_point_formula(p: Penalty) -> str:
+    """The minimiser of ``1/2*||w - t||^2 + penalty`` in words (see ``fixed_point``)."""
+    denominator = "(1 + 2 x lam2)" if p.l2_form is L2Form.LAMBDA else "(1 + lam2)"
+    match p.kind:
+        case PenaltyKind.L2:
+            return "target / " + denominator.replace("lam2", "lam")
+        case PenaltyKind.L1:
+            return "soft(target, lam) = sign(t) x max(|t| - lam, 0)"
+        case PenaltyKind.ELASTIC:
+            return f"soft(target, lam1) / {denominator}"
+        case _:
+            return "target"
+
+
+@dataclass(frozen=True)
+class RunText:
+    """Text for one :class:`RunReport`."""
+
+    report: RunReport
+    digits: int = DEFAULT_DIGITS
+
+    @property
+    def n(self) -> Numbers:
+        """Number formatting at this precision."""
+        return Numbers(self.digits)
+
+    def header(self) -> tuple[str, ...]:
+        """The update rule, the data gradient, each penalty's formula and the inputs."""
+        r, n = self.report, self.n
+        lines = [f"{r.n_steps} gradient steps: w <- w - lr x (dL/dw + penalty term)"]
+        if r.target is not None:
+            lines.append(
+                f"Data loss L = 1/2 x ||w - target||^2, dL/dw = w - target, "
+                f"target = {n.vector(r.target)}"
+            )
+        lines += [
+            f"{t.penalty.kind.label}: {penalty_formula(t.penalty)}, {n.lam(t.penalty)}"
+            for t in r.results
+        ]
+        grad = "" if r.grad is None else f", dL/dw = {n.vector(r.grad)} (fixed)"
+        lines.append(f"w_0 = {n.vector(r.w)}{grad}, lr = {n.num(r.lr)}")
+        return tuple(lines)
+
+    def grid(self, t: Trajectory) -> Grid:
+        """One penalty: a row per kept step, then the fixed point (quadratic loss)."""
+        n = self.n
+        rows = [(str(k), *n.cells(w)) for k, w in zip(t.steps, t.weights, strict=True)]
+        if t.fixed_point is not None:
+            rows.append(("fixed point w*", *n.cells(t.fixed_point)))
+        # The strengths are in the header lines; a long title would wrap over a narrow table.
+        return Grid(t.penalty.kind.label, ("step", *weight_header(self.report.w.size)), tuple(rows))
+
+    def notes(self) -> tuple[str, ...]:
+        """Thinning, the per-step factor, fixed points, and L1 zeros and sign changes."""
+        r, n = self.report, self.n
+        lines: list[str] = []
+        if r.every > 1:
+            lines.append(
+                f"Steps 0, {r.every}, {2 * r.every}, ... are shown (--every {r.every}); "
+                "the last step always is."
+            )
+        for t in r.results:
+            if t.factor is not None:
+                lines.append(self._factor_line(t))
+            if t.fixed_point is not None:
+                lines.append(
+                    f"{t.penalty.kind.label}: fixed point w* = {fixed_point_formula(t.penalty)}"
+                    f" = {n.vector(t.fixed_point)}"
+                )
+            if t.events is not None:
+                lines += self._event_lines(t.penalty, t.events, r.lr)
+        return tuple(lines)
+
+    def _factor_line(self, t: Trajectory) -> str:
+        """Lesson ``001``'s decay factor ``1 - 2*lr*lam``, with the data curvature if any."""
+        p, n, lr = t.penalty, self.n, self.report.lr
+        assert t.factor is not None
+        quadratic = self.report.target is not None
+        c, coef = ("2 x ", 2.0) if p.l2_form is L2Form.LAMBDA else ("", 1.0)
+        if isinstance(p.lam2, np.ndarray):
+            rule = f"1 - lr x (1 + {c}lam_i)" if quadratic else f"1 - {c}lr x lam_i"
+            value = n.vector(1.0 - lr * ((1.0 if quadratic else 0.0) + coef * p.lam2))
+        else:
+            lam2 = float(p.lam2)
+            a = 1.0 - lr * ((1.0 if quadratic else 0.0) + coef * lam2)
+            if quadratic:
+                rule = f"1 - lr x (1 + {c}lam) = 1 - {n.num(lr)} x (1 + {c}{n.num(lam2)})"
+            else:
+                rule = f"1 - {c}lr x lam = 1 - {c}{n.num(lr)} x {n.num(lam2)}"
+            value = n.num(a)
+        if quadratic:
+            return f"{p.kind.label}: each step multiplies w - w* by {rule} = {value}"
+        return (
+            f"{p.kind.label}: each step multiplies w by the decay factor {rule} = {value}, "
+            "then subtracts lr x dL/dw"
+        )
+
+    def _event_lines(self, p: Penalty, ev: SignEvents, lr: float) -> list[str]:
+        label = p.kind.label
+        if ev.first_zero.size > INLINE_VECTOR_MAX:
+            reached = int(np.count_nonzero(ev.first_zero >= 0))
+            flipped = int(np.count_nonzero(ev.flips))
+            if not reached and not flipped:
+                return []
+            return [
+                f"{label}: weights that reached exactly 0: {reached} "
+                f"(0 at the end: {int(np.sum(ev.zero_at_end))}); that changed sign: {flipped}"
+            ]
+        lines = []
+        for i in range(ev.first_zero.size):
+            zero, flips = int(ev.first_zero[i]), int(ev.flips[i])
+            if zero >= 0:
+                stays = "and stays there" if ev.zero_at_end[i] else "and leaves it again"
+                how = " (proximal soft-thresholding)" if p.proximal else ""
+                lines.append(f"{label}: w{i} reaches exactly 0 at step {zero} {stays}{how}")
+            if flips:
+                times = "once" if flips == 1 else f"{flips} times"
+                why = (
+                    "; subgradient L1 steps past 0 and back instead of landing on it"
+                    if not p.proximal and flips > 1
+                    else ""
+                )
+                lines.append(
+                    f"{label}: w{i} changes sign {times}, first at step {int(ev.first_flip[i])}"
+                    f"{why}"
+                )
+        return lines
+
+    def document(self) -> Document:
+        """Everything the table and Markdown formats show."""
+        grids = tuple(self.grid(t) for t in self.report.results)
+        return Document(self.header(), grids, self.notes())
+
+    def csv(self) -> str:
+        """One row per penalty and kept step: ``penalty, step, w0, w1, ...`` (every weight)."""
+        size = self.report.w.size
+        header = ("penalty", "step", *(f"w{i}" for i in range(size)))
+        rows = [
+            (t.penalty.kind.value, str(k), *(self.n.num(x) for x in w))
+            for t in self.report.results
+            for k, w in zip(t.steps, t.weights, strict=True)
+        ]
+        return rows_csv(header, rows)
