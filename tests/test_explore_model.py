@@ -57,17 +57,30 @@ def test_the_half_form_uses_one_minus_lr_lam() -> None:
     assert demo.paths[0].values.tolist() == pytest.approx([1.0, 0.9, 0.81])
 
 
-def test_a_diverging_weight_stops_where_float64_overflows() -> None:
-    """lam = 100, lr = 10: factor 1 - 2*10*100 = -1999, so |w_k| = 1999^k. The engine refuses
-    a step whose penalty value lam*w^2 = 10^(2 + 2k*log10(1999)) = 10^(2 + 6.6016k) passes
-    1.797e308 = 10^308.25, i.e. from k > 306.25/6.6016 = 46.39: the step from w_47 is refused,
-    and the path holds w_0 ... w_47 (47 steps)."""
-    demo = decay_demo(1.0, 100.0, 10.0)
+def test_a_diverging_weight_is_refused_as_regtrace_run_refuses_it() -> None:
+    """lam = 100, lr = 10: factor 1 - 2*10*100 = -1999, |factor| > 1: the trajectory engine
+    refuses the L2 run (it would grow without bound) and the path keeps only w0. L1 moves by
+    lr*lam = 1000 a step: from 1 to -999, then +1, -999, ... and is drawn."""
+    demo = decay_demo(1.0, 100.0, 10.0, steps=3)
     assert demo.regime is Regime.DIVERGE
-    l2 = demo.paths[0]
-    assert l2.overflowed
-    assert len(l2.values) - 1 == 47
-    assert not demo.paths[1].overflowed and len(demo.paths[1].values) == 101
+    l2, sub, _ = demo.paths
+    assert l2.values.tolist() == [1.0]
+    assert l2.refused is not None
+    assert l2.refused.startswith(
+        "the L2 run diverges from step 1: each step multiplies the distance to the fixed point "
+        "by |1 - 2*lr*lam| = 1999 > 1"
+    )
+    assert sub.refused is None
+    assert sub.values.tolist() == [1.0, -999.0, 1.0, -999.0]
+
+
+def test_the_paths_are_regtrace_runs() -> None:
+    """Each path is ``regtrace run --w W0 --grad 0 --every 1`` for its penalty, bit for bit."""
+    from regtrace.engine.trajectory import run
+
+    demo = decay_demo(2.5, 0.3, 0.7, steps=20)
+    expected = run([2.5], [0.0], steps=20, every=1, lam=0.3, lr=0.7, penalties=["l2"])
+    assert demo.paths[0].values.tolist() == expected["l2"].weights[:, 0].tolist()
 
 
 @pytest.mark.parametrize(

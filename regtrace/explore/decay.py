@@ -4,8 +4,9 @@ With no data gradient (``dL/dw = 0``) only the penalty moves the weight, so the 
 is multiplied by the decay factor ``1 - 2*lr*lam`` at every step (lesson ``001``,
 "The Weight Decay Update"): ``w_k = w_0 * (1 - 2*lr*lam)^k``. L1 by subgradient moves it by
 ``lr*lam`` towards 0 each step and then chatters around 0; L1 by soft-thresholding stops at
-exactly 0. Every step comes from :func:`regtrace.engine.step.apply_penalty`, the engine of
-``regtrace step``.
+exactly 0. The paths come from :func:`regtrace.engine.trajectory.run`, the engine of
+``regtrace run``, so a path that engine refuses (a factor below -1 diverges) is refused
+here too, with its message.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from enum import StrEnum
 import numpy as np
 
 from regtrace.engine.penalties import L1Method, L2Form, Penalty, PenaltyKind, Vector
-from regtrace.engine.step import apply_penalty
+from regtrace.engine.trajectory import run
 from regtrace.errors import RegtraceError
 
 DEFAULT_STEPS = 100
@@ -51,25 +52,41 @@ def regime(factor: float) -> Regime:
 
 @dataclass(frozen=True)
 class Path:
-    """One weight's values, step 0 first; shorter than asked if float64 overflowed."""
+    """One weight's values, step 0 first; only ``w0`` when the engine refused the run."""
 
     label: str
     values: Vector
-    overflowed: bool = False
+    refused: str | None = None
+    """The engine's reason, e.g. ``the L2 run diverges from step 1: ...``."""
 
 
-def weight_path(w0: float, penalty: Penalty, lr: float, steps: int, label: str) -> Path:
-    """``w0`` after 0, 1, ..., ``steps`` penalty-only steps (``dL/dw = 0``)."""
-    w = np.array([w0], dtype=np.float64)
-    zero = np.zeros(1)
-    values = [w0]
-    for _ in range(steps):
-        try:
-            w = apply_penalty(w, zero, penalty, lr).w_new
-        except RegtraceError:  # the engine refuses to overflow float64: stop the path there
-            return Path(label, np.array(values), overflowed=True)
-        values.append(float(w[0]))
-    return Path(label, np.array(values))
+def weight_path(
+    w0: float,
+    lam: float,
+    lr: float,
+    steps: int,
+    label: str,
+    *,
+    penalty: PenaltyKind,
+    l2_form: L2Form = L2Form.LAMBDA,
+    l1_method: L1Method = L1Method.SUBGRADIENT,
+) -> Path:
+    """``w0`` after 0, 1, ..., ``steps`` penalty-only steps (``dL/dw = 0``) of ``regtrace run``."""
+    try:
+        report = run(
+            [w0],
+            [0.0],
+            steps=steps,
+            every=1,
+            lam=lam,
+            lr=lr,
+            penalties=[penalty],
+            l2_form=l2_form,
+            l1_method=l1_method,
+        )
+    except RegtraceError as exc:  # diverges or overflows: nothing to draw past the start
+        return Path(label, np.array([w0]), refused=str(exc))
+    return Path(label, report.results[0].weights[:, 0].copy())
 
 
 @dataclass(frozen=True)
@@ -93,15 +110,14 @@ def decay_demo(
     w0: float, lam: float, lr: float, steps: int = DEFAULT_STEPS, l2_form: L2Form = L2Form.LAMBDA
 ) -> DecayDemo:
     """L2, L1 (subgradient) and L1 (proximal) paths of one weight with no data gradient."""
-    l2 = Penalty.build(PenaltyKind.L2, 1, lam, l2_form=l2_form)
-    l1_sub = Penalty.build(PenaltyKind.L1, 1, lam, l1_method=L1Method.SUBGRADIENT)
-    l1_prox = Penalty.build(PenaltyKind.L1, 1, lam, l1_method=L1Method.PROXIMAL)
-    factor = l2.decay_factor(lr)
-    assert isinstance(factor, float)  # one weight, one strength
+    factor = Penalty.build(PenaltyKind.L2, 1, lam, l2_form=l2_form).decay_factor(lr)
+    assert isinstance(factor, float)  # one strength for the one weight
     paths = (
-        weight_path(w0, l2, lr, steps, "L2"),
-        weight_path(w0, l1_sub, lr, steps, "L1 subgradient"),
-        weight_path(w0, l1_prox, lr, steps, "L1 proximal"),
+        weight_path(w0, lam, lr, steps, "L2", penalty=PenaltyKind.L2, l2_form=l2_form),
+        weight_path(w0, lam, lr, steps, "L1 subgradient", penalty=PenaltyKind.L1),
+        weight_path(
+            w0, lam, lr, steps, "L1 proximal", penalty=PenaltyKind.L1, l1_method=L1Method.PROXIMAL
+        ),
     )
     return DecayDemo(w0, lam, lr, steps, factor, paths)
 

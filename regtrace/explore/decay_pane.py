@@ -62,11 +62,8 @@ def regime_text(demo: DecayDemo, l2_form: L2Form, digits: int) -> Text:
         ),
     }
     message, style = messages[demo.regime]
-    l2 = demo.paths[0]
-    if l2.overflowed:
-        message += f" After {len(l2.values) - 1} steps float64 overflows: the path stops."
-    elif demo.regime is Regime.DIVERGE:
-        message += f" After {steps} steps: {fmt(float(l2.values[-1]), 3)}."
+    if demo.paths[0].refused is not None:  # regtrace run refuses it: so does the chart
+        message += " regtrace run refuses it; the chart leaves it out."
     text = Text(message, style=style)
     text.append(turns)
     return text
@@ -92,7 +89,13 @@ class DecayPane(Vertical):
         self.query_one("#decay-factor", Static).update(Text(factor_line(demo, l2_form, digits)))
         self.query_one("#decay-regime", Static).update(regime_text(demo, l2_form, digits))
         series = [
-            Series(p.label, list(range(len(p.values))), p.values.tolist(), mark, style)
+            Series(
+                p.label if p.refused is None else f"{p.label} (diverges)",
+                list(range(len(p.values))),
+                p.values.tolist(),
+                mark,
+                style,
+            )
             for p, (mark, style) in zip(demo.paths, STYLES, strict=True)
         ]
         steps = demo.steps
