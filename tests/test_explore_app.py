@@ -19,6 +19,7 @@ from textual.widgets import Input, Static, TabbedContent
 
 from regtrace.cli.explore_inputs import explore_state
 from regtrace.explore.app import ExploreApp, HelpScreen
+from regtrace.explore.decay import DecayDemo
 from regtrace.explore.edit import EditScreen
 from regtrace.explore.export import EXPORT_NAME
 from regtrace.explore.state import ExploreState
@@ -417,3 +418,34 @@ def test_a_trace_too_wide_for_80_columns_splits_per_penalty() -> None:
 
     drive(ExploreApp(blog_state()), [], check)
     assert visible == [1, 2]
+
+
+@pytest.mark.parametrize("presses", [0, 8, 11])
+def test_the_decay_pane_draws_regtrace_run(presses: int) -> None:
+    """The three paths the pane draws are ``regtrace run --grad 0 --every 1`` (JSON), per
+    penalty and L1 method, for the app's lam and lr."""
+    from regtrace.explore.decay_pane import DecayPane
+
+    state: list[ExploreState] = []
+    shown: list[DecayDemo] = []
+
+    async def check(app: ExploreApp, pilot: Pilot[None]) -> None:
+        state.append(app.state)
+        demo = app.query_one(DecayPane).demo
+        assert demo is not None
+        shown.append(demo)
+
+    drive(ExploreApp(blog_state()), ["2"] + ["plus"] * presses, check)
+    s, demo = state[0], shown[0]
+    base = ["run", "--w", "2.5", "--grad", "0", "--lam", repr(s.lam), "--lr", repr(s.lr)]
+    base += ["--steps", "100", "--every", "1", "--format", "json"]
+    runs = [
+        ["--penalty", "l2"],
+        ["--penalty", "l1", "--l1-method", "subgradient"],
+        ["--penalty", "l1", "--l1-method", "proximal"],
+    ]
+    for path, extra in zip(demo.paths, runs, strict=True):
+        done = invoke([*base, *extra])
+        assert done.code == 0, done.stderr
+        trajectory = json.loads(done.stdout)["results"][0]["trajectory"]
+        assert path.values.tolist() == [row[0] for row in trajectory]

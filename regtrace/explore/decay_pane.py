@@ -84,8 +84,12 @@ class DecayPane(Vertical):
         yield Chart(id="decay-chart")
         yield Static(id="decay-legend")
 
+    demo: DecayDemo | None = None
+    """What the pane shows now (tests read it)."""
+
     def show(self, demo: DecayDemo, l2_form: L2Form, digits: int) -> None:
         """Redraw for a new ``lam`` or ``lr``."""
+        self.demo = demo
         self.query_one("#decay-factor", Static).update(Text(factor_line(demo, l2_form, digits)))
         self.query_one("#decay-regime", Static).update(regime_text(demo, l2_form, digits))
         series = [
