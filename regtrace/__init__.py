@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from regtrace.engine import L1Method, L2Form, Penalty, PenaltyKind, StepReport, StepResult
     from regtrace.engine.check import CheckResult, Quantity, check
     from regtrace.engine.exact import exact_step
+    from regtrace.engine.l2table import conventions
+    from regtrace.engine.optimizers import OptimizerSpec, optimize, optimizer_step
     from regtrace.engine.step import step
     from regtrace.engine.sweep import SweepReport, sweep
     from regtrace.engine.trajectory import RunReport, Trajectory, run
@@ -25,6 +27,7 @@ __all__ = [
     "CheckResult",
     "L1Method",
     "L2Form",
+    "OptimizerSpec",
     "Penalty",
     "PenaltyKind",
     "Quantity",
@@ -36,19 +39,26 @@ __all__ = [
     "Trajectory",
     "__version__",
     "check",
+    "conventions",
     "exact_step",
+    "optimize",
+    "optimizer_step",
     "run",
     "step",
     "sweep",
 ]
 
-# Names from modules that `step` does not need (fractions, grading, runs): imported only when
-# asked.
+# Names from modules that `step` does not need (fractions, grading, runs, optimizers,
+# conventions): imported only when asked.
 _CHECK_NAMES = {
     "CheckResult": "regtrace.engine.check",
     "Quantity": "regtrace.engine.check",
     "check": "regtrace.engine.check",
     "exact_step": "regtrace.engine.exact",
+    "OptimizerSpec": "regtrace.engine.optimizers",
+    "optimize": "regtrace.engine.optimizers",
+    "optimizer_step": "regtrace.engine.optimizers",
+    "conventions": "regtrace.engine.l2table",
     "RunReport": "regtrace.engine.trajectory",
     "Trajectory": "regtrace.engine.trajectory",
     "run": "regtrace.engine.trajectory",

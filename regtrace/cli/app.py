@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from regtrace.cli import check as check_cmd
+from regtrace.cli import conventions as conventions_cmd
 from regtrace.cli import explore as explore_cmd
 from regtrace.cli import run_cmd
 from regtrace.cli import step as step_cmd
@@ -63,6 +64,13 @@ app.command(
     epilog=step_cmd.EPILOG,
     no_args_is_help=False,
 )(step_cmd.step_command)
+
+app.command(
+    "conventions",
+    help=conventions_cmd.HELP,
+    epilog=conventions_cmd.EPILOG,
+    no_args_is_help=False,
+)(conventions_cmd.conventions_command)
 
 app.command(
     "check",

@@ -7,7 +7,9 @@ loads NumPy (``--help`` and ``--version`` must not).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from fractions import Fraction
+from typing import TypeVar
 
 from regtrace import examples
 from regtrace.engine.penalties import PenaltyKind, Strength, Vector
@@ -35,22 +37,31 @@ class TraceInputs:
     gradient at the start, ``w - target``."""
 
 
-def parse_penalties(text: str) -> tuple[PenaltyKind, ...]:
-    """``l2,l1`` to penalty kinds, in order, without repeats."""
+_Choice = TypeVar("_Choice", bound=StrEnum)
+
+
+def parse_choices(text: str, choices: type[_Choice], option: str, noun: str) -> list[_Choice]:
+    """A comma (or space) list of ``choices`` values, in order, without repeats."""
+    allowed = ", ".join(c.value for c in choices)
     words = [word.strip().lower() for word in text.replace(" ", ",").split(",") if word.strip()]
     if not words:
-        raise RegtraceError(f"--penalty is empty; choose from {PENALTY_WORDS}")
-    kinds: list[PenaltyKind] = []
+        raise RegtraceError(f"{option} is empty; choose from {allowed}")
+    kinds: list[_Choice] = []
     for word in words:
         try:
-            kind = PenaltyKind(word)
+            kind = choices(word)
         except ValueError:
             raise RegtraceError(
-                f"--penalty: unknown penalty {word!r}; choose from {PENALTY_WORDS}"
+                f"{option}: unknown {noun} {word!r}; choose from {allowed}"
             ) from None
         if kind not in kinds:
             kinds.append(kind)
-    return tuple(kinds)
+    return kinds
+
+
+def parse_penalties(text: str) -> tuple[PenaltyKind, ...]:
+    """``l2,l1`` to penalty kinds, in order, without repeats."""
+    return tuple(parse_choices(text, PenaltyKind, "--penalty", "penalty"))
 
 
 def _check_one_stdin(**specs: str | None) -> None:

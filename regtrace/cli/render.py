@@ -8,10 +8,11 @@ from regtrace import examples
 from regtrace.cli.options import LayoutChoice, OutputFormat
 from regtrace.cli.output import terminal_width, write_renderable, write_text
 from regtrace.engine.step import StepReport
-from regtrace.render.work import Layout, Work, choose_layout
+from regtrace.render.work import Layout, TraceText, Work, choose_layout
 
-if TYPE_CHECKING:  # check's engine loads only when `check` runs
+if TYPE_CHECKING:  # check's and the optimizers' engines load only when they run
     from regtrace.engine.check import CheckResult
+    from regtrace.engine.optimizers import OptimizerReport
 
 
 def emit_step(
@@ -42,8 +43,52 @@ def emit_step(
 
         write_text(trace_csv(work))
         return
+    shape = (report.w.size, len(report.results))
+    _emit_trace(work, shape, output_format=output_format, layout=layout, builtin=builtin)
+
+
+def emit_optimizer_step(
+    report: OptimizerReport,
+    *,
+    output_format: OutputFormat,
+    digits: int,
+    show_work: bool,
+    layout: LayoutChoice,
+    builtin: bool,
+) -> None:
+    """Render an optimizer report (``step --optimizer``) in the requested format."""
+    from regtrace.render.optimizer_work import OptimizerWork
+
+    if output_format is OutputFormat.JSON:
+        from regtrace.render.jsonfmt import to_json
+
+        write_text(to_json(report))
+        return
+    times = "x"
+    if output_format is OutputFormat.LATEX:
+        from regtrace.render.latex import TIMES as times
+    work = OptimizerWork(report, digits=digits, show_work=show_work, times=times)
+    if output_format is OutputFormat.CSV:
+        from regtrace.render.csvfmt import rows_csv
+        from regtrace.render.optimizer_work import CSV_COLUMNS, optimizer_csv_rows
+
+        write_text(rows_csv(CSV_COLUMNS, optimizer_csv_rows(work)))
+        return
+    shape = (report.w.size, len(report.results))
+    _emit_trace(work, shape, output_format=output_format, layout=layout, builtin=builtin)
+
+
+def _emit_trace(
+    work: TraceText,
+    shape: tuple[int, int],
+    *,
+    output_format: OutputFormat,
+    layout: LayoutChoice,
+    builtin: bool,
+) -> None:
+    """The table or Markdown of a trace; ``shape`` is (weights, results side by side)."""
     full = output_format is not OutputFormat.TABLE
-    resolved = choose_layout(Layout(layout.value), report.w.size, len(report.results), full=full)
+    resolved = choose_layout(Layout(layout.value), *shape, full=full)
     caption = examples.BUILTIN_CAPTION if builtin else None
     if output_format is OutputFormat.MARKDOWN:
         from regtrace.render.markdown import trace_markdown

@@ -6,7 +6,12 @@
 from __future__ import annotations
 
 from regtrace.cli.options import (
+    Beta1Opt,
+    Beta2Opt,
+    ConventionOpt,
+    DampeningOpt,
     DigitsOpt,
+    EpsOpt,
     EveryOpt,
     FormatOpt,
     GradOpt,
@@ -18,12 +23,15 @@ from regtrace.cli.options import (
     Lam2Opt,
     LamOpt,
     LrOpt,
+    MomentumOpt,
+    OptimizerOpt,
     OutputFormat,
     PenaltyOpt,
     PlotFileOpt,
     PlotOpt,
     RunStepsOpt,
     TargetOpt,
+    WeightDecayOpt,
     WOpt,
 )
 
@@ -33,6 +41,9 @@ The data gradient is fixed (--grad, as in the blog's loop) or comes from the los
 L = 1/2*||w - target||^2 (--target): then each penalty's fixed point is shown beside where
 the run ended. Notes say where an L1 weight reaches exactly 0 or changes sign; a run that
 diverges (|1 - 2*lr*lam| > 1) or overflows is an error, not a table of inf.
+
+--optimizer momentum|nesterov|adam|adamw runs that optimizer (PyTorch, Keras or optax order,
+--convention) from a fresh state for each penalty.
 """
 
 EPILOG = """Examples:
@@ -46,6 +57,8 @@ EPILOG = """Examples:
   regtrace run --target 3.5,2.1 --lam 0.5 --steps 40 --plot
 
   regtrace run --w @w.npy --grad @g.npy --steps 100 --format json > run.json
+
+  regtrace run --target 3.5,2.1 --optimizer adamw --weight-decay 0.1 --steps 20 --penalty none
 """
 
 
@@ -66,11 +79,20 @@ def run_command(
     digits: DigitsOpt = 12,
     plot: PlotOpt = False,
     plot_file: PlotFileOpt = None,
+    optimizer: OptimizerOpt = None,
+    convention: ConventionOpt = None,
+    momentum: MomentumOpt = None,
+    dampening: DampeningOpt = None,
+    beta1: Beta1Opt = None,
+    beta2: Beta2Opt = None,
+    eps: EpsOpt = None,
+    weight_decay: WeightDecayOpt = None,
 ) -> None:
     """N gradient steps under L2 and L1 (or elastic net), side by side."""
     from regtrace.cli.emit import check_plot_options, emit
     from regtrace.cli.inputs import resolve
-    from regtrace.engine.trajectory import run
+    from regtrace.cli.optimizer_options import OptimizerOptions
+    from regtrace.engine.trajectory import RuleFactory, gradient_descent, run
     from regtrace.render.plotdata import run_plot
     from regtrace.render.trajectory import RunText
 
@@ -86,6 +108,24 @@ def run_command(
         lam2=lam2,
         target=target,
     )
+    options = OptimizerOptions(
+        optimizer=None if optimizer is None else optimizer.value,
+        convention=None if convention is None else convention.value,
+        momentum=momentum,
+        dampening=dampening,
+        beta1=beta1,
+        beta2=beta2,
+        eps=eps,
+        weight_decay=weight_decay,
+    )
+    spec = None
+    rule: RuleFactory = gradient_descent
+    if options.given:
+        from regtrace.cli.optimizer_inputs import optimizer_spec
+        from regtrace.engine.optimizers import optimizer_rules
+
+        spec = optimizer_spec(options, lr=inputs.lr, n=inputs.w.size)
+        rule = optimizer_rules(spec)
     report = run(
         inputs.w,
         None if inputs.target is not None else inputs.grad,
@@ -99,7 +139,25 @@ def run_command(
         lam2=inputs.lam2,
         l2_form=l2_form.value,
         l1_method=l1_method.value,
+        rule=rule,
     )
+    if spec is not None:
+        from regtrace.render.optimizer_run import (
+            OptimizerRunReport,
+            OptimizerRunText,
+            optimizer_run,
+        )
+
+        report = optimizer_run(report, spec)
+        emit(
+            OptimizerRunReport(report, spec),
+            OptimizerRunText(report, digits, spec),
+            run_plot(report),
+            output_format=output_format,
+            plot=plot,
+            plot_file=plot_file,
+        )
+        return
     emit(
         report,
         RunText(report, digits),

@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from regtrace.cli.options import (
+    Beta1Opt,
+    Beta2Opt,
+    BufOpt,
+    CompareOpt,
+    ConventionOpt,
+    DampeningOpt,
     DigitsOpt,
+    EpsOpt,
     ExactOpt,
     FormatOpt,
     GradOpt,
@@ -18,17 +27,31 @@ from regtrace.cli.options import (
     LayoutOpt,
     LossOpt,
     LrOpt,
+    MomentOneOpt,
+    MomentTwoOpt,
+    MomentumOpt,
+    OptimizerOpt,
     OutputFormat,
-    PenaltyOpt,
+    PenaltyMaybeOpt,
     ShowWorkOpt,
+    StepNumberOpt,
+    WeightDecayOpt,
     WOpt,
 )
+
+if TYPE_CHECKING:
+    from regtrace.cli.inputs import TraceInputs
+    from regtrace.cli.optimizer_options import OptimizerOptions
 
 HELP = """One gradient-descent step under L2 and L1 (or elastic net), side by side.
 
 For each weight: the penalty term, the full gradient dL/dw + penalty term, the update
 -lr x full gradient and the new weight, then the regularized loss with its arithmetic.
 With no --w and --grad it traces the blog's example.
+
+--optimizer momentum|nesterov|adam|adamw traces that optimizer instead, with its state
+(momentum buffer; Adam's m, v, m_hat, v_hat and the per-weight step size), following
+PyTorch, Keras or optax exactly (--convention); --compare puts others beside it.
 """
 
 EPILOG = """Examples:
@@ -48,6 +71,12 @@ EPILOG = """Examples:
   regtrace step --format latex --show-work --penalty l2 > step.tex
 
   echo 1,2,3 | regtrace step --w - --grad 0.1,0.1,0.1 --lam 0.01,0,0.01
+
+  regtrace step --optimizer adam --compare adamw --weight-decay 0.02
+
+  regtrace step --optimizer nesterov --momentum 0.9 --convention keras
+
+  regtrace step --optimizer adam --t 2 --m -0.02,0.01 --v 4e-5,1e-5 --w 2.6,-0.9 --grad -0.1,0.2
 """
 
 
@@ -57,7 +86,7 @@ def step_command(
     lam: LamOpt = None,
     lr: LrOpt = None,
     loss: LossOpt = None,
-    penalty: PenaltyOpt = "l2,l1",
+    penalty: PenaltyMaybeOpt = None,
     lam1: Lam1Opt = None,
     lam2: Lam2Opt = None,
     l2_form: L2FormOpt = L2FormChoice.LAMBDA,
@@ -67,13 +96,51 @@ def step_command(
     show_work: ShowWorkOpt = False,
     layout: LayoutOpt = LayoutChoice.AUTO,
     exact: ExactOpt = False,
+    optimizer: OptimizerOpt = None,
+    compare: CompareOpt = None,
+    convention: ConventionOpt = None,
+    momentum: MomentumOpt = None,
+    dampening: DampeningOpt = None,
+    beta1: Beta1Opt = None,
+    beta2: Beta2Opt = None,
+    eps: EpsOpt = None,
+    weight_decay: WeightDecayOpt = None,
+    t: StepNumberOpt = None,
+    buf: BufOpt = None,
+    m: MomentOneOpt = None,
+    v: MomentTwoOpt = None,
 ) -> None:
     """One gradient-descent step under L2 and L1 (or elastic net), side by side."""
     from collections.abc import Callable
 
     from regtrace.cli.inputs import ExactInputs, TraceInputs, resolve, resolve_exact
+    from regtrace.cli.optimizer_options import OptimizerOptions
     from regtrace.cli.render import emit_step
     from regtrace.engine.step import StepReport, step
+
+    options = OptimizerOptions(
+        optimizer=None if optimizer is None else optimizer.value,
+        compare=compare,
+        convention=None if convention is None else convention.value,
+        momentum=momentum,
+        dampening=dampening,
+        beta1=beta1,
+        beta2=beta2,
+        eps=eps,
+        weight_decay=weight_decay,
+        t=t,
+        buf=buf,
+        m=m,
+        v=v,
+    )
+    if penalty is None:  # with an optimizer the default is no loss-side penalty
+        penalty = "none" if options.given else "l2,l1"
+    if options.given and exact:
+        from regtrace.errors import RegtraceError
+
+        raise RegtraceError(
+            "--exact works with plain sgd only; an optimizer's sqrt(v_hat) is not rational"
+        )
 
     # --exact reads the same options as fractions and runs the same step in rationals.
     compute: Callable[..., StepReport] = step
@@ -89,6 +156,12 @@ def step_command(
         inputs = resolve(
             w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty, lam1=lam1, lam2=lam2
         )
+    if options.given:
+        assert isinstance(inputs, TraceInputs)  # --exact was refused above
+        _optimizer_step(
+            inputs, options, l2_form, l1_method, output_format, digits, show_work, layout
+        )
+        return
     report = compute(
         inputs.w,
         inputs.grad,
@@ -109,4 +182,34 @@ def step_command(
         layout=layout,
         builtin=inputs.builtin,
         exact=exact,
+    )
+
+
+def _optimizer_step(
+    inputs: TraceInputs,
+    options: OptimizerOptions,
+    l2_form: L2FormChoice,
+    l1_method: L1MethodChoice,
+    output_format: OutputFormat,
+    digits: int,
+    show_work: bool,
+    layout: LayoutChoice,
+) -> None:
+    """``step`` with an optimizer: trace its state, side by side with ``--compare``."""
+    from regtrace.cli.optimizer_inputs import optimizer_report
+    from regtrace.cli.render import emit_optimizer_step
+
+    report = optimizer_report(
+        inputs,
+        options,
+        l2_form=l2_form.value,
+        proximal=l1_method is L1MethodChoice.PROXIMAL,
+    )
+    emit_optimizer_step(
+        report,
+        output_format=output_format,
+        digits=digits,
+        show_work=show_work,
+        layout=layout,
+        builtin=inputs.builtin,
     )

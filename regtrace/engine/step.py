@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -80,16 +80,40 @@ class StepResult:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract of DESIGN.md: exactly these keys, numbers as numbers."""
-        return {
-            "penalty": self.penalty.kind.value,
-            "lam": self.penalty.lam_json(),
-            "penalty_value": self.penalty_value,
-            "loss": self.loss,
-            "penalty_grad": self.penalty_grad.tolist(),
-            "full_grad": self.full_grad.tolist(),
-            "step": self.step.tolist(),
-            "w_new": self.w_new.tolist(),
-        }
+        return step_contract(self)
+
+
+class StepFields(Protocol):
+    """What DESIGN.md's ``step`` JSON needs of a result (plain or optimizer step)."""
+
+    @property
+    def penalty(self) -> Penalty: ...
+    @property
+    def penalty_value(self) -> float: ...
+    @property
+    def loss(self) -> float | None: ...
+    @property
+    def penalty_grad(self) -> Vector: ...
+    @property
+    def full_grad(self) -> Vector: ...
+    @property
+    def step(self) -> Vector: ...
+    @property
+    def w_new(self) -> Vector: ...
+
+
+def step_contract(result: StepFields) -> dict[str, Any]:
+    """DESIGN.md's ``step`` result keys, in order, numbers as JSON numbers."""
+    return {
+        "penalty": result.penalty.kind.value,
+        "lam": result.penalty.lam_json(),
+        "penalty_value": result.penalty_value,
+        "loss": result.loss,
+        "penalty_grad": result.penalty_grad.tolist(),
+        "full_grad": result.full_grad.tolist(),
+        "step": result.step.tolist(),
+        "w_new": result.w_new.tolist(),
+    }
 
 
 @dataclass(frozen=True)

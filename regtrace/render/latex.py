@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from regtrace.render.work import Grid, Layout, Work
+from regtrace.render.work import Grid, Layout, TraceText
 
 TIMES = "\u00d7"
 """The multiplication sign :class:`Work` is asked to write; :func:`escape` makes it ``\\times``."""
@@ -76,6 +76,6 @@ def page_latex(
     return "\n\n".join(part for part in parts if part) + "\n"
 
 
-def trace_latex(work: Work, layout: Layout, caption: str | None = None) -> str:
+def trace_latex(work: TraceText, layout: Layout, caption: str | None = None) -> str:
     """The whole trace: what is computed, the inputs, the table(s), then the notes."""
     return page_latex(work.header_lines(), work.grids(layout), work.notes(), caption)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from regtrace.render.work import Grid, Layout, Work
+from regtrace.render.work import Grid, Layout, TraceText
 
 
 def _escape(cell: str) -> str:
@@ -35,6 +35,6 @@ def page_markdown(
     return "\n\n".join(parts) + "\n"
 
 
-def trace_markdown(work: Work, layout: Layout, caption: str | None = None) -> str:
+def trace_markdown(work: TraceText, layout: Layout, caption: str | None = None) -> str:
     """The whole trace: formulas and inputs as a list, the table(s), then the notes."""
     return page_markdown(work.header_lines(), work.grids(layout), work.notes(), caption)

@@ -14,7 +14,7 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
-from regtrace.render.work import Grid, Layout, Work
+from regtrace.render.work import Grid, Layout, TraceText
 
 
 def _cell(text: str) -> Text:
@@ -65,30 +65,27 @@ def natural_width(table: Table) -> int:
 
 
 def fitted_grids(
-    work: Work,
+    work: TraceText,
     layout: Layout,
     width: int | None,
     measure: Callable[[Grid], int] | None = None,
 ) -> list[Grid]:
     """The grids of ``layout``; a side-by-side table too wide for ``width`` columns is
-    split into one side-by-side table per penalty. ``measure`` gives the columns a grid
-    needs as drawn (default: as a Rich table; ``regtrace explore`` draws DataTables)."""
+    split into one side-by-side table per penalty (or optimizer). ``measure`` gives the
+    columns a grid needs as drawn (default: as a Rich table; ``regtrace explore`` draws
+    DataTables)."""
     grids = list(work.grids(layout))
-    results = work.report.results
-    if layout is not Layout.WIDE or width is None or len(results) < 2:
+    if layout is not Layout.WIDE or width is None:
         return grids
     needed = measure(grids[0]) if measure else natural_width(grid_table(grids[0]))
     if needed <= width:
         return grids
-    split = []
-    for result in results:
-        one = work.wide_grid([result])
-        split.append(Grid(result.penalty.kind.label, one.header, one.rows))
-    return split
+    split = work.split_wide()
+    return split if len(split) > 1 else grids
 
 
 def trace_renderable(
-    work: Work, layout: Layout, caption: str | None = None, width: int | None = None
+    work: TraceText, layout: Layout, caption: str | None = None, width: int | None = None
 ) -> RenderableType:
     """The whole trace of one step: what is computed, the table, the losses and notes.
 

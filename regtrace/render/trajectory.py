@@ -15,7 +15,13 @@ from regtrace.engine.penalties import L2Form, Penalty, PenaltyKind, Strength, Ve
 from regtrace.engine.trajectory import RunReport, SignEvents, Trajectory
 from regtrace.render.document import Document, rows_csv
 from regtrace.render.numfmt import DEFAULT_DIGITS, fmt
-from regtrace.render.work import INLINE_VECTOR_MAX, Grid, penalty_formula
+from regtrace.render.work import (
+    INLINE_VECTOR_MAX,
+    Grid,
+    penalty_formula,
+    strength_text,
+    vector_text,
+)
 
 STAT_HEADER = ("||w||2", "||w||1", "zeros", "max |w|")
 
@@ -32,13 +38,11 @@ class Numbers:
 
     def vector(self, values: Vector) -> str:
         """A short vector in brackets, or its length when it is long."""
-        if values.size > INLINE_VECTOR_MAX:
-            return f"({values.size} values)"
-        return "[" + ", ".join(self.num(x) for x in values) + "]"
+        return vector_text(values, self.num)
 
     def strength(self, value: Strength) -> str:
         """A strength: one number, or a per-weight vector."""
-        return self.vector(value) if isinstance(value, np.ndarray) else self.num(value)
+        return strength_text(value, self.num)
 
     def lam(self, p: Penalty) -> str:
         """``lam = 0.01``, or both strengths of an elastic net."""

@@ -7,10 +7,10 @@ substituted arithmetic, as the blog's trace table does (``2x0.01x2.5 = 0.05``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -41,6 +41,18 @@ INLINE_VECTOR_MAX = 8  # vectors up to this length are echoed in full in the inp
 def item(value: Strength, i: int) -> Any:
     """The strength that applies to weight ``i``, as stored (a float, or a fraction)."""
     return value[i] if isinstance(value, np.ndarray) else value
+
+
+def vector_text(values: Vector, num: Callable[[Any], str]) -> str:
+    """A short vector in brackets, each element written by ``num``; a long one by its size."""
+    if values.size > INLINE_VECTOR_MAX:
+        return f"({values.size} values)"
+    return "[" + ", ".join(num(x) for x in values) + "]"
+
+
+def strength_text(value: Strength, num: Callable[[Any], str]) -> str:
+    """A strength: one number, or a per-weight vector."""
+    return vector_text(value, num) if isinstance(value, np.ndarray) else num(value)
 
 
 class Layout(StrEnum):
@@ -92,6 +104,27 @@ def penalty_formula(p: Penalty) -> str:
             return "no penalty"
 
 
+class TraceText(Protocol):
+    """What the table and Markdown renderers draw: header lines, grids, notes."""
+
+    def header_lines(self) -> list[str]:
+        """Lines above the table; the first is the title."""
+        ...
+
+    def grids(self, layout: Layout) -> Sequence[Grid]:
+        """The tables of a resolved layout."""
+        ...
+
+    def notes(self) -> list[str]:
+        """Lines under the table."""
+        ...
+
+    def split_wide(self) -> list[Grid]:
+        """The wide table cut into one side-by-side table per column group, for narrow
+        terminals."""
+        ...
+
+
 @dataclass(frozen=True)
 class Work:
     """Text for one :class:`StepReport` at a given precision, with or without arithmetic.
@@ -118,13 +151,11 @@ class Work:
 
     def vector(self, values: Vector) -> str:
         """A short vector in brackets, or its length when it is long."""
-        if values.size > INLINE_VECTOR_MAX:
-            return f"({values.size} values)"
-        return "[" + ", ".join(self.num(x) for x in values) + "]"
+        return vector_text(values, self.num)
 
     def strength(self, value: Strength) -> str:
         """A strength: one number, or a per-weight vector."""
-        return self.vector(value) if isinstance(value, np.ndarray) else self.num(value)
+        return strength_text(value, self.num)
 
     # -- cells ---------------------------------------------------------------------------
 
@@ -298,6 +329,14 @@ class Work:
         )
         return Grid(None, header, rows)
 
+    def split_wide(self) -> list[Grid]:
+        """One side-by-side table per penalty (a narrow terminal's wide layout)."""
+        split = []
+        for result in self.report.results:
+            one = self.wide_grid([result])
+            split.append(Grid(result.penalty.kind.label, one.header, one.rows))
+        return split
+
     def tall_grids(self) -> list[Grid]:
         """One table per penalty, one row per weight."""
         header = ("i", "w", "dL/dw", *(ROW_LABELS[q] for q in QUANTITIES))
@@ -315,52 +354,10 @@ class Work:
             grids.append(Grid(f"{r.penalty.kind.label}, one row per weight", header, rows))
         return grids
 
-    def _before_after(self, before: float, after: float) -> str:
-        return f"{self.num(before)} -> {self.num(after)}"
-
     def summary_grids(self, top: int = 5) -> list[Grid]:
         """For thousands of weights: norms, exact zeros and the largest changes per penalty."""
-        w = np.asarray(self.report.w, dtype=np.float64)  # norms are approximate by nature
-        header = (
-            "Penalty",
-            "||w||2 -> ||w_new||2",
-            "||w||1 -> ||w_new||1",
-            "zeros",
-            "max |update|",
-        )
-        rows = []
-        for r in self.report.results:
-            step, w_new = (np.asarray(a, dtype=np.float64) for a in (r.step, r.w_new))
-            k = int(np.argmax(np.abs(step)))
-            rows.append(
-                (
-                    r.penalty.kind.label,
-                    self._before_after(float(np.linalg.norm(w)), float(np.linalg.norm(w_new))),
-                    self._before_after(float(np.sum(np.abs(w))), float(np.sum(np.abs(w_new)))),
-                    f"{int(np.sum(w == 0))} -> {int(np.sum(w_new == 0))}",
-                    f"{fmt_signed(float(step[k]), self.digits)} (w{k})",
-                )
-            )
-        grids = [Grid(f"{w.size} weights", header, tuple(rows))]
-        for r in self.report.results:
-            order = np.argsort(-np.abs(r.step), kind="stable")[:top]
-            change_rows = tuple(
-                (
-                    str(int(i)),
-                    self.num(w[i]),
-                    fmt_signed(float(r.step[i]), self.digits),
-                    self.num(r.w_new[i]),
-                )
-                for i in order
-            )
-            grids.append(
-                Grid(
-                    f"{r.penalty.kind.label}: largest changes",
-                    ("i", "w", "Update", "New weight"),
-                    change_rows,
-                )
-            )
-        return grids
+        moves = [(r.penalty.kind.label, r.step, r.w_new) for r in self.report.results]
+        return summary_tables(self.report.w, moves, self.num, self.digits, "Penalty", top)
 
     def grids(self, layout: Layout) -> Sequence[Grid]:
         """The grids of a resolved layout (not ``auto``)."""
@@ -369,3 +366,50 @@ class Work:
         if layout is Layout.SUMMARY:
             return self.summary_grids()
         return self.tall_grids()
+
+
+def _before_after(before: float, after: float, num: Callable[[Any], str]) -> str:
+    return f"{num(before)} -> {num(after)}"
+
+
+def summary_tables(
+    w: Any,
+    moves: Sequence[tuple[str, Any, Any]],
+    num: Callable[[Any], str],
+    digits: int,
+    what: str,
+    top: int = 5,
+) -> list[Grid]:
+    """Norms, exact zeros and the largest changes of each ``(label, step, w_new)``: the
+    summary a terminal gets for thousands of weights (``what`` names the label column).
+
+    Arrays may hold floats or, with ``--exact``, fractions: norms are approximate by nature
+    and use float64; new weights are written by ``num`` (exactly, when it is exact).
+    """
+    w = np.asarray(w, dtype=np.float64)
+    header = (what, "||w||2 -> ||w_new||2", "||w||1 -> ||w_new||1", "zeros", "max |update|")
+    rows = []
+    for label, step_raw, w_new_raw in moves:
+        step, w_new = (np.asarray(a, dtype=np.float64) for a in (step_raw, w_new_raw))
+        k = int(np.argmax(np.abs(step)))
+        rows.append(
+            (
+                label,
+                _before_after(float(np.linalg.norm(w)), float(np.linalg.norm(w_new)), num),
+                _before_after(float(np.sum(np.abs(w))), float(np.sum(np.abs(w_new))), num),
+                f"{int(np.sum(w == 0))} -> {int(np.sum(w_new == 0))}",
+                f"{fmt_signed(float(step[k]), digits)} (w{k})",
+            )
+        )
+    grids = [Grid(f"{w.size} weights", header, tuple(rows))]
+    for label, step_raw, w_new_raw in moves:
+        step = np.asarray(step_raw, dtype=np.float64)
+        order = np.argsort(-np.abs(step), kind="stable")[:top]
+        change_rows = tuple(
+            (str(int(i)), num(w[i]), fmt_signed(float(step[i]), digits), num(w_new_raw[i]))
+            for i in order
+        )
+        grids.append(
+            Grid(f"{label}: largest changes", ("i", "w", "Update", "New weight"), change_rows)
+        )
+    return grids

@@ -1,0 +1,67 @@
+"""``regtrace conventions`` as grids (table and Markdown draw them) or plain lines."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from regtrace.engine.l2table import ConventionsReport, Equivalent
+from regtrace.render.numfmt import DEFAULT_DIGITS, fmt
+from regtrace.render.work import Grid, Layout
+
+STEP_HEADER = ("Where", "Penalty as written", "L2 gradient", "Parameter", "From lam", "Value")
+MINIMIZER_HEADER = ("Where", "Objective as written", "Equals", "Parameter", "From lam", "Value")
+
+
+@dataclass(frozen=True)
+class ConventionsText:
+    """Text for a :class:`ConventionsReport` (the :class:`~regtrace.render.work.TraceText`
+    protocol, so the trace renderers draw it)."""
+
+    report: ConventionsReport
+    digits: int = DEFAULT_DIGITS
+
+    def _value(self, e: Equivalent) -> str:
+        if e.value is None:
+            return "needs --n-samples"
+        return fmt(e.value, self.digits)
+
+    def _grid(self, title: str, header: tuple[str, ...], rows: Sequence[Equivalent]) -> Grid:
+        body = tuple(
+            (e.where, e.written, e.relation, e.parameter, e.conversion, self._value(e))
+            for e in rows
+        )
+        return Grid(title, header, body)
+
+    def header_lines(self) -> list[str]:
+        """The title and the strength being converted."""
+        r = self.report
+        lines = [
+            "One L2 strength in every convention: regtrace and the seeds write L + lam*||w||^2 "
+            "(gradient 2*lam*w)",
+            f"lam = {fmt(r.lam, self.digits)}"
+            + (f", lam1 (L1 part) = {fmt(r.lam1, self.digits)}" if r.lam1 else "")
+            + (f", n = {r.n_samples}" if r.n_samples is not None else ""),
+        ]
+        return lines
+
+    def grids(self, layout: Layout) -> Sequence[Grid]:
+        """Both tables (the layout does not change them)."""
+        del layout
+        return self.split_wide()
+
+    def split_wide(self) -> list[Grid]:
+        """The two tables."""
+        r = self.report
+        return [
+            self._grid("Same step, for the same data loss L", STEP_HEADER, r.same_step),
+            self._grid(
+                "Same fitted w, for L = MSE = (1/n)*||y - Xw||^2",
+                MINIMIZER_HEADER,
+                r.same_minimizer,
+            ),
+        ]
+
+    def notes(self) -> list[str]:
+        """What 'same' means, and the seed's slip."""
+        return list(self.report.notes)

@@ -1,0 +1,119 @@
+"""The substituted arithmetic of each optimizer quantity (``step --optimizer ... --show-work``).
+
+Each expression is the framework's own formula with this weight's numbers put in, so that
+``expression = value`` can be checked by hand (rules: regtrace/engine/conventions.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from regtrace.engine.conventions import Convention, DecayMode, OptimizerKind
+from regtrace.engine.optimizers import OptimizerStep
+from regtrace.engine.penalties import Strength, Vector
+from regtrace.render.numfmt import paren
+
+Num = Callable[[float], str]
+
+
+def _at(value: Strength, i: int) -> float:
+    return float(value[i]) if isinstance(value, np.ndarray) else float(value)
+
+
+def _prev(vector: Vector | None, i: int) -> float:
+    """A previous-state entry; a missing state is the frameworks' zero initialisation."""
+    return 0.0 if vector is None else float(vector[i])
+
+
+def _sum(num: Num, terms: list[float]) -> str:
+    """``a + b - c`` from numbers, signs folded in."""
+    text = num(terms[0])
+    for term in terms[1:]:
+        text += f" - {num(-term)}" if term < 0 else f" + {num(term)}"
+    return text
+
+
+def arithmetic(r: OptimizerStep, key: str, i: int, num: Num, x: str = "x") -> str | None:
+    """``expression`` for quantity ``key`` of weight ``i``; ``None`` when there is none."""
+    spec = r.spec
+    keras = spec.convention is Convention.KERAS
+    w, g, d = float(r.w[i]), float(r.grad[i]), float(r.full_grad[i])
+    wd, lr, t = _at(spec.weight_decay, i), spec.lr, r.t
+    p = paren
+
+    def n(v: float) -> str:
+        return p(num(v))
+
+    if key == "penalty_grad":
+        return None
+    if key == "decay_grad":
+        return f"{num(wd)}{x}{n(w)}"
+    if key == "full_grad":
+        extra = [v for v in (float(r.penalty_grad[i]), float(r.decay_grad[i])) if v != 0]
+        return _sum(num, [g, *extra]) if extra else None
+    if key == "buf":
+        before = _prev(r.previous.buf, i)
+        if keras:
+            return f"{num(spec.momentum)}{x}{n(before)} - {num(lr)}{x}{n(d)}"
+        if spec.convention is Convention.OPTAX:
+            return f"{num(d)} + {num(spec.momentum)}{x}{n(before)}"
+        if r.previous.buf is None:
+            return f"g = {num(d)}"  # torch: buf = grad.clone() on the first step
+        return f"{num(spec.momentum)}{x}{n(before)} + {num(1 - spec.dampening)}{x}{n(d)}"
+    if key == "direction":
+        assert r.state.buf is not None
+        return f"{num(d)} + {num(spec.momentum)}{x}{n(float(r.state.buf[i]))}"
+    if key in ("m", "v"):
+        before = _prev(getattr(r.previous, key), i)
+        beta = spec.beta1 if key == "m" else spec.beta2
+        new_text = n(d) if key == "m" else f"{n(d)}^2"
+        if keras:
+            return f"{num(before)} + ({new_text} - {n(before)}){x}{num(1 - beta)}"
+        return f"{num(beta)}{x}{n(before)} + {num(1 - beta)}{x}{new_text}"
+    if key in ("m_hat", "v_hat"):
+        state = r.state.m if key == "m_hat" else r.state.v
+        beta = spec.beta1 if key == "m_hat" else spec.beta2
+        assert state is not None
+        return f"{n(float(state[i]))}/(1 - {num(beta)}^{t})"
+    if key == "denom":
+        assert r.v_hat is not None and r.state.v is not None
+        if keras:
+            bc2 = 1 - spec.beta2**t
+            return f"(sqrt({num(float(r.state.v[i]))}) + {num(spec.eps)})/sqrt({num(bc2)})"
+        return f"sqrt({num(float(r.v_hat[i]))}) + {num(spec.eps)}"
+    if key == "lr_eff":
+        assert r.denom is not None
+        return f"{num(lr)}/{num(float(r.denom[i]))}"
+    if key == "optimizer_step":
+        return _optimizer_step(r, i, num, x)
+    if key == "decay_step":
+        return f"-{num(lr)}{x}{num(wd)}{x}{n(w)}"
+    if key == "step":
+        if spec.decay is not DecayMode.DECOUPLED:
+            return None
+        return _sum(num, [float(r.optimizer_step[i]), float(r.decay_step[i])])
+    if key == "w_new":
+        return f"{num(w)} + {n(float(r.step[i]))}"
+    return None
+
+
+def _optimizer_step(r: OptimizerStep, i: int, num: Num, x: str) -> str | None:
+    """The optimizer's own move for weight ``i``."""
+    spec, lr = r.spec, r.spec.lr
+    if spec.kind.adaptive:
+        assert r.lr_eff is not None and r.m_hat is not None
+        return f"-{num(float(r.lr_eff[i]))}{x}{paren(num(float(r.m_hat[i])))}"
+    if spec.convention is Convention.KERAS and spec.kind.has_momentum:
+        assert r.state.buf is not None
+        vel = paren(num(float(r.state.buf[i])))
+        if spec.kind is OptimizerKind.NESTEROV:
+            return f"{num(spec.momentum)}{x}{vel} - {num(lr)}{x}{paren(num(float(r.grad[i])))}"
+        return None  # w += velocity: the velocity row is the move
+    if spec.kind is OptimizerKind.NESTEROV:
+        return f"-{num(lr)}{x}{paren(num(float(r.direction[i])))}"
+    if spec.kind.has_momentum:
+        assert r.state.buf is not None
+        return f"-{num(lr)}{x}{paren(num(float(r.state.buf[i])))}"
+    return f"-{num(lr)}{x}{paren(num(float(r.full_grad[i])))}"

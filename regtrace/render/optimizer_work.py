@@ -1,0 +1,340 @@
+"""An optimizer step as text: the update rule, every intermediate value, the notes.
+
+The Rich table, Markdown and CSV of ``regtrace step --optimizer ...`` are views of the strings
+built here (STYLE.md habit 2), exactly as :mod:`regtrace.render.work` does for plain SGD.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from regtrace.engine.conventions import Convention, DecayMode, OptimizerKind
+from regtrace.engine.optimizers import OptimizerReport, OptimizerSpec, OptimizerStep
+from regtrace.engine.penalties import PenaltyKind, Strength, Vector
+from regtrace.render.numfmt import DEFAULT_DIGITS, fmt, fmt_signed
+from regtrace.render.optimizer_arith import arithmetic
+from regtrace.render.work import (
+    NOISE,
+    Grid,
+    Layout,
+    penalty_formula,
+    strength_text,
+    summary_tables,
+    vector_text,
+)
+
+Getter = Callable[[OptimizerStep], Vector | None]
+
+
+@dataclass(frozen=True)
+class Row:
+    """One quantity of the trace: its label, where to find it, and when it is shown."""
+
+    key: str
+    label: str
+    get: Getter
+    shown: Callable[[OptimizerStep], bool]
+    signed: bool = False
+
+
+def _always(_: OptimizerStep) -> bool:
+    return True
+
+
+def _has_penalty(r: OptimizerStep) -> bool:
+    return r.penalty.kind is not PenaltyKind.NONE
+
+
+def _coupled(r: OptimizerStep) -> bool:
+    return r.spec.decay is DecayMode.COUPLED
+
+
+def _decoupled(r: OptimizerStep) -> bool:
+    return r.spec.decay is DecayMode.DECOUPLED
+
+
+def _momentum(r: OptimizerStep) -> bool:
+    return r.spec.kind.has_momentum
+
+
+def _adaptive(r: OptimizerStep) -> bool:
+    return r.spec.kind.adaptive
+
+
+def _nesterov(r: OptimizerStep) -> bool:
+    # Keras keeps no such vector: its Nesterov move is momentum*velocity - lr*g directly.
+    return r.spec.kind is OptimizerKind.NESTEROV and r.spec.convention is not Convention.KERAS
+
+
+ROWS: tuple[Row, ...] = (
+    Row("grad", "dL/dw", lambda r: r.grad, _always),
+    Row("penalty_grad", "Reg penalty term", lambda r: r.penalty_grad, _has_penalty),
+    Row("decay_grad", "wd x w (coupled)", lambda r: r.decay_grad, _coupled),
+    Row("full_grad", "g (optimizer input)", lambda r: r.full_grad, _always),
+    Row("buf", "Momentum state", lambda r: r.state.buf, _momentum),
+    Row("direction", "g + momentum x buf", lambda r: r.direction, _nesterov),
+    Row("m", "m", lambda r: r.state.m, _adaptive),
+    Row("v", "v", lambda r: r.state.v, _adaptive),
+    Row("m_hat", "m_hat", lambda r: r.m_hat, _adaptive),
+    Row("v_hat", "v_hat", lambda r: r.v_hat, _adaptive),
+    Row("denom", "sqrt(v_hat)+eps", lambda r: r.denom, _adaptive),
+    Row("lr_eff", "lr/(sqrt(v_hat)+eps)", lambda r: r.lr_eff, _adaptive),
+    Row("optimizer_step", "Optimizer update", lambda r: r.optimizer_step, _always, True),
+    Row("decay_step", "-lr x wd x w (decoupled)", lambda r: r.decay_step, _decoupled, True),
+    Row("step", "Update (total)", lambda r: r.step, _always, True),
+    Row("w_new", "New weight", lambda r: r.w_new, _always),
+)
+
+
+def update_rule(spec: OptimizerSpec) -> str:
+    """The update in the framework's own form (see regtrace/engine/conventions.py)."""
+    keras = spec.convention is Convention.KERAS
+    optax = spec.convention is Convention.OPTAX
+    match spec.kind:
+        case OptimizerKind.SGD:
+            rule = "w_new = w - lr x g"
+        case OptimizerKind.MOMENTUM if keras:
+            rule = "velocity = momentum x velocity - lr x g, w_new = w + velocity"
+        case OptimizerKind.NESTEROV if keras:
+            rule = (
+                "velocity = momentum x velocity - lr x g, w_new = w + momentum x velocity - lr x g"
+            )
+        case OptimizerKind.MOMENTUM if optax:
+            rule = "trace = g + momentum x trace (from 0), w_new = w - lr x trace"
+        case OptimizerKind.NESTEROV if optax:
+            rule = "trace = g + momentum x trace (from 0), w_new = w - lr x (g + momentum x trace)"
+        case OptimizerKind.MOMENTUM:
+            rule = (
+                "buf = g on step 1, then momentum x buf + (1 - dampening) x g; w_new = w - lr x buf"
+            )
+        case OptimizerKind.NESTEROV:
+            rule = (
+                "buf = g on step 1, then momentum x buf + g; w_new = w - lr x (g + momentum x buf)"
+            )
+        case _ if keras:
+            rule = (
+                "m += (1-b1)(g - m), v += (1-b2)(g^2 - v), m_hat = m/(1-b1^t), "
+                "v_hat = v/(1-b2^t), "
+                "w_new = w - lr x sqrt(1-b2^t)/(1-b1^t) x m/(sqrt(v) + eps)"
+            )
+        case _:
+            rule = (
+                "m = b1 x m + (1-b1) x g, v = b2 x v + (1-b2) x g^2, "
+                "m_hat = m/(1-b1^t), v_hat = v/(1-b2^t), w_new = w - lr x m_hat/(sqrt(v_hat) + eps)"
+            )
+    return rule
+
+
+def decay_rule(spec: OptimizerSpec) -> str:
+    """Where the weight decay goes, in this framework."""
+    match spec.decay:
+        case DecayMode.NONE:
+            return "no weight decay"
+        case DecayMode.COUPLED:
+            return "coupled L2: g = dL/dw + wd x w before the optimizer"
+        case _ if spec.convention is Convention.KERAS:
+            return "decoupled: w <- w - w x wd x lr before the update (Keras base optimizer)"
+        case _ if spec.convention is Convention.OPTAX:
+            return "decoupled: update += wd x w after scale_by_adam, then x (-lr)"
+        case _:
+            return "decoupled: w <- w x (1 - lr x wd) before the moments"
+
+
+def hyper_parameters(spec: OptimizerSpec, num: Callable[[Strength], str]) -> str:
+    """``betas 0.9, 0.999, eps 1e-8, weight_decay 0.02``: the settings in force."""
+    parts: list[str] = []
+    if spec.kind.has_momentum:
+        parts.append(f"momentum {num(spec.momentum)}")
+        if spec.convention is Convention.TORCH:
+            parts.append(f"dampening {num(spec.dampening)}")
+    if spec.kind.adaptive:
+        parts.append(f"betas {num(spec.beta1)}, {num(spec.beta2)}, eps {num(spec.eps)}")
+    parts.append(f"weight_decay {num(spec.weight_decay)}")
+    return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class OptimizerWork:
+    """Text for one :class:`OptimizerReport` at a given precision."""
+
+    report: OptimizerReport
+    digits: int = DEFAULT_DIGITS
+    show_work: bool = False
+    times: str = "x"
+
+    def num(self, x: float) -> str:
+        """A number at this precision."""
+        return fmt(float(x), self.digits)
+
+    def strength(self, value: Strength) -> str:
+        """A number, or a per-weight vector."""
+        return strength_text(value, self.num)
+
+    def vector(self, values: Vector) -> str:
+        """A short vector in brackets, or its length when it is long."""
+        return vector_text(values, self.num)
+
+    def rows(self) -> list[Row]:
+        """The quantities shown: those that apply to at least one optimizer."""
+        return [row for row in ROWS if any(row.shown(r) for r in self.report.results)]
+
+    def cell(self, result: OptimizerStep, row: Row, i: int) -> str:
+        """One quantity for weight ``i``; blank when it does not apply to this optimizer."""
+        values = row.get(result)
+        if not row.shown(result) or values is None:
+            return ""
+        value = float(values[i])
+        scale = max(abs(float(result.w[i])), abs(float(result.full_grad[i])))
+        if row.signed and abs(value) <= NOISE * scale:
+            value = 0.0  # rounding of w_new - w, not a move
+        text = fmt_signed(value, self.digits) if row.signed else self.num(value)
+        if not self.show_work:
+            return text
+        work = arithmetic(result, row.key, i, self.num, self.times)
+        return text if work is None else f"{work} = {text}"
+
+    def row_label(self, row: Row) -> str:
+        """The label, naming the framework's momentum state when there is one."""
+        if row.key != "buf":
+            return row.label
+        names = dict.fromkeys(r.spec.buffer_name for r in self.report.results if _momentum(r))
+        return " / ".join(names)
+
+    def header_lines(self) -> list[str]:
+        """What is traced: each optimizer's rule, settings and decay; then the inputs."""
+        results = self.report.results
+        names = " and ".join(r.spec.kind.label for r in results)
+        side = ", side by side" if len(results) > 1 else ""
+        convention = results[0].spec.convention.label
+        lines = [f"One step of {names} ({convention} convention){side}"]
+        for r in results:
+            lines.append(f"{r.spec.kind.label}: {update_rule(r.spec)}")
+            lines.append(
+                f"{r.spec.kind.label} settings: {hyper_parameters(r.spec, self.strength)}; "
+                f"{decay_rule(r.spec)}; step t = {r.t}"
+            )
+        first = results[0]
+        if first.penalty.kind is not PenaltyKind.NONE:
+            lines.append(f"Penalty {first.penalty.kind.label}: {penalty_formula(first.penalty)}")
+        lines.append(self.inputs_line())
+        return lines
+
+    def inputs_line(self) -> str:
+        """The inputs echoed in one line."""
+        r = self.report
+        parts = [f"w = {self.vector(r.w)}", f"dL/dw = {self.vector(r.grad)}"]
+        pen = r.results[0].penalty
+        if pen.kind is PenaltyKind.ELASTIC:
+            parts.append(f"lam1 = {self.strength(pen.lam1)}, lam2 = {self.strength(pen.lam2)}")
+        elif pen.kind is not PenaltyKind.NONE:
+            parts.append(f"lam = {self.strength(pen.lam)}")
+        parts.append(f"lr = {self.num(r.lr)}")
+        if r.loss is not None:
+            parts.append(f"L = {self.num(r.loss)}")
+        return ", ".join(parts)
+
+    def notes(self) -> list[str]:
+        """Lines under the table: the loss, and what the conventions mean for these numbers."""
+        lines: list[str] = []
+        first = self.report.results[0]
+        has_penalty = first.penalty.kind is not PenaltyKind.NONE
+        if has_penalty and first.loss is not None and self.report.loss is not None:
+            lines.append(
+                f"Regularized loss: {self.num(self.report.loss)} + "
+                f"{self.num(first.penalty_value)} = {self.num(first.loss)}"
+            )
+        for r in self.report.results:
+            if r.spec.kind.adaptive and r.spec.convention is Convention.KERAS:
+                lines.append(
+                    f"{r.spec.kind.label}: eps is 'epsilon hat', added to sqrt(v) before bias "
+                    "correction, so in m_hat units the denominator is "
+                    "sqrt(v_hat) + eps/sqrt(1-b2^t)"
+                )
+        kinds = {r.spec.kind for r in self.report.results}
+        decays = {r.spec.decay for r in self.report.results}
+        if any(k.adaptive for k in kinds) and DecayMode.COUPLED in decays:
+            lines.append(
+                "Coupled decay goes through Adam's m and v, so sqrt(v_hat) rescales it: weights "
+                "with large gradients are barely decayed. Decoupled decay (AdamW) shrinks every "
+                "weight by the same factor 1 - lr x wd."
+            )
+        for r in self.report.results:
+            if r.spec.decay is DecayMode.COUPLED and r.spec.convention is Convention.TORCH:
+                lines.append(
+                    f"PyTorch {'Adam' if r.spec.kind.adaptive else 'SGD'}(weight_decay=wd) adds "
+                    "wd x w, the gradient of "
+                    "wd/2 x ||w||^2: "
+                    f"lam = wd/2 = {self.strength(_half(r.spec.weight_decay))} in the seeds' "
+                    "lam x ||w||^2 form (see regtrace conventions)"
+                )
+                break
+        return lines
+
+    def wide_grid(self, results: Sequence[OptimizerStep] | None = None) -> Grid:
+        """A column per weight and optimizer (all, or ``results``), a row per quantity."""
+        results = self.report.results if results is None else tuple(results)
+        n = self.report.w.size
+        header = (
+            "Quantity",
+            *(f"w{i} ({r.spec.kind.label})" for i in range(n) for r in results),
+        )
+        rows = tuple(
+            (self.row_label(row), *(self.cell(r, row, i) for i in range(n) for r in results))
+            for row in self.rows()
+            if any(row.shown(r) for r in results)
+        )
+        return Grid(None, header, rows)
+
+    def split_wide(self) -> list[Grid]:
+        """One side-by-side table per optimizer (a narrow terminal's wide layout)."""
+        split = []
+        for result in self.report.results:
+            one = self.wide_grid([result])
+            split.append(Grid(result.spec.kind.label, one.header, one.rows))
+        return split
+
+    def tall_grids(self) -> list[Grid]:
+        """One table per optimizer, a row per weight."""
+        grids = []
+        for r in self.report.results:
+            rows_shown = [row for row in self.rows() if row.shown(r)]
+            header = ("i", "w", *(self.row_label(row) for row in rows_shown))
+            body = tuple(
+                (str(i), self.num(r.w[i]), *(self.cell(r, row, i) for row in rows_shown))
+                for i in range(self.report.w.size)
+            )
+            grids.append(Grid(r.spec.kind.label, header, body))
+        return grids
+
+    def grids(self, layout: Layout) -> Sequence[Grid]:
+        """The grids of a resolved layout."""
+        if layout is Layout.WIDE:
+            return [self.wide_grid()]
+        if layout is Layout.SUMMARY:
+            moves = [(r.spec.kind.label, r.step, r.w_new) for r in self.report.results]
+            return summary_tables(self.report.w, moves, self.num, self.digits, "Optimizer")
+        return self.tall_grids()
+
+
+def _half(value: Strength) -> Strength:
+    return value / 2 if isinstance(value, np.ndarray) else float(value) / 2
+
+
+CSV_COLUMNS = ("optimizer", "convention", "t", "weight", "w", *(row.key for row in ROWS))
+
+
+def optimizer_csv_rows(work: OptimizerWork) -> list[list[str]]:
+    """One row per optimizer and weight; a quantity that does not apply is left empty."""
+    out: list[list[str]] = []
+    for r in work.report.results:
+        for i in range(work.report.w.size):
+            cells = []
+            for row in ROWS:
+                values = row.get(r)
+                cells.append("" if not row.shown(r) or values is None else work.num(values[i]))
+            head = [r.spec.kind.value, r.spec.convention.value, str(r.t), str(i)]
+            out.append([*head, work.num(r.w[i]), *cells])
+    return out
