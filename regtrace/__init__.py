@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from regtrace.engine import L1Method, L2Form, Penalty, PenaltyKind, StepReport, StepResult
     from regtrace.engine.check import CheckResult, Quantity, check
+    from regtrace.engine.data import DataProblem
     from regtrace.engine.exact import exact_step
+    from regtrace.engine.fit import fit
     from regtrace.engine.l2table import conventions
     from regtrace.engine.optimizers import OptimizerSpec, optimize, optimizer_step
     from regtrace.engine.step import step
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CheckResult",
+    "DataProblem",
     "L1Method",
     "L2Form",
     "OptimizerSpec",
@@ -41,6 +44,7 @@ __all__ = [
     "check",
     "conventions",
     "exact_step",
+    "fit",
     "optimize",
     "optimizer_step",
     "run",
@@ -64,6 +68,8 @@ _CHECK_NAMES = {
     "run": "regtrace.engine.trajectory",
     "SweepReport": "regtrace.engine.sweep",
     "sweep": "regtrace.engine.sweep",
+    "DataProblem": "regtrace.engine.data",
+    "fit": "regtrace.engine.fit",
 }
 
 

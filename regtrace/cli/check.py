@@ -5,10 +5,13 @@ from __future__ import annotations
 from regtrace.cli.options import (
     AnswerOpt,
     CheckPenaltyOpt,
+    DataLossOpt,
+    DataOpt,
     DigitsOpt,
     ExactOpt,
     FormatOpt,
     GradOpt,
+    InterceptOpt,
     L1MethodChoice,
     L1MethodOpt,
     L2FormChoice,
@@ -18,12 +21,16 @@ from regtrace.cli.options import (
     LamOpt,
     LossOpt,
     LrOpt,
+    ModelChoice,
+    ModelOpt,
     OutputFormat,
     QuantityChoice,
     QuantityOpt,
     StepsOpt,
     TolOpt,
     WOpt,
+    XOpt,
+    YOpt,
 )
 
 HELP = """Grade your answer to one gradient step (or N steps) and say what went wrong.
@@ -54,6 +61,8 @@ EPILOG = """Examples:
   regtrace check --steps 10 --answer 2.6487,-0.7017,0.1574 --tol 1e-4
 
   regtrace check --exact --w 1/3 --grad 0 --lam 0.5 --lr 0.1 --answer 0.3 --format json
+
+  regtrace check --x "1; 2; 3" --y 2,3,5 --w 1,0 --intercept --lam 0.1 --answer 1.28,0.1333
 """
 
 
@@ -75,17 +84,38 @@ def check_command(
     exact: ExactOpt = False,
     output_format: FormatOpt = OutputFormat.TABLE,
     digits: DigitsOpt = 12,
+    data: DataOpt = None,
+    x: XOpt = None,
+    y: YOpt = None,
+    model: ModelOpt = ModelChoice.LINEAR,
+    data_loss: DataLossOpt = None,
+    intercept: InterceptOpt = False,
 ) -> int:
     """Grade your answer to one gradient step (or N steps) and say what went wrong."""
+    from regtrace.cli.dataoptions import DataOptions
     from regtrace.cli.inputs import resolve_exact
     from regtrace.cli.render import emit_check
     from regtrace.engine.check import check
     from regtrace.errors import ExitCode, RegtraceError
     from regtrace.parse_exact import parse_exact_scalar, vector_tokens
 
-    inputs = resolve_exact(
-        w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty, lam1=lam1, lam2=lam2
-    )
+    table = DataOptions(data, x, y, model, data_loss, intercept)
+    if table.given:
+        from regtrace.cli.datainputs import resolve_data_exact
+
+        if steps > 1:
+            raise RegtraceError(
+                "--steps with --data/--x/--y: the data gradient changes every step; grade one "
+                "step at a time (its --w is the previous answer)"
+            )
+        inputs = resolve_data_exact(
+            table, w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty, lam1=lam1,
+            lam2=lam2,
+        )  # fmt: skip
+    else:
+        inputs = resolve_exact(
+            w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty, lam1=lam1, lam2=lam2
+        )
     if len(inputs.penalties) != 1:
         raise RegtraceError(
             "--penalty: check grades one penalty at a time; give one of l2, l1, elastic, none"

@@ -419,3 +419,70 @@ MomentTwoOpt = Annotated[
         "--v", metavar="VECTOR", help="Adam's v from the previous step.", show_default=False
     ),
 ]
+
+
+class ModelChoice(StrEnum):
+    """``--model`` choices (mirrors :class:`regtrace.engine.data.Model`)."""
+
+    LINEAR = "linear"
+    LOGISTIC = "logistic"
+
+
+class DataLossChoice(StrEnum):
+    """``--data-loss`` choices (mirrors :class:`regtrace.engine.data.DataLoss`)."""
+
+    HALF_MSE = "half-mse"
+    MSE = "mse"
+    SSE = "sse"
+    LOG_LOSS = "log-loss"
+
+
+DataOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--data",
+        metavar="FILE.csv",
+        help="A table: feature columns, then the target column; a header row names them. "
+        "The data gradient and loss are computed (instead of --grad and --loss).",
+        show_default=False,
+    ),
+]
+XOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--x",
+        metavar="ROWS",
+        help='Feature rows, separated by ";", e.g. "1,2; 3,4; 5,6" (or @file). Needs --y.',
+        show_default=False,
+    ),
+]
+YOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--y",
+        metavar="VECTOR",
+        help=f"Targets, one per row of --x. {VECTOR_HELP}",
+        show_default=False,
+    ),
+]
+ModelOpt = Annotated[
+    ModelChoice,
+    typer.Option("--model", help="With data: linear (Xw) or logistic (sigmoid(Xw), labels 0/1)."),
+]
+DataLossOpt = Annotated[
+    DataLossChoice | None,
+    typer.Option(
+        "--data-loss",
+        help="Linear: half-mse 1/(2n)||Xw-y||^2 (scikit-learn Lasso), mse 1/n||Xw-y||^2, "
+        "sse ||Xw-y||^2 (scikit-learn Ridge). Logistic: log-loss (mean). "
+        "[default: half-mse or log-loss]",
+        show_default=False,
+    ),
+]
+InterceptOpt = Annotated[
+    bool,
+    typer.Option(
+        "--intercept",
+        help="With data: add a bias weight (last in --w) that is not penalized.",
+    ),
+]

@@ -12,7 +12,9 @@ from regtrace.render.work import Layout, TraceText, Work, choose_layout
 
 if TYPE_CHECKING:  # check's and the optimizers' engines load only when they run
     from regtrace.engine.check import CheckResult
+    from regtrace.engine.data import DataEval
     from regtrace.engine.optimizers import OptimizerReport
+    from regtrace.render.datawork import DataWork
 
 
 def emit_step(
@@ -24,12 +26,22 @@ def emit_step(
     layout: LayoutChoice,
     builtin: bool,
     exact: bool = False,
+    data: DataEval | None = None,
 ) -> None:
-    """Render a step report in the requested format and write it to stdout."""
+    """Render a step report in the requested format and write it to stdout.
+
+    With ``data`` (a step computed from a table) the data part comes first: in JSON as a
+    top-level ``"data"`` object, in the table, Markdown and LaTeX as a table of rows and the
+    loss and gradient lines. CSV stays one row per penalty and weight (its ``grad`` column holds
+    the computed gradient).
+    """
     if output_format is OutputFormat.JSON:
         from regtrace.render.jsonfmt import to_json
 
-        write_text(to_json(report, **({"exact": True} if exact else {})))
+        extra: dict[str, object] = {"exact": True} if exact else {}
+        if data is not None:
+            extra["data"] = data.to_dict()
+        write_text(to_json(report, **extra))
         return
     if output_format is OutputFormat.LATEX:
         from regtrace.render.latex import TIMES
@@ -44,7 +56,23 @@ def emit_step(
         write_text(trace_csv(work))
         return
     shape = (report.w.size, len(report.results))
-    _emit_trace(work, shape, output_format=output_format, layout=layout, builtin=builtin)
+    _emit_trace(
+        work,
+        shape,
+        output_format=output_format,
+        layout=layout,
+        builtin=builtin,
+        data=_data_work(data, digits, show_work, times),
+    )
+
+
+def _data_work(data: DataEval | None, digits: int, show_work: bool, times: str) -> DataWork | None:
+    """The text of a table's data part, if the step came from one."""
+    if data is None:
+        return None
+    from regtrace.render.datawork import DataWork
+
+    return DataWork(data, digits=digits, show_work=show_work, times=times)
 
 
 def emit_optimizer_step(
@@ -55,14 +83,16 @@ def emit_optimizer_step(
     show_work: bool,
     layout: LayoutChoice,
     builtin: bool,
+    data: DataEval | None = None,
 ) -> None:
-    """Render an optimizer report (``step --optimizer``) in the requested format."""
+    """Render an optimizer report (``step --optimizer``) in the requested format; ``data``
+    as in :func:`emit_step`."""
     from regtrace.render.optimizer_work import OptimizerWork
 
     if output_format is OutputFormat.JSON:
         from regtrace.render.jsonfmt import to_json
 
-        write_text(to_json(report))
+        write_text(to_json(report, **({} if data is None else {"data": data.to_dict()})))
         return
     times = "x"
     if output_format is OutputFormat.LATEX:
@@ -75,7 +105,14 @@ def emit_optimizer_step(
         write_text(rows_csv(CSV_COLUMNS, optimizer_csv_rows(work)))
         return
     shape = (report.w.size, len(report.results))
-    _emit_trace(work, shape, output_format=output_format, layout=layout, builtin=builtin)
+    _emit_trace(
+        work,
+        shape,
+        output_format=output_format,
+        layout=layout,
+        builtin=builtin,
+        data=_data_work(data, digits, show_work, times),
+    )
 
 
 def _emit_trace(
@@ -85,24 +122,39 @@ def _emit_trace(
     output_format: OutputFormat,
     layout: LayoutChoice,
     builtin: bool,
+    data: DataWork | None = None,
 ) -> None:
-    """The table or Markdown of a trace; ``shape`` is (weights, results side by side)."""
+    """The table or Markdown of a trace; ``shape`` is (weights, results side by side).
+
+    ``data`` (a step computed from a table) is drawn first: its rows, loss and gradient.
+    """
     full = output_format is not OutputFormat.TABLE
     resolved = choose_layout(Layout(layout.value), *shape, full=full)
     caption = examples.BUILTIN_CAPTION if builtin else None
+    data_work = data
     if output_format is OutputFormat.MARKDOWN:
-        from regtrace.render.markdown import trace_markdown
+        from regtrace.render.markdown import page_markdown, trace_markdown
 
-        write_text(trace_markdown(work, resolved, caption))
+        prelude = "" if data_work is None else page_markdown(*data_work.page()) + "\n"
+        write_text(prelude + trace_markdown(work, resolved, caption))
         return
     if output_format is OutputFormat.LATEX:
-        from regtrace.render.latex import trace_latex
+        from regtrace.render.latex import page_latex, trace_latex
 
-        write_text(trace_latex(work, resolved, caption))
+        prelude = "" if data_work is None else page_latex(*data_work.page()) + "\n"
+        write_text(prelude + trace_latex(work, resolved, caption))
         return
     from regtrace.render.table import trace_renderable
 
-    write_renderable(trace_renderable(work, resolved, caption, width=terminal_width()))
+    renderable = trace_renderable(work, resolved, caption, width=terminal_width())
+    if data_work is not None:
+        from rich.console import Group
+        from rich.text import Text
+
+        from regtrace.render.table import page_renderable
+
+        renderable = Group(page_renderable(*data_work.page()), Text(""), renderable)
+    write_renderable(renderable)
 
 
 def reject_latex(output_format: OutputFormat, command: str) -> None:

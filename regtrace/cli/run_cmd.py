@@ -5,16 +5,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from regtrace.cli.options import (
     Beta1Opt,
     Beta2Opt,
     ConventionOpt,
     DampeningOpt,
+    DataLossOpt,
+    DataOpt,
     DigitsOpt,
     EpsOpt,
     EveryOpt,
     FormatOpt,
     GradOpt,
+    InterceptOpt,
     L1MethodChoice,
     L1MethodOpt,
     L2FormChoice,
@@ -23,6 +28,8 @@ from regtrace.cli.options import (
     Lam2Opt,
     LamOpt,
     LrOpt,
+    ModelChoice,
+    ModelOpt,
     MomentumOpt,
     OptimizerOpt,
     OutputFormat,
@@ -33,14 +40,22 @@ from regtrace.cli.options import (
     TargetOpt,
     WeightDecayOpt,
     WOpt,
+    XOpt,
+    YOpt,
 )
+
+if TYPE_CHECKING:
+    from regtrace.cli.dataoptions import DataOptions
 
 HELP = """N gradient steps under L2 and L1 (or elastic net), side by side.
 
 The data gradient is fixed (--grad, as in the blog's loop) or comes from the loss
 L = 1/2*||w - target||^2 (--target): then each penalty's fixed point is shown beside where
-the run ended. Notes say where an L1 weight reaches exactly 0 or changes sign; a run that
-diverges (|1 - 2*lr*lam| > 1) or overflows is an error, not a table of inf.
+the run ended. With a table (--data FILE.csv, or --x and --y) the gradient of a linear or
+logistic loss is recomputed at every step, and the regularized solution w* (the closed form
+for linear L2) is shown with the distance to it. Notes say where an L1 weight reaches
+exactly 0 or changes sign; a run that diverges (|1 - 2*lr*lam| > 1) or overflows is an
+error, not a table of inf.
 
 --optimizer momentum|nesterov|adam|adamw runs that optimizer (PyTorch, Keras or optax order,
 --convention) from a fresh state for each penalty.
@@ -57,6 +72,8 @@ EPILOG = """Examples:
   regtrace run --target 3.5,2.1 --lam 0.5 --steps 40 --plot
 
   regtrace run --w @w.npy --grad @g.npy --steps 100 --format json > run.json
+
+  regtrace run --data scores.csv --intercept --penalty l2,l1 --lam 0.1 --steps 200 --every 50
 
   regtrace run --target 3.5,2.1 --optimizer adamw --weight-decay 0.1 --steps 20 --penalty none
 """
@@ -87,8 +104,15 @@ def run_command(
     beta2: Beta2Opt = None,
     eps: EpsOpt = None,
     weight_decay: WeightDecayOpt = None,
+    data: DataOpt = None,
+    x: XOpt = None,
+    y: YOpt = None,
+    model: ModelOpt = ModelChoice.LINEAR,
+    data_loss: DataLossOpt = None,
+    intercept: InterceptOpt = False,
 ) -> None:
     """N gradient steps under L2 and L1 (or elastic net), side by side."""
+    from regtrace.cli.dataoptions import DataOptions
     from regtrace.cli.emit import check_plot_options, emit
     from regtrace.cli.inputs import resolve
     from regtrace.cli.optimizer_options import OptimizerOptions
@@ -97,6 +121,15 @@ def run_command(
     from regtrace.render.trajectory import RunText
 
     check_plot_options(output_format, plot, plot_file)
+    table = DataOptions(data, x, y, model, data_loss, intercept)
+    if table.given:
+        _data_run(
+            table, w=w, grad=grad, target=target, lam=lam, lr=lr, steps=steps, every=every,
+            penalty=penalty, lam1=lam1, lam2=lam2, l2_form=l2_form.value,
+            l1_method=l1_method.value, output_format=output_format, digits=digits, plot=plot,
+            plot_file=plot_file, optimizer=optimizer is not None,
+        )  # fmt: skip
+        return
     inputs = resolve(
         w=w,
         grad=grad,
@@ -162,6 +195,67 @@ def run_command(
         report,
         RunText(report, digits),
         run_plot(report),
+        output_format=output_format,
+        plot=plot,
+        plot_file=plot_file,
+    )
+
+
+def _data_run(
+    table: DataOptions,
+    *,
+    w: str | None,
+    grad: str | None,
+    target: str | None,
+    lam: str | None,
+    lr: str | None,
+    steps: int,
+    every: int | None,
+    penalty: str,
+    lam1: str | None,
+    lam2: str | None,
+    l2_form: str,
+    l1_method: str,
+    output_format: OutputFormat,
+    digits: int,
+    plot: bool,
+    plot_file: str | None,
+    optimizer: bool,
+) -> None:
+    """``run`` on a table: the data gradient at every step, and ``w*`` beside the run."""
+    from regtrace.cli.datainputs import resolve_data_command
+    from regtrace.cli.emit import emit
+    from regtrace.engine.datarun import run_data
+    from regtrace.errors import RegtraceError
+    from regtrace.render.datarun import DataRunText
+    from regtrace.render.plotdata import run_plot
+
+    if optimizer:
+        raise RegtraceError(
+            "--optimizer with --data/--x/--y is not supported by run yet; use plain gradient "
+            "descent, or step --optimizer for one step on the table"
+        )
+    problem, inputs = resolve_data_command(
+        table, w=w, grad=grad, target=target, lam=lam, lr=lr, penalty=penalty, lam1=lam1,
+        lam2=lam2,
+    )  # fmt: skip
+    report = run_data(
+        problem,
+        inputs.w,
+        steps=steps,
+        every=every,
+        lam=inputs.lam,
+        lr=inputs.lr,
+        penalties=inputs.penalties,
+        lam1=inputs.lam1,
+        lam2=inputs.lam2,
+        l2_form=l2_form,
+        l1_method=l1_method,
+    )
+    emit(
+        report,
+        DataRunText(report, digits),
+        run_plot(report.run),
         output_format=output_format,
         plot=plot,
         plot_file=plot_file,

@@ -11,11 +11,14 @@ from regtrace.cli.options import (
     CompareOpt,
     ConventionOpt,
     DampeningOpt,
+    DataLossOpt,
+    DataOpt,
     DigitsOpt,
     EpsOpt,
     ExactOpt,
     FormatOpt,
     GradOpt,
+    InterceptOpt,
     L1MethodChoice,
     L1MethodOpt,
     L2FormChoice,
@@ -27,6 +30,8 @@ from regtrace.cli.options import (
     LayoutOpt,
     LossOpt,
     LrOpt,
+    ModelChoice,
+    ModelOpt,
     MomentOneOpt,
     MomentTwoOpt,
     MomentumOpt,
@@ -37,17 +42,23 @@ from regtrace.cli.options import (
     StepNumberOpt,
     WeightDecayOpt,
     WOpt,
+    XOpt,
+    YOpt,
 )
 
 if TYPE_CHECKING:
     from regtrace.cli.inputs import TraceInputs
     from regtrace.cli.optimizer_options import OptimizerOptions
+    from regtrace.engine.data import DataEval
 
 HELP = """One gradient-descent step under L2 and L1 (or elastic net), side by side.
 
 For each weight: the penalty term, the full gradient dL/dw + penalty term, the update
 -lr x full gradient and the new weight, then the regularized loss with its arithmetic.
 With no --w and --grad it traces the blog's example.
+
+With a table (--data FILE.csv, or --x and --y) the data loss and its gradient are computed
+from a linear or logistic model (--model, --data-loss) and shown row by row first.
 
 --optimizer momentum|nesterov|adam|adamw traces that optimizer instead, with its state
 (momentum buffer; Adam's m, v, m_hat, v_hat and the per-weight step size), following
@@ -71,6 +82,10 @@ EPILOG = """Examples:
   regtrace step --format latex --show-work --penalty l2 > step.tex
 
   echo 1,2,3 | regtrace step --w - --grad 0.1,0.1,0.1 --lam 0.01,0,0.01
+
+  regtrace step --x "1; 2; 3" --y 2,3,5 --w 1,0 --intercept --penalty l2 --show-work
+
+  regtrace step --data scores.csv --model logistic --w 0,0 --lam 0.1
 
   regtrace step --optimizer adam --compare adamw --weight-decay 0.02
 
@@ -109,10 +124,17 @@ def step_command(
     buf: BufOpt = None,
     m: MomentOneOpt = None,
     v: MomentTwoOpt = None,
+    data: DataOpt = None,
+    x: XOpt = None,
+    y: YOpt = None,
+    model: ModelOpt = ModelChoice.LINEAR,
+    data_loss: DataLossOpt = None,
+    intercept: InterceptOpt = False,
 ) -> None:
     """One gradient-descent step under L2 and L1 (or elastic net), side by side."""
     from collections.abc import Callable
 
+    from regtrace.cli.dataoptions import DataOptions
     from regtrace.cli.inputs import ExactInputs, TraceInputs, resolve, resolve_exact
     from regtrace.cli.optimizer_options import OptimizerOptions
     from regtrace.cli.render import emit_step
@@ -142,10 +164,21 @@ def step_command(
             "--exact works with plain sgd only; an optimizer's sqrt(v_hat) is not rational"
         )
 
-    # --exact reads the same options as fractions and runs the same step in rationals.
+    # --exact reads the same options as fractions and runs the same step in rationals; with
+    # a table the data gradient is computed in floats (a logistic loss has no exact value).
     compute: Callable[..., StepReport] = step
     inputs: TraceInputs | ExactInputs
-    if exact:
+    table = DataOptions(data, x, y, model, data_loss, intercept)
+    evaluation = None
+    if table.given:
+        from regtrace.cli.datainputs import resolve_data_trace
+
+        table.refuse_exact(exact)
+        inputs, evaluation = resolve_data_trace(
+            table, w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty, lam1=lam1,
+            lam2=lam2,
+        )  # fmt: skip
+    elif exact:
         from regtrace.engine.exact import exact_step
 
         compute = exact_step
@@ -159,8 +192,9 @@ def step_command(
     if options.given:
         assert isinstance(inputs, TraceInputs)  # --exact was refused above
         _optimizer_step(
-            inputs, options, l2_form, l1_method, output_format, digits, show_work, layout
-        )
+            inputs, options, l2_form, l1_method, output_format, digits, show_work, layout,
+            evaluation,
+        )  # fmt: skip
         return
     report = compute(
         inputs.w,
@@ -182,6 +216,7 @@ def step_command(
         layout=layout,
         builtin=inputs.builtin,
         exact=exact,
+        data=evaluation,
     )
 
 
@@ -194,8 +229,10 @@ def _optimizer_step(
     digits: int,
     show_work: bool,
     layout: LayoutChoice,
+    evaluation: DataEval | None = None,
 ) -> None:
-    """``step`` with an optimizer: trace its state, side by side with ``--compare``."""
+    """``step`` with an optimizer: trace its state, side by side with ``--compare``; with a
+    table, ``evaluation`` is its data part, drawn first."""
     from regtrace.cli.optimizer_inputs import optimizer_report
     from regtrace.cli.render import emit_optimizer_step
 
@@ -212,4 +249,5 @@ def _optimizer_step(
         show_work=show_work,
         layout=layout,
         builtin=inputs.builtin,
+        data=evaluation,
     )

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from regtrace.cli.options import (
+    DataLossOpt,
+    DataOpt,
     DigitsOpt,
     FormatOpt,
     GradOpt,
+    InterceptOpt,
     L1MethodChoice,
     L1MethodOpt,
     L2FormChoice,
@@ -14,6 +17,8 @@ from regtrace.cli.options import (
     Lam2Opt,
     LamsOpt,
     LrOpt,
+    ModelChoice,
+    ModelOpt,
     OutputFormat,
     PenaltyOpt,
     PlotFileOpt,
@@ -21,6 +26,8 @@ from regtrace.cli.options import (
     SweepStepsOpt,
     TargetOpt,
     WOpt,
+    XOpt,
+    YOpt,
 )
 
 HELP = """Final weights per penalty and lam: the blog's "Lambda sensitivity" as a table.
@@ -29,6 +36,9 @@ With --steps N it runs N steps at each lam (fixed --grad, or the loss
 L = 1/2*||w - target||^2 with --target). With --target and no --steps it shows where each
 penalty's optimum lies for each lam: the regularization path, where L1 weights hit exactly 0
 one by one and L2 weights only shrink.
+
+With a table (--data FILE.csv, or --x and --y) and no --steps it draws the regularization
+path of the linear or logistic model: w* for each lam, like scikit-learn's lasso_path.
 """
 
 EPILOG = """Examples:
@@ -40,6 +50,8 @@ EPILOG = """Examples:
   regtrace sweep --target 3.5,2.1,-0.4 --lams 1e-3:10:9 --penalty l2,l1
 
   regtrace sweep --target 3.5,2.1,-0.4 --lams 1e-3:10:25 --plot --plot-file path.svg
+
+  regtrace sweep --data scores.csv --intercept --penalty l1 --lams 0.01:1:5 --plot
 """
 
 
@@ -59,45 +71,73 @@ def sweep_command(
     digits: DigitsOpt = 12,
     plot: PlotOpt = False,
     plot_file: PlotFileOpt = None,
+    data: DataOpt = None,
+    x: XOpt = None,
+    y: YOpt = None,
+    model: ModelOpt = ModelChoice.LINEAR,
+    data_loss: DataLossOpt = None,
+    intercept: InterceptOpt = False,
 ) -> None:
     """Final weights per penalty and lam, or the regularization path."""
-    from regtrace.cli.emit import check_plot_options, emit
+    from regtrace.cli.dataoptions import DataOptions
+    from regtrace.cli.emit import TextView, check_plot_options, emit
     from regtrace.cli.inputs import resolve
     from regtrace.engine.sweep import sweep
     from regtrace.lams import parse_lams
+    from regtrace.render.jsonfmt import HasDict
     from regtrace.render.plotdata import sweep_plot
     from regtrace.render.sweep import SweepText
 
     check_plot_options(output_format, plot, plot_file)
-    inputs = resolve(
-        w=w,
-        grad=grad,
-        lam=None,
-        lr=lr,
-        loss=None,
-        penalty=penalty,
-        lam1=lam1,
-        lam2=lam2,
-        target=target,
-    )
-    report = sweep(
-        inputs.w,
-        None if inputs.target is not None else inputs.grad,
-        lams=parse_lams(lams),
-        target=inputs.target,
-        steps=steps,
-        lr=inputs.lr,
-        penalties=inputs.penalties,
-        lam1=inputs.lam1,
-        lam2=inputs.lam2,
-        l2_form=l2_form.value,
-        l1_method=l1_method.value,
-    )
-    emit(
-        report,
-        SweepText(report, digits),
-        sweep_plot(report),
-        output_format=output_format,
-        plot=plot,
-        plot_file=plot_file,
-    )
+    table = DataOptions(data, x, y, model, data_loss, intercept)
+    if table.given:
+        from regtrace.cli.datainputs import resolve_data_command
+        from regtrace.engine.datarun import sweep_data
+        from regtrace.render.datarun import DataSweepText
+
+        problem, inputs = resolve_data_command(
+            table, w=w, grad=grad, target=target, lam=None, lr=lr, penalty=penalty,
+            lam1=lam1, lam2=lam2,
+        )  # fmt: skip
+        data_report = sweep_data(
+            problem,
+            inputs.w,
+            lams=parse_lams(lams),
+            steps=steps,
+            lr=inputs.lr,
+            penalties=inputs.penalties,
+            lam1=inputs.lam1,
+            lam2=inputs.lam2,
+            l2_form=l2_form.value,
+            l1_method=l1_method.value,
+        )
+        report: HasDict = data_report
+        view: TextView = DataSweepText(data_report, digits)
+        spec = sweep_plot(data_report.sweep)
+    else:
+        inputs = resolve(
+            w=w,
+            grad=grad,
+            lam=None,
+            lr=lr,
+            loss=None,
+            penalty=penalty,
+            lam1=lam1,
+            lam2=lam2,
+            target=target,
+        )
+        typed = sweep(
+            inputs.w,
+            None if inputs.target is not None else inputs.grad,
+            lams=parse_lams(lams),
+            target=inputs.target,
+            steps=steps,
+            lr=inputs.lr,
+            penalties=inputs.penalties,
+            lam1=inputs.lam1,
+            lam2=inputs.lam2,
+            l2_form=l2_form.value,
+            l1_method=l1_method.value,
+        )
+        report, view, spec = typed, SweepText(typed, digits), sweep_plot(typed)
+    emit(report, view, spec, output_format=output_format, plot=plot, plot_file=plot_file)

@@ -81,6 +81,9 @@ class UpdateRule(Protocol):
 RuleFactory = Callable[[Penalty, float], UpdateRule]
 """Builds the rule for one penalty and learning rate: ``factory(penalty, lr)``."""
 
+GradientFn = Callable[[Vector, Vector], None]
+"""``fn(w, g)`` writes the data gradient at ``w`` into ``g`` (a loss on a table, issue 7)."""
+
 
 class _GradientDescent:
     """``w <- w - lr*(g + penalty_grad)`` in place; proximal L1 soft-thresholds afterwards.
@@ -355,6 +358,7 @@ def _trajectory(
     keep: tuple[int, ...],
     rule_factory: RuleFactory,
     check_every: int,
+    gradient: GradientFn | None = None,
 ) -> tuple[Vector, SignEvents | None]:
     """The loop, in place: the last row of the kept weights is the working vector, so a run
     that keeps only ``w_0`` and ``w_N`` holds two copies of ``w`` plus the rule's buffers."""
@@ -363,13 +367,16 @@ def _trajectory(
     kept[0] = w0
     w = kept[-1]
     w[...] = w0
-    g = grad if target is None else np.empty_like(w0)
+    g = grad if target is None and gradient is None else np.empty_like(w0)
     slot = 1
     watch = _SignWatch(w) if penalty.has_l1 else None
     last_checked = 0
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(1, n_steps + 1):
-            if target is not None:
+            if gradient is not None:
+                assert g is not None
+                gradient(w, g)  # the data loss of a table, at the current w
+            elif target is not None:
                 assert g is not None
                 np.subtract(w, target, out=g)  # gradient of 1/2*||w - target||^2
             assert g is not None
@@ -411,22 +418,30 @@ def run_penalty(
     n_steps: int,
     every: int,
     rule: RuleFactory = gradient_descent,
+    gradient: GradientFn | None = None,
 ) -> Trajectory:
-    """The run of one penalty from checked inputs; raises if it diverges or overflows."""
+    """The run of one penalty from checked inputs; raises if it diverges or overflows.
+
+    ``gradient`` (instead of ``grad`` or ``target``) computes the data gradient at each
+    step, e.g. from a table; then the factor is the penalty's decay factor alone.
+    """
     quadratic = target is not None
     factor = contraction(penalty, lr, 1.0 if quadratic else 0.0)
     # The factor is gradient descent's; another rule (an optimizer) has its own stability
-    # condition, and the overflow check below still catches a blow-up, naming the step.
-    if factor > 1.0 and n_steps > 0 and rule is gradient_descent:
+    # condition, and the overflow check below still catches a blow-up, naming the step. A
+    # data loss adds its own curvature, so only the overflow check applies there too.
+    if factor > 1.0 and n_steps > 0 and rule is gradient_descent and gradient is None:
         raise _diverges(penalty, lr, factor, quadratic)
     keep = kept_steps(n_steps, every)
     check = _CHECK_EVERY_BIG if w0.size >= BIG_VECTOR else 1
     try:
-        kept, events = _trajectory(w0, grad, target, penalty, lr, n_steps, keep, rule, check)
+        kept, events = _trajectory(
+            w0, grad, target, penalty, lr, n_steps, keep, rule, check, gradient
+        )
     except _OverflowAt as exc:
         # Only the failure path pays for finding the exact step: replay with a check per step.
         try:
-            _trajectory(w0, grad, target, penalty, lr, n_steps, keep, rule, 1)
+            _trajectory(w0, grad, target, penalty, lr, n_steps, keep, rule, 1, gradient)
         except _OverflowAt as exact:
             raise _overflow(penalty, exact.after + 1) from None
         raise _overflow(penalty, exc.after + 1) from None  # pragma: no cover - deterministic
@@ -518,6 +533,7 @@ def run(
 
 
 __all__ = [
+    "GradientFn",
     "RuleFactory",
     "RunReport",
     "SignEvents",
