@@ -92,6 +92,11 @@ def test_ridge_score_fits_on_train_and_scores_both() -> None:
     [
         (lambda: ridge_fit(np.eye(2), np.ones(2), -1.0), "lam must be a finite, non-negative"),
         (lambda: log_grid(1.0, 0.1, 4), "a log grid needs 0 < lo < hi"),
+        # Two points, four coefficients, no penalty: X^T X has rank 2, the solve is singular.
+        (
+            lambda: ridge_fit(poly_features(np.array([0.0, 1.0]), 3), np.ones(2), 0.0),
+            "the ridge system is singular at this lam",
+        ),
         (lambda: poly_features(np.ones(2), -1), "the polynomial degree must be 0 or more"),
         (lambda: noisy_sine(n_train=0), "the data set needs at least one training"),
         (lambda: noisy_sine(noise=float("nan")), "noise must be a finite, non-negative"),

@@ -9,13 +9,10 @@ whose gradient ``X^T (X w - y)/n + 2*lam*w`` vanishes at the solution of
 
     (X^T X / n + 2*lam*I) w = X^T y / n.
 
-Every coefficient is penalized, the intercept too (the lesson's plain L2). The system is
-solved as the equivalent least-squares problem ``[X/sqrt(n); sqrt(2*lam)*I] w ~ [y/sqrt(n); 0]``
-(its normal equations are the ones above), which avoids squaring the condition number of
-the polynomial design matrix.
-
-Note for consolidation: the data engine (issue 7) also has a ridge closed form; one of the
-two should go once both are on main.
+Every coefficient is penalized, the intercept too (the lesson's plain L2). The solve and the
+errors are the data engine's (:func:`regtrace.engine.fit.closed_form` on a linear
+``half-mse`` :class:`~regtrace.engine.data.DataProblem`, the code behind ``regtrace fit``):
+this module only adds the sweep over ``lam`` that the explorer draws.
 """
 
 from __future__ import annotations
@@ -25,7 +22,9 @@ from typing import Any
 
 import numpy as np
 
-from regtrace.engine.penalties import Vector
+from regtrace.engine.data import DataLoss, DataProblem
+from regtrace.engine.fit import closed_form
+from regtrace.engine.penalties import Penalty, PenaltyKind, Vector
 from regtrace.engine.polydata import Matrix, SplitData, poly_features
 from regtrace.errors import RegtraceError
 
@@ -38,16 +37,18 @@ def ridge_fit(X: Matrix, y: Vector, lam: float) -> Vector:
     """
     if not (np.isfinite(lam) and lam >= 0):
         raise RegtraceError("lam must be a finite, non-negative number")
-    n, d = X.shape
-    A = np.vstack([X / np.sqrt(n), np.sqrt(2.0 * lam) * np.eye(d)])
-    b = np.concatenate([y / np.sqrt(n), np.zeros(d)])
-    w, *_ = np.linalg.lstsq(A, b, rcond=None)
-    return np.asarray(w, dtype=np.float64)
+    problem = DataProblem.build(X, y, loss=DataLoss.HALF_MSE)
+    w = closed_form(problem, Penalty.build(PenaltyKind.L2, problem.n_weights, lam))
+    if w is None:  # the data engine found the system singular (no lam and too few points)
+        raise RegtraceError(
+            "the ridge system is singular at this lam; use a larger lam or more points"
+        )
+    return w
 
 
 def mse(X: Matrix, y: Vector, w: Vector) -> float:
     """Mean squared error ``1/n * ||Xw - y||^2`` (the data error, without the penalty)."""
-    return float(np.mean(np.square(X @ w - y)))
+    return DataProblem.build(X, y, loss=DataLoss.MSE).loss_at(w)
 
 
 def log_grid(lo: float, hi: float, per_decade: int) -> Vector:
