@@ -11,8 +11,8 @@ whose gradient ``X^T (X w - y)/n + 2*lam*w`` vanishes at the solution of
 
 Every coefficient is penalized, the intercept too (the lesson's plain L2). The solve and the
 errors are the data engine's (:func:`regtrace.engine.fit.closed_form` on a linear
-``half-mse`` :class:`~regtrace.engine.data.DataProblem`, the code behind ``regtrace fit``):
-this module only adds the sweep over ``lam`` that the explorer draws.
+``half-mse`` :class:`~regtrace.engine.data.DataProblem`, the solve ``regtrace sweep`` uses
+on a data table): this module only adds the sweep over ``lam`` that the explorer draws.
 """
 
 from __future__ import annotations
