@@ -128,47 +128,87 @@ def _fast_parse(numbered: list[tuple[int, str]]) -> Vector | None:
     return arr if np.all(np.isfinite(arr)) else None
 
 
-def _load_npy(path: Path, name: str) -> Vector:
-    """A 1-D float vector from a ``.npy`` file, never unpickling anything."""
+_NPY_MAGIC = b"\x93NUMPY"
+_SAVE_FLOATS = "save a float array, e.g. numpy.save(path, w.astype(float))"
+_WHAT_DTYPE_HOLDS = {
+    "c": "complex numbers",
+    "U": "text",
+    "S": "bytes",
+    "M": "dates",
+    "m": "time spans",
+    "V": "records with fields",
+}
+
+
+def _open_npy(path: Path, name: str) -> Vector:
+    """Memory-map a ``.npy`` file (read-only), never unpickling anything.
+
+    Mapping means a big float64 file is paged in as the engine reads it, not copied.
+    """
+    where = f"{name} @{path}"
     try:
         with path.open("rb") as handle:
-            magic = handle.read(6)
+            magic = handle.read(len(_NPY_MAGIC))
     except OSError as exc:
         raise RegtraceError(f"{name}: cannot read '{path}' ({exc.strerror})") from None
-    if magic != b"\x93NUMPY":
+    if magic != _NPY_MAGIC:
         raise RegtraceError(
-            f"{name} @{path}: not a .npy file (no NumPy header); save it with numpy.save"
+            f"{where}: not a .npy file (it does not start with NumPy's header); "
+            "write it with numpy.save, or use .txt/.csv for numbers as text"
         )
     try:
-        arr = np.load(path, allow_pickle=False, mmap_mode="r")
+        arr: Vector = np.load(path, allow_pickle=False, mmap_mode="r")
     except ValueError as exc:
-        if any(hint in str(exc) for hint in ("allow_pickle", "Object arrays", "Python objects")):
+        if "Python objects" in str(exc) or "allow_pickle" in str(exc):
             raise RegtraceError(
-                f"{name} @{path}: the file holds Python objects (dtype object); "
-                "save a float array, e.g. numpy.save(path, w.astype(float))"
+                f"{where}: the file holds Python objects (dtype object); {_SAVE_FLOATS}"
             ) from None
-        raise RegtraceError(f"{name} @{path}: not a readable .npy file ({exc})") from None
+        if "mmap length" in str(exc):
+            raise RegtraceError(
+                f"{where}: the file is shorter than its header says (cut off while being "
+                "written or copied?); save it again"
+            ) from None
+        raise RegtraceError(f"{where}: the .npy header is damaged; save the file again") from None
     except (OSError, EOFError) as exc:
-        raise RegtraceError(f"{name} @{path}: not a readable .npy file ({exc})") from None
-    if not isinstance(arr, np.ndarray):
-        raise RegtraceError(f"{name} @{path}: expected one array, found an archive")
-    if arr.ndim != 1:
+        raise RegtraceError(f"{where}: not a readable .npy file ({exc})") from None
+    return arr
+
+
+def _load_npy(path: Path, name: str) -> Vector:
+    """A 1-D float64 vector from a ``.npy`` file; a float64 file stays memory-mapped.
+
+    Integers and booleans are converted (NumPy calls the cast safe); complex numbers, text,
+    dates and records are refused, since no float stands for them without losing something.
+    """
+    where = f"{name} @{path}"
+    arr = _open_npy(path, name)
+    kind = arr.dtype.kind
+    if kind in _WHAT_DTYPE_HOLDS:
         raise RegtraceError(
-            f"{name} @{path}: the array has shape {arr.shape}; a vector must be "
-            "one-dimensional (save it with .ravel())"
+            f"{where}: the file holds {_WHAT_DTYPE_HOLDS[kind]} (dtype {arr.dtype}), "
+            f"not real numbers; {_SAVE_FLOATS}"
         )
-    if arr.dtype.kind not in "fiub":
+    if kind not in "fiub":
+        raise RegtraceError(f"{where}: dtype {arr.dtype} is not numbers; {_SAVE_FLOATS}")
+    if arr.ndim != 1:
+        shape = "a single number without a shape" if arr.ndim == 0 else f"shape {arr.shape}"
         raise RegtraceError(
-            f"{name} @{path}: dtype {arr.dtype} cannot be read as real numbers; save a float array"
+            f"{where}: the array has {shape}; a vector must be one-dimensional "
+            "(save it with numpy.ravel or numpy.atleast_1d)"
         )
     if arr.size == 0:
-        raise RegtraceError(f"{name} @{path} is empty; give at least one number")
-    out = arr if arr.dtype == np.float64 else arr.astype(np.float64)
-    if not np.all(np.isfinite(out)):
-        bad = int(np.flatnonzero(~np.isfinite(out))[0])
-        raise RegtraceError(
-            f"{name} @{path}: element {bad + 1} is {out[bad]}; every value must be finite"
-        )
+        raise RegtraceError(f"{where} is empty; give at least one number")
+    with np.errstate(over="ignore"):  # a longdouble beyond float64: reported just below
+        out = arr if arr.dtype == np.float64 else arr.astype(np.float64)
+    finite = np.isfinite(out)
+    if not finite.all():
+        bad = int(np.flatnonzero(~finite)[0])
+        if kind == "f" and np.isfinite(arr[bad]):  # e.g. a longdouble beyond float64
+            raise RegtraceError(
+                f"{where}: element {bad + 1} overflows float64 (the largest is about 1.8e308); "
+                "rescale your numbers"
+            )
+        raise RegtraceError(f"{where}: element {bad + 1} is {out[bad]}; every value must be finite")
     return out
 
 

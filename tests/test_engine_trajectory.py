@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 from regtrace import RegtraceError, run, step
 from regtrace.engine.penalties import Penalty
-from regtrace.engine.trajectory import default_every, fixed_point, kept_steps
+from regtrace.engine.trajectory import _SignWatch, default_every, fixed_point, kept_steps
 
 W = [2.5, -0.8, 0.1]
 G = [-0.2, 0.1, -0.05]
@@ -279,3 +281,27 @@ def test_a_plugged_rule_that_blows_up_names_the_step() -> None:
 
     with pytest.raises(RegtraceError, match="the L2 run overflows float64 at step 2 "):
         run([1e10], [0.0], steps=5, penalties=["l2"], rule=explode)  # type: ignore[arg-type]
+
+
+@given(
+    st.integers(min_value=1, max_value=80).flatmap(
+        lambda n: st.tuples(
+            st.lists(st.sampled_from([-1, 0, 1]), min_size=n, max_size=n),
+            st.lists(st.sampled_from([-1, 0, 1]), min_size=n, max_size=n),
+        )
+    )
+)
+def test_sign_watch_finds_every_change_word_by_word(signs: tuple[list[int], list[int]]) -> None:
+    """The int64-word search for changed signs equals an element-by-element comparison,
+    whether or not the length is a multiple of 8 (the tail is compared one by one)."""
+    before, after = (np.array(s, dtype=np.int8) for s in signs)
+    watch = _SignWatch(before.astype(np.float64), n_steps=10)
+    expected = np.flatnonzero(before != after)
+    assert watch._changed(after).tolist() == expected.tolist()
+    watch.observe(after, 1)
+    assert np.array_equal(watch.prev, after)
+    # a weight that went from nonzero to 0 is first at 0 after step 1; -1 <-> 1 is a flip
+    landed = (before != 0) & (after == 0)
+    flipped = before * after == -1
+    assert np.array_equal(watch.first_zero == 1, landed)
+    assert np.array_equal(watch.flips, flipped.astype(watch.flips.dtype))

@@ -149,7 +149,9 @@ def test_npy_files(tmp_path: Path) -> None:
         parse_vector(f"@{matrix}", "--w")
     complex_ = tmp_path / "c.npy"
     np.save(complex_, np.array([1 + 2j]))
-    with pytest.raises(RegtraceError, match="dtype complex128 cannot be read as real numbers"):
+    with pytest.raises(
+        RegtraceError, match=r"holds complex numbers \(dtype complex128\), not real"
+    ):
         parse_vector(f"@{complex_}", "--w")
     nans = tmp_path / "n.npy"
     np.save(nans, np.array([1.0, np.nan]))
@@ -158,7 +160,7 @@ def test_npy_files(tmp_path: Path) -> None:
     broken = tmp_path / "b.npy"
     broken.write_bytes(b"not numpy")
     with pytest.raises(
-        RegtraceError, match=r"not a \.npy file \(no NumPy header\); save it with numpy\.save"
+        RegtraceError, match=r"not a \.npy file \(it does not start with NumPy's header\); write"
     ):
         parse_vector(f"@{broken}", "--w")
 

@@ -9,14 +9,40 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from regtrace.errors import ExitCode
+
+if TYPE_CHECKING:
+    import typer
 
 
 def _usage_hint(exc: Exception) -> str:
     ctx = getattr(exc, "ctx", None)
     path = getattr(ctx, "command_path", None) or "regtrace"
     return f" (see '{path} --help')"
+
+
+def app_for(args: Sequence[str]) -> typer.Typer:
+    """The app, holding only the command that ``args`` name when they name one.
+
+    Typer turns every registered command's signature into Click options on each call, which
+    costs more with every command added (12 ms of a ~25 ms ``regtrace step`` with five
+    commands); a run needs only its own. The root options are all flags, so the first word
+    that is not an option is the command. ``regtrace --help`` and an unknown command get the
+    whole app, so the command list and "No such command" stay as they are.
+    """
+    import copy
+
+    from regtrace.cli.app import app
+
+    name = next((a for a in args if not a.startswith("-")), None)
+    chosen = [c for c in app.registered_commands if c.name == name]
+    if not chosen:
+        return app
+    single = copy.copy(app)
+    single.registered_commands = chosen
+    return single
 
 
 def run(argv: Sequence[str] | None = None) -> int:
@@ -27,7 +53,6 @@ def run(argv: Sequence[str] | None = None) -> int:
     """
     import typer
 
-    from regtrace.cli.app import app
     from regtrace.cli.output import PipeClosed, write_error
     from regtrace.errors import RegtraceError
 
@@ -35,7 +60,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     debug = "--debug" in args or os.environ.get("REGTRACE_DEBUG") == "1"
     args = [a for a in args if a != "--debug"]
     try:
-        result = app(args=args, prog_name="regtrace", standalone_mode=False)
+        result = app_for(args)(args=args, prog_name="regtrace", standalone_mode=False)
     except RegtraceError as exc:
         if debug:
             raise
@@ -44,6 +69,13 @@ def run(argv: Sequence[str] | None = None) -> int:
     except typer.TyperException as exc:
         if debug:
             raise
+        if type(exc).__name__ == "NoArgsIsHelpError":  # bare `regtrace`: help is the answer
+            from regtrace.cli.output import write_text
+
+            shown = exc.format_message()  # empty when Rich has already printed the help
+            if shown:
+                write_text(shown.rstrip("\n") + "\n")
+            return ExitCode.OK
         code = int(getattr(exc, "exit_code", ExitCode.BAD_INPUT))
         hint = _usage_hint(exc) if code == ExitCode.BAD_INPUT else ""
         write_error(exc.format_message() + hint)
@@ -66,8 +98,12 @@ def _silence_stdout() -> None:
 
 
 def main() -> None:
-    """Console-script entry point."""
-    sys.exit(int(run()))
+    """Console-script entry point; Ctrl-C at any point (even while importing) exits 130."""
+    try:
+        code = int(run())
+    except KeyboardInterrupt:
+        code = ExitCode.INTERRUPTED
+    sys.exit(code)
 
 
 __all__ = ["main", "run"]

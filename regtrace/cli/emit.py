@@ -10,12 +10,11 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 from typing import Protocol
 
 from regtrace.cli.options import OutputFormat
-from regtrace.cli.output import write_renderable, write_text
+from regtrace.cli.output import write_file, write_renderable, write_text
 from regtrace.errors import RegtraceError
 from regtrace.render.document import Document
 from regtrace.render.jsonfmt import HasDict
@@ -100,15 +99,4 @@ def _write_plot_file(spec: PlotSpec, name: str) -> None:
     folder = path.parent
     if not folder.is_dir():
         raise RegtraceError(f"--plot-file: folder '{folder}' does not exist")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
-    except OSError as exc:
-        raise RegtraceError(f"--plot-file: cannot write in '{folder}' ({exc.strerror})") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        Path(tmp).chmod(0o644)
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_file(path, lambda handle: handle.write(data), option="--plot-file")

@@ -291,6 +291,16 @@ PlotFileOpt = Annotated[
         show_default=False,
     ),
 ]
+OutOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--out",
+        metavar="PATH",
+        help="Also save the result: .npy (new weights, one penalty), .npz (one array per "
+        "penalty), .csv or .json (as --format). Written atomically; never an input file.",
+        show_default=False,
+    ),
+]
 
 
 # -- optimizers (issue 5) ------------------------------------------------------------------

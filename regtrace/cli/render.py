@@ -10,7 +10,8 @@ from regtrace.cli.output import terminal_width, write_renderable, write_text
 from regtrace.engine.step import StepReport
 from regtrace.render.work import Layout, TraceText, Work, choose_layout
 
-if TYPE_CHECKING:  # check's and the optimizers' engines load only when they run
+if TYPE_CHECKING:  # these engines load only when their command runs; --out's when given
+    from regtrace.cli.outfile import OutTarget
     from regtrace.engine.check import CheckResult
     from regtrace.engine.data import DataEval
     from regtrace.engine.optimizers import OptimizerReport
@@ -155,6 +156,22 @@ def _emit_trace(
 
         renderable = Group(page_renderable(*data_work.page()), Text(""), renderable)
     write_renderable(renderable)
+
+
+def save_step(report: StepReport, target: OutTarget, *, digits: int, exact: bool = False) -> None:
+    """Save a step report to ``--out``: new weights per penalty, or the CSV/JSON text that
+    ``--format csv|json`` would print."""
+
+    def text(fmt: str) -> str:
+        if fmt == "json":
+            from regtrace.render.jsonfmt import to_json
+
+            return to_json(report, **({"exact": True} if exact else {}))
+        from regtrace.render.csvfmt import trace_csv
+
+        return trace_csv(Work(report, digits=digits, exact=exact))
+
+    target.save({r.penalty.kind.value: r.w_new for r in report.results}, text)
 
 
 def reject_latex(output_format: OutputFormat, command: str) -> None:

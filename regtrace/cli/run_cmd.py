@@ -32,6 +32,7 @@ from regtrace.cli.options import (
     ModelOpt,
     MomentumOpt,
     OptimizerOpt,
+    OutOpt,
     OutputFormat,
     PenaltyOpt,
     PlotFileOpt,
@@ -73,6 +74,8 @@ EPILOG = """Examples:
 
   regtrace run --w @w.npy --grad @g.npy --steps 100 --format json > run.json
 
+  regtrace run --w @w.npy --grad @g.npy --lam 0.01 --lr 0.1 --steps 100 --out result.npz
+
   regtrace run --data scores.csv --intercept --penalty l2,l1 --lam 0.1 --steps 200 --every 50
 
   regtrace run --target 3.5,2.1 --optimizer adamw --weight-decay 0.1 --steps 20 --penalty none
@@ -110,18 +113,42 @@ def run_command(
     model: ModelOpt = ModelChoice.LINEAR,
     data_loss: DataLossOpt = None,
     intercept: InterceptOpt = False,
+    out: OutOpt = None,
 ) -> None:
     """N gradient steps under L2 and L1 (or elastic net), side by side."""
     from regtrace.cli.dataoptions import DataOptions
-    from regtrace.cli.emit import check_plot_options, emit
-    from regtrace.cli.inputs import resolve
+    from regtrace.cli.emit import TextView, check_plot_options, emit
+    from regtrace.cli.inputs import parse_penalties, resolve
     from regtrace.cli.optimizer_options import OptimizerOptions
     from regtrace.engine.trajectory import RuleFactory, gradient_descent, run
+    from regtrace.render.jsonfmt import HasDict
     from regtrace.render.plotdata import run_plot
     from regtrace.render.trajectory import RunText
 
     check_plot_options(output_format, plot, plot_file)
     table = DataOptions(data, x, y, model, data_loss, intercept)
+    target_file = None
+    if out is not None:  # the writer's modules load only when a file is asked for
+        from regtrace.cli.outfile import check_out
+        from regtrace.errors import RegtraceError
+
+        if table.given:
+            raise RegtraceError(
+                "--out saves runs on --w/--grad or --target; it does not work with "
+                "--data/--x/--y yet"
+            )
+        target_file = check_out(
+            out,
+            {
+                "--w": w,
+                "--grad": grad,
+                "--target": target,
+                "--lam": lam,
+                "--lam1": lam1,
+                "--lam2": lam2,
+            },
+            tuple(k.value for k in parse_penalties(penalty)),
+        )
     if table.given:
         _data_run(
             table, w=w, grad=grad, target=target, lam=lam, lr=lr, steps=steps, every=every,
@@ -174,6 +201,8 @@ def run_command(
         l1_method=l1_method.value,
         rule=rule,
     )
+    shown: HasDict = report
+    text: TextView = RunText(report, digits)
     if spec is not None:
         from regtrace.render.optimizer_run import (
             OptimizerRunReport,
@@ -182,18 +211,17 @@ def run_command(
         )
 
         report = optimizer_run(report, spec)
-        emit(
-            OptimizerRunReport(report, spec),
-            OptimizerRunText(report, digits, spec),
-            run_plot(report),
-            output_format=output_format,
-            plot=plot,
-            plot_file=plot_file,
+        shown, text = OptimizerRunReport(report, spec), OptimizerRunText(report, digits, spec)
+    if target_file is not None:
+        from regtrace.render.jsonfmt import to_json
+
+        target_file.save(
+            {t.penalty.kind.value: t.w_final for t in report.results},
+            lambda fmt: to_json(shown) if fmt == "json" else text.csv(),
         )
-        return
     emit(
-        report,
-        RunText(report, digits),
+        shown,
+        text,
         run_plot(report),
         output_format=output_format,
         plot=plot,

@@ -36,6 +36,7 @@ from regtrace.cli.options import (
     MomentTwoOpt,
     MomentumOpt,
     OptimizerOpt,
+    OutOpt,
     OutputFormat,
     PenaltyMaybeOpt,
     ShowWorkOpt,
@@ -80,6 +81,8 @@ EPILOG = """Examples:
   regtrace step --exact --w 1/3,0.1 --grad 0.2,-0.05 --penalty l2 --show-work
 
   regtrace step --format latex --show-work --penalty l2 > step.tex
+
+  regtrace step --w @w.npy --grad @g.npy --penalty l2 --out w_new.npy
 
   echo 1,2,3 | regtrace step --w - --grad 0.1,0.1,0.1 --lam 0.01,0,0.01
 
@@ -130,14 +133,21 @@ def step_command(
     model: ModelOpt = ModelChoice.LINEAR,
     data_loss: DataLossOpt = None,
     intercept: InterceptOpt = False,
+    out: OutOpt = None,
 ) -> None:
     """One gradient-descent step under L2 and L1 (or elastic net), side by side."""
     from collections.abc import Callable
 
     from regtrace.cli.dataoptions import DataOptions
-    from regtrace.cli.inputs import ExactInputs, TraceInputs, resolve, resolve_exact
+    from regtrace.cli.inputs import (
+        ExactInputs,
+        TraceInputs,
+        parse_penalties,
+        resolve,
+        resolve_exact,
+    )
     from regtrace.cli.optimizer_options import OptimizerOptions
-    from regtrace.cli.render import emit_step
+    from regtrace.cli.render import emit_step, save_step
     from regtrace.engine.step import StepReport, step
 
     options = OptimizerOptions(
@@ -162,6 +172,30 @@ def step_command(
 
         raise RegtraceError(
             "--exact works with plain sgd only; an optimizer's sqrt(v_hat) is not rational"
+        )
+    target = None
+    if out is not None:  # the writer's modules load only when a file is asked for
+        from regtrace.cli.outfile import check_out
+
+        if options.given:
+            from regtrace.errors import RegtraceError
+
+            raise RegtraceError(
+                "--out saves plain gradient steps; it does not work with --optimizer yet"
+            )
+        target = check_out(
+            out,
+            {
+                "--w": w,
+                "--grad": grad,
+                "--lam": lam,
+                "--lam1": lam1,
+                "--lam2": lam2,
+                "--x": x,
+                "--y": y,
+                "--data": None if data is None else f"@{data}",
+            },
+            tuple(k.value for k in parse_penalties(penalty)),
         )
 
     # --exact reads the same options as fractions and runs the same step in rationals; with
@@ -208,6 +242,8 @@ def step_command(
         l2_form=l2_form.value,
         l1_method=l1_method.value,
     )
+    if target is not None:
+        save_step(report, target, digits=digits, exact=exact)
     emit_step(
         report,
         output_format=output_format,

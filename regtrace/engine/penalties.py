@@ -184,7 +184,9 @@ class Penalty:
         """``sum(c/2 * lam2 * w**2)``: the value of the L2 part (``c`` from the form)."""
         if not self.has_l2:
             return 0.0
-        return float(self.l2_form.coef / 2.0 * np.sum(self.lam2 * np.square(w)))
+        # (lam2*w)*w, not lam2*w**2: with lam2 = 0 a weight of 1e200 gives 0, not 0*inf = nan,
+        # and a small lam2 keeps w**2 from overflowing when the product fits in float64.
+        return float(self.l2_form.coef / 2.0 * np.sum((self.lam2 * w) * w))
 
     def value(self, w: Vector) -> float:
         """The penalty added to the loss."""
@@ -208,5 +210,8 @@ class Penalty:
 
     def decay_factor(self, lr: float) -> Strength:
         """The L2 weight-decay factor ``1 - c*lr*lam2`` (lesson ``001``: ``1 - 2*alpha*lam``)."""
-        factor = 1.0 - self.l2_form.coef * lr * self.lam2
+        # lr*lam first: with lam = 0, a huge lr must give 1, not 1 - inf*0 = nan. An overflow
+        # gives -inf, which apply_penalty turns into an error.
+        with np.errstate(over="ignore"):
+            factor = 1.0 - self.l2_form.coef * (lr * self.lam2)
         return factor if isinstance(factor, np.ndarray) else float(factor)

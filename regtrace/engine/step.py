@@ -201,6 +201,24 @@ def apply_penalty(
         raise RegtraceError(
             f"the {penalty.kind.label} penalty value overflows float64; use smaller lam or weights"
         )
+    if penalty.has_l2 and not np.all(np.isfinite(penalty.decay_factor(lr))):
+        raise RegtraceError(
+            f"the {penalty.kind.label} step overflows float64: lr x lam is beyond 1.8e308 "
+            "(weight-decay factor 1 - 2*lr*lam); use smaller lr or lam"
+        )
+    if penalty.proximal:
+        with np.errstate(over="ignore"):
+            threshold = lr * np.asarray(penalty.lam1, dtype=np.float64)
+        if not np.all(np.isfinite(threshold)):
+            raise RegtraceError(
+                f"the {penalty.kind.label} step overflows float64: lr x lam is beyond 1.8e308 "
+                "(soft-threshold lr*lam); use smaller lr or lam"
+            )
+    if loss is not None and not np.isfinite(loss + value):
+        raise RegtraceError(
+            f"the {penalty.kind.label} loss L + penalty overflows float64; use a smaller loss, "
+            "lam or weights"
+        )
     return StepResult(
         penalty=penalty,
         penalty_value=value,

@@ -151,9 +151,9 @@ class SignEvents:
     "Honest limitations").
     """
 
-    first_zero: NDArray[np.int32]
-    first_flip: NDArray[np.int32]
-    flips: NDArray[np.int32]
+    first_zero: NDArray[np.signedinteger[Any]]
+    first_flip: NDArray[np.signedinteger[Any]]
+    flips: NDArray[np.signedinteger[Any]]
     zero_at_end: NDArray[np.bool_]
 
 
@@ -164,35 +164,69 @@ class _SignWatch:
     ``sign_before``); only the few weights whose sign changed get the detailed bookkeeping.
     """
 
-    def __init__(self, w: Vector) -> None:
-        # Small dtypes: this runs on 10^7 weights too (steps <= MAX_STEPS fit in int32).
-        self.pos = np.empty(w.shape, dtype=np.bool_)
-        self.neg = np.empty(w.shape, dtype=np.bool_)
+    def __init__(self, w: Vector, n_steps: int = MAX_STEPS) -> None:
+        # Small dtypes: this runs on 10^7 weights too. Step numbers and flip counts are at
+        # most n_steps, so the smallest signed integer holding it will do (-1: never): int8
+        # for the usual 100 steps keeps 3 x 10 MB per 10^7 weights instead of 3 x 40 MB.
+        index = next(t for t in (np.int8, np.int16, np.int32) if np.iinfo(t).max >= n_steps)
         self.prev = np.empty(w.shape, dtype=np.int8)
-        self.cur = np.empty_like(self.prev)
-        sign_int8(w, self.prev, self.pos, self.neg)
-        self.changed = np.empty(w.shape, dtype=np.bool_)
-        self.first_zero = np.full(w.shape, -1, dtype=np.int32)
-        self.first_flip = np.full(w.shape, -1, dtype=np.int32)
-        self.flips = np.zeros(w.shape, dtype=np.int32)
+        self._scratch: tuple[Int8, NDArray[np.bool_], NDArray[np.bool_]] | None = None
+        self.update_prev(w)
+        self.first_zero = np.full(w.shape, -1, dtype=index)
+        self.first_flip = np.full(w.shape, -1, dtype=index)
+        self.flips = np.zeros(w.shape, dtype=index)
+
+    def _buffers(self) -> tuple[Int8, NDArray[np.bool_], NDArray[np.bool_]]:
+        """Scratch for computing signs here; a rule with ``sign_before`` never needs it, so
+        it is made on first use (30 MB per 10^7 weights that such a run does without)."""
+        if self._scratch is None:
+            shape = self.prev.shape
+            self._scratch = (
+                np.empty(shape, dtype=np.int8),
+                np.empty(shape, dtype=np.bool_),
+                np.empty(shape, dtype=np.bool_),
+            )
+        return self._scratch
+
+    def update_prev(self, w: Vector) -> None:
+        """Start from the sign of ``w`` (no event), freeing the scratch again."""
+        _, pos, neg = self._buffers()
+        sign_int8(w, self.prev, pos, neg)
+        self._scratch = None
 
     def update(self, w: Vector, k: int) -> None:
         """Note the sign of ``w`` after step ``k``."""
-        sign_int8(w, self.cur, self.pos, self.neg)
-        self.observe(self.cur, k)
+        cur, pos, neg = self._buffers()
+        sign_int8(w, cur, pos, neg)
+        self.observe(cur, k)
 
     def observe(self, sign: Int8, k: int) -> None:
         """Note ``sign``, the sign of ``w`` after step ``k`` (steps in order)."""
-        np.not_equal(sign, self.prev, out=self.changed)
-        if self.changed.any():
-            idx = np.flatnonzero(self.changed)
+        idx = self._changed(sign)
+        if idx.size:
             landed = sign[idx] == 0
             zero = idx[landed]  # it changed, so it was not 0 before
             self.first_zero[zero[self.first_zero[zero] < 0]] = k
             flip = idx[~landed & (self.prev[idx] != 0)]  # -1 <-> 1
             self.flips[flip] += 1
             self.first_flip[flip[self.first_flip[flip] < 0]] = k
-        np.copyto(self.prev, sign)
+            self.prev[idx] = sign[idx]  # elsewhere prev already equals sign
+
+    def _changed(self, sign: Int8) -> NDArray[np.intp]:
+        """Indices where ``sign`` differs from ``prev``, found eight signs at a time.
+
+        Comparing the int8 signs as int64 words and looking inside only the words that
+        differ costs a tenth of a full-length ``flatnonzero`` (0.04 ms against 0.39 ms per
+        step on 10^6 weights); only a few percent of the weights cross 0 in a step.
+        """
+        whole = sign.size - sign.size % 8
+        cur_words, prev_words = sign[:whole].view(np.int64), self.prev[:whole].view(np.int64)
+        words = np.flatnonzero(cur_words != prev_words)
+        inside = cur_words[words].view(np.int8) != prev_words[words].view(np.int8)
+        at = np.flatnonzero(inside)
+        idx = words[at // 8] * 8 + at % 8
+        tail = whole + np.flatnonzero(sign[whole:] != self.prev[whole:])
+        return np.concatenate((idx, tail)) if tail.size else idx
 
     def result(self, w: Vector) -> SignEvents:
         return SignEvents(self.first_zero, self.first_flip, self.flips, w == 0)
@@ -359,17 +393,19 @@ def _trajectory(
     rule_factory: RuleFactory,
     check_every: int,
     gradient: GradientFn | None = None,
+    into: Vector | None = None,
 ) -> tuple[Vector, SignEvents | None]:
     """The loop, in place: the last row of the kept weights is the working vector, so a run
-    that keeps only ``w_0`` and ``w_N`` holds two copies of ``w`` plus the rule's buffers."""
+    that keeps only ``w_0`` and ``w_N`` holds two copies of ``w`` plus the rule's buffers.
+    ``into`` (``len(keep)`` rows) replaces the fresh array, e.g. rows shared with other runs."""
     rule = rule_factory(penalty, lr)
-    kept = np.empty((len(keep), w0.size), dtype=np.float64)
+    kept = np.empty((len(keep), w0.size), dtype=np.float64) if into is None else into
     kept[0] = w0
     w = kept[-1]
     w[...] = w0
     g = grad if target is None and gradient is None else np.empty_like(w0)
     slot = 1
-    watch = _SignWatch(w) if penalty.has_l1 else None
+    watch = _SignWatch(w, n_steps) if penalty.has_l1 else None
     last_checked = 0
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(1, n_steps + 1):
@@ -396,7 +432,9 @@ def _trajectory(
                 slot += 1
     if watch is None:
         return kept, None
-    if n_steps > 0 and getattr(rule, "sign_before", None) is not None:
+    rule_saw_signs = getattr(rule, "sign_before", None) is not None
+    del rule  # its buffers go before the watch makes its own for the last sign
+    if n_steps > 0 and rule_saw_signs:
         watch.update(w, n_steps)  # the rule has not seen w_N
     return kept, watch.result(w)
 
@@ -419,11 +457,13 @@ def run_penalty(
     every: int,
     rule: RuleFactory = gradient_descent,
     gradient: GradientFn | None = None,
+    into: Vector | None = None,
 ) -> Trajectory:
     """The run of one penalty from checked inputs; raises if it diverges or overflows.
 
     ``gradient`` (instead of ``grad`` or ``target``) computes the data gradient at each
-    step, e.g. from a table; then the factor is the penalty's decay factor alone.
+    step, e.g. from a table; then the factor is the penalty's decay factor alone. ``into``
+    holds the kept weights instead of a new array (see :func:`_shared_start`).
     """
     quadratic = target is not None
     factor = contraction(penalty, lr, 1.0 if quadratic else 0.0)
@@ -436,12 +476,12 @@ def run_penalty(
     check = _CHECK_EVERY_BIG if w0.size >= BIG_VECTOR else 1
     try:
         kept, events = _trajectory(
-            w0, grad, target, penalty, lr, n_steps, keep, rule, check, gradient
+            w0, grad, target, penalty, lr, n_steps, keep, rule, check, gradient, into
         )
     except _OverflowAt as exc:
         # Only the failure path pays for finding the exact step: replay with a check per step.
         try:
-            _trajectory(w0, grad, target, penalty, lr, n_steps, keep, rule, 1, gradient)
+            _trajectory(w0, grad, target, penalty, lr, n_steps, keep, rule, 1, gradient, into)
         except _OverflowAt as exact:
             raise _overflow(penalty, exact.after + 1) from None
         raise _overflow(penalty, exc.after + 1) from None  # pragma: no cover - deterministic
@@ -497,6 +537,26 @@ def check_data(
     return w_arr, g_arr, t_arr
 
 
+def _shared_start(w0: Vector, n_runs: int, keep: tuple[int, ...]) -> list[Vector | None]:
+    """For runs that keep only ``w_0`` and ``w_N``: one ``w_0`` row for all of them.
+
+    Each run gets a two-row view ``(w_0, its own w_N)`` of one ``(1 + n_runs, n)`` array, with
+    a row stride that skips the other runs' rows: no copy, and on 10^7 weights one copy of
+    ``w_0`` (80 MB) instead of one per penalty. Other runs get their own arrays (``None``).
+    """
+    if len(keep) != 2 or n_runs < 2:
+        return [None] * n_runs
+    rows = np.empty((1 + n_runs, w0.size), dtype=np.float64)
+    rows[0] = w0
+    step = rows.strides[0]
+    return [
+        np.lib.stride_tricks.as_strided(
+            rows, shape=(2, w0.size), strides=(k * step, rows.strides[1])
+        )
+        for k in range(1, n_runs + 1)
+    ]
+
+
 def run(
     w: Iterable[float] | Vector,
     grad: Iterable[float] | Vector | None = None,
@@ -528,7 +588,11 @@ def run(
     _check_steps(steps, every)
     chosen = default_every(steps, w_arr.size) if every is None else every
     built = build_penalties(penalties, w_arr.size, lam, lam1, lam2, l2_form, l1_method)
-    results = tuple(run_penalty(w_arr, g_arr, t_arr, p, lr, steps, chosen, rule) for p in built)
+    rows = _shared_start(w_arr, len(built), kept_steps(steps, chosen))
+    results = tuple(
+        run_penalty(w_arr, g_arr, t_arr, p, lr, steps, chosen, rule, into=rows[k])
+        for k, p in enumerate(built)
+    )
     return RunReport(w_arr, g_arr, t_arr, lr, steps, chosen, results)
 
 

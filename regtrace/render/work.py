@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 import numpy as np
+from numpy.typing import NDArray
 
 from regtrace.engine.penalties import (
     L2Form,
@@ -22,6 +23,7 @@ from regtrace.engine.penalties import (
     Vector,
 )
 from regtrace.engine.step import StepReport, StepResult
+from regtrace.render.norms import BEYOND_FLOAT64, fmt_norm, norm_l1, norm_l2
 from regtrace.render.numfmt import DEFAULT_DIGITS, fmt, fmt_exact, fmt_signed, paren
 
 QUANTITIES: tuple[str, ...] = ("penalty_grad", "full_grad", "step", "w_new")
@@ -144,6 +146,10 @@ class Work:
             return fmt_exact(x, self.digits)
         return fmt(float(x), self.digits)
 
+    def _big(self, x: Any) -> str:
+        """A sum or square that may be beyond float64 (then ``> 1.8e308``, never ``inf``)."""
+        return self.num(x) if self.exact else fmt_norm(float(x), self.digits)
+
     def signed(self, x: Any) -> str:
         """Like :meth:`num` with an explicit ``+`` on positive values (the blog's update row)."""
         text = self.num(x)
@@ -172,8 +178,10 @@ class Work:
     def _scale(self, result: StepResult, i: int, quantity: str) -> float:
         """The size of the operands that ``quantity`` was computed from, at weight ``i``."""
         w, g = abs(float(self.report.w[i])), abs(float(self.report.grad[i]))
-        terms = abs(float(result.penalty.l2_grad(self.report.w[i : i + 1])[0]))
-        terms += abs(float(result.penalty.l1_subgrad(self.report.w[i : i + 1])[0]))
+        pen = result.penalty
+        # This weight's own strengths: a per-weight lam must not broadcast over w[i].
+        terms = pen.l2_form.coef * float(item(pen.lam2, i)) * w if pen.has_l2 else 0.0
+        terms += float(item(pen.lam1, i)) if pen.has_l1 and w != 0 else 0.0
         grad_scale = max(g, terms)
         if quantity == "penalty_grad":
             return terms
@@ -228,12 +236,15 @@ class Work:
         """``0.01 x 6.9`` for one strength, ``(0.01x6.25 + 0x0.64)`` for one per weight."""
         p = self.times
         div = "/2" if half else ""
+        big = self._big
         if not isinstance(strength, np.ndarray):
-            return f"{self.num(strength)}{div} {p} {self.num(np.sum(norm))}"
+            with np.errstate(over="ignore"):  # shown as "> 1.8e308", the engine checked the rest
+                total = np.sum(norm)
+            return f"{self.num(strength)}{div} {p} {big(total)}"
         if strength.size > WIDE_MAX_WEIGHTS:
             return f"sum(lam_i{div} {p} {what})"
         inner = " + ".join(
-            f"{self.num(s)}{div}{p}{self.num(v)}" for s, v in zip(strength, norm, strict=True)
+            f"{self.num(s)}{div}{p}{big(v)}" for s, v in zip(strength, norm, strict=True)
         )
         return f"({inner})"
 
@@ -245,7 +256,9 @@ class Work:
             terms.append(self._sum_term(pen.lam1, np.abs(w), "|w_i|", half=False))
         if pen.has_l2:
             half = pen.l2_form is L2Form.HALF
-            terms.append(self._sum_term(pen.lam2, np.square(w), "w_i^2", half=half))
+            with np.errstate(over="ignore"):  # |w| > 1.3e154: w^2 is shown as "> 1.8e308"
+                squares = np.square(w)
+            terms.append(self._sum_term(pen.lam2, squares, "w_i^2", half=half))
         expr = " + ".join(terms) if terms else "0"
         label = pen.kind.label
         if result.loss is None or self.report.loss is None:
@@ -270,10 +283,30 @@ class Work:
             return f"{name}: from {lo} to {hi}"
         return f"{name} = {sub}{self.strength(pen.lam2)} = {self.strength(factor)}"
 
+    def divergence_line(self, result: StepResult) -> str | None:
+        """A warning when the decay factor ``f = 1 - c*lr*lam2`` is below -1.
+
+        With a fixed data gradient, repeated steps follow ``w_k+1 = f*w_k - lr*g``, which
+        diverges exactly when ``|f| > 1``; ``f`` never exceeds 1, so the test is ``f < -1``,
+        i.e. ``c*lr*lam2 > 2`` (``lr*lam > 1`` in the ``lambda`` form).
+        """
+        pen = result.penalty
+        if not pen.has_l2:
+            return None
+        factor = np.min(pen.decay_factor(self.report.lr))
+        if factor >= -1:
+            return None
+        limit = "lr x lam < 1" if pen.l2_form is L2Form.LAMBDA else "lr x lam < 2"
+        return (
+            f"{pen.kind.label}: the weight-decay factor {self.num(float(factor))} is below -1, "
+            f"so repeated steps flip the sign of w and grow it: they diverge (keep {limit})"
+        )
+
     def notes(self) -> list[str]:
         """Every line under the table: losses, decay factors, and how proximal L1 works."""
         lines = [self.loss_line(r) for r in self.report.results]
         lines += [d for r in self.report.results if (d := self.decay_line(r)) is not None]
+        lines += [d for r in self.report.results if (d := self.divergence_line(r)) is not None]
         if any(r.prox_input is not None for r in self.report.results):
             lines.append(
                 "Proximal L1: v = w - lr x (dL/dw + L2 term), w_new = soft(v, lr x lam) = "
@@ -369,7 +402,24 @@ class Work:
 
 
 def _before_after(before: float, after: float, num: Callable[[Any], str]) -> str:
-    return f"{num(before)} -> {num(after)}"
+    def text(x: float) -> str:
+        return num(x) if np.isfinite(x) else BEYOND_FLOAT64
+
+    return f"{text(before)} -> {text(after)}"
+
+
+def largest(magnitude: NDArray[np.float64], top: int) -> NDArray[np.intp]:
+    """Indices of the ``top`` largest values, largest first, ties in index order.
+
+    The same as a stable ``argsort(-magnitude)[:top]`` without sorting all of it: on 10^7
+    weights a partition finds the threshold, and only the candidates at or above it are
+    sorted (they include every tie, in index order, so the stable sort keeps that order).
+    """
+    if magnitude.size <= top:
+        return np.argsort(-magnitude, kind="stable")
+    threshold = np.partition(magnitude, magnitude.size - top)[magnitude.size - top]
+    candidates = np.flatnonzero(magnitude >= threshold)
+    return candidates[np.argsort(-magnitude[candidates], kind="stable")[:top]]
 
 
 def summary_tables(
@@ -395,8 +445,8 @@ def summary_tables(
         rows.append(
             (
                 label,
-                _before_after(float(np.linalg.norm(w)), float(np.linalg.norm(w_new)), num),
-                _before_after(float(np.sum(np.abs(w))), float(np.sum(np.abs(w_new))), num),
+                _before_after(norm_l2(w), norm_l2(w_new), num),
+                _before_after(norm_l1(w), norm_l1(w_new), num),
                 f"{int(np.sum(w == 0))} -> {int(np.sum(w_new == 0))}",
                 f"{fmt_signed(float(step[k]), digits)} (w{k})",
             )
@@ -404,7 +454,7 @@ def summary_tables(
     grids = [Grid(f"{w.size} weights", header, tuple(rows))]
     for label, step_raw, w_new_raw in moves:
         step = np.asarray(step_raw, dtype=np.float64)
-        order = np.argsort(-np.abs(step), kind="stable")[:top]
+        order = largest(np.abs(step), top)
         change_rows = tuple(
             (str(int(i)), num(w[i]), fmt_signed(float(step[i]), digits), num(w_new_raw[i]))
             for i in order

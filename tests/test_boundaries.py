@@ -1,0 +1,114 @@
+"""Import boundaries, checked from the outside in fresh interpreters.
+
+- ``regtrace --help`` and ``--version`` must not import NumPy (issue 6: start-up is a
+  feature, regtrace runs in shell loops).
+- The engine is a library: importing and using it loads no Typer, Click or Rich
+  (STYLE.md habit 1; ``regtrace/engine/ruff.toml`` bans the imports, this proves the result).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+
+CLI_LIBRARIES = ("typer", "click", "rich")
+
+
+def _python(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run this interpreter in a fresh process at the repository root."""
+    env = {k: v for k, v in os.environ.items() if k != "REGTRACE_DEBUG"}
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, capture_output=True, text=True, env=env, timeout=120
+    )
+
+
+def _imported(importtime_log: str) -> set[str]:
+    """Module names from ``python -X importtime`` output (the last column of each line)."""
+    return {
+        line.rsplit("|", 1)[1].strip()
+        for line in importtime_log.splitlines()
+        if line.startswith("import time:") and "|" in line
+    }
+
+
+@pytest.mark.parametrize("flag", ["--help", "--version", "-V", "-h"])
+def test_help_and_version_do_not_import_numpy(flag: str) -> None:
+    """``python -X importtime -m regtrace --help`` lists no ``numpy`` module."""
+    done = _python("-X", "importtime", "-m", "regtrace", flag)
+    assert done.returncode == 0, done.stderr
+    modules = _imported(done.stderr)
+    assert "regtrace.cli" in modules  # the log is real: it saw our own modules
+    assert not {m for m in modules if m.split(".")[0] == "numpy"}
+
+
+def test_command_help_does_not_import_numpy() -> None:
+    """``regtrace step --help`` is also answered without NumPy."""
+    done = _python("-X", "importtime", "-m", "regtrace", "step", "--help")
+    assert done.returncode == 0, done.stderr
+    assert not {m for m in _imported(done.stderr) if m.split(".")[0] == "numpy"}
+
+
+def test_version_does_not_import_rich() -> None:
+    """``--version`` prints one line: it needs neither NumPy nor Rich."""
+    done = _python("-X", "importtime", "-m", "regtrace", "--version")
+    assert done.returncode == 0, done.stderr
+    assert not {m for m in _imported(done.stderr) if m.split(".")[0] in ("numpy", "rich")}
+
+
+ENGINE_USE = """
+import sys
+import regtrace.engine
+from regtrace import step
+report = step([2.5, -0.8, 0.1], [-0.2, 0.1, -0.05], lam=0.01, lr=0.1, loss=1.2)
+report.to_dict()
+print(" ".join(sorted({m.split(".")[0] for m in sys.modules})))
+"""
+
+
+def test_engine_imports_no_cli_library() -> None:
+    """Importing and running the engine loads no Typer, Click or Rich."""
+    done = _python("-c", ENGINE_USE)
+    assert done.returncode == 0, done.stderr
+    top_level = set(done.stdout.split())
+    assert "numpy" in top_level  # the probe ran the engine
+    assert not top_level & set(CLI_LIBRARIES)
+
+
+def test_parser_imports_no_cli_library() -> None:
+    """The parser is library code too: no Typer, Click or Rich."""
+    done = _python(
+        "-c",
+        "import sys, regtrace.parse; "
+        "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))",
+    )
+    assert done.returncode == 0, done.stderr
+    assert not set(done.stdout.split()) & set(CLI_LIBRARIES)
+
+
+def test_step_without_out_loads_no_file_writer() -> None:
+    """Start-up pays only for what a command uses: no ``--out``, no writer modules."""
+    done = _python("-X", "importtime", "-m", "regtrace", "step")
+    assert done.returncode == 0, done.stderr
+    modules = _imported(done.stderr)
+    assert "regtrace.engine.step" in modules
+    assert not modules & {"regtrace.cli.outfile", "regtrace.render.outfile", "tempfile"}
+
+
+def test_a_run_builds_only_its_own_command() -> None:
+    """``app_for`` keeps just the named command (Typer converts every registered signature
+    on each call); help, no command and unknown commands get the whole app."""
+    from regtrace.cli import app_for
+    from regtrace.cli.app import app
+
+    assert [c.name for c in app_for(["step", "--w", "1", "--grad", "2"]).registered_commands] == [
+        "step"
+    ]
+    assert [c.name for c in app_for(["-V", "run"]).registered_commands] == ["run"]
+    assert len(app.registered_commands) > 1  # the full app is untouched
+    for args in ([], ["--help"], ["nope"], ["--version"]):
+        assert app_for(args) is app
