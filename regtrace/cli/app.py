@@ -12,6 +12,7 @@ import typer
 
 from regtrace.cli import check as check_cmd
 from regtrace.cli import conventions as conventions_cmd
+from regtrace.cli import explore as explore_cmd
 from regtrace.cli import run_cmd
 from regtrace.cli import step as step_cmd
 from regtrace.cli import sweep as sweep_cmd
@@ -91,3 +92,10 @@ app.command(
     epilog=sweep_cmd.EPILOG,
     no_args_is_help=False,
 )(sweep_cmd.sweep_command)
+
+app.command(
+    "explore",
+    help=explore_cmd.HELP,
+    epilog=explore_cmd.EPILOG,
+    no_args_is_help=False,
+)(explore_cmd.explore_command)

@@ -6,7 +6,7 @@ Returned, never printed (STYLE.md habit 1): the CLI decides where it goes.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rich import box
 from rich.console import Console, Group, RenderableType
@@ -64,13 +64,21 @@ def natural_width(table: Table) -> int:
     return Measurement.get(console, console.options, table).maximum
 
 
-def fitted_grids(work: TraceText, layout: Layout, width: int | None) -> list[Grid]:
+def fitted_grids(
+    work: TraceText,
+    layout: Layout,
+    width: int | None,
+    measure: Callable[[Grid], int] | None = None,
+) -> list[Grid]:
     """The grids of ``layout``; a side-by-side table too wide for ``width`` columns is
-    split into one side-by-side table per penalty (or optimizer)."""
+    split into one side-by-side table per penalty (or optimizer). ``measure`` gives the
+    columns a grid needs as drawn (default: as a Rich table; ``regtrace explore`` draws
+    DataTables)."""
     grids = list(work.grids(layout))
     if layout is not Layout.WIDE or width is None:
         return grids
-    if natural_width(grid_table(grids[0])) <= width:
+    needed = measure(grids[0]) if measure else natural_width(grid_table(grids[0]))
+    if needed <= width:
         return grids
     split = work.split_wide()
     return split if len(split) > 1 else grids
