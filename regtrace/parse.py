@@ -256,4 +256,5 @@ def parse_vector(spec: str, name: str, *, stdin: TextIO | None = None) -> Vector
 def parse_vector_or_scalar(spec: str, name: str, *, stdin: TextIO | None = None) -> float | Vector:
     """A strength: one number for every weight, or a vector with one per weight."""
     vec = parse_vector(spec, name, stdin=stdin)
-    return float(vec[0]) if vec.size == 1 and not spec.strip().startswith(("@", "-")) else vec
+    inline = not spec.strip().startswith("@") and spec.strip() != "-"
+    return float(vec[0]) if vec.size == 1 and inline else vec

@@ -32,6 +32,7 @@ def test_inline_forms(text: str) -> None:
 def test_scalar_or_vector_strength() -> None:
     """One number is a scalar strength; several are per weight."""
     assert parse_vector_or_scalar("0.01", "--lam") == 0.01
+    assert parse_vector_or_scalar("-1", "--lam") == -1.0  # a negative number, not stdin
     vec = parse_vector_or_scalar("0.01,0,0.01", "--lam")
     assert isinstance(vec, np.ndarray)
     assert vec.tolist() == [0.01, 0.0, 0.01]

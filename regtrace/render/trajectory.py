@@ -137,10 +137,12 @@ class RunText:
         r, n = self.report, self.n
         lines: list[str] = []
         if r.every > 1:
-            lines.append(
-                f"Steps 0, {r.every}, {2 * r.every}, ... are shown (--every {r.every}); "
-                "the last step always is."
-            )
+            kept = [str(k) for k in r.steps]
+            if len(kept) <= 4:
+                listed = ", ".join(kept[:-1]) + f" and {kept[-1]}"
+            else:
+                listed = f"{', '.join(kept[:3])}, ..., {kept[-1]}"
+            lines.append(f"Steps {listed} are shown (--every {r.every}; the last step always is).")
         for t in r.results:
             if t.factor is not None:
                 lines.append(self._factor_line(t))
