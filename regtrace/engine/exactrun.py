@@ -137,7 +137,7 @@ def exact_run(
         raise RegtraceError("w is empty; give at least one number")
     loss = "grad (a fixed data gradient) or target (the data loss 1/2*||w - target||^2)"
     if (grad is None) == (target is None):
-        raise RegtraceError(f"give either {loss}, not both" if grad else f"give {loss}")
+        raise RegtraceError(f"give either {loss}, not both" if grad is not None else f"give {loss}")
     other, name = (grad, "grad") if grad is not None else (target, "target")
     assert other is not None
     if len(other) != len(w):
