@@ -13,7 +13,7 @@ from fractions import Fraction
 from typing import Any
 
 from regtrace import examples
-from regtrace.cli.inputs import ExactInputs, _check_one_stdin, parse_penalties, resolve_exact
+from regtrace.cli.inputs import ExactInputs, check_target_alone, parse_penalties, resolve_exact
 from regtrace.cli.options import OutputFormat
 from regtrace.engine.trajectory import RunReport
 from regtrace.errors import RegtraceError
@@ -69,12 +69,7 @@ def _target_inputs(
     lam2: str | None,
 ) -> tuple[ExactInputs, list[Fraction]]:
     """``--target`` read exactly; ``w`` starts at 0 unless given (as the float path)."""
-    if grad is not None:
-        raise RegtraceError(
-            "--grad and --target both set the data gradient; use --grad for a fixed gradient "
-            "or --target for the loss 1/2*||w - target||^2, not both"
-        )
-    _check_one_stdin(w=w, target=target, lam=lam, lam1=lam1, lam2=lam2)
+    check_target_alone(grad, w=w, target=target, lam=lam, lam1=lam1, lam2=lam2)
     t = parse_exact_vector(target, "--target")
     w0 = [Fraction(0)] * len(t) if w is None else parse_exact_vector(w, "--w")
     inputs = ExactInputs(
