@@ -112,6 +112,36 @@ def test_proximal_zero_note(cli: Callable[..., Invocation]) -> None:
     assert "L1: w0 reaches exactly 0 at step 4 and stays there" in result.stdout
 
 
+def test_subgradient_l1_lands_on_zero_exactly(cli: Callable[..., Invocation]) -> None:
+    """g = 0, lam = 0.1, lr = 0.1: subgradient L1 moves w0 = 0.05 by -lr*lam*sign(w) = -0.01
+    per step: 0.04, 0.03, 0.02, 0.01, 0 at step 5, where sign(0) = 0 holds it. In binary
+    floats 0.05 - 5 x 0.01 misses 0 by a rounding error, so the float run steps past 0."""
+    result = cli([
+        "run", "--exact", "--w", "0.05", "--grad", "0", "--lam", "0.1", "--lr", "0.1",
+        "--steps", "7", "--penalty", "l1",
+    ])  # fmt: skip
+    assert result.code == 0, result.stderr
+    assert "L1: w0 reaches exactly 0 at step 5 and stays there" in result.stdout
+
+
+def test_half_form_per_weight_lam(cli: Callable[..., Invocation]) -> None:
+    """half form, lam = [0.5, 1/4], lr = 0.1 (the default), w = [1/3, 0.1], g = [0.2, -0.05]:
+    w0_1 = 1/3 - 0.1*(0.2 + 0.5/3) = 1/3 - 1/50 - 1/60 = (100 - 6 - 5)/300 = 89/300;
+    w1_1 = 0.1 - 0.1*(-0.05 + 0.1/4) = 0.1 + 0.0025 = 0.1025.
+    The decay factors are 1 - lr*lam_i = [0.95, 0.975]."""
+    result = cli([
+        "run", "--exact", "--w", "1/3,0.1", "--grad", "0.2,-0.05", "--lam", "0.5,1/4",
+        "--l2-form", "half", "--steps", "1", "--penalty", "l2", "--format", "csv",
+    ])  # fmt: skip
+    assert result.code == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "l2,1,89/300,0.1025"
+    table = cli([
+        "run", "--exact", "--w", "1/3,0.1", "--grad", "0.2,-0.05", "--lam", "0.5,1/4",
+        "--l2-form", "half", "--steps", "1", "--penalty", "l2",
+    ])  # fmt: skip
+    assert "1 - lr x lam_i = [0.95, 0.975]" in table.stdout
+
+
 def test_target_exact_and_fixed_point() -> None:
     """Loss 1/2*(w - t)^2, L2 lam = 0.5, lr = 0.1: w <- w - 0.1*(w - t + 2*0.5*w)
     = 0.8*w + 0.1*t. From 0 with t = 3.5: 0.35, then 0.8*0.35 + 0.35 = 0.63.
