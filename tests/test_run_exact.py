@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from fractions import Fraction as F
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -19,7 +20,7 @@ from hypothesis import strategies as st
 from regtrace import RegtraceError
 from regtrace.engine.exactrun import MAX_EXACT_STEPS, exact_run
 from regtrace.engine.trajectory import run
-from tests.conftest import Invocation
+from tests.conftest import Invocation, invoke
 
 W = [F("2.5"), F("-0.8"), F("0.1")]
 G = [F("-0.2"), F("0.1"), F("-0.05")]
@@ -142,6 +143,24 @@ def test_half_form_per_weight_lam(cli: Callable[..., Invocation]) -> None:
     assert "1 - lr x lam_i = [0.95, 0.975]" in table.stdout
 
 
+def test_out_saves_nearest_floats_and_exact_text(tmp_path: Path) -> None:
+    """--out: arrays as float64 (the proximal run above ends at exactly 0 after 4 steps, and
+    10 L2 steps at lam = 0 end at [2.7, -0.9, 0.15]); .csv holds what --format csv prints."""
+    target = tmp_path / "run.npz"
+    args = [
+        "run", "--exact", "--w", "0.004", "--grad", "0", "--lam", "0.01", "--lr", "0.1",
+        "--steps", "4", "--penalty", "l1", "--l1-method", "proximal",
+    ]  # fmt: skip
+    assert invoke([*args, "--out", str(target)]).code == 0
+    with np.load(target) as saved:
+        assert saved.files == ["l1"] and saved["l1"].tolist() == [0.0]
+    lam0 = ["run", "--exact", *BLOG, "--lam", "0", "--penalty", "l2"]
+    csv = tmp_path / "run.csv"
+    assert invoke([*lam0, "--out", str(csv)]).code == 0
+    assert csv.read_text(encoding="utf-8") == invoke([*lam0, "--format", "csv"]).stdout
+    assert csv.read_text(encoding="utf-8").splitlines()[-1] == "l2,10,2.7,-0.9,0.15"
+
+
 def test_target_exact_and_fixed_point() -> None:
     """Loss 1/2*(w - t)^2, L2 lam = 0.5, lr = 0.1: w <- w - 0.1*(w - t + 2*0.5*w)
     = 0.8*w + 0.1*t. From 0 with t = 3.5: 0.35, then 0.8*0.35 + 0.35 = 0.63.
@@ -201,11 +220,6 @@ ERRORS = {
         ["--plot-file", "run.png"],
         "--exact prints exact numbers; a plot shows floats (leave out --exact for --plot or "
         "--plot-file)",
-    ),
-    "out": (
-        ["--out", "run.npz"],
-        "--out saves float64 arrays; run --exact prints exact numbers (use --format json or "
-        "csv, or leave out --exact)",
     ),
     "steps": (
         ["--steps", "1001"],

@@ -145,17 +145,6 @@ def run_command(
         eps=eps,
         weight_decay=weight_decay,
     )
-    if exact:  # its own small path: the float run below never loads the exact modules
-        from regtrace.cli.run_exact import emit_exact_run, exact_run_report, refuse
-
-        refuse(optimizer=options.given, table=table.given, plot=plot, plot_file=plot_file, out=out)
-        exact_report = exact_run_report(
-            w=w, grad=grad, target=target, lam=lam, lr=lr, steps=steps, every=every,
-            penalty=penalty, lam1=lam1, lam2=lam2, l2_form=l2_form.value,
-            l1_method=l1_method.value,
-        )  # fmt: skip
-        emit_exact_run(exact_report, output_format=output_format, digits=digits)
-        return
     target_file = None
     if out is not None:  # the writer's modules load only when a file is asked for
         from regtrace.cli.outfile import check_out
@@ -178,6 +167,19 @@ def run_command(
             },
             tuple(k.value for k in parse_penalties(penalty)),
         )
+    if exact:  # its own small path: the float run below never loads the exact modules
+        from regtrace.cli.run_exact import emit_exact_run, exact_run_report, refuse
+
+        refuse(optimizer=options.given, table=table.given, plot=plot, plot_file=plot_file)
+        exact_report = exact_run_report(
+            w=w, grad=grad, target=target, lam=lam, lr=lr, steps=steps, every=every,
+            penalty=penalty, lam1=lam1, lam2=lam2, l2_form=l2_form.value,
+            l1_method=l1_method.value,
+        )  # fmt: skip
+        emit_exact_run(
+            exact_report, output_format=output_format, digits=digits, target_file=target_file
+        )
+        return
     if table.given:
         _data_run(
             table, w=w, grad=grad, target=target, lam=lam, lr=lr, steps=steps, every=every,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from regtrace import examples
 from regtrace.cli.inputs import ExactInputs, check_target_alone, parse_penalties, resolve_exact
@@ -18,6 +18,9 @@ from regtrace.cli.options import OutputFormat
 from regtrace.engine.trajectory import RunReport
 from regtrace.errors import RegtraceError
 from regtrace.parse_exact import parse_exact_scalar, parse_exact_vector
+
+if TYPE_CHECKING:
+    from regtrace.cli.outfile import OutTarget
 
 
 @dataclass(frozen=True)
@@ -31,9 +34,7 @@ class ExactRunJson:
         return {**self.report.to_dict(), "exact": True}
 
 
-def refuse(
-    *, optimizer: bool, table: bool, plot: bool, plot_file: str | None, out: str | None
-) -> None:
+def refuse(*, optimizer: bool, table: bool, plot: bool, plot_file: str | None) -> None:
     """One line naming what ``--exact`` cannot do, before any work."""
     if optimizer:
         raise RegtraceError(
@@ -49,11 +50,6 @@ def refuse(
         raise RegtraceError(
             "--exact prints exact numbers; a plot shows floats (leave out --exact for --plot "
             "or --plot-file)"
-        )
-    if out is not None:
-        raise RegtraceError(
-            "--out saves float64 arrays; run --exact prints exact numbers (use --format json "
-            "or csv, or leave out --exact)"
         )
 
 
@@ -129,15 +125,32 @@ def exact_run_report(
     )
 
 
-def emit_exact_run(report: RunReport, *, output_format: OutputFormat, digits: int) -> None:
-    """Write the exact run in its format (no plot: refused above)."""
+def emit_exact_run(
+    report: RunReport,
+    *,
+    output_format: OutputFormat,
+    digits: int,
+    target_file: OutTarget | None,
+) -> None:
+    """Write the exact run in its format (no plot: refused above), and ``--out``: arrays as
+    the nearest float64 (as ``step --exact`` saves them), JSON and CSV as printed."""
     from regtrace.cli.emit import emit
     from regtrace.render.plotdata import PlotSpec
     from regtrace.render.trajectory import RunText
 
+    shown, text = ExactRunJson(report), RunText(report, digits, exact=True)
+    if target_file is not None:
+        import numpy as np
+
+        from regtrace.render.jsonfmt import to_json
+
+        target_file.save(
+            {t.penalty.kind.value: np.asarray(t.w_final, np.float64) for t in report.results},
+            lambda fmt: to_json(shown) if fmt == "json" else text.csv(),
+        )
     emit(
-        ExactRunJson(report),
-        RunText(report, digits, exact=True),
+        shown,
+        text,
         PlotSpec((), None),
         output_format=output_format,
         plot=False,
