@@ -104,3 +104,10 @@ def test_bad_lams(text: str, message: str) -> None:
     with pytest.raises(RegtraceError) as info:
         parse_lams(text)
     assert str(info.value).startswith(message)
+
+
+def test_zero_steps_ends_where_it_started() -> None:
+    """``steps=0`` runs no step, so each final weight is w_0 (it used to crash: every = 0).
+    Found by tests/test_fuzz_cli.py with ``sweep --steps 0``."""
+    report = sweep(W, G, lams=[0.5], steps=0, lr=0.1, penalties=["l2"])
+    assert_allclose(report.results[0].w_final, W, **CLOSE)

@@ -203,6 +203,16 @@ def resolve_exact(
     )
 
 
+def check_target_alone(grad: str | None, **stdin_options: str | None) -> None:
+    """``--target`` sets the data gradient, so no ``--grad``; at most one option reads stdin."""
+    if grad is not None:
+        raise RegtraceError(
+            "--grad and --target both set the data gradient; use --grad for a fixed gradient "
+            "or --target for the loss 1/2*||w - target||^2, not both"
+        )
+    _check_one_stdin(**stdin_options)
+
+
 def _resolve_target(
     w: str | None,
     grad: str | None,
@@ -218,12 +228,7 @@ def _resolve_target(
 
     from regtrace.engine.trajectory import check_data
 
-    if grad is not None:
-        raise RegtraceError(
-            "--grad and --target both set the data gradient; use --grad for a fixed gradient "
-            "or --target for the loss 1/2*||w - target||^2, not both"
-        )
-    _check_one_stdin(w=w, target=target, lam=lam, lam1=lam1, lam2=lam2)
+    check_target_alone(grad, w=w, target=target, lam=lam, lam1=lam1, lam2=lam2)
     t_vec = parse_vector(target, "--target")
     w_vec = np.zeros_like(t_vec) if w is None else parse_vector(w, "--w")
     w_vec, _, checked = check_data(w_vec, None, t_vec)

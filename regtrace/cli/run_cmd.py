@@ -17,6 +17,7 @@ from regtrace.cli.options import (
     DigitsOpt,
     EpsOpt,
     EveryOpt,
+    ExactOpt,
     FormatOpt,
     GradOpt,
     InterceptOpt,
@@ -58,6 +59,10 @@ for linear L2) is shown with the distance to it. Notes say where an L1 weight re
 exactly 0 or changes sign; a run that diverges (|1 - 2*lr*lam| > 1) or overflows is an
 error, not a table of inf.
 
+--exact computes with exact rationals from the text typed (0.1 is exactly 1/10, 1/3 is
+accepted) for a fixed --grad or a --target, and prints exact decimals (fractions where a
+decimal would not end); at most 1000 steps, as the fractions grow every step.
+
 --optimizer momentum|nesterov|adam|adamw runs that optimizer (PyTorch, Keras or optax order,
 --convention) from a fresh state for each penalty.
 """
@@ -71,6 +76,8 @@ EPILOG = """Examples:
   regtrace run --target 3.5,2.1 --lam 0.5 --steps 40 --every 10 --l1-method proximal
 
   regtrace run --target 3.5,2.1 --lam 0.5 --steps 40 --plot
+
+  regtrace run --exact --w 1/3,0.1 --grad 0.2,-0.05 --penalty l2,l1 --steps 3
 
   regtrace run --w @w.npy --grad @g.npy --steps 100 --format json > run.json
 
@@ -114,6 +121,7 @@ def run_command(
     data_loss: DataLossOpt = None,
     intercept: InterceptOpt = False,
     out: OutOpt = None,
+    exact: ExactOpt = False,
 ) -> None:
     """N gradient steps under L2 and L1 (or elastic net), side by side."""
     from regtrace.cli.dataoptions import DataOptions
@@ -127,6 +135,16 @@ def run_command(
 
     check_plot_options(output_format, plot, plot_file)
     table = DataOptions(data, x, y, model, data_loss, intercept)
+    options = OptimizerOptions(
+        optimizer=None if optimizer is None else optimizer.value,
+        convention=None if convention is None else convention.value,
+        momentum=momentum,
+        dampening=dampening,
+        beta1=beta1,
+        beta2=beta2,
+        eps=eps,
+        weight_decay=weight_decay,
+    )
     target_file = None
     if out is not None:  # the writer's modules load only when a file is asked for
         from regtrace.cli.outfile import check_out
@@ -149,6 +167,19 @@ def run_command(
             },
             tuple(k.value for k in parse_penalties(penalty)),
         )
+    if exact:  # its own small path: the float run below never loads the exact modules
+        from regtrace.cli.run_exact import emit_exact_run, exact_run_report, refuse
+
+        refuse(optimizer=options.given, table=table.given, plot=plot, plot_file=plot_file)
+        exact_report = exact_run_report(
+            w=w, grad=grad, target=target, lam=lam, lr=lr, steps=steps, every=every,
+            penalty=penalty, lam1=lam1, lam2=lam2, l2_form=l2_form.value,
+            l1_method=l1_method.value,
+        )  # fmt: skip
+        emit_exact_run(
+            exact_report, output_format=output_format, digits=digits, target_file=target_file
+        )
+        return
     if table.given:
         _data_run(
             table, w=w, grad=grad, target=target, lam=lam, lr=lr, steps=steps, every=every,
@@ -167,16 +198,6 @@ def run_command(
         lam1=lam1,
         lam2=lam2,
         target=target,
-    )
-    options = OptimizerOptions(
-        optimizer=None if optimizer is None else optimizer.value,
-        convention=None if convention is None else convention.value,
-        momentum=momentum,
-        dampening=dampening,
-        beta1=beta1,
-        beta2=beta2,
-        eps=eps,
-        weight_decay=weight_decay,
     )
     spec = None
     rule: RuleFactory = gradient_descent

@@ -146,7 +146,9 @@ def sweep(
                 assert t_arr is not None
                 final = fixed_point(penalty, t_arr)
             else:
-                final = run_penalty(w_arr, g_arr, t_arr, penalty, lr, steps, steps, rule).w_final
+                # every = steps keeps w_0 and w_N; with 0 steps, every 1 (w_0 is w_N)
+                every = max(steps, 1)
+                final = run_penalty(w_arr, g_arr, t_arr, penalty, lr, steps, every, rule).w_final
             points.append(SweepPoint(penalty, lam, final))
     if not points:
         raise RegtraceError("no penalty given; choose from l2, l1, elastic, none")

@@ -7,7 +7,7 @@ exactly 0 or changes sign (seed ``002``: subgradient L1 oscillates, proximal L1 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -15,7 +15,7 @@ from regtrace.engine.penalties import L2Form, Penalty, PenaltyKind, Strength, Ve
 from regtrace.engine.trajectory import RunReport, SignEvents, Trajectory
 from regtrace.render.document import Document, rows_csv
 from regtrace.render.norms import count_zeros, fmt_norm, max_abs, norm_l1, norm_l2
-from regtrace.render.numfmt import DEFAULT_DIGITS, fmt
+from regtrace.render.numfmt import DEFAULT_DIGITS, fmt, fmt_exact
 from regtrace.render.work import (
     INLINE_VECTOR_MAX,
     Grid,
@@ -29,12 +29,19 @@ STAT_HEADER = ("||w||2", "||w||1", "zeros", "max |w|")
 
 @dataclass(frozen=True)
 class Numbers:
-    """Numbers, vectors and strengths at a given precision."""
+    """Numbers, vectors and strengths at a given precision.
+
+    With ``exact`` (``run --exact``) a ``Fraction`` is written exactly, as
+    :class:`~regtrace.render.work.Work` does, whatever ``digits`` says.
+    """
 
     digits: int = DEFAULT_DIGITS
+    exact: bool = False
 
     def num(self, x: float) -> str:
-        """A number at this precision."""
+        """A number at this precision (exactly, for a fraction under ``exact``)."""
+        if self.exact:
+            return fmt_exact(x, self.digits)
         return fmt(float(x), self.digits)
 
     def vector(self, values: Vector) -> str:
@@ -57,6 +64,7 @@ class Numbers:
         """One cell per weight for a few weights; norms and counts for many."""
         if w.size <= INLINE_VECTOR_MAX:
             return tuple(self.num(x) for x in w)
+        w = np.asarray(w, dtype=np.float64)  # norms are approximate by nature (exact: fractions)
         return (
             fmt_norm(norm_l2(w), self.digits),
             fmt_norm(norm_l1(w), self.digits),
@@ -90,11 +98,13 @@ class RunText:
 
     report: RunReport
     digits: int = DEFAULT_DIGITS
+    # Keyword-only: subclasses (OptimizerRunText) add positional fields after ``digits``.
+    exact: bool = field(default=False, kw_only=True)
 
     @property
     def n(self) -> Numbers:
-        """Number formatting at this precision."""
-        return Numbers(self.digits)
+        """Number formatting at this precision (exact fractions under ``exact``)."""
+        return Numbers(self.digits, self.exact)
 
     def header(self) -> tuple[str, ...]:
         """The update rule, the data gradient, each penalty's formula and the inputs."""
@@ -150,13 +160,16 @@ class RunText:
         p, n, lr = t.penalty, self.n, self.report.lr
         assert t.factor is not None
         quadratic = self.report.target is not None
-        c, coef = ("2 x ", 2.0) if p.l2_form is L2Form.LAMBDA else ("", 1.0)
+        # Integer constants: the same floats as 1.0 and 2.0 on the float path, and exact
+        # fractions on the --exact path (lr and lam2 are fractions there).
+        c, coef = ("2 x ", 2) if p.l2_form is L2Form.LAMBDA else ("", 1)
+        h = 1 if quadratic else 0
         if isinstance(p.lam2, np.ndarray):
             rule = f"1 - lr x (1 + {c}lam_i)" if quadratic else f"1 - {c}lr x lam_i"
-            value = n.vector(1.0 - lr * ((1.0 if quadratic else 0.0) + coef * p.lam2))
+            value = n.vector(1 - lr * (h + coef * p.lam2))
         else:
-            lam2 = float(p.lam2)
-            a = 1.0 - lr * ((1.0 if quadratic else 0.0) + coef * lam2)
+            lam2 = p.lam2
+            a = 1 - lr * (h + coef * lam2)
             if quadratic:
                 rule = f"1 - lr x (1 + {c}lam) = 1 - {n.num(lr)} x (1 + {c}{n.num(lam2)})"
             else:
