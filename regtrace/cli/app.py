@@ -58,44 +58,14 @@ def root(
     """Trace gradient-descent steps under L1, L2 and elastic-net regularization."""
 
 
-app.command(
-    "step",
-    help=step_cmd.HELP,
-    epilog=step_cmd.EPILOG,
-    no_args_is_help=False,
-)(step_cmd.step_command)
-
-app.command(
-    "conventions",
-    help=conventions_cmd.HELP,
-    epilog=conventions_cmd.EPILOG,
-    no_args_is_help=False,
-)(conventions_cmd.conventions_command)
-
-app.command(
-    "check",
-    help=check_cmd.HELP,
-    epilog=check_cmd.EPILOG,
-    no_args_is_help=False,
-)(check_cmd.check_command)
-
-app.command(
-    "run",
-    help=run_cmd.HELP,
-    epilog=run_cmd.EPILOG,
-    no_args_is_help=False,
-)(run_cmd.run_command)
-
-app.command(
-    "sweep",
-    help=sweep_cmd.HELP,
-    epilog=sweep_cmd.EPILOG,
-    no_args_is_help=False,
-)(sweep_cmd.sweep_command)
-
-app.command(
-    "explore",
-    help=explore_cmd.HELP,
-    epilog=explore_cmd.EPILOG,
-    no_args_is_help=False,
-)(explore_cmd.explore_command)
+# The commands, in the order `regtrace --help` lists them; each module holds its HELP and
+# EPILOG (with examples) beside the function.
+for name, module, command in (
+    ("step", step_cmd, step_cmd.step_command),
+    ("conventions", conventions_cmd, conventions_cmd.conventions_command),
+    ("check", check_cmd, check_cmd.check_command),
+    ("run", run_cmd, run_cmd.run_command),
+    ("sweep", sweep_cmd, sweep_cmd.sweep_command),
+    ("explore", explore_cmd, explore_cmd.explore_command),
+):
+    app.command(name, help=module.HELP, epilog=module.EPILOG, no_args_is_help=False)(command)

@@ -9,27 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
-from typing import TypedDict, TypeVar
+from typing import TypeVar
 
 from regtrace import examples
 from regtrace.engine.penalties import PenaltyKind, Strength, Vector
 from regtrace.errors import RegtraceError
 from regtrace.parse import parse_scalar, parse_vector, parse_vector_or_scalar
-
-PENALTY_WORDS = ", ".join(k.value for k in PenaltyKind)
-
-
-class TraceOptions(TypedDict):
-    """The step options as typed, shared by :func:`resolve` and the data mode."""
-
-    w: str | None
-    grad: str | None
-    lam: str | None
-    lr: str | None
-    loss: str | None
-    penalty: str
-    lam1: str | None
-    lam2: str | None
 
 
 @dataclass(frozen=True)

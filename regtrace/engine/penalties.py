@@ -96,16 +96,6 @@ def strength_to_json(value: Strength) -> float | list[float]:
     return float(value)
 
 
-def strength_at(value: Strength, i: int) -> float:
-    """The strength that applies to weight ``i``."""
-    return float(value[i]) if isinstance(value, np.ndarray) else float(value)
-
-
-def is_uniform(value: Strength) -> bool:
-    """True when a strength is the same for every weight (a scalar)."""
-    return not isinstance(value, np.ndarray)
-
-
 @dataclass(frozen=True)
 class Penalty:
     """One regularizer with its strengths.
