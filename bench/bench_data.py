@@ -16,8 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from regtrace.dataset import read_table
 from regtrace.engine.data import DataProblem
+from regtrace.parse.table import read_table
 
 ROWS, COLS, RUNS = 100_000, 6, 5
 

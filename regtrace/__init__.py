@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from regtrace.engine import L1Method, L2Form, Penalty, PenaltyKind, StepReport, StepResult
     from regtrace.engine.check import CheckResult, Quantity, check
+    from regtrace.engine.conventions import conventions
     from regtrace.engine.data import DataProblem
     from regtrace.engine.exact import exact_step
     from regtrace.engine.fit import fit
-    from regtrace.engine.l2table import conventions
     from regtrace.engine.optimizers import OptimizerSpec, optimize, optimizer_step
     from regtrace.engine.step import step
     from regtrace.engine.sweep import SweepReport, sweep
@@ -62,7 +62,7 @@ _CHECK_NAMES = {
     "OptimizerSpec": "regtrace.engine.optimizers",
     "optimize": "regtrace.engine.optimizers",
     "optimizer_step": "regtrace.engine.optimizers",
-    "conventions": "regtrace.engine.l2table",
+    "conventions": "regtrace.engine.conventions",
     "RunReport": "regtrace.engine.trajectory",
     "Trajectory": "regtrace.engine.trajectory",
     "run": "regtrace.engine.trajectory",

@@ -127,7 +127,7 @@ def test_conventions_table_conversion(seed: int, lam: float, lam1: float) -> Non
     alpha = n lam (when lam1 = 0) and ElasticNet's alpha = lam1/2 + lam, l1_ratio =
     lam1/(lam1 + 2 lam); fitting our loop and scikit-learn with those values gives one w.
     """
-    from regtrace.engine.l2table import conventions
+    from regtrace.engine.conventions import conventions
 
     X, y, _ = synthetic(seed)
     table = {e.where: e for e in conventions(lam, lam1=lam1, n_samples=N).same_minimizer}

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from regtrace.dataset import FAST_ROWS, parse_matrix, read_table
 from regtrace.errors import RegtraceError
+from regtrace.parse.table import FAST_ROWS, parse_matrix, read_table
 
 BIG = FAST_ROWS + 10
 

@@ -6,7 +6,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from regtrace import RegtraceError, sweep
-from regtrace.lams import parse_lams
+from regtrace.parse.lams import parse_lams
 
 W = [2.5, -0.8, 0.1]
 G = [-0.2, 0.1, -0.05]

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from regtrace.engine.exact import exact_step, exact_text, to_fraction
 from regtrace.engine.step import step
 from regtrace.errors import RegtraceError
-from regtrace.parse_exact import parse_exact_vector
+from regtrace.parse.exact import parse_exact_vector
 from tests.conftest import Invocation
 
 BLOG = ["--w", "2.5,-0.8,0.1", "--grad", "-0.2,0.1,-0.05", "--lam", "0.01", "--lr", "0.1"]

@@ -10,7 +10,7 @@ import pytest
 
 from regtrace.engine.step import step
 from regtrace.errors import RegtraceError
-from regtrace.parse import parse_vector
+from regtrace.parse.numbers import parse_vector
 from tests.conftest import invoke
 
 SAVE_FLOATS = "save a float array, e.g. numpy.save(path, w.astype(float))"

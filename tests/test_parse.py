@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from regtrace.errors import RegtraceError
-from regtrace.parse import parse_scalar, parse_vector, parse_vector_or_scalar
+from regtrace.parse.numbers import parse_scalar, parse_vector, parse_vector_or_scalar
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from regtrace import step
-from regtrace.parse import parse_vector
+from regtrace.parse.numbers import parse_vector
 from regtrace.render.jsonfmt import to_json
 from regtrace.render.numfmt import fmt
 

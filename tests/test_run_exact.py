@@ -271,7 +271,7 @@ def test_float_run_does_not_load_the_exact_engine() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     loaded = done.stdout.strip()
     assert "regtrace.engine.exact" not in loaded and "regtrace.cli.run_exact" not in loaded
-    assert "regtrace.parse_exact" not in loaded
+    assert "regtrace.parse.exact" not in loaded
 
 
 def decimals(low: int, high: int, places: int = 3) -> st.SearchStrategy[str]:

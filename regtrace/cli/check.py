@@ -97,7 +97,7 @@ def check_command(
     from regtrace.cli.render import emit_check
     from regtrace.engine.check import check
     from regtrace.errors import ExitCode, RegtraceError
-    from regtrace.parse_exact import parse_exact_scalar, vector_tokens
+    from regtrace.parse.exact import parse_exact_scalar, vector_tokens
 
     table = DataOptions(data, x, y, model, data_loss, intercept)
     if table.given:

@@ -48,8 +48,8 @@ def conventions_command(
 ) -> None:
     """The conversion table."""
     from regtrace.cli.output import terminal_width, write_renderable, write_text
-    from regtrace.engine.l2table import conventions
-    from regtrace.parse import parse_scalar
+    from regtrace.engine.conventions import conventions
+    from regtrace.parse.numbers import parse_scalar
     from regtrace.render.conventions import ConventionsText
     from regtrace.render.work import Layout
 

@@ -19,7 +19,7 @@ from regtrace.cli.inputs import ExactInputs, TraceInputs, _check_one_stdin, pars
 from regtrace.engine.data import DataEval, DataProblem, exempt_bias
 from regtrace.engine.penalties import Strength
 from regtrace.errors import RegtraceError
-from regtrace.parse import parse_scalar, parse_vector, parse_vector_or_scalar
+from regtrace.parse.numbers import parse_scalar, parse_vector, parse_vector_or_scalar
 
 
 def _refuse_typed(grad: str | None, loss: str | None) -> None:
@@ -107,7 +107,7 @@ def resolve_data_exact(
     """``check`` on a table: the exact inputs with the data gradient and loss computed in
     fractions (linear models exactly; see :mod:`regtrace.engine.exactdata`)."""
     from regtrace.engine.exactdata import exact_gradient, exempt_bias_exact
-    from regtrace.parse_exact import parse_exact_scalar, parse_exact_vector
+    from regtrace.parse.exact import parse_exact_scalar, parse_exact_vector
 
     _refuse_typed(grad, loss)
     problem = table.problem()

@@ -40,8 +40,8 @@ class DataOptions:
 
     def problem(self) -> DataProblem:
         """Parse the table and check it against the model and loss (loads NumPy)."""
-        from regtrace.dataset import resolve_table
         from regtrace.engine.data import DataProblem
+        from regtrace.parse.table import resolve_table
 
         table = resolve_table(self.data, self.x, self.y)
         return DataProblem.build(

@@ -14,7 +14,7 @@ from typing import TypeVar
 from regtrace import examples
 from regtrace.engine.penalties import PenaltyKind, Strength, Vector
 from regtrace.errors import RegtraceError
-from regtrace.parse import parse_scalar, parse_vector, parse_vector_or_scalar
+from regtrace.parse.numbers import parse_scalar, parse_vector, parse_vector_or_scalar
 
 
 @dataclass(frozen=True)
@@ -170,7 +170,7 @@ def resolve_exact(
     lam2: str | None = None,
 ) -> ExactInputs:
     """:func:`resolve` read exactly from the text typed (``0.1`` is ``1/10``; ``1/3`` works)."""
-    from regtrace.parse_exact import parse_exact_scalar, parse_exact_vector
+    from regtrace.parse.exact import parse_exact_scalar, parse_exact_vector
 
     texts = option_texts(w=w, grad=grad, lam=lam, lr=lr, loss=loss)
     _check_one_stdin(w=w, grad=grad, lam=lam, lam1=lam1, lam2=lam2)

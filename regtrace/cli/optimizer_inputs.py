@@ -9,7 +9,7 @@ from typing import TypedDict
 
 from regtrace.cli.inputs import TraceInputs, parse_choices
 from regtrace.cli.optimizer_options import OptimizerOptions
-from regtrace.engine.conventions import OptimizerKind
+from regtrace.engine.frameworks import OptimizerKind
 from regtrace.engine.optimizer_spec import OptimizerSpec
 from regtrace.engine.optimizers import (
     OptimizerReport,
@@ -18,7 +18,7 @@ from regtrace.engine.optimizers import (
 )
 from regtrace.engine.penalties import Vector
 from regtrace.errors import RegtraceError
-from regtrace.parse import parse_scalar, parse_vector, parse_vector_or_scalar
+from regtrace.parse.numbers import parse_scalar, parse_vector, parse_vector_or_scalar
 
 
 def parse_optimizers(first: str | None, compare: str | None) -> tuple[OptimizerKind, ...]:

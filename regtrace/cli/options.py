@@ -1,6 +1,6 @@
 """Options shared by the commands, as ``Annotated`` types (Typer's idiom).
 
-Vectors and numbers arrive as text and go through :mod:`regtrace.parse`, so every bad value
+Vectors and numbers arrive as text and go through :mod:`regtrace.parse.numbers`, so every bad value
 gets the same one-line error naming the option, the token and its position.
 """
 
@@ -307,7 +307,7 @@ OutOpt = Annotated[
 
 
 class OptimizerChoice(StrEnum):
-    """``--optimizer`` choices (mirrors :class:`regtrace.engine.conventions.OptimizerKind`)."""
+    """``--optimizer`` choices (mirrors :class:`regtrace.engine.frameworks.OptimizerKind`)."""
 
     SGD = "sgd"
     MOMENTUM = "momentum"
@@ -317,7 +317,7 @@ class OptimizerChoice(StrEnum):
 
 
 class ConventionChoice(StrEnum):
-    """``--convention`` choices (mirrors :class:`regtrace.engine.conventions.Convention`)."""
+    """``--convention`` choices (mirrors :class:`regtrace.engine.frameworks.Convention`)."""
 
     TORCH = "torch"
     KERAS = "keras"

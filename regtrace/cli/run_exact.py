@@ -17,7 +17,7 @@ from regtrace.cli.inputs import ExactInputs, check_target_alone, parse_penalties
 from regtrace.cli.options import OutputFormat
 from regtrace.engine.trajectory import RunReport
 from regtrace.errors import RegtraceError
-from regtrace.parse_exact import parse_exact_scalar, parse_exact_vector
+from regtrace.parse.exact import parse_exact_scalar, parse_exact_vector
 
 if TYPE_CHECKING:
     from regtrace.cli.outfile import OutTarget

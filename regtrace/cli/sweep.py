@@ -83,7 +83,7 @@ def sweep_command(
     from regtrace.cli.emit import TextView, check_plot_options, emit
     from regtrace.cli.inputs import resolve
     from regtrace.engine.sweep import sweep
-    from regtrace.lams import parse_lams
+    from regtrace.parse.lams import parse_lams
     from regtrace.render.jsonfmt import HasDict
     from regtrace.render.plotdata import sweep_plot
     from regtrace.render.sweep import SweepText

@@ -1,138 +1,187 @@
-"""What each framework does with ``weight_decay``, read from the frameworks' own source.
+"""How one L2 strength is written in each common place, with the factor between them.
 
-Every rule below names the file it comes from. The optimizer arithmetic in
-:mod:`regtrace.engine.optimizers` follows these tables; nothing here is guessed.
+regtrace's (and the seeds') form is ``L + lam*||w||^2`` with gradient ``2*lam*w``. The sources:
 
-PyTorch (torch 2.13.0, ``torch/optim/sgd.py`` ``_single_tensor_sgd``,
-``torch/optim/adam.py`` ``_single_tensor_adam``, ``torch/optim/adamw.py``):
-
-- ``SGD(weight_decay=wd)`` and ``Adam(weight_decay=wd)`` add ``wd*w`` to the gradient
-  (``grad = grad.add(param, alpha=weight_decay)``): coupled, i.e. the ``lam/2*||w||^2`` form.
-- ``AdamW`` is ``Adam(decoupled_weight_decay=True)``: ``param.mul_(1 - lr*weight_decay)``
-  before the moments are updated; default ``weight_decay=1e-2``.
-- SGD momentum: the first step sets ``buf = grad`` (a clone: no dampening), later steps
-  ``buf = momentum*buf + (1 - dampening)*grad``; Nesterov uses ``grad + momentum*buf``.
-- Adam: ``m = lerp(m, g, 1 - b1)``, ``v = b2*v + (1 - b2)*g*g``,
-  ``denom = sqrt(v)/sqrt(1 - b2^t) + eps``, ``w -= lr/(1 - b1^t) * m/denom``; ``eps=1e-8``.
-
-Keras 3 (``keras/src/optimizers/base_optimizer.py`` ``_apply_weight_decay``, ``sgd.py``,
-``adam.py``, ``adamw.py``):
-
-- ``weight_decay`` on ANY optimizer is decoupled: ``variable - variable*wd*lr``, applied by
-  the base optimizer before ``update_step``. Coupled L2 in Keras is a layer regularizer,
-  ``keras/src/regularizers/regularizers.py`` ``L2``: ``l2 * sum(square(x))``, i.e. the
-  seeds' ``lam*||w||^2`` form with gradient ``2*l2*w``.
-- SGD momentum keeps a velocity: ``v = momentum*v - lr*g``, ``w += v`` (Nesterov:
-  ``w += momentum*v - lr*g``); there is no dampening.
-- Adam: ``alpha = lr*sqrt(1 - b2^t)/(1 - b1^t)``, ``w -= m*alpha/(sqrt(v) + eps)``: ``eps``
-  is the paper's "epsilon hat", added to ``sqrt(v)`` before bias correction; ``eps=1e-7``.
-- ``AdamW`` is ``Adam`` with ``weight_decay=0.004`` by default.
-
-optax (``optax/_src/alias.py`` ``sgd``/``adam``/``adamw``, ``optax/_src/transform.py``
-``scale_by_adam``, ``optax/transforms/_accumulation.py`` ``trace``,
-``optax/transforms/_adding.py`` ``add_decayed_weights``):
-
-- ``add_decayed_weights(wd)`` adds ``wd*w`` to the update. Chained BEFORE an optimizer it is
-  coupled L2 (``optax.chain(optax.add_decayed_weights(wd), optax.adam(lr))``); ``adamw``
-  chains it AFTER ``scale_by_adam`` and before ``scale_by_learning_rate``, so the decay is
-  ``-lr*wd*w``: decoupled, multiplied by lr. ``adamw`` default ``weight_decay=1e-4``.
-- ``sgd`` with momentum is ``trace``: ``t = g + momentum*t`` from ``t = 0`` (so the first
-  step is ``g``, no dampening); Nesterov returns ``g + momentum*t``.
-- ``scale_by_adam``: ``mu = (1-b1)*g + b1*mu``, ``mu_hat = mu/(1 - b1^t)``, likewise ``nu``,
-  update ``mu_hat/(sqrt(nu_hat + eps_root) + eps)`` with ``eps=1e-8``, ``eps_root=0``.
+- Keras ``regularizers.L2(l2)``: ``l2 * sum(square(x))`` (keras/src/regularizers/regularizers.py).
+- PyTorch ``SGD``/``Adam`` ``weight_decay``: ``grad.add(param, alpha=weight_decay)``, the
+  gradient of ``wd/2*||w||^2`` (torch/optim/sgd.py, adam.py); optax
+  ``add_decayed_weights(wd)`` adds ``wd*w`` likewise (optax/transforms/_adding.py).
+- sklearn ``SGDRegressor``: ``(1/n)*sum(loss_i) + alpha*R(w)`` with ``R(w) = 1/2*sum(w^2)``
+  (doc/modules/sgd.rst; sklearn/linear_model/_sgd_fast.pyx.tp shrinks ``w`` by
+  ``1 - eta*alpha``, i.e. gradient ``alpha*w``), and its ``squared_error`` loss is
+  ``0.5*(p - y)^2`` (``SquaredLoss`` in the same file).
+- sklearn ``Ridge``: ``||y - Xw||^2 + alpha*||w||^2``: the data term is a SUM of squares
+  (sklearn/linear_model/_ridge.py).
+- sklearn ``ElasticNet``: ``1/(2n)*||y - Xw||^2 + alpha*l1_ratio*||w||_1
+  + 0.5*alpha*(1 - l1_ratio)*||w||^2`` (sklearn/linear_model/_coordinate_descent.py).
+- Decoupled decay (PyTorch ``AdamW``, every Keras ``weight_decay``, optax ``adamw``):
+  ``w <- w*(1 - lr*wd)`` with no term in the loss (see :mod:`regtrace.engine.frameworks`).
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from regtrace.errors import RegtraceError
 
 
-class Convention(StrEnum):
-    """Whose update order and defaults to follow (``--convention``)."""
+@dataclass(frozen=True)
+class Equivalent:
+    """One place where an L2 strength is written, and the value that matches ``lam``."""
 
-    TORCH = "torch"
-    KERAS = "keras"
-    OPTAX = "optax"
+    where: str
+    written: str
+    """The penalty (or objective) as that place writes it."""
+    relation: str
+    """Its L2 gradient (same step), or the objective rewritten with the MSE (same minimizer)."""
+    parameter: str
+    conversion: str
+    """The parameter in terms of ``lam`` (and ``lam1``, ``n``)."""
+    value: float | None
+    """``None`` when it needs something not given (``n`` for Ridge) or no value matches."""
 
-    @property
-    def label(self) -> str:
-        """The framework's name as people write it."""
-        return {"torch": "PyTorch", "keras": "Keras", "optax": "optax"}[self.value]
-
-
-class OptimizerKind(StrEnum):
-    """The optimizers regtrace traces (``--optimizer``)."""
-
-    SGD = "sgd"
-    MOMENTUM = "momentum"
-    NESTEROV = "nesterov"
-    ADAM = "adam"
-    ADAMW = "adamw"
-
-    @property
-    def label(self) -> str:
-        """Short name for tables: ``SGD``, ``Momentum``, ``Nesterov``, ``Adam``, ``AdamW``."""
+    def to_dict(self) -> dict[str, Any]:
+        """As JSON."""
         return {
-            "sgd": "SGD",
-            "momentum": "Momentum",
-            "nesterov": "Nesterov",
-            "adam": "Adam",
-            "adamw": "AdamW",
-        }[self.value]
-
-    @property
-    def adaptive(self) -> bool:
-        """Adam and AdamW keep the moments ``m`` and ``v``."""
-        return self in (OptimizerKind.ADAM, OptimizerKind.ADAMW)
-
-    @property
-    def has_momentum(self) -> bool:
-        """Momentum and Nesterov keep a momentum buffer."""
-        return self in (OptimizerKind.MOMENTUM, OptimizerKind.NESTEROV)
+            "where": self.where,
+            "written": self.written,
+            "relation": self.relation,
+            "parameter": self.parameter,
+            "conversion": self.conversion,
+            "value": self.value,
+        }
 
 
-class DecayMode(StrEnum):
-    """How ``weight_decay`` reaches the weights."""
+@dataclass(frozen=True)
+class ConventionsReport:
+    """Both tables of ``regtrace conventions`` for one ``lam`` (and ``lam1``, ``n``)."""
 
-    NONE = "none"
-    COUPLED = "coupled"
-    DECOUPLED = "decoupled"
+    lam: float
+    lam1: float
+    n_samples: int | None
+    same_step: tuple[Equivalent, ...]
+    same_minimizer: tuple[Equivalent, ...]
+    notes: tuple[str, ...]
 
-    @property
-    def formula(self) -> str:
-        """The rule in words, as the trace prints it."""
+    def to_dict(self) -> dict[str, Any]:
+        """As JSON: the inputs echoed, both tables, the notes."""
         return {
-            "none": "no weight decay",
-            "coupled": "coupled L2: wd*w added to the gradient before the optimizer",
-            "decoupled": "decoupled: w <- w*(1 - lr*wd), outside the optimizer's moments",
-        }[self.value]
+            "command": "conventions",
+            "lam": self.lam,
+            "lam1": self.lam1,
+            "n_samples": self.n_samples,
+            "same_step": [e.to_dict() for e in self.same_step],
+            "same_minimizer": [e.to_dict() for e in self.same_minimizer],
+            "notes": list(self.notes),
+        }
 
 
-def decay_mode(kind: OptimizerKind, convention: Convention) -> DecayMode:
-    """Whether a nonzero ``weight_decay`` is coupled or decoupled (module docstring's rules)."""
-    if convention is Convention.KERAS:
-        # keras/src/optimizers/base_optimizer.py: _apply_weight_decay for every optimizer.
-        return DecayMode.DECOUPLED
-    if kind is OptimizerKind.ADAMW:
-        # torch/optim/adamw.py (decoupled_weight_decay=True); optax/_src/alias.py adamw.
-        return DecayMode.DECOUPLED
-    # torch/optim/sgd.py, adam.py: grad.add(param, alpha=weight_decay);
-    # optax: chain(add_decayed_weights(wd), <optimizer>) puts wd*w into the gradient.
-    return DecayMode.COUPLED
+LESSON_SLIP = (
+    "Seed 001 says weight_decay=0.01 in PyTorch 'is L2 regularization with lambda = 0.01'. "
+    "Under the lesson's own L + lam*||w||^2 (gradient 2*lam*w), PyTorch's weight_decay=0.01 "
+    "adds 0.01*w to the gradient: that is lam = 0.005 (wd = 2*lam)."
+)
 
 
-DEFAULT_EPS: dict[Convention, float] = {
-    Convention.TORCH: 1e-8,  # torch/optim/adam.py, adamw.py: eps=1e-8
-    Convention.KERAS: 1e-7,  # keras/src/optimizers/adam.py, adamw.py: epsilon=1e-7
-    Convention.OPTAX: 1e-8,  # optax/_src/alias.py adam/adamw: eps=1e-8
-}
-DEFAULT_ADAMW_DECAY: dict[Convention, float] = {
-    Convention.TORCH: 1e-2,  # torch/optim/adamw.py: weight_decay=1e-2
-    Convention.KERAS: 4e-3,  # keras/src/optimizers/adamw.py: weight_decay=0.004
-    Convention.OPTAX: 1e-4,  # optax/_src/alias.py adamw: weight_decay=1e-4
-}
-DEFAULT_BETA1 = 0.9  # the same in all three (torch betas=(0.9, 0.999), keras, optax b1/b2)
-DEFAULT_BETA2 = 0.999
-DEFAULT_MOMENTUM = 0.9
-"""regtrace's own default for ``--optimizer momentum|nesterov``: every framework defaults to
-0 (torch ``momentum=0``, keras ``momentum=0.0``, optax ``momentum=None``), which is plain SGD."""
+def _check(value: float, name: str) -> float:
+    value = float(value)
+    if not math.isfinite(value) or value < 0:
+        raise RegtraceError(f"{name} must be a finite number, 0 or more, not {value:g}")
+    return value
+
+
+def conventions(
+    lam: float = 0.01, *, lam1: float = 0.0, n_samples: int | None = None
+) -> ConventionsReport:
+    """The L2 strength ``lam`` (of ``L + lam*||w||^2``) as every convention writes it.
+
+    ``lam1`` adds an L1 part for the ElasticNet row; ``n_samples`` (``n``) gives Ridge's alpha.
+
+    >>> report = conventions(0.01, n_samples=100)
+    >>> [(e.parameter, e.value) for e in report.same_minimizer][1]
+    ('alpha', 1.0)
+    """
+    lam = _check(lam, "lam")
+    lam1 = _check(lam1, "lam1")
+    if n_samples is not None and n_samples < 1:
+        raise RegtraceError(f"n-samples must be at least 1, not {n_samples}")
+    same_step = (
+        Equivalent(
+            "seeds; Keras L2(l2); --l2-form lambda", "l2*||w||^2", "2*l2*w", "l2", "lam", lam
+        ),
+        Equivalent(
+            "PyTorch SGD/Adam, optax add_decayed_weights; --l2-form half",
+            "wd/2*||w||^2",
+            "wd*w",
+            "weight_decay",
+            "2*lam",
+            2 * lam,
+        ),
+        Equivalent(
+            "sklearn SGDRegressor (L: its mean loss)",
+            "alpha/2*||w||^2",
+            "alpha*w",
+            "alpha",
+            "2*lam",
+            2 * lam,
+        ),
+        Equivalent(
+            "decoupled: AdamW, Keras weight_decay",
+            "none: w <- w*(1 - lr*wd)",
+            "(outside the gradient)",
+            "weight_decay",
+            "2*lam, plain SGD only",
+            2 * lam,
+        ),
+    )
+    lam2 = lam
+    enet_alpha = lam1 / 2 + lam2
+    same_minimizer = (
+        Equivalent(
+            "sklearn SGDRegressor",
+            "(1/n)*sum(0.5*(y_i - x_i.w)^2) + alpha/2*||w||^2",
+            "0.5*(MSE + alpha*||w||^2)",
+            "alpha",
+            "lam",
+            lam,
+        ),
+        Equivalent(
+            "sklearn Ridge",
+            "||y - Xw||^2 + alpha*||w||^2 (a sum)",
+            "n*(MSE + alpha/n*||w||^2)",
+            "alpha",
+            "n*lam",
+            None if n_samples is None else n_samples * lam,
+        ),
+        Equivalent(
+            "sklearn ElasticNet",
+            "1/(2n)*||y - Xw||^2 + alpha*l1_ratio*||w||_1 + 0.5*alpha*(1 - l1_ratio)*||w||^2",
+            "0.5*(MSE + 2*alpha*l1_ratio*||w||_1 + alpha*(1 - l1_ratio)*||w||^2)",
+            "alpha",
+            "lam1/2 + lam",
+            enet_alpha,
+        ),
+        Equivalent(
+            "",
+            "",
+            "",
+            "l1_ratio",
+            "lam1/(lam1 + 2*lam)",
+            0.0 if enet_alpha == 0 else (lam1 / 2) / enet_alpha,
+        ),
+    )
+    notes = (
+        "Same step: the gradient of the penalty is the same, for the same data loss L.",
+        "Same minimizer: L = MSE = (1/n)*||y - Xw||^2, and the objective differs only by a "
+        "constant factor, so the fitted w is the same (the gradient is not: Ridge's is n times "
+        "larger).",
+        "Decoupled decay is not a loss term: with momentum or Adam no lam reproduces it, "
+        "because coupled decay passes through the momentum buffer or Adam's sqrt(v_hat).",
+        "PyTorch, Keras and optax all multiply the decoupled decay by lr (w*(1 - lr*wd)); "
+        "the AdamW paper multiplies it by the schedule multiplier only, so a paper's wd is "
+        "lr*wd here.",
+        LESSON_SLIP,
+    )
+    return ConventionsReport(lam, lam1, n_samples, same_step, same_minimizer, notes)

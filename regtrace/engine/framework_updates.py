@@ -1,7 +1,7 @@
 """One update in each framework's own order of operations (PyTorch, Keras, optax).
 
 Each function cites the source file its lines follow (the rules are collected in
-:mod:`regtrace.engine.conventions`); floating-point operations are done in the framework's
+:mod:`regtrace.engine.frameworks`); floating-point operations are done in the framework's
 order where that is cheap, so the PyTorch convention matches real PyTorch bit for bit or to
 an ulp (tests/test_torch_reference.py).
 """
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from regtrace.engine.conventions import Convention, DecayMode, OptimizerKind
+from regtrace.engine.frameworks import Convention, DecayMode, OptimizerKind
 from regtrace.engine.optimizer_spec import OptimizerSpec, OptimizerState
 from regtrace.engine.penalties import Vector
 

@@ -1,7 +1,7 @@
 """An optimizer's settings and state: which framework, which hyper-parameters, checked.
 
 Defaults and the options each optimizer accepts follow the frameworks' source, collected with
-file names in :mod:`regtrace.engine.conventions`.
+file names in :mod:`regtrace.engine.frameworks`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from regtrace.engine.conventions import (
+from regtrace.engine.frameworks import (
     DEFAULT_ADAMW_DECAY,
     DEFAULT_BETA1,
     DEFAULT_BETA2,

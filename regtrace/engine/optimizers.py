@@ -3,7 +3,7 @@
 The gradient an optimizer sees is ``full_grad = dL/dw + penalty_grad (+ wd*w when the weight
 decay is coupled)``; a decoupled decay moves the weights by ``-lr*wd*w`` outside the
 optimizer's moments. Which framework does what, with the file each rule comes from, is in
-:mod:`regtrace.engine.conventions`; the arithmetic (:mod:`regtrace.engine.framework_updates`)
+:mod:`regtrace.engine.frameworks`; the arithmetic (:mod:`regtrace.engine.framework_updates`)
 follows those files line by line, down to the order of the floating-point operations where
 that is cheap, so a trace matches the framework to about 1e-16 relative.
 ``tests/test_torch_reference.py`` checks the PyTorch convention against fixtures written by
@@ -23,8 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from regtrace.engine.conventions import Convention, DecayMode, OptimizerKind
 from regtrace.engine.framework_updates import UPDATES
+from regtrace.engine.frameworks import Convention, DecayMode, OptimizerKind
 from regtrace.engine.optimizer_spec import (
     OPTIMIZER_WORDS,
     OptimizerSpec,

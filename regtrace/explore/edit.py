@@ -15,7 +15,7 @@ from textual.widgets import Input, Label, Static
 from regtrace.engine.penalties import Vector
 from regtrace.errors import RegtraceError
 from regtrace.explore.state import ExploreState
-from regtrace.parse import parse_vector
+from regtrace.parse.numbers import parse_vector
 from regtrace.render.numfmt import fmt
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from regtrace.engine.l2table import ConventionsReport, Equivalent
+from regtrace.engine.conventions import ConventionsReport, Equivalent
 from regtrace.render.numfmt import DEFAULT_DIGITS, fmt
 from regtrace.render.work import Grid, Layout
 

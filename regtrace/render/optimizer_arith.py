@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from regtrace.engine.conventions import Convention, DecayMode, OptimizerKind
+from regtrace.engine.frameworks import Convention, DecayMode, OptimizerKind
 from regtrace.engine.optimizers import OptimizerStep
 from regtrace.engine.penalties import Strength, Vector
 from regtrace.render.numfmt import paren

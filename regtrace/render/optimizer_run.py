@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from regtrace.engine.conventions import DecayMode
+from regtrace.engine.frameworks import DecayMode
 from regtrace.engine.optimizer_spec import OptimizerSpec
 from regtrace.engine.trajectory import RunReport
 from regtrace.render.optimizer_work import decay_rule, hyper_parameters, update_rule

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from regtrace.engine.conventions import Convention, DecayMode, OptimizerKind
+from regtrace.engine.frameworks import Convention, DecayMode, OptimizerKind
 from regtrace.engine.optimizers import OptimizerReport, OptimizerSpec, OptimizerStep
 from regtrace.engine.penalties import PenaltyKind, Strength, Vector
 from regtrace.render.numfmt import DEFAULT_DIGITS, fmt, fmt_signed

@@ -4,8 +4,8 @@
 then the target column, separated by commas (or spaces); a first row of names is a header
 and labels the columns. ``--x``: rows separated by ``;`` or newlines (``"1,2; 3,4; 5,6"``),
 ``@file`` or ``-``; ``--y``: a vector, as ``--w`` takes one. Every failure raises
-:class:`~regtrace.errors.RegtraceError` naming the row and column, like :mod:`regtrace.parse`
-does for vectors.
+:class:`~regtrace.errors.RegtraceError` naming the row and column, as
+:mod:`regtrace.parse.numbers` does for vectors.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from regtrace.errors import RegtraceError
-from regtrace.parse import parse_number, parse_vector
+from regtrace.parse.numbers import parse_number, parse_vector
 
 Matrix = NDArray[np.float64]
 Vector = NDArray[np.float64]

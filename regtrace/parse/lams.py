@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from regtrace.errors import RegtraceError
-from regtrace.parse import parse_number, parse_vector
+from regtrace.parse.numbers import parse_number, parse_vector
 
 MAX_LAMS = 10_000
 

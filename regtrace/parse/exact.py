@@ -1,6 +1,6 @@
 """Text, ``@file`` and stdin to exact fractions, for ``--exact`` and for ``check``'s answers.
 
-The same text as :mod:`regtrace.parse` accepts (commas and/or spaces, brackets, ``#``
+The same text as :mod:`regtrace.parse.numbers` accepts (commas and/or spaces, brackets, ``#``
 comments and a CSV header in files, the Unicode minus), read token by token into
 :class:`fractions.Fraction` so ``0.1`` is exactly ``1/10``; fractions such as ``1/3`` are
 accepted too. A ``.npy`` file holds binary floats, not text: each is read as the shortest
@@ -18,7 +18,7 @@ from regtrace.engine.exact import to_fraction
 from regtrace.errors import RegtraceError
 
 # The tokenizer of the float parser, so both paths read the same text the same way.
-from regtrace.parse import (
+from regtrace.parse.numbers import (
     _LETTERS,
     _NUMBER,
     _UNICODE_MINUS,
