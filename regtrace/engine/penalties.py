@@ -17,16 +17,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from regtrace.errors import RegtraceError
-from regtrace.regularizers import (
-    Elementwise,
-    L1Method,
-    L2Form,
-    Ops,
-    PenaltyKind,
-    PenaltyRule,
-    choose_from,
-    rule_for,
-)
+from regtrace.regularizers import Elementwise, Ops, PenaltyRule, choose_from, rule_for
+from regtrace.regularizers import L1Method as L1Method
+from regtrace.regularizers import L2Form as L2Form
+from regtrace.regularizers import PenaltyKind as PenaltyKind
 
 Vector = NDArray[np.float64]
 Strength = float | Vector

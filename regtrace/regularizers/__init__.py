@@ -180,15 +180,31 @@ class PenaltyRule(Protocol):
     ``p.lam2`` (the ``w^2``-like part), as :meth:`split` places them.
     """
 
-    kind: PenaltyKind
-    exact: bool
-    """Whether ``--exact`` (``Fraction`` arithmetic) applies: its math is rational."""
-    l1_part: bool
-    """Whether it has a ``lam1*|w|`` part: sign flips are watched, ``--l1-method`` applies."""
-    l2_part: bool
-    """Whether it has a ``lam2*w^2`` part: a weight-decay factor and a ridge closed form."""
-    help: str
-    """One line for help text and CONTRIBUTING.md: the penalty in words."""
+    @property
+    def kind(self) -> PenaltyKind:
+        """The ``--penalty`` word and table label (from :func:`new_kind`)."""
+        ...
+
+    @property
+    def exact(self) -> bool:
+        """Whether ``--exact`` (``Fraction`` arithmetic) applies: its math is rational."""
+        ...
+
+    @property
+    def l1_part(self) -> bool:
+        """Whether it has a ``lam1*|w|`` part: sign flips are watched, ``--l1-method``
+        applies, the trace shows soft-thresholding."""
+        ...
+
+    @property
+    def l2_part(self) -> bool:
+        """Whether it has a ``lam2*w^2`` part: a weight-decay factor, a ridge closed form."""
+        ...
+
+    @property
+    def help(self) -> str:
+        """The penalty in a few words."""
+        ...
 
     def split(self, lam: Strength, lam1: Strength | None, lam2: Strength | None) -> tuple[Any, Any]:
         """``(lam1, lam2)`` from ``--lam`` and, where given, ``--lam1``/``--lam2``."""

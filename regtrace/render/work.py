@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any, Protocol
 
 import numpy as np
@@ -23,6 +22,7 @@ from regtrace.engine.penalties import (
     Vector,
 )
 from regtrace.engine.step import StepReport, StepResult
+from regtrace.render.layout import Layout as Layout
 from regtrace.render.norms import BEYOND_FLOAT64, count_zeros, fmt_norm, norm_l1, norm_l2
 from regtrace.render.numfmt import DEFAULT_DIGITS, fmt, fmt_exact, fmt_signed, paren
 
@@ -55,15 +55,6 @@ def vector_text(values: Vector, num: Callable[[Any], str]) -> str:
 def strength_text(value: Strength, num: Callable[[Any], str]) -> str:
     """A strength: one number, or a per-weight vector."""
     return vector_text(value, num) if isinstance(value, np.ndarray) else num(value)
-
-
-class Layout(StrEnum):
-    """How the trace is laid out: weights as columns, as rows, or summarised."""
-
-    AUTO = "auto"
-    WIDE = "wide"
-    TALL = "tall"
-    SUMMARY = "summary"
 
 
 def choose_layout(requested: Layout, n_weights: int, n_penalties: int, *, full: bool) -> Layout:
