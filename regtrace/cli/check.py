@@ -30,7 +30,7 @@ from regtrace.cli.options import (
     XOpt,
     YOpt,
 )
-from regtrace.regularizers import L1Method, L2Form
+from regtrace.regularizers import L1Method, L2Form, penalty_names
 
 HELP = """Grade your answer to one gradient step (or N steps) and say what went wrong.
 
@@ -117,7 +117,7 @@ def check_command(
         )
     if len(inputs.penalties) != 1:
         raise RegtraceError(
-            "--penalty: check grades one penalty at a time; give one of l2, l1, elastic, none"
+            f"--penalty: check grades one penalty at a time; give one of {penalty_names()}"
         )
     if "-" in (w, grad, lam) and answer.strip() == "-":
         raise RegtraceError("--answer and another option both read standard input; use @file")
