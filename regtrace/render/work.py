@@ -81,6 +81,11 @@ class Grid:
     rows: tuple[tuple[str, ...], ...]
 
 
+def strengths_text(p: Penalty, strength: Callable[[Any], str]) -> str:
+    """``lam = 0.01`` or ``lam1 = 0.01, lam2 = 0.05`` (empty for no penalty)."""
+    return ", ".join(f"{name} = {strength(s)}" for name, s in p.rule.strengths(p))
+
+
 def penalty_formula(p: Penalty) -> str:
     """The penalty and its gradient in words, e.g. ``lam*sum(w^2), gradient 2*lam*w``."""
     return p.formula()
