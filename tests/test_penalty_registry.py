@@ -14,11 +14,14 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from regtrace.engine.exact import exact_step
 from regtrace.engine.penalties import Penalty
+from regtrace.engine.step import step
 from regtrace.regularizers import (
     Elementwise,
-    L2Form,
     Ops,
     PenaltyKind,
     new_kind,
@@ -153,21 +156,35 @@ def test_new_penalty_without_elementwise_form_is_refused_by_run(quartic: Penalty
     assert done.stderr.startswith("Error: the Quartic penalty has no per-weight update")
 
 
-def test_exact_and_float_share_the_arithmetic() -> None:
-    """One description, two number types: the exact step rounds to the float step."""
-    from regtrace.engine.exact import exact_step
-    from regtrace.engine.step import step
+decimals = st.integers(-5000, 5000).map(lambda k: Fraction(k, 1000))
 
-    w, g = ["2.5", "-0.8", "0"], ["-0.2", "0.1", "-0.05"]
-    for kind in ("l2", "l1", "elastic"):
-        for method in ("subgradient", "proximal"):
-            fl = step(
-                [float(x) for x in w], [float(x) for x in g], lam=0.3, lr=0.1,
-                penalties=[kind], l1_method=method, l2_form=L2Form.HALF,
-            )[kind]  # fmt: skip
-            ex = exact_step(
-                [Fraction(x) for x in w], [Fraction(x) for x in g], lam=Fraction("0.3"),
-                lr=Fraction("0.1"), penalties=[kind], l1_method=method, l2_form="half",
-            )[kind]  # fmt: skip
-            assert np.allclose(fl.w_new, [float(x) for x in ex.w_new], rtol=0, atol=1e-15)
-            assert fl.penalty_value == pytest.approx(float(ex.penalty_value), abs=1e-15)
+
+@given(
+    st.lists(st.tuples(decimals, decimals), min_size=1, max_size=5),
+    st.integers(0, 1000).map(lambda k: Fraction(k, 1000)),
+    st.integers(0, 1000).map(lambda k: Fraction(k, 1000)),
+    st.sampled_from(["l2", "l1", "elastic", "none"]),
+    st.sampled_from(["subgradient", "proximal"]),
+    st.sampled_from(["lambda", "half"]),
+)
+def test_exact_and_float_share_the_arithmetic(
+    wg: list[tuple[Fraction, Fraction]],
+    lam: Fraction,
+    lr: Fraction,
+    kind: str,
+    method: str,
+    form: str,
+) -> None:
+    """One description, two number types: the exact step keeps ``w_new = w - lr*full_grad``
+    exactly, and the float step equals it to rounding (zeros included)."""
+    w, g = [a for a, _ in wg], [b for _, b in wg]
+    ex = exact_step(w, g, lam=lam, lr=lr, penalties=[kind], l1_method=method, l2_form=form)[kind]
+    assert all(wn == wi - lr * fg for wn, wi, fg in zip(ex.w_new, w, ex.full_grad, strict=True))
+    fl = step(
+        [float(x) for x in w], [float(x) for x in g], lam=float(lam), lr=float(lr),
+        penalties=[kind], l1_method=method, l2_form=form,
+    )[kind]  # fmt: skip
+    want = np.array([float(x) for x in ex.w_new])
+    assert np.allclose(fl.w_new, want, rtol=1e-12, atol=1e-12)
+    assert [x == 0 for x in fl.w_new] == [x == 0 for x in ex.w_new] or method == "subgradient"
+    assert fl.penalty_value == pytest.approx(float(ex.penalty_value), rel=1e-12, abs=1e-12)

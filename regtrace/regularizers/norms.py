@@ -1,4 +1,4 @@
-"""The built-in penalties, sums of an ``|w|`` part and a ``w^2`` part (docs/design.md):
+"""The built-in penalties, sums of an ``|w|`` part and a ``w^2`` part:
 
 - ``l2`` in the default ``lambda`` form: ``lam * sum(w**2)``, gradient ``2*lam*w``; in the
   ``half`` form (PyTorch ``weight_decay``, many textbooks) ``lam/2 * sum(w**2)``, gradient
