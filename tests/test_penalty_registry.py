@@ -149,11 +149,19 @@ def test_unknown_penalty_lists_the_registry(quartic: PenaltyKind) -> None:
     )
 
 
-def test_new_penalty_without_elementwise_form_is_refused_by_run(quartic: PenaltyKind) -> None:
-    """run's in-place loop needs the per-weight form: one line, exit 2."""
-    done = invoke(["run", "--w", "1", "--grad", "0", "--penalty", "quartic", "--steps", "2"])
-    assert done.code == 2
-    assert done.stderr.startswith("Error: the Quartic penalty has no per-weight update")
+def test_penalty_without_elementwise_form_is_refused_by_run_and_sweep(
+    quartic: PenaltyKind,
+) -> None:
+    """run's in-place loop and sweep's fixed point need the per-weight form: one line, exit 2
+    (never a fixed point computed as if there were no penalty)."""
+    for args in (
+        ["run", "--w", "1", "--grad", "0", "--penalty", "quartic", "--steps", "2"],
+        ["sweep", "--target", "1,2", "--penalty", "quartic", "--lams", "0.1,0.2"],
+    ):
+        done = invoke(args)
+        assert done.code == 2, args
+        assert done.stderr.startswith("Error: the Quartic penalty has no per-weight update")
+        assert done.stderr.count("\n") == 1
 
 
 decimals = st.integers(-5000, 5000).map(lambda k: Fraction(k, 1000))

@@ -49,7 +49,7 @@ from regtrace.engine.step import (
     check_same_length,
 )
 from regtrace.errors import RegtraceError
-from regtrace.regularizers import choose_from
+from regtrace.regularizers import Elementwise, choose_from
 
 MAX_STEPS = 10_000_000
 SMALL_RUN_STEPS = 50  # up to this many steps a run keeps every step by default
@@ -91,6 +91,18 @@ GradientFn = Callable[[Vector, Vector], None]
 """``fn(w, g)`` writes the data gradient at ``w`` into ``g`` (a loss on a table, issue 7)."""
 
 
+def elementwise(penalty: Penalty, lr: float) -> Elementwise:
+    """The per-weight form of ``penalty`` (its ``w^2`` and ``|w|`` parts) that the loops and
+    the fixed point use, or an error for a penalty without one."""
+    form = penalty.elementwise(lr)
+    if form is None:
+        raise RegtraceError(
+            f"the {penalty.kind.label} penalty has no per-weight update, so run and sweep "
+            "cannot apply it; trace it one step at a time with regtrace step"
+        )
+    return form
+
+
 class _GradientDescent:
     """``w <- w - lr*(g + penalty_grad)`` in place; proximal L1 soft-thresholds afterwards.
 
@@ -103,12 +115,7 @@ class _GradientDescent:
     def __init__(self, penalty: Penalty, lr: float) -> None:
         self.penalty = penalty
         self.lr = lr
-        form = penalty.elementwise(lr)
-        if form is None:
-            raise RegtraceError(
-                f"the {penalty.kind.label} penalty has no per-weight update, so run and sweep "
-                "cannot apply it; trace it one step at a time with regtrace step"
-            )
+        form = elementwise(penalty, lr)
         self.l2_coef, self.l1_sub, self.threshold = form.l2_coef, form.l1_sub, form.threshold
         self._tmp: Vector | None = None
         self._tmp2: Vector | None = None  # only the subgradient elastic net needs two
@@ -347,6 +354,7 @@ def fixed_point(penalty: Penalty, target: Vector) -> Vector:
     The proximal iteration's fixed points are exactly these minimisers; subgradient L1 only
     hovers around a zero within ``lr*lam1``.
     """
+    elementwise(penalty, 1.0)
     shrunk = _soft_threshold(target, penalty.lam1) if penalty.has_l1 else target.copy()
     if penalty.has_l2:
         shrunk = np.asarray(shrunk / (1.0 + penalty.l2_form.coef * penalty.lam2), np.float64)
