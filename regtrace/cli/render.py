@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from regtrace import examples
-from regtrace.cli.options import LayoutChoice, OutputFormat
+from regtrace.cli.options import OutputFormat
 from regtrace.cli.output import terminal_width, write_renderable, write_text
 from regtrace.engine.step import StepReport
 from regtrace.render.work import Layout, TraceText, Work, choose_layout
@@ -24,7 +24,7 @@ def emit_step(
     output_format: OutputFormat,
     digits: int,
     show_work: bool,
-    layout: LayoutChoice,
+    layout: Layout,
     builtin: bool,
     exact: bool = False,
     data: DataEval | None = None,
@@ -82,7 +82,7 @@ def emit_optimizer_step(
     output_format: OutputFormat,
     digits: int,
     show_work: bool,
-    layout: LayoutChoice,
+    layout: Layout,
     builtin: bool,
     data: DataEval | None = None,
 ) -> None:
@@ -121,7 +121,7 @@ def _emit_trace(
     shape: tuple[int, int],
     *,
     output_format: OutputFormat,
-    layout: LayoutChoice,
+    layout: Layout,
     builtin: bool,
     data: DataWork | None = None,
 ) -> None:
@@ -130,7 +130,7 @@ def _emit_trace(
     ``data`` (a step computed from a table) is drawn first: its rows, loss and gradient.
     """
     full = output_format is not OutputFormat.TABLE
-    resolved = choose_layout(Layout(layout.value), *shape, full=full)
+    resolved = choose_layout(layout, *shape, full=full)
     caption = examples.BUILTIN_CAPTION if builtin else None
     data_work = data
     if output_format is OutputFormat.MARKDOWN:

@@ -19,14 +19,11 @@ from regtrace.cli.options import (
     FormatOpt,
     GradOpt,
     InterceptOpt,
-    L1MethodChoice,
     L1MethodOpt,
-    L2FormChoice,
     L2FormOpt,
     Lam1Opt,
     Lam2Opt,
     LamOpt,
-    LayoutChoice,
     LayoutOpt,
     LossOpt,
     LrOpt,
@@ -46,6 +43,8 @@ from regtrace.cli.options import (
     XOpt,
     YOpt,
 )
+from regtrace.regularizers import L1Method, L2Form
+from regtrace.render.layout import Layout
 
 if TYPE_CHECKING:
     from regtrace.cli.inputs import TraceInputs
@@ -107,12 +106,12 @@ def step_command(
     penalty: PenaltyMaybeOpt = None,
     lam1: Lam1Opt = None,
     lam2: Lam2Opt = None,
-    l2_form: L2FormOpt = L2FormChoice.LAMBDA,
-    l1_method: L1MethodOpt = L1MethodChoice.SUBGRADIENT,
+    l2_form: L2FormOpt = L2Form.LAMBDA,
+    l1_method: L1MethodOpt = L1Method.SUBGRADIENT,
     output_format: FormatOpt = OutputFormat.TABLE,
     digits: DigitsOpt = 12,
     show_work: ShowWorkOpt = False,
-    layout: LayoutOpt = LayoutChoice.AUTO,
+    layout: LayoutOpt = Layout.AUTO,
     exact: ExactOpt = False,
     optimizer: OptimizerOpt = None,
     compare: CompareOpt = None,
@@ -259,12 +258,12 @@ def step_command(
 def _optimizer_step(
     inputs: TraceInputs,
     options: OptimizerOptions,
-    l2_form: L2FormChoice,
-    l1_method: L1MethodChoice,
+    l2_form: L2Form,
+    l1_method: L1Method,
     output_format: OutputFormat,
     digits: int,
     show_work: bool,
-    layout: LayoutChoice,
+    layout: Layout,
     evaluation: DataEval | None = None,
 ) -> None:
     """``step`` with an optimizer: trace its state, side by side with ``--compare``; with a
@@ -276,7 +275,7 @@ def _optimizer_step(
         inputs,
         options,
         l2_form=l2_form.value,
-        proximal=l1_method is L1MethodChoice.PROXIMAL,
+        proximal=l1_method is L1Method.PROXIMAL,
     )
     emit_optimizer_step(
         report,

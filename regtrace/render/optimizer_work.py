@@ -22,6 +22,7 @@ from regtrace.render.work import (
     Layout,
     penalty_formula,
     strength_text,
+    strengths_text,
     summary_tables,
     vector_text,
 )
@@ -227,10 +228,8 @@ class OptimizerWork:
         r = self.report
         parts = [f"w = {self.vector(r.w)}", f"dL/dw = {self.vector(r.grad)}"]
         pen = r.results[0].penalty
-        if pen.kind is PenaltyKind.ELASTIC:
-            parts.append(f"lam1 = {self.strength(pen.lam1)}, lam2 = {self.strength(pen.lam2)}")
-        elif pen.kind is not PenaltyKind.NONE:
-            parts.append(f"lam = {self.strength(pen.lam)}")
+        if lams := strengths_text(pen, self.strength):
+            parts.append(lams)
         parts.append(f"lr = {self.num(r.lr)}")
         if r.loss is not None:
             parts.append(f"L = {self.num(r.loss)}")

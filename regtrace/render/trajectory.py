@@ -21,6 +21,7 @@ from regtrace.render.work import (
     Grid,
     penalty_formula,
     strength_text,
+    strengths_text,
     vector_text,
 )
 
@@ -54,11 +55,7 @@ class Numbers:
 
     def lam(self, p: Penalty) -> str:
         """``lam = 0.01``, or both strengths of an elastic net."""
-        if p.kind is PenaltyKind.ELASTIC:
-            return f"lam1 = {self.strength(p.lam1)}, lam2 = {self.strength(p.lam2)}"
-        if p.kind is PenaltyKind.NONE:
-            return "no penalty"
-        return f"lam = {self.strength(p.lam)}"
+        return strengths_text(p, self.strength) or "no penalty"
 
     def cells(self, w: Vector) -> tuple[str, ...]:
         """One cell per weight for a few weights; norms and counts for many."""

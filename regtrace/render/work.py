@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any, Protocol
 
 import numpy as np
@@ -18,11 +17,11 @@ from numpy.typing import NDArray
 from regtrace.engine.penalties import (
     L2Form,
     Penalty,
-    PenaltyKind,
     Strength,
     Vector,
 )
 from regtrace.engine.step import StepReport, StepResult
+from regtrace.render.layout import Layout as Layout
 from regtrace.render.norms import BEYOND_FLOAT64, count_zeros, fmt_norm, norm_l1, norm_l2
 from regtrace.render.numfmt import DEFAULT_DIGITS, fmt, fmt_exact, fmt_signed, paren
 
@@ -57,15 +56,6 @@ def strength_text(value: Strength, num: Callable[[Any], str]) -> str:
     return vector_text(value, num) if isinstance(value, np.ndarray) else num(value)
 
 
-class Layout(StrEnum):
-    """How the trace is laid out: weights as columns, as rows, or summarised."""
-
-    AUTO = "auto"
-    WIDE = "wide"
-    TALL = "tall"
-    SUMMARY = "summary"
-
-
 def choose_layout(requested: Layout, n_weights: int, n_penalties: int, *, full: bool) -> Layout:
     """``auto`` picks wide for a few weights, tall for more, summary for thousands.
 
@@ -91,19 +81,14 @@ class Grid:
     rows: tuple[tuple[str, ...], ...]
 
 
+def strengths_text(p: Penalty, strength: Callable[[Any], str]) -> str:
+    """``lam = 0.01`` or ``lam1 = 0.01, lam2 = 0.05`` (empty for no penalty)."""
+    return ", ".join(f"{name} = {strength(s)}" for name, s in p.rule.strengths(p))
+
+
 def penalty_formula(p: Penalty) -> str:
     """The penalty and its gradient in words, e.g. ``lam*sum(w^2), gradient 2*lam*w``."""
-    l2 = "lam2*sum(w^2)" if p.l2_form is L2Form.LAMBDA else "lam2/2*sum(w^2)"
-    how = "soft-thresholding (proximal)" if p.proximal else "subgradient lam*sign(w)"
-    match p.kind:
-        case PenaltyKind.L2:
-            return p.l2_form.formula
-        case PenaltyKind.L1:
-            return f"lam*sum(|w|), {how}"
-        case PenaltyKind.ELASTIC:
-            return f"lam1*sum(|w|) + {l2}, L1 part by {how.split(' lam')[0]}"
-        case _:
-            return "no penalty"
+    return p.formula()
 
 
 class TraceText(Protocol):
@@ -182,6 +167,8 @@ class Work:
         # This weight's own strengths: a per-weight lam must not broadcast over w[i].
         terms = pen.l2_form.coef * float(item(pen.lam2, i)) * w if pen.has_l2 else 0.0
         terms += float(item(pen.lam1, i)) if pen.has_l1 and w != 0 else 0.0
+        if not pen.has_l1 and not pen.has_l2:
+            terms = abs(float(result.penalty_grad[i]))  # a rule of its own: its own size
         grad_scale = max(g, terms)
         if quantity == "penalty_grad":
             return terms
@@ -195,6 +182,8 @@ class Work:
         p, x, w = self.times, self.num, self.report.w[i]
         pen = result.penalty
         terms: list[str] = []
+        if not pen.has_l1 and not pen.has_l2:
+            return x(result.penalty_grad[i])  # a rule without |w| or w^2 parts: its value
         if pen.has_l2:
             coef = f"2{p}" if pen.l2_form is L2Form.LAMBDA else ""
             terms.append(f"{coef}{x(item(pen.lam2, i))}{p}{paren(x(w))}")
@@ -261,6 +250,8 @@ class Work:
             terms.append(self._sum_term(pen.lam2, squares, "w_i^2", half=half))
         expr = " + ".join(terms) if terms else "0"
         label = pen.kind.label
+        if not terms and result.penalty_value != 0:  # a rule without |w| or w^2 parts
+            expr = pen.rule.help
         if result.loss is None or self.report.loss is None:
             return f"{label} penalty: {expr} = {self.num(result.penalty_value)}"
         return f"{label}: {self.num(self.report.loss)} + {expr} = {self.num(result.loss)}"
@@ -271,7 +262,7 @@ class Work:
         if not pen.has_l2:
             return None
         p, lr = self.times, self.num(self.report.lr)
-        lam_name = "lam2" if pen.kind is PenaltyKind.ELASTIC else "lam"
+        lam_name = "lam2" if pen.has_l1 else "lam"  # an L1 part too: the elastic net
         if pen.l2_form is L2Form.LAMBDA:
             formula, sub = f"1 - 2*lr*{lam_name}", f"1 - 2{p}{lr}{p}"
         else:
@@ -321,11 +312,7 @@ class Work:
         parts = [f"w = {self.vector(r.w)}", f"dL/dw = {self.vector(r.grad)}"]
         for res in r.results:
             pen = res.penalty
-            if pen.kind in (PenaltyKind.L2, PenaltyKind.L1):
-                parts.append(f"lam = {self.strength(pen.lam)}")
-            elif pen.kind is PenaltyKind.ELASTIC:
-                parts.append(f"lam1 = {self.strength(pen.lam1)}")
-                parts.append(f"lam2 = {self.strength(pen.lam2)}")
+            parts += [f"{name} = {self.strength(s)}" for name, s in pen.rule.strengths(pen)]
         parts = list(dict.fromkeys(parts))  # l2 and l1 share --lam: say it once
         parts.append(f"lr = {self.num(r.lr)}")
         if r.loss is not None:
