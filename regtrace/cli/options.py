@@ -41,7 +41,7 @@ class L1MethodChoice(StrEnum):
 
 
 class LayoutChoice(StrEnum):
-    """``--layout`` choices (mirrors :class:`regtrace.render.work.Layout`)."""
+    """``--layout`` choices (mirrors :class:`regtrace.render.step_text.Layout`)."""
 
     AUTO = "auto"
     WIDE = "wide"

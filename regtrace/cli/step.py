@@ -147,7 +147,7 @@ def step_command(
         resolve_exact,
     )
     from regtrace.cli.optimizer_options import OptimizerOptions
-    from regtrace.cli.render import emit_step, save_step
+    from regtrace.cli.emit import emit_step, save_step
     from regtrace.engine.step import StepReport, step
 
     options = OptimizerOptions(
@@ -270,7 +270,7 @@ def _optimizer_step(
     """``step`` with an optimizer: trace its state, side by side with ``--compare``; with a
     table, ``evaluation`` is its data part, drawn first."""
     from regtrace.cli.optimizer_inputs import optimizer_report
-    from regtrace.cli.render import emit_optimizer_step
+    from regtrace.cli.emit import emit_optimizer_step
 
     report = optimizer_report(
         inputs,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from regtrace.explore.state import ExploreState
 from regtrace.render.markdown import trace_markdown
-from regtrace.render.work import Layout, Work, choose_layout
+from regtrace.render.step_text import Layout, Work, choose_layout
 
 EXPORT_NAME = "regtrace-trace.md"
 
