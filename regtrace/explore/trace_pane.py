@@ -12,8 +12,8 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
-from regtrace.render.table import fitted_grids
 from regtrace.render.step_text import Grid, Layout, Work
+from regtrace.render.table import fitted_grids
 
 
 class TraceTable(DataTable[Text]):

@@ -16,11 +16,11 @@ from regtrace.engine.data import DataProblem
 from regtrace.engine.datarun import DataRunReport, DataSweepReport
 from regtrace.engine.penalties import L2Form, Penalty
 from regtrace.render.csvfmt import page_csv
-from regtrace.render.page import Page, text_page
 from regtrace.render.numfmt import DEFAULT_DIGITS
+from regtrace.render.page import Page, text_page
+from regtrace.render.step_text import Grid
 from regtrace.render.sweep import SweepText
 from regtrace.render.trajectory import Numbers, RunText
-from regtrace.render.step_text import Grid
 
 
 def data_line(problem: DataProblem) -> str:

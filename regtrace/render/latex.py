@@ -45,9 +45,41 @@ def escape(text: str) -> str:
 # -- formulas in math mode ------------------------------------------------------------------
 
 MATH_NAMES = frozenset(
-    "lam lam1 lam2 lr sum sign soft max min sqrt log exp mean sigmoid target grad eps "
-    "hat new wd buf diag trace velocity momentum dampening penalty term MSE SSE mse sse "
-    "from".split()
+    [
+        "lam",
+        "lam1",
+        "lam2",
+        "lr",
+        "sum",
+        "sign",
+        "soft",
+        "max",
+        "min",
+        "sqrt",
+        "log",
+        "exp",
+        "mean",
+        "sigmoid",
+        "target",
+        "grad",
+        "eps",
+        "hat",
+        "new",
+        "wd",
+        "buf",
+        "diag",
+        "trace",
+        "velocity",
+        "momentum",
+        "dampening",
+        "penalty",
+        "term",
+        "MSE",
+        "SSE",
+        "mse",
+        "sse",
+        "from",
+    ]
 )
 _GREEK = {"lam": r"\lambda", "lam1": r"\lambda_{1}", "lam2": r"\lambda_{2}"}
 _TOKEN = re.compile(
@@ -138,14 +170,14 @@ def reads_as_math(text: str) -> bool:
     if not text or "--" in text:
         return False
     words = re.findall(r"[A-Za-z]+\d*(?:_\w+)?", text)
-    return all(len(w) <= 2 or w in MATH_NAMES or "_" in w or w[-1].isdigit() for w in words)
+    return all(len(w) == 1 or w in MATH_NAMES or "_" in w or w[-1].isdigit() for w in words)
 
 
 def _split_top(text: str, seps: str = ",;") -> Iterator[str]:
     """``text`` cut after each top-level ``, `` or ``; `` (not inside brackets)."""
     depth, start = 0, 0
     for k, ch in enumerate(text):
-        depth += ch in "([" and 1 or (ch in ")]" and -1) or 0
+        depth += (ch in "([" and 1) or (ch in ")]" and -1) or 0
         if ch in seps and depth == 0 and text[k + 1 : k + 2] == " ":
             yield text[start : k + 2]
             start = k + 2
@@ -153,7 +185,7 @@ def _split_top(text: str, seps: str = ",;") -> Iterator[str]:
 
 
 def _segment(seg: str) -> str:
-    """Leading prose words as text, the formula after them in math mode."""
+    """Prose words as text, each formula among them in math mode."""
     tail = seg.rstrip(",; ")
     end = seg[len(tail) :]
     words = tail.split(" ")
@@ -162,7 +194,7 @@ def _segment(seg: str) -> str:
             formula = " ".join(words[k:j])
             if reads_as_math(formula) and re.search(r"[\d=*^/+|<>]", formula):
                 lead = escape(" ".join(words[:k]) + " ") if k else ""
-                trail = escape(" " + " ".join(words[j:])) if j < len(words) else ""
+                trail = " " + _segment(" ".join(words[j:])) if j < len(words) else ""
                 return f"{lead}\\({math(formula)}\\){trail}{escape(end)}"
     return escape(seg)
 
@@ -219,6 +251,30 @@ def grid_latex(grid: Grid) -> str:
     return "\n".join(lines)
 
 
+def _least(grid: Grid) -> int:
+    """Characters the table needs when every cell wraps at its spaces and after ``=``."""
+    columns = zip(grid.header, *grid.rows, strict=True)
+    words = [
+        max(len(w) for text in c for w in text.replace("=", "= ").split() or [""]) for c in columns
+    ]
+    return sum(words) + 3 * len(words)
+
+
+def fitted(grid: Grid) -> list[Grid]:
+    """``grid`` as tables that fit the text width: as it is, its narrower alternatives, the
+    table turned, or one small table per row (see :mod:`regtrace.render.table`)."""
+    from regtrace.render.table import records, turned
+
+    if _least(grid) <= TEXT_WIDTH_CHARS:
+        return [grid]
+    if grid.alternatives and all(_least(g) <= TEXT_WIDTH_CHARS for g in grid.alternatives):
+        return list(grid.alternatives)
+    turn = turned(grid)
+    if len(turn.header) < len(grid.header) and _least(turn) <= TEXT_WIDTH_CHARS:
+        return [turn]
+    return records(grid)
+
+
 def _itemize(items: list[str]) -> str:
     return "\n".join([r"\begin{itemize}", *(rf"  \item {i}" for i in items), r"\end{itemize}"])
 
@@ -239,7 +295,7 @@ def page_latex(page: Page) -> str:
             parts.append(_itemize(run))
             run = []
         if isinstance(block, Grid):
-            parts.append(grid_latex(block))
+            parts += [grid_latex(g) for g in fitted(block)]
         elif isinstance(block, Heading):
             parts.append(rf"\noindent\textbf{{{escape(block.text)}}}")
     if page.caption:

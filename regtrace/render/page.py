@@ -1,8 +1,9 @@
 """The page model: what every command shows, as plain data, before any format is chosen.
 
 A :class:`Page` is a title, then blocks: :class:`Line` (a sentence, or a formula line),
-:class:`Grid` (a table of strings) and :class:`Heading` (a bold line). The Rich table, Markdown, LaTeX and CSV writers in
-:mod:`regtrace.render.formats` draw any page, so every command has every format by
+:class:`Grid` (a table of strings) and :class:`Heading` (a bold line). The Rich table
+(:mod:`regtrace.render.table`) and the Markdown, LaTeX and CSV writers
+(:mod:`regtrace.render.formats`) draw any page, so every command has every format by
 construction, and a number cannot differ between formats. JSON is not drawn from the page:
 it comes from the engine result's ``to_dict()`` (the key contract in docs/design.md).
 

@@ -11,10 +11,10 @@ from regtrace.engine.penalties import PenaltyKind
 from regtrace.engine.sweep import SweepReport
 from regtrace.render.csvfmt import grid as csv_grid
 from regtrace.render.csvfmt import page_csv
-from regtrace.render.page import Page, text_page
 from regtrace.render.numfmt import DEFAULT_DIGITS
-from regtrace.render.trajectory import Numbers, fixed_point_formula, weight_header
+from regtrace.render.page import Page, text_page
 from regtrace.render.step_text import INLINE_VECTOR_MAX, Grid, penalty_formula
+from regtrace.render.trajectory import Numbers, fixed_point_formula, weight_header
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,9 @@ from regtrace.engine.penalties import L2Form, Penalty, PenaltyKind, Strength, Ve
 from regtrace.engine.trajectory import RunReport, SignEvents, Trajectory
 from regtrace.render.csvfmt import grid as csv_grid
 from regtrace.render.csvfmt import page_csv
-from regtrace.render.page import Page, text_page
 from regtrace.render.norms import count_zeros, fmt_norm, max_abs, norm_l1, norm_l2
 from regtrace.render.numfmt import DEFAULT_DIGITS, fmt, fmt_exact
+from regtrace.render.page import Page, text_page
 from regtrace.render.step_text import (
     INLINE_VECTOR_MAX,
     Grid,
