@@ -57,9 +57,14 @@ def write_text(text: str) -> None:
     _write_stdout(text)
 
 
+def is_terminal() -> bool:
+    """Whether stdout is a terminal (tables are then fitted to its width)."""
+    return sys.stdout.isatty()
+
+
 def terminal_width() -> int | None:
     """The terminal's width in columns, or ``None`` when stdout is not a terminal."""
-    if not sys.stdout.isatty():
+    if not is_terminal():
         return None
     import shutil
 
@@ -70,7 +75,7 @@ def write_renderable(renderable: RenderableType) -> None:
     """Print a Rich renderable: fitted to the terminal, or at natural width when piped."""
     from rich.console import Console
 
-    is_tty = sys.stdout.isatty()
+    is_tty = is_terminal()
     console = Console(
         file=sys.stdout,
         highlight=False,
