@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
 PIPE_WIDTH = 400  # a piped table is never wrapped to a guessed terminal width
+PIPE_HEIGHT = 25  # Rich pages nothing by height; it only needs one to trust the width
 
 
 class PipeClosed(Exception):
@@ -75,11 +76,13 @@ def write_renderable(renderable: RenderableType) -> None:
     """Print a Rich renderable: fitted to the terminal, or at natural width when piped."""
     from rich.console import Console
 
-    is_tty = is_terminal()
+    width = terminal_width()
+    is_tty = width is not None
     console = Console(
         file=sys.stdout,
         highlight=False,
-        width=None if is_tty else PIPE_WIDTH,
+        width=PIPE_WIDTH if width is None else width,
+        height=PIPE_HEIGHT,  # with no height Rich takes a dumb terminal to be 80 wide
         no_color=not is_tty,
         force_terminal=is_tty,
     )

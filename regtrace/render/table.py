@@ -99,21 +99,30 @@ def records(grid: Grid) -> list[Grid]:
 
 
 def fit(grid: Grid, width: int | None) -> list[Table]:
-    """``grid`` drawn as one or more tables that fit ``width`` columns (``None``: as it is):
-    natural size; else its narrower alternatives; else turned; else with wrapped cells;
-    else one small table per row."""
-    if width is None or natural_width(grid_table(grid)) <= width:
+    """``grid`` drawn as one or more tables that fit ``width`` columns (``None``: as it is).
+
+    Tried in order, first at natural size and then with cells wrapped at their spaces: the
+    table, its narrower alternatives, the table turned; last, one small table per item (per
+    row, or per column when that makes fewer tables).
+    """
+    if width is None:
         return [grid_table(grid)]
-    tries = [grid.alternatives] if grid.alternatives else []
-    tries += [(turned(grid),)] if len(grid.rows) + 1 < len(grid.header) else []
-    for option in tries:
+    options: list[tuple[Grid, ...]] = [(grid,)]
+    if grid.alternatives:
+        options.append(grid.alternatives)
+    turn = turned(grid)
+    if len(turn.header) < len(grid.header):
+        options.append((turn,))
+    for option in options:
         if all(natural_width(grid_table(g)) <= width for g in option):
             return [grid_table(g) for g in option]
-    for option in ((grid,), *tries, tuple(records(grid))):
+    per_row, per_column = records(grid), records(turn)
+    items = per_row if len(per_row) <= len(per_column) else per_column
+    for option in (*options, tuple(items)):
         widths = [squeezed(g, width) for g in option]
         if all(w is not None for w in widths):
             return [grid_table(g, w) for g, w in zip(option, widths, strict=True)]
-    return [grid_table(g) for g in records(grid)]  # a single word wider than the terminal
+    return [grid_table(g) for g in items]  # a single word wider than the terminal
 
 
 def page_renderable(page: Page, width: int | None = None) -> RenderableType:
