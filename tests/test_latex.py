@@ -147,9 +147,7 @@ def test_compiles_and_fits_the_page(cli: Cli, tmp_path: Path, pdflatex: str) -> 
     )
     log = (tmp_path / "doc.log").read_text(encoding="latin-1")
     assert done.returncode == 0, done.stdout[-2000:]
-    overfull = [
-        float(pt) for pt in re.findall(r"Overfull \\hbox \((\d+\.?\d*)pt too wide\)", log)
-    ]
+    overfull = [float(pt) for pt in re.findall(r"Overfull \\hbox \((\d+\.?\d*)pt too wide\)", log)]
     assert all(pt <= OVERFULL_TOLERANCE_PT for pt in overfull), re.findall(
         r"Overfull \\hbox.*\n.*\n", log
     )

@@ -83,3 +83,29 @@ def test_tables_fit_the_terminal(cli: Cli, terminal: None, name: str, width: int
     for header in re.findall(r"^ ?(\S.*?)\n ?━", out, re.MULTILINE):
         for word in header.split():
             assert word in words, (word, out)
+
+
+def test_plot_refused_with_latex(cli: Cli) -> None:
+    """A terminal picture would break a LaTeX file: one line, exit 2."""
+    result = cli(["run", "--steps", "3", "--plot", "--format", "latex"])
+    assert result.code == 2
+    assert result.stderr.startswith("Error: --plot draws in the terminal and would break")
+
+
+def test_conventions_csv_holds_the_json_values(cli: Cli) -> None:
+    """conventions --format csv: one row per convention, the values of the JSON."""
+    import csv
+    import io
+    import json
+
+    args = ["conventions", "--lam", "0.0005", "--n-samples", "50", "--digits", "17"]
+    rows = list(csv.DictReader(io.StringIO(cli([*args, "--format", "csv"]).stdout)))
+    data = json.loads(cli([*args, "--format", "json"]).stdout)
+    expected = [
+        (table, e["parameter"], e["value"])
+        for table in ("same_step", "same_minimizer")
+        for e in data[table]
+    ]
+    assert [(r["table"], r["parameter"], float(r["value"])) for r in rows] == expected
+    # Ridge's alpha is n*lam = 50 x 0.0005 = 0.025
+    assert ("same_minimizer", "alpha", 0.025) in expected

@@ -50,7 +50,7 @@ class TextView(Protocol):
 
 def check_plot_options(output_format: OutputFormat, plot: bool, plot_file: str | None) -> None:
     """Refuse combinations that would corrupt machine-readable output, before any work."""
-    if plot and output_format in (OutputFormat.JSON, OutputFormat.CSV):
+    if plot and output_format in (OutputFormat.JSON, OutputFormat.CSV, OutputFormat.LATEX):
         raise RegtraceError(
             f"--plot draws in the terminal and would break --format {output_format.value}; "
             "use --plot-file PATH for a picture beside the data"

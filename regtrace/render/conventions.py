@@ -15,7 +15,7 @@ MINIMIZER_HEADER = ("Where", "Objective as written", "Equals", "Parameter", "Fro
 
 @dataclass(frozen=True)
 class ConventionsText:
-    """Text for a :class:`ConventionsReport` (the :class:`~regtrace.render.step_text.TraceText`
+    """Text for a :class:`ConventionsReport` (the :class:`~regtrace.render.page.TraceText`
     protocol, so the trace renderers draw it)."""
 
     report: ConventionsReport

@@ -161,5 +161,5 @@ def text_page(
 ) -> Page:
     """A page from lines above (the first is the title), tables, and lines below."""
     title, *rest = head
-    blocks = (*lines(rest, formula=True), *grids, *lines(notes, formula=True))
+    blocks: tuple[Block, ...] = (*lines(rest, formula=True), *grids, *lines(notes, formula=True))
     return Page(title, blocks, csv, caption)
