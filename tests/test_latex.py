@@ -89,10 +89,13 @@ def test_escape() -> None:
 
 def test_formulas_in_math_mode() -> None:
     """Formulas become math: lam is lambda, * a centred dot, the x of arithmetic a times
-    sign, w^2 a superscript, w_new a subscript; the label and prose stay text."""
+    sign, w^2 a superscript, w_new and b1 subscripts, m_hat a hat; the label and prose stay
+    text."""
     assert math("lam*sum(w^2)") == r"\lambda\cdot \mathrm{sum}(w^{2})"
     assert math("2x0.01x2.5 = 0.05") == r"2\times 0.01\times 2.5=\allowbreak 0.05"
-    assert math("w_new") == r"w_{new}"
+    assert math("w_new") == r"w_{\mathrm{new}}"
+    assert math("m_hat/(1-b1^t)") == r"\hat{m}/(1-b_{1}^{t})"
+    assert math("eps 1e-8") == r"\mathrm{eps}\ 1e-8"
     assert formula_line("L2: lam*sum(w^2), gradient 2*lam*w") == (
         r"L2: \(\lambda\cdot \mathrm{sum}(w^{2})\), gradient \(2\cdot \lambda\cdot w\)"
     )

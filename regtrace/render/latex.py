@@ -78,7 +78,10 @@ MATH_NAMES = frozenset(
         "SSE",
         "mse",
         "sse",
-        "from",
+        "dL",
+        "dw",
+        "Xw",
+        "alpha",
     ]
 )
 _GREEK = {"lam": r"\lambda", "lam1": r"\lambda_{1}", "lam2": r"\lambda_{2}"}
@@ -122,12 +125,20 @@ def _times(text: str) -> str:
 
 
 def _word(word: str) -> str:
+    """``lam`` as lambda, ``w0`` and ``x_ij`` with subscripts, ``m_hat`` with a hat, longer
+    names upright."""
     base, _, sub = word.partition("_")
     if base in _GREEK and not sub:
         return _GREEK[base]
+    letters = base.rstrip("0123456789")
+    if len(letters) == 1 and letters != base and not sub:
+        return f"{letters}_{{{base[1:]}}}"
     head = _GREEK.get(base) or (base if len(base) == 1 else rf"\mathrm{{{base}}}")
+    if sub == "hat" and len(base) == 1:
+        return rf"\hat{{{base}}}"
     if sub and (len(base) == 1 or base in _GREEK or base == "target") and len(sub) <= 3:
-        return f"{head}_{{{escape(sub)}}}"
+        inner = sub if len(sub) == 1 or sub.isdigit() else rf"\mathrm{{{sub}}}"
+        return f"{head}_{{{inner}}}"
     if sub:
         return rf"\mathrm{{{escape(word)}}}"
     return head
@@ -143,7 +154,7 @@ def math(text: str) -> str:
         if kind == "space":
             spaced = True
             continue
-        if spaced and kind == "word" and last in ("word", "num"):
+        if spaced and kind in ("word", "num") and last in ("word", "num"):
             out.append(r"\ ")
         spaced, last = False, kind or ""
         if kind == "num":
@@ -184,6 +195,23 @@ def _split_top(text: str, seps: str = ",;") -> Iterator[str]:
     yield text[start:]
 
 
+def _has_math(text: str) -> bool:
+    """An operator, a digit or a Greek letter: worth setting as math."""
+    return bool(re.search(r"(?<![A-Za-z\d])\d|[=*^/+|<>]", text)) or any(
+        w in _GREEK for w in re.findall(r"\w+", text)
+    )
+
+
+def _unbalanced(text: str) -> tuple[int, int]:
+    """Opening brackets at the start and closing ones at the end that have no partner."""
+    opened = len(text) - len(text.lstrip("(["))
+    closed = len(text) - len(text.rstrip(")]"))
+    depth = sum({"(": 1, "[": 1, ")": -1, "]": -1}.get(ch, 0) for ch in text)
+    if depth > 0:
+        return min(opened, depth), 0
+    return 0, min(closed, -depth)
+
+
 def _segment(seg: str) -> str:
     """Prose words as text, each formula among them in math mode."""
     tail = seg.rstrip(",; ")
@@ -192,9 +220,13 @@ def _segment(seg: str) -> str:
     for k in range(len(words)):
         for j in range(len(words), k, -1):
             formula = " ".join(words[k:j])
-            if reads_as_math(formula) and re.search(r"[\d=*^/+|<>]", formula):
+            if reads_as_math(formula) and _has_math(formula):
                 lead = escape(" ".join(words[:k]) + " ") if k else ""
                 trail = " " + _segment(" ".join(words[j:])) if j < len(words) else ""
+                opened, closed = _unbalanced(formula)
+                lead += escape(formula[:opened])
+                trail = escape(formula[len(formula) - closed :]) + trail
+                formula = formula[opened : len(formula) - closed]
                 return f"{lead}\\({math(formula)}\\){trail}{escape(end)}"
     return escape(seg)
 
@@ -209,10 +241,10 @@ def formula_line(text: str) -> str:
 
 
 def cell(text: str, in_math: bool) -> str:
-    """One table cell: numbers and arithmetic in math mode, anything else as text."""
-    if in_math and reads_as_math(text) and text.strip():
-        return f"\\({math(text)}\\)"
-    return escape(text)
+    """One table cell: numbers, formulas and arithmetic in math mode, words as text."""
+    if not in_math:
+        return escape(text)
+    return "".join(_segment(seg) for seg in _split_top(text))
 
 
 # -- layout ---------------------------------------------------------------------------------
@@ -240,7 +272,7 @@ def grid_latex(grid: Grid) -> str:
     size = "{\\linewidth}" if env == "tabularx" else ""
     lines = []
     if grid.title:
-        lines += [rf"\noindent\textbf{{{escape(grid.title)}}}\\[2pt]"]
+        lines += [rf"\noindent\textbf{{{formula_line(grid.title)}}}\\[2pt]"]
     lines += [rf"\noindent\begin{{{env}}}{size}{{{spec}}}", r"\hline"]
     lines.append(" & ".join(escape(h) for h in grid.header) + r" \\")
     lines.append(r"\hline")
@@ -262,8 +294,8 @@ def _least(grid: Grid) -> int:
 
 def fitted(grid: Grid) -> list[Grid]:
     """``grid`` as tables that fit the text width: as it is, its narrower alternatives, the
-    table turned, or one small table per row (see :mod:`regtrace.render.table`)."""
-    from regtrace.render.table import records, turned
+    table turned, or one small table per item (see :mod:`regtrace.render.table`)."""
+    from regtrace.render.table import cards, turned
 
     if _least(grid) <= TEXT_WIDTH_CHARS:
         return [grid]
@@ -272,7 +304,7 @@ def fitted(grid: Grid) -> list[Grid]:
     turn = turned(grid)
     if len(turn.header) < len(grid.header) and _least(turn) <= TEXT_WIDTH_CHARS:
         return [turn]
-    return records(grid)
+    return cards(grid)
 
 
 def _itemize(items: list[str]) -> str:
@@ -283,7 +315,7 @@ def page_latex(page: Page) -> str:
     """A bold title, runs of lines as lists, the tables, then the caption in italics."""
     parts = [
         f"% regtrace: paste into a LaTeX document body; the preamble needs {PREAMBLE}",
-        rf"\noindent\textbf{{{escape(page.title)}}}",
+        rf"\noindent\textbf{{{formula_line(page.title)}}}",
     ]
     run: list[str] = []
     for block in (*page.blocks, None):
@@ -297,7 +329,7 @@ def page_latex(page: Page) -> str:
         if isinstance(block, Grid):
             parts += [grid_latex(g) for g in fitted(block)]
         elif isinstance(block, Heading):
-            parts.append(rf"\noindent\textbf{{{escape(block.text)}}}")
+            parts.append(rf"\noindent\textbf{{{formula_line(block.text)}}}")
     if page.caption:
         parts.append(rf"\noindent\emph{{{escape(page.caption)}}}")
     return "\n\n".join(parts) + "\n"

@@ -19,6 +19,11 @@ if TYPE_CHECKING:
     from regtrace.engine.optimizers import OptimizerReport
 
 
+def _caption(builtin: bool) -> str | None:
+    """The built-in example says what it is and how to pass your own values."""
+    return examples.BUILTIN_CAPTION if builtin else None
+
+
 def data_page(data: DataEval, digits: int, show_work: bool) -> Page:
     """The data part of a step on a table: its rows, the loss and the gradient."""
     from regtrace.render.datawork import DataWork
@@ -41,8 +46,7 @@ def step_page(
     """One gradient step: formulas and inputs, the trace, the losses; after the data part."""
     work = Work(report, digits=digits, show_work=show_work, exact=exact)
     resolved = choose_layout(Layout(layout), report.w.size, len(report.results), full=full)
-    caption = examples.BUILTIN_CAPTION if builtin else None
-    page = trace_page(work, resolved, csv=trace_csv(work), caption=caption)
+    page = trace_page(work, resolved, csv=trace_csv(work), caption=_caption(builtin))
     return page if data is None else data_page(data, digits, show_work).then(page)
 
 
@@ -62,7 +66,6 @@ def optimizer_step_page(
 
     work = OptimizerWork(report, digits=digits, show_work=show_work)
     resolved = choose_layout(Layout(layout), report.w.size, len(report.results), full=full)
-    caption = examples.BUILTIN_CAPTION if builtin else None
     csv = grid(CSV_COLUMNS, optimizer_csv_rows(work))
-    page = trace_page(work, resolved, csv=csv, caption=caption)
+    page = trace_page(work, resolved, csv=csv, caption=_caption(builtin))
     return page if data is None else data_page(data, digits, show_work).then(page)

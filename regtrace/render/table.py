@@ -88,14 +88,20 @@ def turned(grid: Grid) -> Grid:
 
 
 def records(grid: Grid) -> list[Grid]:
-    """One two-column table per row: each header beside its value, titled by the row's
-    first cell."""
+    """One two-column table per row, headed by the row's first cell, each other header
+    beside its value; the first carries the table's title."""
     out = []
-    for row in grid.rows:
-        title = f"{grid.title}: {row[0]}" if grid.title else row[0]
+    for k, row in enumerate(grid.rows):
         pairs = tuple(zip(grid.header[1:], row[1:], strict=True))
+        title = grid.title if k == 0 else None
         out.append(Grid(title, (grid.header[0], row[0]), pairs, grid.math))
     return out
+
+
+def cards(grid: Grid) -> list[Grid]:
+    """One small table per item: per row, or per column when that makes fewer tables."""
+    per_row, per_column = records(grid), records(turned(grid))
+    return per_row if len(per_row) <= len(per_column) else per_column
 
 
 def fit(grid: Grid, width: int | None) -> list[Table]:
@@ -116,8 +122,7 @@ def fit(grid: Grid, width: int | None) -> list[Table]:
     for option in options:
         if all(natural_width(grid_table(g)) <= width for g in option):
             return [grid_table(g) for g in option]
-    per_row, per_column = records(grid), records(turn)
-    items = per_row if len(per_row) <= len(per_column) else per_column
+    items = cards(grid)
     for option in (*options, tuple(items)):
         widths = [squeezed(g, width) for g in option]
         if all(w is not None for w in widths):
