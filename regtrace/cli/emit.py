@@ -106,7 +106,7 @@ def emit_step(
     """A step report; with ``data`` (a step computed from a table) the data part comes first:
     in JSON as a top-level ``"data"`` object, elsewhere as the rows and the loss and gradient
     lines (CSV stays one row per penalty and weight, its ``grad`` the computed gradient)."""
-    from regtrace.render.pages import step_page
+    from regtrace.render.step_page import step_page
 
     extra: dict[str, Any] = {"exact": True} if exact else {}
     if data is not None:
@@ -132,7 +132,7 @@ def emit_optimizer_step(
     data: DataEval | None = None,
 ) -> None:
     """An optimizer report (``step --optimizer``); ``data`` as in :func:`emit_step`."""
-    from regtrace.render.pages import optimizer_step_page
+    from regtrace.render.step_page import optimizer_step_page
 
     def page(full: bool) -> Page:
         return optimizer_step_page(
@@ -166,7 +166,7 @@ def save_step(report: StepReport, target: OutTarget, *, digits: int, exact: bool
 
             return to_json(report, **({"exact": True} if exact else {}))
         from regtrace.render.csvfmt import page_csv
-        from regtrace.render.pages import step_page
+        from regtrace.render.step_page import step_page
 
         return page_csv(step_page(report, digits=digits, full=True, exact=exact))
 
