@@ -114,7 +114,7 @@ FormatOpt = Annotated[
     typer.Option(
         "--format",
         "-f",
-        help="Output: a table for people, or json/csv/markdown/latex (latex: step and check).",
+        help="Output: a table for people, or json, csv, markdown or latex.",
     ),
 ]
 DigitsOpt = Annotated[

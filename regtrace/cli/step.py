@@ -138,6 +138,7 @@ def step_command(
     from collections.abc import Callable
 
     from regtrace.cli.dataoptions import DataOptions
+    from regtrace.cli.emit import emit_step, save_step
     from regtrace.cli.inputs import (
         ExactInputs,
         TraceInputs,
@@ -146,7 +147,6 @@ def step_command(
         resolve_exact,
     )
     from regtrace.cli.optimizer_options import OptimizerOptions
-    from regtrace.cli.render import emit_step, save_step
     from regtrace.engine.step import StepReport, step
 
     options = OptimizerOptions(
@@ -268,8 +268,8 @@ def _optimizer_step(
 ) -> None:
     """``step`` with an optimizer: trace its state, side by side with ``--compare``; with a
     table, ``evaluation`` is its data part, drawn first."""
+    from regtrace.cli.emit import emit_optimizer_step
     from regtrace.cli.optimizer_inputs import optimizer_report
-    from regtrace.cli.render import emit_optimizer_step
 
     report = optimizer_report(
         inputs,

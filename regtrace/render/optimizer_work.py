@@ -1,7 +1,7 @@
 """An optimizer step as text: the update rule, every intermediate value, the notes.
 
 The Rich table, Markdown and CSV of ``regtrace step --optimizer ...`` are views of the strings
-built here (STYLE.md habit 2), exactly as :mod:`regtrace.render.work` does for plain SGD.
+built here (STYLE.md habit 2), exactly as :mod:`regtrace.render.step_text` does for plain SGD.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from regtrace.engine.optimizers import OptimizerReport, OptimizerSpec, Optimizer
 from regtrace.engine.penalties import PenaltyKind, Strength, Vector
 from regtrace.render.numfmt import DEFAULT_DIGITS, fmt, fmt_signed
 from regtrace.render.optimizer_arith import arithmetic
-from regtrace.render.work import (
+from regtrace.render.step_text import (
     NOISE,
     Grid,
     Layout,
