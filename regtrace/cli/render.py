@@ -101,9 +101,9 @@ def emit_optimizer_step(
     work = OptimizerWork(report, digits=digits, show_work=show_work, times=times)
     if output_format is OutputFormat.CSV:
         from regtrace.render.csvfmt import rows_csv
-        from regtrace.render.optimizer_work import CSV_COLUMNS, optimizer_csv_rows
+        from regtrace.render.optimizer_work import optimizer_csv_columns, optimizer_csv_rows
 
-        write_text(rows_csv(CSV_COLUMNS, optimizer_csv_rows(work)))
+        write_text(rows_csv(optimizer_csv_columns(work), optimizer_csv_rows(work)))
         return
     shape = (report.w.size, len(report.results))
     _emit_trace(

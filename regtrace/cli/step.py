@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from regtrace.cli.optimizer_options import with_optimizer_options
 from regtrace.cli.options import (
-    Beta1Opt,
-    Beta2Opt,
-    BufOpt,
     CompareOpt,
     ConventionOpt,
-    DampeningOpt,
     DataLossOpt,
     DataOpt,
     DigitsOpt,
-    EpsOpt,
     ExactOpt,
     FormatOpt,
     GradOpt,
@@ -32,9 +29,6 @@ from regtrace.cli.options import (
     LrOpt,
     ModelChoice,
     ModelOpt,
-    MomentOneOpt,
-    MomentTwoOpt,
-    MomentumOpt,
     OptimizerOpt,
     OutOpt,
     OutputFormat,
@@ -98,6 +92,7 @@ EPILOG = """Examples:
 """
 
 
+@with_optimizer_options(states=True)
 def step_command(
     w: WOpt = None,
     grad: GradOpt = None,
@@ -117,16 +112,8 @@ def step_command(
     optimizer: OptimizerOpt = None,
     compare: CompareOpt = None,
     convention: ConventionOpt = None,
-    momentum: MomentumOpt = None,
-    dampening: DampeningOpt = None,
-    beta1: Beta1Opt = None,
-    beta2: Beta2Opt = None,
-    eps: EpsOpt = None,
     weight_decay: WeightDecayOpt = None,
     t: StepNumberOpt = None,
-    buf: BufOpt = None,
-    m: MomentOneOpt = None,
-    v: MomentTwoOpt = None,
     data: DataOpt = None,
     x: XOpt = None,
     y: YOpt = None,
@@ -134,6 +121,8 @@ def step_command(
     data_loss: DataLossOpt = None,
     intercept: InterceptOpt = False,
     out: OutOpt = None,
+    hyper: Mapping[str, str | bool | None] | None = None,
+    states: Mapping[str, str | None] | None = None,
 ) -> None:
     """One gradient-descent step under L2 and L1 (or elastic net), side by side."""
     from collections.abc import Callable
@@ -154,16 +143,10 @@ def step_command(
         optimizer=None if optimizer is None else optimizer.value,
         compare=compare,
         convention=None if convention is None else convention.value,
-        momentum=momentum,
-        dampening=dampening,
-        beta1=beta1,
-        beta2=beta2,
-        eps=eps,
         weight_decay=weight_decay,
+        hyper=hyper or {},
         t=t,
-        buf=buf,
-        m=m,
-        v=v,
+        states=states or {},
     )
     if penalty is None:  # with an optimizer the default is no loss-side penalty
         penalty = "none" if options.given else "l2,l1"

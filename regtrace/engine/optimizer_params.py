@@ -70,8 +70,7 @@ class MomentumParams:
         default=DEFAULT_MOMENTUM,
         metadata=option(
             ("--momentum",),
-            "Momentum factor (momentum, nesterov; rmsprop: 0 means none). Default: 0.9; "
-            "rmsprop 0.",
+            "Momentum factor (momentum, nesterov; rmsprop: 0 means none). Default: 0.9; rmsprop 0.",
             _between(0, 1, low_open=True, high_open=False),
         ),
     )
@@ -318,9 +317,7 @@ def _check_convention(kind: OptimizerKind, convention: Convention, params: list[
                 )
             if kind is OptimizerKind.NESTEROV:
                 # torch/optim/sgd.py: "Nesterov momentum requires a momentum and zero dampening"
-                raise RegtraceError(
-                    "nesterov needs --dampening 0 (PyTorch refuses anything else)"
-                )
+                raise RegtraceError("nesterov needs --dampening 0 (PyTorch refuses anything else)")
         if isinstance(p, AdagradParams) and p.lr_decay != 0 and convention is not Convention.TORCH:
             # keras/src/optimizers/adagrad.py and optax/_src/alias.py adagrad take no lr_decay.
             raise RegtraceError(
@@ -349,3 +346,33 @@ def params_to_dict(params: tuple[Params, ...]) -> dict[str, Any]:
         for f in fields(p):
             out[f.name] = getattr(p, f.name)
     return out
+
+
+STATE_OPTIONS: tuple[tuple[str, str, str], ...] = (
+    (
+        "buf",
+        "--buf",
+        "Momentum state from the previous step (torch momentum_buffer, Keras velocity, "
+        "optax trace; rmsprop's momentum buffer).",
+    ),
+    ("m", "--m", "Adam's m from the previous step."),
+    ("v", "--v", "Adam's v (or RMSprop's average of g^2) from the previous step."),
+    (
+        "v_max",
+        "--v-max",
+        "AMSGrad's largest second moment so far (torch max_exp_avg_sq, Keras velocity_hat, "
+        "optax nu_max).",
+    ),
+    (
+        "g_avg",
+        "--g-avg",
+        "Centered RMSprop's average gradient (torch grad_avg, Keras average_gradient, optax mu).",
+    ),
+    (
+        "acc",
+        "--acc",
+        "Adagrad's sum of squared gradients (torch sum, Keras accumulator, optax sum_of_squares).",
+    ),
+)
+"""The starting-state options of ``step`` (name, flag, help): the state the previous step
+left, so that any step of a run can be traced on its own."""

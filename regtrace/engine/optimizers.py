@@ -5,8 +5,9 @@ The gradient an optimizer sees is ``full_grad = dL/dw + penalty_grad (+ wd*w whe
 decay is coupled)``; a decoupled decay moves the weights by ``-lr*wd*w`` outside the
 optimizer's moments. Which framework does what, with the file each rule comes from, is in
 :mod:`regtrace.engine.frameworks`; each optimizer is a chain of small transforms
-(:mod:`regtrace.engine.transforms`) that follow those files line by line, down to the order of the floating-point operations where
-that is cheap, so a trace matches the framework to about 1e-16 relative.
+(:mod:`regtrace.engine.transforms`) that follow those files line by line, down to the order
+of the floating-point operations where that is cheap, so a trace matches the framework to
+about 1e-16 relative.
 ``tests/test_torch_reference.py`` checks the PyTorch convention against fixtures written by
 real PyTorch (``scripts/make_reference.py``).
 
@@ -32,7 +33,6 @@ from regtrace.engine.optimizer_spec import (
     OptimizerState,
     _enum,
 )
-from regtrace.engine.transforms import STATE_KEYS, run_chain
 from regtrace.engine.penalties import (
     L1Method,
     L2Form,
@@ -41,6 +41,7 @@ from regtrace.engine.penalties import (
     Vector,
 )
 from regtrace.engine.step import as_vector, check_lr, check_same_length, step_contract
+from regtrace.engine.transforms import STATE_KEYS, run_chain
 from regtrace.errors import RegtraceError
 
 

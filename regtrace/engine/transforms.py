@@ -18,8 +18,8 @@ update so far, in gradient units), ``move`` (set once the learning rate is appli
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
 from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 import numpy as np
