@@ -70,7 +70,8 @@ class MomentumParams:
         default=DEFAULT_MOMENTUM,
         metadata=option(
             ("--momentum",),
-            "Momentum factor (momentum, nesterov; rmsprop: 0 means none). Default: 0.9; rmsprop 0.",
+            "RMSprop's momentum, 0 (none) unless given. Momentum factor (momentum, "
+            "nesterov). Default: 0.9.",
             _between(0, 1, low_open=True, high_open=False),
         ),
     )
@@ -114,9 +115,8 @@ class AdamParams:
         default=DEFAULT_EPS[Convention.TORCH],
         metadata=option(
             ("--eps",),
-            "eps of adam, rmsprop, adagrad. Default: adam 1e-8 torch and optax, 1e-7 keras "
-            "(epsilon hat); rmsprop 1e-8, keras 1e-7; adagrad 1e-10 torch, 1e-7 keras and "
-            "optax.",
+            "Adam's eps. Default: 1e-8 torch and optax, 1e-7 keras (epsilon hat). RMSprop: "
+            "1e-8, keras 1e-7; Adagrad: 1e-10 torch, 1e-7 keras and optax.",
             _above_zero,
         ),
     )

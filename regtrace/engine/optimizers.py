@@ -118,10 +118,14 @@ def _check_state(state: OptimizerState, spec: OptimizerSpec, n: int) -> None:
                 f"the optimizer state {name} has {value.size} values but w has {n}; "
                 "give one per weight"
             )
-    for name in ("v", "v_max", "acc"):
+    for name, what in (
+        ("v", "the second moment v must not be negative (it averages g^2)"),
+        ("v_max", "the largest second moment v_max must not be negative (it is a max of v)"),
+        ("acc", "Adagrad's sum acc must not be negative (it sums g^2)"),
+    ):
         value = getattr(state, name)
         if value is not None and np.any(value < 0):
-            raise RegtraceError(f"the state {name} must not be negative (it sums or averages g^2)")
+            raise RegtraceError(what)
     if spec.kind.adaptive and state.t == 0 and (state.m is not None or state.v is not None):
         raise RegtraceError("Adam's m and v need the step count t they belong to (t >= 1)")
 

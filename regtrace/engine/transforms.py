@@ -149,7 +149,16 @@ class DecoupledDecay:
 
     weight_decay: Strength
     convention: Convention
-    name: str = "decoupled_weight_decay"
+
+    @property
+    def name(self) -> str:
+        """torch ``decoupled_weight_decay``, Keras ``_apply_weight_decay``, optax
+        ``add_decayed_weights``."""
+        return {
+            Convention.TORCH: "decoupled_weight_decay",
+            Convention.KERAS: "apply_weight_decay",
+            Convention.OPTAX: "add_decayed_weights",
+        }[self.convention]
 
     def apply(self, p: Pass) -> None:
         """Shrink the weights (torch, Keras) or add ``wd*w`` to the update (optax)."""
