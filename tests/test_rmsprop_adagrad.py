@@ -240,7 +240,10 @@ def test_every_format_has_the_new_state(fmt: str) -> None:
     ("args", "message"),
     [
         (["-o", "rmsprop", "--exact"], "--exact works with plain sgd only"),
-        (["-o", "adam", "--acc", "1,1,1", "--t", "2"], "--acc is a state of adagrad"),
+        (
+            ["-o", "adam", "--acc", "1,1,1", "--t", "2"],
+            "--acc is Adagrad's sum of squared gradients; use it with --optimizer adagrad",
+        ),
         (["-o", "adagrad", "--lr-decay", "0.1", "--convention", "optax"], "--lr-decay is a"),
         (["-o", "adam", "--rho", "0.9"], "--rho applies to --optimizer rmsprop, not adam"),
     ],

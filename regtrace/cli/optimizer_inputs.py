@@ -8,7 +8,7 @@ from __future__ import annotations
 from regtrace.cli.inputs import TraceInputs, parse_choices
 from regtrace.cli.optimizer_options import OptimizerOptions
 from regtrace.engine.frameworks import OptimizerKind
-from regtrace.engine.optimizer_params import hyper_options
+from regtrace.engine.optimizer_params import STATE_OPTIONS, hyper_options, or_list
 from regtrace.engine.optimizer_spec import OptimizerSpec
 from regtrace.engine.optimizers import (
     OptimizerReport,
@@ -34,29 +34,18 @@ def starting_state(options: OptimizerOptions, kinds: tuple[OptimizerKind, ...]) 
     t = 1 if options.t is None else options.t
     texts = {name: text for name, text in options.states.items() if text is not None}
     given = [f"--{n.replace('_', '-')}" for n in texts]
-    if "buf" in texts and not any(k.has_momentum or k is OptimizerKind.RMSPROP for k in kinds):
+    if {"m", "v"} <= texts.keys() and not any(k.adaptive for k in kinds):
         raise RegtraceError(
-            "--buf is a momentum buffer; use it with --optimizer momentum, nesterov or rmsprop"
+            "--m and --v are Adam's moments; use them with --optimizer adam or adamw"
         )
-    if ("m" in texts or "v" in texts) and not any(
-        k.adaptive or k is OptimizerKind.RMSPROP for k in kinds
-    ):
-        raise RegtraceError(
-            "--m and --v are Adam's moments; use them with --optimizer adam or adamw "
-            "(--v also with rmsprop)"
-        )
+    for opt in STATE_OPTIONS:
+        if opt.name in texts and not any(k in opt.kinds for k in kinds):
+            raise RegtraceError(
+                f"{opt.flag} is {opt.what}; use it with --optimizer "
+                f"{or_list([k.value for k in opt.kinds])}"
+            )
     if any(k.adaptive for k in kinds) and ("m" in texts) != ("v" in texts):
         raise RegtraceError("Adam needs both --m and --v from the previous step, or neither")
-    owners = {
-        "v_max": ((OptimizerKind.ADAM, OptimizerKind.ADAMW), "adam or adamw with --amsgrad"),
-        "g_avg": ((OptimizerKind.RMSPROP,), "rmsprop --centered"),
-        "acc": ((OptimizerKind.ADAGRAD,), "adagrad"),
-    }
-    for name, (allowed, words) in owners.items():
-        if name in texts and not any(k in allowed for k in kinds):
-            raise RegtraceError(
-                f"--{name.replace('_', '-')} is a state of {words}; use it with that optimizer"
-            )
     if given and t < 2:
         raise RegtraceError(
             f"{' and '.join(given)} come from earlier steps: give --t, the number of the step "

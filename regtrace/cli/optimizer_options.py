@@ -67,15 +67,15 @@ def _hyper_parameters() -> list[inspect.Parameter]:
 def _state_parameters() -> list[inspect.Parameter]:
     return [
         inspect.Parameter(
-            f"state_{name}",
+            f"state_{opt.name}",
             inspect.Parameter.KEYWORD_ONLY,
             default=None,
             annotation=Annotated[
                 str | None,
-                typer.Option(flag, metavar="VECTOR", help=text, show_default=False),
+                typer.Option(opt.flag, metavar="VECTOR", help=opt.help, show_default=False),
             ],
         )
-        for name, flag, text in STATE_OPTIONS
+        for opt in STATE_OPTIONS
     ]
 
 
@@ -94,9 +94,7 @@ def with_optimizer_options(*, states: bool) -> Callable[[F], F]:
         def wrapper(**kwargs: Any) -> Any:
             hyper = {name: kwargs.pop(name) for name in names}
             if states:
-                kwargs["states"] = {
-                    name: kwargs.pop(f"state_{name}") for name, _, _ in STATE_OPTIONS
-                }
+                kwargs["states"] = {o.name: kwargs.pop(f"state_{o.name}") for o in STATE_OPTIONS}
             return command(**kwargs, hyper=hyper)
 
         params = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in kept] + added

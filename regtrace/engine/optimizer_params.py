@@ -258,7 +258,7 @@ def kinds_with(name: str) -> tuple[OptimizerKind, ...]:
     )
 
 
-def _or_list(words: list[str]) -> str:
+def or_list(words: list[str]) -> str:
     """``a, b or c``."""
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
 
@@ -279,7 +279,7 @@ def build_params(
     names = {f.name for c in classes for f in fields(c)}
     for name, value in given.items():
         if value is not None and value is not False and name not in names:
-            owners = _or_list([k.value for k in kinds_with(name)])
+            owners = or_list([k.value for k in kinds_with(name)])
             raise RegtraceError(f"{_flag(name)} applies to --optimizer {owners}, not {kind.value}")
     out: list[Params] = []
     for cls in classes:
@@ -348,31 +348,62 @@ def params_to_dict(params: tuple[Params, ...]) -> dict[str, Any]:
     return out
 
 
-STATE_OPTIONS: tuple[tuple[str, str, str], ...] = (
-    (
+@dataclass(frozen=True)
+class StateOption:
+    """One starting-state option of ``step``: the state the previous step left."""
+
+    name: str
+    flag: str
+    help: str
+    owners: tuple[ParamsClass, ...]
+    """The transforms that keep this state."""
+    what: str
+    """What it is, for an error message (``a momentum buffer``)."""
+
+    @property
+    def kinds(self) -> tuple[OptimizerKind, ...]:
+        """The optimizers that keep it."""
+        return tuple(k for k, cs in PARAMS_OF.items() if any(c in self.owners for c in cs))
+
+
+STATE_OPTIONS: tuple[StateOption, ...] = (
+    StateOption(
         "buf",
         "--buf",
         "Momentum state from the previous step (torch momentum_buffer, Keras velocity, "
         "optax trace; rmsprop's momentum buffer).",
+        (MomentumParams, RMSpropParams),
+        "a momentum buffer",
     ),
-    ("m", "--m", "Adam's m from the previous step."),
-    ("v", "--v", "Adam's v (or RMSprop's average of g^2) from the previous step."),
-    (
+    StateOption("m", "--m", "Adam's m from the previous step.", (AdamParams,), "Adam's m"),
+    StateOption(
+        "v",
+        "--v",
+        "Adam's v (or RMSprop's average of g^2) from the previous step.",
+        (AdamParams, RMSpropParams),
+        "a second moment",
+    ),
+    StateOption(
         "v_max",
         "--v-max",
         "AMSGrad's largest second moment so far (torch max_exp_avg_sq, Keras velocity_hat, "
         "optax nu_max).",
+        (AdamParams,),
+        "AMSGrad's largest second moment",
     ),
-    (
+    StateOption(
         "g_avg",
         "--g-avg",
         "Centered RMSprop's average gradient (torch grad_avg, Keras average_gradient, optax mu).",
+        (RMSpropParams,),
+        "centered RMSprop's average gradient",
     ),
-    (
+    StateOption(
         "acc",
         "--acc",
         "Adagrad's sum of squared gradients (torch sum, Keras accumulator, optax sum_of_squares).",
+        (AdagradParams,),
+        "Adagrad's sum of squared gradients",
     ),
 )
-"""The starting-state options of ``step`` (name, flag, help): the state the previous step
-left, so that any step of a run can be traced on its own."""
+"""The starting-state options of ``step``, so that any step of a run can be traced alone."""
