@@ -121,13 +121,13 @@ def _scaled(r: OptimizerStep, key: str, i: int, num: Num, x: str) -> str | None:
     torch = spec.convention is Convention.TORCH
     eps = num(spec.eps)
     if key == "buf" and r.denom is not None:
-        before, mom, lr = num(_prev(r.previous.buf, i)), num(spec.momentum), num(spec.lr)
+        before, mom, rate = num(_prev(r.previous.buf, i)), num(spec.momentum), num(spec.lr)
         root = num(float(r.denom[i]))
         if torch:
             return f"{mom}{x}{p(before)} + {p(num(d))}/{root}"
         if spec.convention is Convention.KERAS:
-            return f"{mom}{x}{p(before)} + {lr}{x}{p(num(d))}/{root}"
-        return f"-{lr}{x}{p(num(d))}/{root} + {mom}{x}{p(before)}"
+            return f"{mom}{x}{p(before)} + {rate}{x}{p(num(d))}/{root}"
+        return f"-{rate}{x}{p(num(d))}/{root} + {mom}{x}{p(before)}"
     if key == "v":
         rho = float(spec.value("rho"))
         return f"{num(rho)}{x}{p(num(_prev(r.previous.v, i)))} + {num(1 - rho)}{x}{p(num(d))}^2"
@@ -136,8 +136,8 @@ def _scaled(r: OptimizerStep, key: str, i: int, num: Num, x: str) -> str | None:
         return f"{num(rho)}{x}{p(num(_prev(r.previous.g_avg, i)))} + {num(1 - rho)}{x}{p(num(d))}"
     if key == "acc":
         start = r.previous.acc
-        before = float(spec.value("initial_accumulator_value")) if start is None else start[i]
-        return f"{num(float(before))} + {p(num(d))}^2"
+        acc0 = float(spec.value("initial_accumulator_value")) if start is None else float(start[i])
+        return f"{num(acc0)} + {p(num(d))}^2"
     if key == "denom":
         if spec.kind is OptimizerKind.ADAGRAD:
             assert r.state.acc is not None
@@ -150,10 +150,10 @@ def _scaled(r: OptimizerStep, key: str, i: int, num: Num, x: str) -> str | None:
         return f"sqrt({inner}) + {eps}" if torch else f"sqrt({inner} + {eps})"
     if key == "lr_eff":
         assert r.denom is not None
-        lr = spec.lr
+        clr = spec.lr
         if spec.kind is OptimizerKind.ADAGRAD and torch and spec.value("lr_decay") != 0:
-            lr = lr / (1 + (r.t - 1) * float(spec.value("lr_decay")))
-        return f"{num(lr)}/{num(float(r.denom[i]))}"
+            clr = clr / (1 + (r.t - 1) * float(spec.value("lr_decay")))
+        return f"{num(clr)}/{num(float(r.denom[i]))}"
     if key == "optimizer_step" and r.lr_eff is not None and r.state.buf is None:
         return f"-{num(float(r.lr_eff[i]))}{x}{p(num(d))}"
     if key == "w_new":
