@@ -184,7 +184,12 @@ def test_amsgrad_keras_keeps_max_of_v_optax_of_v_hat() -> None:
 @pytest.mark.parametrize(
     ("kind", "convention", "kw", "message"),
     [
-        ("adagrad", "keras", {"lr_decay": 0.1}, "--lr-decay is a PyTorch Adagrad setting"),
+        (
+            "adagrad",
+            "keras",
+            {"lr_decay": 0.1},
+            "--lr-decay is a PyTorch setting; Keras Adagrad",
+        ),
         ("adam", "torch", {"centered": True}, "--centered applies to --optimizer rmsprop, not"),
         ("sgd", "torch", {"amsgrad": True}, "--amsgrad applies to --optimizer adam or adamw"),
         ("rmsprop", "torch", {"rho": 1.0}, "rho must be at least 0 and below 1, not 1"),

@@ -56,10 +56,28 @@ def _above_zero(value: float) -> str | None:
 
 
 def option(
-    flags: tuple[str, ...], help_text: str, check: Check | None = None, *, flag: bool = False
+    flags: tuple[str, ...],
+    help_text: str,
+    check: Check | None = None,
+    *,
+    flag: bool = False,
+    torch_only: str | None = None,
 ) -> dict[str, Any]:
-    """A field's metadata: its command-line flags, help text, check; ``flag`` for a switch."""
-    return {"flags": flags, "help": help_text, "check": check, "flag": flag}
+    """A field's metadata: its command-line flags, help text, check; ``flag`` for a switch;
+    ``torch_only`` names the PyTorch class of a setting Keras and optax do not have."""
+    return {
+        "flags": flags,
+        "help": help_text,
+        "check": check,
+        "flag": flag,
+        "torch_only": torch_only,
+    }
+
+
+def applies(params: Params, name: str, convention: Convention) -> bool:
+    """Whether ``convention`` has the setting ``name`` (a PyTorch-only one shows only there)."""
+    meta = next(f.metadata for f in fields(params) if f.name == name)
+    return meta["torch_only"] is None or convention is Convention.TORCH
 
 
 @dataclass(frozen=True)
@@ -81,6 +99,8 @@ class MomentumParams:
             ("--dampening",),
             "PyTorch SGD dampening; not applied on step 1. Default: 0.",
             _between(0, 1, low_open=False, high_open=False),
+            # keras/src/optimizers/sgd.py and optax/_src/alias.py sgd take no dampening.
+            torch_only="SGD",
         ),
     )
 
@@ -179,6 +199,8 @@ class AdagradParams:
             ("--lr-decay",),
             "PyTorch Adagrad: step t uses lr/(1 + (t-1)*lr_decay). Default: 0.",
             _at_least_zero,
+            # keras/src/optimizers/adagrad.py and optax/_src/alias.py adagrad take no lr_decay.
+            torch_only="Adagrad",
         ),
     )
     initial_accumulator_value: float = field(
@@ -308,22 +330,16 @@ def build_params(
 def _check_convention(kind: OptimizerKind, convention: Convention, params: list[Params]) -> None:
     """Settings one framework has and the others do not."""
     for p in params:
-        if isinstance(p, MomentumParams) and p.dampening != 0:
-            if convention is not Convention.TORCH:
-                # keras/src/optimizers/sgd.py and optax/_src/alias.py sgd take no dampening.
+        for f in fields(p):
+            owner = f.metadata["torch_only"]
+            if owner and getattr(p, f.name) != f.default and convention is not Convention.TORCH:
                 raise RegtraceError(
-                    f"--dampening is a PyTorch setting; {convention.label} SGD has no "
-                    "dampening (use --convention torch)"
+                    f"{_flag(f.name)} is a PyTorch setting; {convention.label} {owner} has no "
+                    f"{f.name} (use --convention torch)"
                 )
-            if kind is OptimizerKind.NESTEROV:
-                # torch/optim/sgd.py: "Nesterov momentum requires a momentum and zero dampening"
-                raise RegtraceError("nesterov needs --dampening 0 (PyTorch refuses anything else)")
-        if isinstance(p, AdagradParams) and p.lr_decay != 0 and convention is not Convention.TORCH:
-            # keras/src/optimizers/adagrad.py and optax/_src/alias.py adagrad take no lr_decay.
-            raise RegtraceError(
-                f"--lr-decay is a PyTorch Adagrad setting; {convention.label} Adagrad has none "
-                "(use --convention torch)"
-            )
+        if isinstance(p, MomentumParams) and p.dampening != 0 and kind is OptimizerKind.NESTEROV:
+            # torch/optim/sgd.py: "Nesterov momentum requires a momentum and zero dampening"
+            raise RegtraceError("nesterov needs --dampening 0 (PyTorch refuses anything else)")
 
 
 def _why(cls: ParamsClass, name: str) -> str:

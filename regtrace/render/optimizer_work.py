@@ -7,12 +7,12 @@ built here (STYLE.md habit 2), exactly as :mod:`regtrace.render.work` does for p
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
 from regtrace.engine.frameworks import Convention, DecayMode, OptimizerKind
-from regtrace.engine.optimizer_params import params_to_dict
+from regtrace.engine.optimizer_params import applies
 from regtrace.engine.optimizers import OptimizerReport, OptimizerSpec, OptimizerStep
 from regtrace.engine.penalties import PenaltyKind, Strength, Vector
 from regtrace.render.numfmt import DEFAULT_DIGITS, fmt, fmt_signed
@@ -214,7 +214,13 @@ def hyper_parameters(spec: OptimizerSpec, num: Callable[[Strength], str]) -> str
         if spec.amsgrad:
             parts.append("amsgrad")
     if spec.kind in (OptimizerKind.RMSPROP, OptimizerKind.ADAGRAD):
-        for name, value in params_to_dict(spec.params).items():
+        shown = {
+            f.name: getattr(q, f.name)
+            for q in spec.params
+            for f in fields(q)
+            if applies(q, f.name, spec.convention)
+        }
+        for name, value in shown.items():
             if isinstance(value, bool):
                 if value:
                     parts.append(name)
