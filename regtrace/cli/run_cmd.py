@@ -60,8 +60,8 @@ error, not a table of inf.
 accepted) for a fixed --grad or a --target, and prints exact decimals (fractions where a
 decimal would not end); at most 1000 steps, as the fractions grow every step.
 
---optimizer momentum|nesterov|adam|adamw runs that optimizer (PyTorch, Keras or optax order,
---convention) from a fresh state for each penalty.
+--optimizer momentum|nesterov|adam|adamw|rmsprop|adagrad runs that optimizer (PyTorch, Keras
+or optax order, --convention) from a fresh state for each penalty.
 """
 
 EPILOG = """Examples:

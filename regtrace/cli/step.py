@@ -55,9 +55,10 @@ With no --w and --grad it traces the blog's example.
 With a table (--data FILE.csv, or --x and --y) the data loss and its gradient are computed
 from a linear or logistic model (--model, --data-loss) and shown row by row first.
 
---optimizer momentum|nesterov|adam|adamw traces that optimizer instead, with its state
-(momentum buffer; Adam's m, v, m_hat, v_hat and the per-weight step size), following
-PyTorch, Keras or optax exactly (--convention); --compare puts others beside it.
+--optimizer momentum|nesterov|adam|adamw|rmsprop|adagrad traces that optimizer instead, with
+the state of each of its transforms (momentum buffer; Adam's m, v, m_hat, v_hat; RMSprop's
+average of g^2; Adagrad's sum; the per-weight step size), following PyTorch, Keras or optax
+exactly (--convention); --compare puts others beside it.
 """
 
 EPILOG = """Examples:
@@ -87,6 +88,8 @@ EPILOG = """Examples:
   regtrace step --optimizer adam --compare adamw --weight-decay 0.02
 
   regtrace step --optimizer nesterov --momentum 0.9 --convention keras
+
+  regtrace step --optimizer rmsprop --centered --compare adagrad --convention optax
 
   regtrace step --optimizer adam --t 2 --m -0.02,0.01 --v 4e-5,1e-5 --w 2.6,-0.9 --grad -0.1,0.2
 """
