@@ -321,8 +321,7 @@ def build_params(
             if problem is not None:
                 raise RegtraceError(f"{f.name} {problem}, not {value:g}{_why(cls, f.name)}")
             values[f.name] = value
-        base = cls.defaults(convention)
-        out.append(_replace(base, values))
+        out.append(replace(cls.defaults(convention), **values))
     _check_convention(kind, convention, out)
     return tuple(out)
 
@@ -349,10 +348,6 @@ def _why(cls: ParamsClass, name: str) -> str:
     if name == "eps":
         return "; it keeps the denominator away from 0"
     return ""
-
-
-def _replace(base: Params, values: dict[str, Any]) -> Params:
-    return replace(base, **values)
 
 
 def params_to_dict(params: tuple[Params, ...]) -> dict[str, Any]:
