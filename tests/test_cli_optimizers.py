@@ -189,10 +189,13 @@ ERRORS = [
         ["-o", "adam", "--t", "2", "--m", "1,2,3", "--v", "1,-1,1"],
         "the second moment v must not be negative",
     ),
-    (["-o", "adam", "--momentum", "0.9"], "--momentum applies to --optimizer momentum or nesterov"),
+    (
+        ["-o", "adam", "--momentum", "0.9"],
+        "--momentum applies to --optimizer momentum, nesterov or rmsprop",
+    ),
     (
         ["-o", "adam", "--compare", "adamw", "--momentum", "0.9"],
-        "--momentum applies to --optimizer momentum or nesterov, not adam",
+        "--momentum applies to --optimizer momentum, nesterov or rmsprop, not adam",
     ),
     (["-o", "nesterov", "--dampening", "0.1"], "nesterov needs --dampening 0"),
     (

@@ -62,10 +62,14 @@ def optimizer_step_page(
 ) -> Page:
     """One optimizer step, its state and notes; after the data part."""
     from regtrace.render.csvfmt import grid
-    from regtrace.render.optimizer_work import CSV_COLUMNS, OptimizerWork, optimizer_csv_rows
+    from regtrace.render.optimizer_work import (
+        OptimizerWork,
+        optimizer_csv_columns,
+        optimizer_csv_rows,
+    )
 
     work = OptimizerWork(report, digits=digits, show_work=show_work)
     resolved = choose_layout(Layout(layout), report.w.size, len(report.results), full=full)
-    csv = grid(CSV_COLUMNS, optimizer_csv_rows(work))
+    csv = grid(optimizer_csv_columns(work), optimizer_csv_rows(work))
     page = trace_page(work, resolved, csv=csv, caption=_caption(builtin))
     return page if data is None else data_page(data, digits, show_work).then(page)
