@@ -85,9 +85,7 @@ def executed(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 def code_cell(notebook: Any, starts: str) -> Any:
     """The one code cell whose source starts with ``starts``."""
-    (cell,) = [
-        c for c in notebook.cells if c.cell_type == "code" and c.source.startswith(starts)
-    ]
+    (cell,) = [c for c in notebook.cells if c.cell_type == "code" and c.source.startswith(starts)]
     return cell
 
 

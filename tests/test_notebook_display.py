@@ -1,0 +1,172 @@
+"""Library results in a notebook: each public function's result displays the page of the
+matching command, from the same writers, and is still the engine's result.
+
+The kernel-level behaviour (what Jupyter shows) is in tests/test_notebook.py; here the
+display hooks are called as IPython calls them, in-process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from fractions import Fraction
+from html.parser import HTMLParser
+from typing import Any
+
+import numpy as np
+import pytest
+
+import regtrace
+from regtrace.engine.step import step as engine_step
+from regtrace.notebook.display import Displayed, View
+from regtrace.render.markdown import page_markdown
+from regtrace.render.step_page import step_page
+
+BLOG = ([2.5, -0.8, 0.1], [-0.2, 0.1, -0.05])
+
+
+class Cells(HTMLParser):
+    """The text of every table cell."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cells: list[str] = []
+        self._open = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("td", "th"):
+            self._open = True
+            self.cells.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th"):
+            self._open = False
+
+    def handle_data(self, data: str) -> None:
+        if self._open:
+            self.cells[-1] += data
+
+
+def cells(result: Any) -> set[str]:
+    parser = Cells()
+    parser.feed(result._repr_html_())
+    return set(parser.cells)
+
+
+def problem() -> Any:
+    """x = 1, 2, 3 against y = 2, 3, 5, with a bias."""
+    return regtrace.DataProblem.build(
+        [[1.0], [2.0], [3.0]], [2.0, 3.0, 5.0], intercept=True, feature_names=("hours",)
+    )
+
+
+def test_step_is_still_the_engine_result() -> None:
+    """Same class family, same fields, same JSON: only display hooks are added."""
+    report = regtrace.step(*BLOG, lam=0.01, lr=0.1, loss=1.2)
+    plain = engine_step(*BLOG, lam=0.01, lr=0.1, loss=1.2)
+    assert isinstance(report, regtrace.StepReport)
+    assert report["l1"].loss == pytest.approx(1.2 + 0.01 * 3.4)
+    assert report.to_dict() == plain.to_dict()
+    assert regtrace.step.__doc__ == engine_step.__doc__  # help() shows the engine's doc
+
+
+def test_every_format_is_the_page_the_command_writes() -> None:
+    """The bundle holds HTML, Markdown, LaTeX and the terminal table, all of one page."""
+    report = regtrace.step(*BLOG, lam=0.01, lr=0.1, loss=1.2)
+    bundle = report._repr_mimebundle_()
+    assert set(bundle) == {"text/html", "text/markdown", "text/latex", "text/plain"}
+    assert bundle["text/markdown"] == page_markdown(step_page(report, full=False))
+    assert "2.515" in bundle["text/plain"] and "-0.8084" in bundle["text/plain"]
+    assert report._repr_latex_() == bundle["text/latex"]
+    assert set(report._repr_mimebundle_(include=["text/html"])) == {"text/html"}
+    assert "text/latex" not in report._repr_mimebundle_(exclude=["text/latex"])
+
+
+def test_view_takes_the_command_options() -> None:
+    """``show_work`` writes the arithmetic: the L2 term of w0 is 2 x 0.01 x 2.5 = 0.05."""
+    report = regtrace.step(*BLOG, lam=0.01, lr=0.1)
+    view = report.view(show_work=True, layout="tall")
+    assert isinstance(view, View)
+    assert any("= 0.05" in c and "2.5" in c for c in cells(view))
+    assert "= 0.05" not in " ".join(cells(report))
+
+
+CASES: dict[str, tuple[Callable[[], Any], set[str]]] = {
+    # one weight, lam = 0.25, lr = 1: each L2 step multiplies by 1 - 2 x 1 x 0.25 = 0.5
+    "run": (
+        lambda: regtrace.run([1.0], [0.0], lam=0.25, lr=1.0, steps=2, penalties=["l2"]),
+        {"0.5", "0.25"},
+    ),
+    # target 3, lam 1: L2 minimiser 3 / (1 + 2) = 1; L1 soft-threshold 3 - 1 = 2
+    "sweep": (lambda: regtrace.sweep([0.0], target=[3.0], lams=[1.0]), {"1", "2"}),
+    # 2.5 - 0.1 x (-0.2 + 0.05) = 2.515, -0.8 - 0.1 x (0.1 - 0.016) = -0.8084, exactly
+    "exact_step": (
+        lambda: regtrace.exact_step(BLOG[0], BLOG[1], lam=0.01, lr=0.1, penalties=["l2"]),
+        {"2.515", "-0.8084", "0.1048"},
+    ),
+    "check": (
+        lambda: regtrace.check(*BLOG, lam=0.01, lr=0.1, answer=[2.515, -0.8084, 0.1048]),
+        {"right"},
+    ),
+    # Ridge's alpha is lam x n: 0.01 x 100 = 1
+    "conventions": (lambda: regtrace.conventions(0.01, n_samples=100), {"1"}),
+    # Adam's first step: m_hat = g, v_hat = g^2, so it moves by 0.1 x 0.2 / (0.2 + 1e-8)
+    "optimizer_step": (
+        lambda: regtrace.optimizer_step([2.5], [-0.2], lr=0.1),
+        {"+0.099999995", "2.599999995"},
+    ),
+    # residuals -1, -1, -2 at w = 1, b = 0: dL/dw = -3, dL/db = -4/3; L2 step with lam 0.1
+    # (bias not penalized): full gradient -3 + 0.2 = -2.8, w = 1 + 0.28, b = 0.133333333333
+    "data_step": (
+        lambda: regtrace.data_step(problem(), [1.0, 0.0], lam=0.1, lr=0.1, penalties=["l2"]),
+        {"hours", "-2.8", "1.28", "0.133333333333"},
+    ),
+    # ridge on the table: (X^T X / n + 2 lam diag(1, 0)) w = X^T y / n with lam = 0 is the
+    # least-squares line y = 1.5 x + 0.333333333333
+    "run_data": (
+        lambda: regtrace.run_data(problem(), steps=3, lam=0.0, penalties=["l2"]),
+        {"1.5", "0.333333333333"},
+    ),
+    "sweep_data": (
+        lambda: regtrace.sweep_data(problem(), lams=[0.0], penalties=["l2"]),
+        {"1.5", "0.333333333333"},
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_each_result_displays_its_numbers(name: str) -> None:
+    make, expected = CASES[name]
+    result = make()
+    assert isinstance(result, Displayed)
+    assert expected <= cells(result)
+    assert result.to_dict()  # the JSON contract is still there
+
+
+def test_check_takes_plain_numbers_as_written() -> None:
+    """A float is the decimal it prints as: 0.1 is 1/10, so the step is exact."""
+    floats = regtrace.check(*BLOG, lam=0.01, lr=0.1, answer=[2.515, -0.8084, 0.1048])
+    exact = regtrace.check(
+        [Fraction("2.5"), Fraction("-0.8"), Fraction("0.1")],
+        [Fraction("-0.2"), Fraction("0.1"), Fraction("-0.05")],
+        lam=Fraction("0.01"),
+        lr=Fraction("0.1"),
+        answer=["2.515", "-0.8084", "0.1048"],
+    )
+    assert floats.correct and exact.correct
+    assert (
+        floats.expected
+        == exact.expected
+        == (Fraction("2.515"), Fraction("-0.8084"), Fraction("0.1048"))
+    )
+
+
+def test_plot_is_the_plot_file_figure() -> None:
+    """``run.plot()`` draws each penalty's trajectories: w0 from 1 halving twice under L2."""
+    pytest.importorskip("matplotlib")
+    fig = regtrace.run([1.0], [0.0], lam=0.25, lr=1.0, steps=2, penalties=["l2"]).plot()
+    (axes,) = fig.axes
+    (line,) = [line for line in axes.get_lines() if line.get_label() == "w0"]
+    assert np.allclose(line.get_ydata(), [1.0, 0.5, 0.25])
+    assert axes.get_title() == "L2"
+    sweep = regtrace.sweep([0.0], target=[3.0], lams=[1.0, 2.0]).plot()
+    assert [ax.get_title() for ax in sweep.axes] == ["L2", "L1"]
