@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import sys
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -170,5 +169,12 @@ def test_notebook_is_linked_from_the_docs() -> None:
     assert "docs/notebooks.md" in (ROOT / "README.md").read_text(encoding="utf-8")
 
 
-def test_notebook_path_is_the_one_tested() -> None:
-    assert Path(NOTEBOOK).is_file()
+def test_magic_plot_is_inline(executed: Any) -> None:
+    """``%regtrace run ... --plot``: the table as HTML, then the picture as a PNG (the
+    terminal's plotext picture would be text in a notebook)."""
+    outputs = code_cell(executed, "%regtrace run").outputs
+    assert [sorted(o["data"]) for o in outputs] == [
+        ["text/html", "text/latex", "text/markdown", "text/plain"],
+        ["image/png", "text/plain"],
+    ]
+    assert outputs[1]["data"]["image/png"].startswith(PNG_MAGIC)
