@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -11,46 +10,7 @@ from hypothesis import strategies as st
 from regtrace.render.html import page_html
 from regtrace.render.page import Grid, Heading, Line, Page
 from regtrace.render.step_page import step_page
-
-
-class Reader(HTMLParser):
-    """Tags, text and styles of a fragment, as a browser's parser sees them."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[str] = []
-        self.styles: list[str] = []
-        self.text: list[str] = []
-        self.cells: list[str] = []
-        self.rows: list[list[str]] = []
-        self._cell = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append(tag)
-        self.styles += [v or "" for k, v in attrs if k == "style"]
-        if tag == "tr":
-            self.rows.append([])
-        if tag in ("td", "th"):
-            self._cell = True
-            self.cells.append("")
-            self.rows[-1].append("")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("td", "th"):
-            self._cell = False
-
-    def handle_data(self, data: str) -> None:
-        self.text.append(data)
-        if self._cell:
-            self.cells[-1] += data
-            self.rows[-1][-1] += data
-
-
-def read(html: str) -> Reader:
-    reader = Reader()
-    reader.feed(html)
-    reader.close()
-    return reader
+from tests.htmltext import read
 
 
 def blog_page() -> Page:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 import sys
-from html.parser import HTMLParser
 from typing import Any
 
 import pytest
 
 from tests.conftest import ROOT
+from tests.htmltext import cells as cells_of
 
 nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
@@ -24,34 +24,6 @@ pytest.importorskip("matplotlib")
 
 NOTEBOOK = ROOT / "docs" / "notebook.ipynb"
 PNG_MAGIC = "iVBORw0KGgo"  # b"\x89PNG\r\n\x1a\n" in base64
-
-
-class Cells(HTMLParser):
-    """The text of every ``<td>``/``<th>`` cell of an HTML fragment."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.cells: list[str] = []
-        self._open = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("td", "th"):
-            self._open = True
-            self.cells.append("")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("td", "th"):
-            self._open = False
-
-    def handle_data(self, data: str) -> None:
-        if self._open:
-            self.cells[-1] += data
-
-
-def cells_of(html: str) -> list[str]:
-    parser = Cells()
-    parser.feed(html)
-    return [" ".join(c.split()) for c in parser.cells]
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from fractions import Fraction
-from html.parser import HTMLParser
 from typing import Any
 
 import numpy as np
@@ -20,36 +19,13 @@ from regtrace.engine.step import step as engine_step
 from regtrace.notebook.display import Displayed, View
 from regtrace.render.markdown import page_markdown
 from regtrace.render.step_page import step_page
+from tests.htmltext import cells as table_cells
 
 BLOG = ([2.5, -0.8, 0.1], [-0.2, 0.1, -0.05])
 
 
-class Cells(HTMLParser):
-    """The text of every table cell."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.cells: list[str] = []
-        self._open = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("td", "th"):
-            self._open = True
-            self.cells.append("")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("td", "th"):
-            self._open = False
-
-    def handle_data(self, data: str) -> None:
-        if self._open:
-            self.cells[-1] += data
-
-
 def cells(result: Any) -> set[str]:
-    parser = Cells()
-    parser.feed(result._repr_html_())
-    return set(parser.cells)
+    return set(table_cells(result._repr_html_()))
 
 
 def problem() -> Any:
