@@ -68,3 +68,27 @@ def test_an_error_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err == "Error: w has 2 values but grad has 1; give one gradient per weight\n"
+
+
+def test_plot_without_matplotlib_is_the_text_picture(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--plot`` where matplotlib is missing: the table, then the terminal's picture as text
+    (not an error)."""
+    pytest.importorskip("IPython")
+    import IPython.display
+
+    from regtrace.notebook import figures
+
+    shown: list[object] = []
+
+    def no_matplotlib(spec: object) -> None:
+        raise RegtraceError("plot() needs matplotlib")
+
+    monkeypatch.setattr(figures, "inline_figure", no_matplotlib)
+    monkeypatch.setattr(IPython.display, "display", shown.append)
+    regtrace_magic("run --steps 3 --plot")
+    captured = capsys.readouterr()
+    assert len(shown) == 1 and "2.5" in shown[0]._repr_html_()  # type: ignore[attr-defined]
+    assert "L2" in captured.out and "step" in captured.out
+    assert captured.err == ""

@@ -12,6 +12,7 @@ import io
 import sys
 from typing import TYPE_CHECKING
 
+from regtrace.errors import RegtraceError
 from regtrace.render.plotdata import PlotSpec
 
 if TYPE_CHECKING:
@@ -46,6 +47,10 @@ def inline_figure(spec: PlotSpec) -> Figure:
     """The ``--plot-file`` figure of ``spec``; in IPython, shown inline when displayed."""
     from regtrace.render.plotfile import figure
 
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise RegtraceError("plot() needs matplotlib: pip install 'regtrace[notebook]'") from None
     fig = figure(spec)
     _register_png()
     return fig

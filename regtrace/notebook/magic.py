@@ -35,10 +35,18 @@ def show(page: Page, spec: PlotSpec | None) -> None:
     from regtrace.notebook.display import View
 
     display(View(page))  # type: ignore[no-untyped-call]
-    if spec is not None:
-        from regtrace.notebook.figures import inline_figure
+    if spec is None:
+        return
+    from regtrace.notebook import figures
 
-        display(inline_figure(spec))  # type: ignore[no-untyped-call]
+    try:
+        display(figures.inline_figure(spec))  # type: ignore[no-untyped-call]
+    except RegtraceError:  # no matplotlib: the terminal's picture, as text
+        from regtrace.cli.emit import TERMINAL_PLOT_WIDTH
+        from regtrace.cli.output import write_text
+        from regtrace.render.termplot import terminal_plot
+
+        write_text(terminal_plot(spec, TERMINAL_PLOT_WIDTH, color=False))
 
 
 @contextmanager
