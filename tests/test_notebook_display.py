@@ -146,3 +146,24 @@ def test_plot_is_the_plot_file_figure() -> None:
     assert axes.get_title() == "L2"
     sweep = regtrace.sweep([0.0], target=[3.0], lams=[1.0, 2.0]).plot()
     assert [ax.get_title() for ax in sweep.axes] == ["L2", "L1"]
+
+
+def test_data_step_json_is_the_command_line_json() -> None:
+    """``data_step(...).to_dict()`` is ``regtrace step --data ... --format json``."""
+    import json
+
+    from tests.conftest import invoke
+
+    result = regtrace.data_step(problem(), [1.0, 0.0], lam=0.1, lr=0.1, penalties=["l2"])
+    args = ["step", "--x", "1; 2; 3", "--y", "2,3,5", "--intercept", "--w", "1,0"]
+    done = invoke([*args, "--lam", "0.1", "--lr", "0.1", "--penalty", "l2", "--format", "json"])
+    assert result.to_dict() == json.loads(done.stdout)
+
+
+def test_ipython_terminal_shows_the_table() -> None:
+    """IPython's pretty printer (its terminal, and ``text/plain``) gives the terminal table."""
+    pretty = pytest.importorskip("IPython.lib.pretty")
+    report = regtrace.step(*BLOG, lam=0.01, lr=0.1, loss=1.2)
+    text = pretty.pretty(report)
+    assert text == str(report.view())
+    assert "New weight" in text and "2.515" in text and "1.2 + 0.01 x 3.4 = 1.234" in text

@@ -105,7 +105,9 @@ class Displayed:
     """Display hooks for a result: each draws :meth:`view` with its defaults.
 
     A subclass defines :meth:`page`; ``result.view(show_work=True)`` (or whatever options
-    that result's page takes) gives the same display with other options.
+    that result's page takes) gives the same display with other options. It comes first
+    among a result's bases, so IPython's pretty printer finds ``_repr_pretty_`` before the
+    dataclass ``__repr__`` (which ``repr()`` still uses).
     """
 
     page: Callable[..., Page]

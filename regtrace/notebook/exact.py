@@ -39,7 +39,7 @@ class ExactStepReport(StepReport):
         return step_page(self, full=False, exact=True, **options)
 
 
-class CheckResult(_check.CheckResult, Displayed):
+class CheckResult(Displayed, _check.CheckResult):
     """:class:`regtrace.engine.check.CheckResult` that displays its marks and working."""
 
     def page(self, **options: Any) -> Page:

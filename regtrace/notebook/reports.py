@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from regtrace.render.page import Page
 
 
-class OptimizerReport(_optimizers.OptimizerReport, Displayed):
+class OptimizerReport(Displayed, _optimizers.OptimizerReport):
     """:class:`regtrace.engine.optimizers.OptimizerReport` that displays its trace."""
 
     def page(self, **options: Any) -> Page:
@@ -23,7 +23,7 @@ class OptimizerReport(_optimizers.OptimizerReport, Displayed):
         return optimizer_step_page(self, full=False, **options)
 
 
-class ConventionsReport(_conventions.ConventionsReport, Displayed):
+class ConventionsReport(Displayed, _conventions.ConventionsReport):
     """:class:`regtrace.engine.conventions.ConventionsReport` that displays its table."""
 
     def page(self, **options: Any) -> Page:

@@ -32,7 +32,7 @@ class Plotted:
         return inline_figure(self.plot_spec())
 
 
-class RunReport(_trajectory.RunReport, Displayed, Plotted):
+class RunReport(Displayed, Plotted, _trajectory.RunReport):
     """:class:`regtrace.engine.trajectory.RunReport` that displays and plots its runs."""
 
     def page(self, **options: Any) -> Page:
@@ -47,7 +47,7 @@ class RunReport(_trajectory.RunReport, Displayed, Plotted):
         return run_plot(self)
 
 
-class SweepReport(_sweep.SweepReport, Displayed, Plotted):
+class SweepReport(Displayed, Plotted, _sweep.SweepReport):
     """:class:`regtrace.engine.sweep.SweepReport` that displays and plots its sweep."""
 
     def page(self, **options: Any) -> Page:
@@ -62,7 +62,7 @@ class SweepReport(_sweep.SweepReport, Displayed, Plotted):
         return sweep_plot(self)
 
 
-class DataRunReport(_datarun.DataRunReport, Displayed, Plotted):
+class DataRunReport(Displayed, Plotted, _datarun.DataRunReport):
     """A run on a table, with the regularized solution ``w*`` beside it."""
 
     def page(self, **options: Any) -> Page:
@@ -77,7 +77,7 @@ class DataRunReport(_datarun.DataRunReport, Displayed, Plotted):
         return run_plot(self.run)
 
 
-class DataSweepReport(_datarun.DataSweepReport, Displayed, Plotted):
+class DataSweepReport(Displayed, Plotted, _datarun.DataSweepReport):
     """A sweep on a table: the regularization path, or the weights after ``steps``."""
 
     def page(self, **options: Any) -> Page:

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from regtrace.render.page import Page
 
 
-class StepReport(_StepReport, Displayed):
+class StepReport(Displayed, _StepReport):
     """:class:`regtrace.engine.step.StepReport` that displays its trace."""
 
     def page(self, **options: Any) -> Page:
