@@ -13,24 +13,24 @@ from regtrace.render.step_page import step_page
 from tests.htmltext import read
 
 
-def blog_page() -> Page:
+def example_page() -> Page:
     from regtrace import step
 
     report = step([2.5, -0.8, 0.1], [-0.2, 0.1, -0.05], lam=0.01, lr=0.1, loss=1.2)
     return step_page(report, full=True)
 
 
-def test_the_blog_numbers_are_cells() -> None:
+def test_the_example_numbers_are_cells() -> None:
     """Under L2, w0 = 2.5 - 0.1 x (-0.2 + 2x0.01x2.5) = 2.515 and w1 = -0.8 - 0.1 x
     (0.1 + 2x0.01x(-0.8)) = -0.8084; under L1, w0 = 2.5 - 0.1 x (-0.2 + 0.01) = 2.519."""
-    reader = read(page_html(blog_page()))
+    reader = read(page_html(example_page()))
     new_weight = next(row for row in reader.rows if row[0] == "New weight")
     assert new_weight == ["New weight", "2.515", "2.519", "-0.8084", "-0.809", "0.1048", "0.104"]
 
 
 def test_rows_are_the_page_rows() -> None:
     """Every table is the page's grid, header and rows, cell for cell."""
-    page = blog_page()
+    page = example_page()
     reader = read(page_html(page))
     expected = [list(g.header) for g in page.grids()] + [
         list(row) for g in page.grids() for row in g.rows
@@ -79,7 +79,7 @@ COLOUR = re.compile(
 def test_colours_are_inherited_for_light_and_dark_themes() -> None:
     """No colour of its own: text inherits, rules are the text colour, no background but
     transparent, so a dark theme's light text stays readable."""
-    styles = read(page_html(blog_page())).styles
+    styles = read(page_html(example_page())).styles
     assert styles
     allowed = {"inherit", "transparent", "currentcolor"}
     for style in styles:

@@ -21,7 +21,7 @@ from regtrace.render.markdown import page_markdown
 from regtrace.render.step_page import step_page
 from tests.htmltext import cells as table_cells
 
-BLOG = ([2.5, -0.8, 0.1], [-0.2, 0.1, -0.05])
+EXAMPLE = ([2.5, -0.8, 0.1], [-0.2, 0.1, -0.05])
 
 
 def cells(result: Any) -> set[str]:
@@ -37,8 +37,8 @@ def problem() -> Any:
 
 def test_step_is_still_the_engine_result() -> None:
     """Same class family, same fields, same JSON: only display hooks are added."""
-    report = regtrace.step(*BLOG, lam=0.01, lr=0.1, loss=1.2)
-    plain = engine_step(*BLOG, lam=0.01, lr=0.1, loss=1.2)
+    report = regtrace.step(*EXAMPLE, lam=0.01, lr=0.1, loss=1.2)
+    plain = engine_step(*EXAMPLE, lam=0.01, lr=0.1, loss=1.2)
     assert isinstance(report, regtrace.StepReport)
     assert report["l1"].loss == pytest.approx(1.2 + 0.01 * 3.4)
     assert report.to_dict() == plain.to_dict()
@@ -47,7 +47,7 @@ def test_step_is_still_the_engine_result() -> None:
 
 def test_every_format_is_the_page_the_command_writes() -> None:
     """The bundle holds HTML, Markdown, LaTeX and the terminal table, all of one page."""
-    report = regtrace.step(*BLOG, lam=0.01, lr=0.1, loss=1.2)
+    report = regtrace.step(*EXAMPLE, lam=0.01, lr=0.1, loss=1.2)
     bundle = report._repr_mimebundle_()
     assert set(bundle) == {"text/html", "text/markdown", "text/latex", "text/plain"}
     assert bundle["text/markdown"] == page_markdown(step_page(report, full=False))
@@ -59,7 +59,7 @@ def test_every_format_is_the_page_the_command_writes() -> None:
 
 def test_view_takes_the_command_options() -> None:
     """``show_work`` writes the arithmetic: the L2 term of w0 is 2 x 0.01 x 2.5 = 0.05."""
-    report = regtrace.step(*BLOG, lam=0.01, lr=0.1)
+    report = regtrace.step(*EXAMPLE, lam=0.01, lr=0.1)
     view = report.view(show_work=True, layout="tall")
     assert isinstance(view, View)
     assert any("= 0.05" in c and "2.5" in c for c in cells(view))
@@ -76,11 +76,11 @@ CASES: dict[str, tuple[Callable[[], Any], set[str]]] = {
     "sweep": (lambda: regtrace.sweep([0.0], target=[3.0], lams=[1.0]), {"1", "2"}),
     # 2.5 - 0.1 x (-0.2 + 0.05) = 2.515, -0.8 - 0.1 x (0.1 - 0.016) = -0.8084, exactly
     "exact_step": (
-        lambda: regtrace.exact_step(BLOG[0], BLOG[1], lam=0.01, lr=0.1, penalties=["l2"]),
+        lambda: regtrace.exact_step(EXAMPLE[0], EXAMPLE[1], lam=0.01, lr=0.1, penalties=["l2"]),
         {"2.515", "-0.8084", "0.1048"},
     ),
     "check": (
-        lambda: regtrace.check(*BLOG, lam=0.01, lr=0.1, answer=[2.515, -0.8084, 0.1048]),
+        lambda: regtrace.check(*EXAMPLE, lam=0.01, lr=0.1, answer=[2.515, -0.8084, 0.1048]),
         {"right"},
     ),
     # Ridge's alpha is lam x n: 0.01 x 100 = 1
@@ -120,7 +120,7 @@ def test_each_result_displays_its_numbers(name: str) -> None:
 
 def test_check_takes_plain_numbers_as_written() -> None:
     """A float is the decimal it prints as: 0.1 is 1/10, so the step is exact."""
-    floats = regtrace.check(*BLOG, lam=0.01, lr=0.1, answer=[2.515, -0.8084, 0.1048])
+    floats = regtrace.check(*EXAMPLE, lam=0.01, lr=0.1, answer=[2.515, -0.8084, 0.1048])
     exact = regtrace.check(
         [Fraction("2.5"), Fraction("-0.8"), Fraction("0.1")],
         [Fraction("-0.2"), Fraction("0.1"), Fraction("-0.05")],
@@ -163,7 +163,7 @@ def test_data_step_json_is_the_command_line_json() -> None:
 def test_ipython_terminal_shows_the_table() -> None:
     """IPython's pretty printer (its terminal, and ``text/plain``) gives the terminal table."""
     pretty = pytest.importorskip("IPython.lib.pretty")
-    report = regtrace.step(*BLOG, lam=0.01, lr=0.1, loss=1.2)
+    report = regtrace.step(*EXAMPLE, lam=0.01, lr=0.1, loss=1.2)
     text = pretty.pretty(report)
     assert text == str(report.view())
     assert "New weight" in text and "2.515" in text and "1.2 + 0.01 x 3.4 = 1.234" in text
