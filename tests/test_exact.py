@@ -201,4 +201,6 @@ def test_float_step_does_not_load_the_exact_engine() -> None:
         "print(sorted(m for m in sys.modules if m.startswith('regtrace.engine.')))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "['regtrace.engine.penalties', 'regtrace.engine.step']"
+    assert done.stdout.strip() == (
+        "['regtrace.engine.penalties', 'regtrace.engine.problem', 'regtrace.engine.step']"
+    )

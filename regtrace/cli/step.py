@@ -48,9 +48,10 @@ from regtrace.cli.options import (
 )
 
 if TYPE_CHECKING:
-    from regtrace.cli.inputs import TraceInputs
-    from regtrace.cli.optimizer_options import OptimizerOptions
-    from regtrace.engine.data import DataEval
+    from regtrace.cli.inputs import ProblemOptions
+    from regtrace.cli.outfile import OutTarget
+    from regtrace.engine.optimizers import OptimizerReport
+    from regtrace.engine.problem import StepOutcome
 
 HELP = """One gradient-descent step under L2 and L1 (or elastic net), side by side.
 
@@ -136,21 +137,12 @@ def step_command(
     out: OutOpt = None,
 ) -> None:
     """One gradient-descent step under L2 and L1 (or elastic net), side by side."""
-    from collections.abc import Callable
-
     from regtrace.cli.dataoptions import DataOptions
-    from regtrace.cli.inputs import (
-        ExactInputs,
-        TraceInputs,
-        parse_penalties,
-        resolve,
-        resolve_exact,
-    )
+    from regtrace.cli.inputs import ProblemOptions, one_penalty, resolve_problem
     from regtrace.cli.optimizer_options import OptimizerOptions
-    from regtrace.cli.render import emit_step, save_step
-    from regtrace.engine.step import StepReport, step
+    from regtrace.engine.problem import step_problem
 
-    options = OptimizerOptions(
+    optimizer_options = OptimizerOptions(
         optimizer=None if optimizer is None else optimizer.value,
         compare=compare,
         convention=None if convention is None else convention.value,
@@ -166,82 +158,98 @@ def step_command(
         v=v,
     )
     if penalty is None:  # with an optimizer the default is no loss-side penalty
-        penalty = "none" if options.given else "l2,l1"
-    if options.given and exact:
-        from regtrace.errors import RegtraceError
-
-        raise RegtraceError(
-            "--exact works with plain sgd only; an optimizer's sqrt(v_hat) is not rational"
+        penalty = "none" if optimizer_options.given else "l2,l1"
+    options = ProblemOptions(
+        w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty, lam1=lam1, lam2=lam2,
+        l2_form=l2_form.value, l1_method=l1_method.value, exact=exact,
+        table=DataOptions(data, x, y, model, data_loss, intercept), optimizer=optimizer_options,
+    )  # fmt: skip
+    target = None if out is None else out_target(out, options)
+    problem = resolve_problem(options)
+    if problem.optimizer is not None:
+        one_penalty(
+            problem,
+            "with --optimizer give one penalty (the loss term whose gradient the optimizer "
+            "sees); compare optimizers with --compare",
         )
-    target = None
-    if out is not None:  # the writer's modules load only when a file is asked for
-        from regtrace.cli.outfile import check_out
-
-        if options.given:
-            from regtrace.errors import RegtraceError
-
-            raise RegtraceError(
-                "--out saves plain gradient steps; it does not work with --optimizer yet"
-            )
-        target = check_out(
-            out,
-            {
-                "--w": w,
-                "--grad": grad,
-                "--lam": lam,
-                "--lam1": lam1,
-                "--lam2": lam2,
-                "--x": x,
-                "--y": y,
-                "--data": None if data is None else f"@{data}",
-            },
-            tuple(k.value for k in parse_penalties(penalty)),
-        )
-
-    # --exact reads the same options as fractions and runs the same step in rationals; with
-    # a table the data gradient is computed in floats (a logistic loss has no exact value).
-    compute: Callable[..., StepReport] = step
-    inputs: TraceInputs | ExactInputs
-    table = DataOptions(data, x, y, model, data_loss, intercept)
-    evaluation = None
-    if table.given:
-        from regtrace.cli.datainputs import resolve_data_trace
-
-        table.refuse_exact(exact)
-        inputs, evaluation = resolve_data_trace(
-            table, w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty, lam1=lam1,
-            lam2=lam2,
-        )  # fmt: skip
-    elif exact:
-        from regtrace.engine.exact import exact_step
-
-        compute = exact_step
-        inputs = resolve_exact(
-            w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty, lam1=lam1, lam2=lam2
-        )
-    else:
-        inputs = resolve(
-            w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty, lam1=lam1, lam2=lam2
-        )
-    if options.given:
-        assert isinstance(inputs, TraceInputs)  # --exact was refused above
-        _optimizer_step(
-            inputs, options, l2_form, l1_method, output_format, digits, show_work, layout,
-            evaluation,
-        )  # fmt: skip
-        return
-    report = compute(
-        inputs.w,
-        inputs.grad,
-        lam=inputs.lam,
-        lr=inputs.lr,
-        loss=inputs.loss,
-        penalties=inputs.penalties,
-        lam1=inputs.lam1,
-        lam2=inputs.lam2,
-        l2_form=l2_form.value,
-        l1_method=l1_method.value,
+    outcome = step_problem(problem)
+    emit_step_outcome(
+        outcome,
+        target,
+        output_format=output_format,
+        digits=digits,
+        show_work=show_work,
+        layout=layout,
+        builtin=problem.example,
+        exact=exact,
     )
+
+
+def out_target(out: str, options: ProblemOptions) -> OutTarget | None:
+    """``--out`` checked before any work (the writer's modules load only when asked): the
+    result holds one array per optimizer compared, else one per penalty."""
+    from regtrace.cli.inputs import parse_penalties
+    from regtrace.cli.outfile import check_out
+    from regtrace.errors import RegtraceError
+
+    names = tuple(k.value for k in parse_penalties(options.penalty))
+    opt = options.optimizer
+    if opt is not None and opt.given:
+        from regtrace.cli.optimizer_inputs import parse_optimizers
+
+        kinds = tuple(k.value for k in parse_optimizers(opt.optimizer, opt.compare))
+        if len(kinds) > 1 and out.strip().lower().endswith(".npy"):
+            raise RegtraceError(
+                f"--out: a .npy file holds one array but {len(kinds)} optimizers are compared "
+                f"({', '.join(kinds)}); write .npz (one array per optimizer) or leave out "
+                "--compare"
+            )
+        names = kinds[:1]
+
+    inputs = {
+        "--w": options.w,
+        "--grad": options.grad,
+        "--target": options.target,
+        "--lam": options.lam,
+        "--lam1": options.lam1,
+        "--lam2": options.lam2,
+    }
+    table = options.table
+    if table is not None:
+        inputs |= {"--x": table.x, "--y": table.y}
+        inputs["--data"] = None if table.data is None else f"@{table.data}"
+    return check_out(out, inputs, names)
+
+
+def emit_step_outcome(
+    outcome: StepOutcome,
+    target: OutTarget | None,
+    *,
+    output_format: OutputFormat,
+    digits: int,
+    show_work: bool,
+    layout: LayoutChoice,
+    builtin: bool,
+    exact: bool,
+) -> None:
+    """Save ``--out``, then write the step in its format (a plain or an optimizer step)."""
+    from regtrace.cli.render import emit_optimizer_step, emit_step, save_step
+    from regtrace.engine.optimizers import OptimizerReport
+
+    report = outcome.report
+    if isinstance(report, OptimizerReport):
+        if target is not None:
+            _save_optimizer_step(report, target, digits)
+        emit_optimizer_step(
+            report,
+            output_format=output_format,
+            digits=digits,
+            show_work=show_work,
+            layout=layout,
+            builtin=builtin,
+            data=outcome.data,
+        )
+        return
     if target is not None:
         save_step(report, target, digits=digits, exact=exact)
     emit_step(
@@ -250,40 +258,24 @@ def step_command(
         digits=digits,
         show_work=show_work,
         layout=layout,
-        builtin=inputs.builtin,
+        builtin=builtin,
         exact=exact,
-        data=evaluation,
+        data=outcome.data,
     )
 
 
-def _optimizer_step(
-    inputs: TraceInputs,
-    options: OptimizerOptions,
-    l2_form: L2FormChoice,
-    l1_method: L1MethodChoice,
-    output_format: OutputFormat,
-    digits: int,
-    show_work: bool,
-    layout: LayoutChoice,
-    evaluation: DataEval | None = None,
-) -> None:
-    """``step`` with an optimizer: trace its state, side by side with ``--compare``; with a
-    table, ``evaluation`` is its data part, drawn first."""
-    from regtrace.cli.optimizer_inputs import optimizer_report
-    from regtrace.cli.render import emit_optimizer_step
+def _save_optimizer_step(report: OptimizerReport, target: OutTarget, digits: int) -> None:
+    """``--out`` for an optimizer step: the new weights per optimizer, or the JSON/CSV that
+    ``--format json|csv`` prints."""
 
-    report = optimizer_report(
-        inputs,
-        options,
-        l2_form=l2_form.value,
-        proximal=l1_method is L1MethodChoice.PROXIMAL,
-    )
-    emit_optimizer_step(
-        report,
-        output_format=output_format,
-        digits=digits,
-        show_work=show_work,
-        layout=layout,
-        builtin=inputs.builtin,
-        data=evaluation,
-    )
+    def text(fmt: str) -> str:
+        if fmt == "json":
+            from regtrace.render.jsonfmt import to_json
+
+            return to_json(report)
+        from regtrace.render.csvfmt import rows_csv
+        from regtrace.render.optimizer_work import CSV_COLUMNS, OptimizerWork, optimizer_csv_rows
+
+        return rows_csv(CSV_COLUMNS, optimizer_csv_rows(OptimizerWork(report, digits=digits)))
+
+    target.save({r.spec.kind.value: r.w_new for r in report.results}, text)
