@@ -156,6 +156,8 @@ def resolve_problem(options: ProblemOptions, *, exact_table: bool = False) -> Pr
     ``--exact`` with a table is refused, as the data gradient is computed in floats.
     """
     o = options
+    if o.table is not None and not o.table.given:
+        o.table.refuse_model_options()
     table = o.table if o.table is not None and o.table.given else None
     optimizer = o.optimizer if o.optimizer is not None and o.optimizer.given else None
     if o.exact and optimizer is not None:

@@ -234,10 +234,10 @@ def emit_step_outcome(
 ) -> None:
     """Save ``--out``, then write the step in its format (a plain or an optimizer step)."""
     from regtrace.cli.render import emit_optimizer_step, emit_step, save_step
-    from regtrace.engine.optimizers import OptimizerReport
+    from regtrace.engine.step import StepReport  # not the optimizer engine: start-up time
 
     report = outcome.report
-    if isinstance(report, OptimizerReport):
+    if not isinstance(report, StepReport):
         if target is not None:
             _save_optimizer_step(report, target, digits)
         emit_optimizer_step(

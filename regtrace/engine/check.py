@@ -80,6 +80,9 @@ class CheckResult:
     diagnosis: Diagnosis | None
     trajectory: tuple[tuple[Fraction, ...], ...]
     """The weights after each step, step 0 (``start``) first."""
+    start_grad: tuple[Fraction, ...] | None = None
+    """On a table over several steps: ``dL/dw`` at ``start`` (``report.grad`` is the last
+    step's); ``None`` when the gradient is the same at every step."""
 
     @property
     def correct(self) -> bool:
@@ -101,7 +104,7 @@ class CheckResult:
         return {
             "command": "check",
             "w": [float(x) for x in self.start],
-            "grad": [float(x) for x in r.grad],
+            "grad": [float(x) for x in (r.grad if self.start_grad is None else self.start_grad)],
             "lr": float(r.lr),
             "loss": None if r.loss is None else float(r.loss),
             "penalty": self.penalty.kind.value,
@@ -241,6 +244,7 @@ def check(
         marks=marks,
         diagnosis=found,
         trajectory=tuple(trajectory),
+        start_grad=tuple(grad) if moving else None,
     )
 
 
