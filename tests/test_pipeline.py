@@ -231,6 +231,7 @@ def test_sweep_exact_path_and_runs_agree_with_floats() -> None:
     and a 5-step sweep in fractions equals the float one to rounding."""
     path = invoke(["sweep", "--exact", "--target", "3,0.5", "--lams", "1", "--format", "csv"])
     assert path.stdout == "penalty,lam,w0,w1\nl2,1,1,1/6\nl1,1,2,0\n"
+
     def args(w: str, lams: str) -> list[str]:
         return ["sweep", "--target", "3,-0.5,0.2", "--w", w, "--steps", "5", "--lams", lams,
                 "--format", "json"]  # fmt: skip
@@ -254,8 +255,8 @@ def test_sweep_per_weight_lam_scales_a_pattern() -> None:
     run = _json(["sweep", "--w", "1,1", "--grad", "0,0", "--lam", "1,0", "--lams", "0.5",
                  "--steps", "1", "--lr", "0.1", "--penalty", "l2", "--format", "json"])  # fmt: skip
     assert run["results"][0]["w_final"] == pytest.approx([0.9, 1.0], rel=1e-15)
-    exact = invoke(["sweep", "--exact", "--w", "1,1", "--grad", "0,0", "--lam", "1,0",
-                    "--lams", "1/2", "--steps", "1", "--penalty", "l2", "--format", "csv"])  # fmt: skip
+    exact = invoke(["sweep", "--exact", "--w", "1,1", "--grad", "0,0", "--lam", "1,0", "--lams",
+                    "1/2", "--steps", "1", "--penalty", "l2", "--format", "csv"])  # fmt: skip
     assert exact.stdout == "penalty,lam,w0,w1\nl2,0.5,0.9,1\n"
 
 

@@ -286,7 +286,7 @@ def _table_source(
         w = [Fraction(0)] * data.n_weights if numbers.exact else np.zeros(data.n_weights)
     else:
         w = numbers.vector(o.w, "--w")
-    data.check_w(np.array([float(v) for v in w]) if numbers.exact else w)
+    data.check_w(np.array([float(v) for v in w], dtype=np.float64))
     return TableGradient(data), w, data
 
 

@@ -185,9 +185,7 @@ def run_command(
         from regtrace.render.jsonfmt import to_json
 
         shown, text = views.shown, views.text
-        target_file.save(
-            views.finals, lambda fmt: to_json(shown) if fmt == "json" else text.csv()
-        )
+        target_file.save(views.finals, lambda fmt: to_json(shown) if fmt == "json" else text.csv())
     emit(
         views.shown,
         views.text,

@@ -21,5 +21,3 @@ class ExactJson:
     def to_dict(self) -> dict[str, Any]:
         """The report's JSON with ``exact`` last, as ``step --exact`` writes it."""
         return {**self.report.to_dict(), "exact": True}
-
-

@@ -8,9 +8,9 @@ import typer
 
 from regtrace.cli.options import (
     DataLossOpt,
-    ExactOpt,
     DataOpt,
     DigitsOpt,
+    ExactOpt,
     FormatOpt,
     GradOpt,
     InterceptOpt,
@@ -148,6 +148,7 @@ def sweep_command(
             )
     result = sweep_problem(problem, lams=swept, steps=steps)
     report: HasDict = result
+    view: TextView
     spec = PlotSpec((), None)
     if exact:
         from regtrace.cli.run_exact import ExactJson
@@ -160,7 +161,7 @@ def sweep_command(
         from regtrace.render.datarun import DataSweepText
 
         assert isinstance(result, DataSweepReport)
-        view: TextView = DataSweepText(result, digits)
+        view = DataSweepText(result, digits)
         spec = sweep_plot(result.sweep)
     else:
         from regtrace.engine.sweep import SweepReport

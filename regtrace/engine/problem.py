@@ -29,11 +29,11 @@ from regtrace.engine.penalties import L1Method, L2Form, PenaltyKind, Vector
 from regtrace.errors import RegtraceError
 
 if TYPE_CHECKING:  # the optimizer engine loads only with an optimizer (start-up time)
-    from regtrace.engine.frameworks import Convention, OptimizerKind
-    from regtrace.engine.optimizer_spec import OptimizerSpec, OptimizerState
     from regtrace.engine.check import CheckResult
     from regtrace.engine.data import DataEval, DataProblem
     from regtrace.engine.datarun import DataRunReport, DataSweepReport
+    from regtrace.engine.frameworks import Convention, OptimizerKind
+    from regtrace.engine.optimizer_spec import OptimizerSpec, OptimizerState
     from regtrace.engine.optimizers import OptimizerReport
     from regtrace.engine.step import StepReport
     from regtrace.engine.sweep import SweepReport
@@ -320,6 +320,8 @@ def step_problem(problem: Problem) -> StepOutcome:
     """One step: plain gradient descent (float or exact) or each optimizer's, side by side."""
     reg = problem.regularization
     data = None
+    loss: Any
+    grad: Any
     if isinstance(problem.source, TableGradient) and not problem.exact:
         data = problem.source.evaluation(problem.w)
         loss, grad = data.loss, data.grad
@@ -436,9 +438,11 @@ def _run_with(
 
 
 def sweep_problem(
-    problem: Problem, *, lams: Sequence[float], steps: int | None
+    problem: Problem, *, lams: Sequence[Any], steps: int | None
 ) -> SweepReport | DataSweepReport:
     """Final weights per penalty and ``lam``; each ``lam`` scales the strengths' pattern.
+
+    ``lams`` are floats, or fractions for an exact problem.
 
     A one-number strength (the usual case) is ``lam`` itself; a per-weight ``--lam`` such as
     ``1,0`` (a bias left unpenalized) is multiplied by each ``lam``.

@@ -142,7 +142,8 @@ def sweep(
 
     Each ``lam`` sets the strength of every weight (for elastic both parts, unless ``lam1`` or
     ``lam2`` pins one); with a ``pattern`` (one strength per weight, e.g. ``[1, 0]`` to leave a
-    bias unpenalized) each ``lam`` scales it: the strengths are ``lam*pattern``. Without ``steps`` a ``target`` is needed: the result is the minimiser
+    bias unpenalized) each ``lam`` scales it: the strengths are ``lam*pattern``. Without
+    ``steps`` a ``target`` is needed: the result is the minimiser
     of ``1/2*||w - target||^2 + penalty`` (which does not depend on ``w`` or ``lr``).
 
     >>> path = sweep([0.0, 0.0], target=[3.0, 0.5], lams=[1.0], penalties=["l2", "l1"])

@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from regtrace.engine.data import DataProblem
+from regtrace.engine.datarun import DataRunReport, DataSweepReport
 from regtrace.engine.frameworks import DecayMode
 from regtrace.engine.optimizer_spec import OptimizerSpec
-from regtrace.engine.datarun import DataRunReport, DataSweepReport
 from regtrace.engine.penalties import L2Form, Penalty
 from regtrace.render.document import Document
 from regtrace.render.numfmt import DEFAULT_DIGITS
