@@ -328,3 +328,42 @@ def test_run_compare_csv_has_an_optimizer_column() -> None:
 def test_options_that_cannot_apply_are_refused(args: list[str], message: str) -> None:
     """Each combination is one line on stderr and exit 2, never silently ignored."""
     assert message in _error(args)
+
+
+# ---- a new kind of gradient source ------------------------------------------------------
+
+
+class _Square:
+    """L = ||w||^2, dL/dw = 2w: a source the engine has never seen (only ``evaluate``)."""
+
+    name = "square"
+
+    def evaluate(self, w: Any) -> tuple[Any, Any]:
+        return float(w @ w), 2 * w
+
+    def describe(self) -> str:
+        return "L = ||w||^2"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.name}
+
+
+def test_a_new_source_runs_and_steps_through_the_same_engine_calls() -> None:
+    """lr 0.25 with no penalty: w <- w - 0.25 x 2w = w/2, so [1, -4] -> [0.5, -2] -> [0.25, -1];
+    under L2 at lam 0.25 the factor is 1 - 0.25 x (2 + 2 x 0.25) = 0.375."""
+    from regtrace.engine.penalties import PenaltyKind
+    from regtrace.engine.problem import Problem, Regularization, run_problem, step_problem
+
+    problem = Problem(
+        source=_Square(),
+        regularization=Regularization((PenaltyKind.NONE, PenaltyKind.L2), lam=0.25),
+        w=np.array([1.0, -4.0]),
+        lr=0.25,
+    )
+    outcome = run_problem(problem, steps=2)
+    none, l2 = outcome.run.results
+    assert none.weights.tolist() == [[1.0, -4.0], [0.5, -2.0], [0.25, -1.0]]
+    assert l2.w_final.tolist() == [0.375**2, -4 * 0.375**2]
+    stepped = step_problem(problem).report
+    assert stepped.results[1].w_new.tolist() == [0.375, -1.5]
+    assert stepped.loss == 17.0

@@ -177,10 +177,6 @@ class Regularization:
     l2_form: L2Form = L2Form.LAMBDA
     l1_method: L1Method = L1Method.SUBGRADIENT
 
-    def only(self, kind: PenaltyKind) -> Regularization:
-        """The same strengths for one penalty."""
-        return replace(self, kinds=(kind,))
-
     def scaled(self, factor: float) -> Regularization:
         """Every strength times ``factor`` (a sweep over a per-weight pattern)."""
 
@@ -297,15 +293,6 @@ class Problem:
     def target(self) -> Numbers | None:
         """The target of the quadratic loss, if that is the source."""
         return self.source.target if isinstance(self.source, QuadraticTarget) else None
-
-    def out_names(self) -> tuple[str, ...]:
-        """The names of the weight vectors a result holds (``--out``): one per optimizer
-        compared, else one per penalty."""
-        if self.optimizer is not None and len(self.optimizer.kinds) > 1:
-            return tuple(k.value for k in self.optimizer.kinds)
-        if self.optimizer is not None:
-            return (self.optimizer.kinds[0].value,)
-        return tuple(k.value for k in self.regularization.kinds)
 
 
 @dataclass(frozen=True)
@@ -428,6 +415,8 @@ def _run_with(
         data = run_data(problem.source.data, problem.w, steps=steps, every=every, lam=reg.lam,
                         lr=problem.lr, rule=rule, **reg.keywords())  # fmt: skip
         return RunOutcome((data.run,), specs, (data,))
+    if not isinstance(problem.source, (FixedGradient, QuadraticTarget)):
+        return RunOutcome((_run_any_source(problem, rule, steps, every),), specs)
     from regtrace.engine.trajectory import run
 
     target = problem.target
@@ -435,6 +424,36 @@ def _run_with(
     report = run(problem.w, grad, target=target, steps=steps, every=every, lam=reg.lam,
                  lr=problem.lr, rule=rule, **reg.keywords())  # fmt: skip
     return RunOutcome((report,), specs)
+
+
+def _run_any_source(problem: Problem, rule: Any, steps: int, every: int | None) -> RunReport:
+    """A run whose gradient is the source's at every step (``gradient_into`` when the source
+    has it, else ``evaluate``): what a new kind of source gets without code of its own."""
+    from regtrace.engine.step import as_vector, check_lr
+    from regtrace.engine.trajectory import (
+        RunReport,
+        _check_steps,
+        build_penalties,
+        default_every,
+        run_penalty,
+    )
+
+    source = problem.source
+    reg = problem.regularization
+
+    def evaluated(w: Vector, out: Vector) -> None:
+        out[...] = source.evaluate(w)[1]
+
+    gradient = getattr(source, "gradient_into", evaluated)
+    w = as_vector(problem.w, "w")
+    lr = check_lr(problem.lr)
+    _check_steps(steps, every)
+    chosen = default_every(steps, w.size) if every is None else every
+    built = build_penalties(
+        reg.kinds, w.size, reg.lam, reg.lam1, reg.lam2, reg.l2_form, reg.l1_method
+    )
+    runs = tuple(run_penalty(w, None, None, p, lr, steps, chosen, rule, gradient) for p in built)
+    return RunReport(w, None, None, lr, steps, chosen, runs)
 
 
 def sweep_problem(
@@ -455,6 +474,10 @@ def sweep_problem(
 
         return sweep_data(problem.source.data, problem.w, lams=lams, steps=steps,
                           lr=problem.lr, pattern=reg.lam, **reg.keywords())  # fmt: skip
+    if not isinstance(problem.source, (FixedGradient, QuadraticTarget)):
+        raise RegtraceError(
+            f"sweep takes a fixed gradient, a target or a table, not {problem.source.describe()}"
+        )
     target = problem.target
     grad = None if target is not None else problem.source.evaluate(problem.w)[1]
     if problem.exact:
