@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from regtrace.cli.options import (
     Beta1Opt,
@@ -237,31 +237,22 @@ def emit_step_outcome(
     from regtrace.engine.step import StepReport  # not the optimizer engine: start-up time
 
     report = outcome.report
-    if not isinstance(report, StepReport):
+    shown: dict[str, Any] = {
+        "output_format": output_format,
+        "digits": digits,
+        "show_work": show_work,
+        "layout": layout,
+        "builtin": builtin,
+        "data": outcome.data,
+    }
+    if isinstance(report, StepReport):
         if target is not None:
-            _save_optimizer_step(report, target, digits)
-        emit_optimizer_step(
-            report,
-            output_format=output_format,
-            digits=digits,
-            show_work=show_work,
-            layout=layout,
-            builtin=builtin,
-            data=outcome.data,
-        )
+            save_step(report, target, digits=digits, exact=exact)
+        emit_step(report, exact=exact, **shown)
         return
     if target is not None:
-        save_step(report, target, digits=digits, exact=exact)
-    emit_step(
-        report,
-        output_format=output_format,
-        digits=digits,
-        show_work=show_work,
-        layout=layout,
-        builtin=builtin,
-        exact=exact,
-        data=outcome.data,
-    )
+        _save_optimizer_step(report, target, digits)
+    emit_optimizer_step(report, **shown)
 
 
 def _save_optimizer_step(report: OptimizerReport, target: OutTarget, digits: int) -> None:
