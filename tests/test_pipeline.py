@@ -322,6 +322,10 @@ def test_run_compare_csv_has_an_optimizer_column() -> None:
         (["run", "-o", "sgd", "--compare", "adam", "-p", "l2", "--plot"], "with --compare use"),
         (["run", "-o", "sgd", "--compare", "adam"], "with --compare give one penalty"),
         (["sweep", "--target", "1,2", "--lam", "1,0,1"], "lam has 3 values but w has 2"),
+        (["step", "-p", "l2", "--lam1", "0.5"], "--lam1 set the elastic net's L1 and L2 parts"),
+        (["run", "-p", "l1", "--l2-form", "half"], "--l2-form half sets the L2 penalty's form"),
+        (["sweep", "--target", "1", "-p", "l2", "--l1-method", "proximal"], "add l1 or elastic"),
+        (["check", "--answer", "1,1,1", "-p", "none", "--lam2", "1"], "--lam2 set the elastic"),
     ],
     ids=lambda value: value if isinstance(value, str) else " ".join(value),
 )

@@ -196,6 +196,7 @@ def resolve_problem(options: ProblemOptions, *, exact_table: bool = False) -> Pr
         l2_form=L2Form(o.l2_form),
         l1_method=L1Method(o.l1_method),
     )
+    _refuse_unused_penalty_options(o, regularization)
     update: GradientDescent | OptimizerUpdate = GradientDescent()
     if optimizer is not None:
         from regtrace.cli.optimizer_inputs import optimizer_update
@@ -215,6 +216,31 @@ def resolve_problem(options: ProblemOptions, *, exact_table: bool = False) -> Pr
         numbers=NumberType.EXACT if o.exact else NumberType.FLOAT,
         example=example,
     )
+
+
+def _refuse_unused_penalty_options(o: ProblemOptions, reg: Regularization) -> None:
+    """An option for a penalty part that no chosen penalty has would be ignored: refuse it."""
+    kinds = set(reg.kinds)
+    words = ",".join(k.value for k in reg.kinds)
+    if (o.lam1 is not None or o.lam2 is not None) and PenaltyKind.ELASTIC not in kinds:
+        given = " and ".join(n for n, t in (("--lam1", o.lam1), ("--lam2", o.lam2)) if t)
+        raise RegtraceError(
+            f"{given} set the elastic net's L1 and L2 parts, but --penalty is {words}; add "
+            "elastic to --penalty, or use --lam"
+        )
+    if reg.l2_form is not L2Form.LAMBDA and not kinds & {PenaltyKind.L2, PenaltyKind.ELASTIC}:
+        raise RegtraceError(
+            f"--l2-form {reg.l2_form.value} sets the L2 penalty's form, but --penalty is "
+            f"{words}; add l2 or elastic to --penalty, or leave out --l2-form"
+        )
+    if reg.l1_method is not L1Method.SUBGRADIENT and not kinds & {
+        PenaltyKind.L1,
+        PenaltyKind.ELASTIC,
+    }:
+        raise RegtraceError(
+            f"--l1-method {reg.l1_method.value} sets how the L1 penalty steps, but --penalty "
+            f"is {words}; add l1 or elastic to --penalty, or leave out --l1-method"
+        )
 
 
 def one_penalty(problem: Problem, why: str) -> PenaltyKind:
