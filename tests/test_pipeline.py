@@ -105,6 +105,24 @@ def test_step_optimizer_compare_out_holds_one_array_per_optimizer(tmp_path: Path
     )
 
 
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["step", *TABLE, "-p", "l2"],
+        ["step", *TABLE, "-p", "l2", "-o", "adam"],
+        ["step", "-o", "adam", "--compare", "sgd", "--show-work"],
+    ],
+    ids=["table", "table-adam", "compare"],
+)
+def test_step_out_text_is_what_the_format_prints(tmp_path: Path, args: list[str], fmt: str) -> None:
+    """A .json/.csv --out file holds exactly what --format json/csv prints (with the data
+    part of a table step)."""
+    out = tmp_path / f"step.{fmt}"
+    assert invoke([*args, "--out", str(out)]).code == 0
+    assert out.read_text(encoding="utf-8") == invoke([*args, "--format", fmt]).stdout
+
+
 # ---- run on a table: --out and --optimizer ----------------------------------------------
 
 

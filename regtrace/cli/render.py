@@ -158,15 +158,25 @@ def _emit_trace(
     write_renderable(renderable)
 
 
-def save_step(report: StepReport, target: OutTarget, *, digits: int, exact: bool = False) -> None:
+def save_step(
+    report: StepReport,
+    target: OutTarget,
+    *,
+    digits: int,
+    exact: bool = False,
+    data: DataEval | None = None,
+) -> None:
     """Save a step report to ``--out``: new weights per penalty, or the CSV/JSON text that
-    ``--format csv|json`` would print."""
+    ``--format csv|json`` would print (``data`` as in :func:`emit_step`)."""
 
     def text(fmt: str) -> str:
         if fmt == "json":
             from regtrace.render.jsonfmt import to_json
 
-            return to_json(report, **({"exact": True} if exact else {}))
+            extra: dict[str, object] = {"exact": True} if exact else {}
+            if data is not None:
+                extra["data"] = data.to_dict()
+            return to_json(report, **extra)
         from regtrace.render.csvfmt import trace_csv
 
         return trace_csv(Work(report, digits=digits, exact=exact))

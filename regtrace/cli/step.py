@@ -50,6 +50,7 @@ from regtrace.cli.options import (
 if TYPE_CHECKING:
     from regtrace.cli.inputs import ProblemOptions
     from regtrace.cli.outfile import OutTarget
+    from regtrace.engine.data import DataEval
     from regtrace.engine.optimizers import OptimizerReport
     from regtrace.engine.problem import StepOutcome
 
@@ -247,15 +248,17 @@ def emit_step_outcome(
     }
     if isinstance(report, StepReport):
         if target is not None:
-            save_step(report, target, digits=digits, exact=exact)
+            save_step(report, target, digits=digits, exact=exact, data=outcome.data)
         emit_step(report, exact=exact, **shown)
         return
     if target is not None:
-        _save_optimizer_step(report, target, digits)
+        _save_optimizer_step(report, target, digits, outcome.data)
     emit_optimizer_step(report, **shown)
 
 
-def _save_optimizer_step(report: OptimizerReport, target: OutTarget, digits: int) -> None:
+def _save_optimizer_step(
+    report: OptimizerReport, target: OutTarget, digits: int, data: DataEval | None
+) -> None:
     """``--out`` for an optimizer step: the new weights per optimizer, or the JSON/CSV that
     ``--format json|csv`` prints."""
 
@@ -263,7 +266,7 @@ def _save_optimizer_step(report: OptimizerReport, target: OutTarget, digits: int
         if fmt == "json":
             from regtrace.render.jsonfmt import to_json
 
-            return to_json(report)
+            return to_json(report, **({} if data is None else {"data": data.to_dict()}))
         from regtrace.render.csvfmt import rows_csv
         from regtrace.render.optimizer_work import CSV_COLUMNS, OptimizerWork, optimizer_csv_rows
 
