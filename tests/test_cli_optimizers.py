@@ -229,7 +229,6 @@ def test_bad_input_is_one_line_exit_2(args: list[str], message: str) -> None:
 CONVENTION_ERRORS = [
     (["--lam", "-1"], "lam must be a finite number, 0 or more, not -1"),
     (["--lam1", "x"], "--lam1: 'x' is not a number"),
-    (["--format", "csv"], "conventions has no CSV form"),
     (["--n-samples", "0"], "Invalid value for '--n-samples' / '-n': 0 is not in the range x>=1"),
 ]
 

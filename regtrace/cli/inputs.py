@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from regtrace.engine.data import DataProblem
 
 
-_Choice = TypeVar("_Choice", bound=StrEnum)
+_Choice = TypeVar("_Choice", bound=StrEnum | PenaltyKind)
 
 
 def parse_choices(text: str, choices: type[_Choice], option: str, noun: str) -> list[_Choice]:
@@ -220,23 +220,24 @@ def resolve_problem(options: ProblemOptions, *, exact_table: bool = False) -> Pr
 
 def _refuse_unused_penalty_options(o: ProblemOptions, reg: Regularization) -> None:
     """An option for a penalty part that no chosen penalty has would be ignored: refuse it."""
-    kinds = set(reg.kinds)
+    from regtrace.regularizers import rule_for
+
+    rules = [rule_for(k) for k in reg.kinds]
     words = ",".join(k.value for k in reg.kinds)
-    if (o.lam1 is not None or o.lam2 is not None) and PenaltyKind.ELASTIC not in kinds:
+    if (o.lam1 is not None or o.lam2 is not None) and not any(
+        r.l1_part and r.l2_part for r in rules
+    ):
         given = " and ".join(n for n, t in (("--lam1", o.lam1), ("--lam2", o.lam2)) if t)
         raise RegtraceError(
             f"{given} set the elastic net's L1 and L2 parts, but --penalty is {words}; add "
             "elastic to --penalty, or use --lam"
         )
-    if reg.l2_form is not L2Form.LAMBDA and not kinds & {PenaltyKind.L2, PenaltyKind.ELASTIC}:
+    if reg.l2_form is not L2Form.LAMBDA and not any(r.l2_part for r in rules):
         raise RegtraceError(
             f"--l2-form {reg.l2_form.value} sets the L2 penalty's form, but --penalty is "
             f"{words}; add l2 or elastic to --penalty, or leave out --l2-form"
         )
-    if reg.l1_method is not L1Method.SUBGRADIENT and not kinds & {
-        PenaltyKind.L1,
-        PenaltyKind.ELASTIC,
-    }:
+    if reg.l1_method is not L1Method.SUBGRADIENT and not any(r.l1_part for r in rules):
         raise RegtraceError(
             f"--l1-method {reg.l1_method.value} sets how the L1 penalty steps, but --penalty "
             f"is {words}; add l1 or elastic to --penalty, or leave out --l1-method"

@@ -11,6 +11,9 @@ from typing import Annotated
 
 import typer
 
+from regtrace.regularizers import L1Method, L2Form, penalty_names
+from regtrace.render.layout import Layout
+
 VECTOR_HELP = (
     "Numbers like 2.5,-0.8,0.1 (commas and/or spaces), @file (.txt .csv .npy) or - (stdin)."
 )
@@ -24,29 +27,6 @@ class OutputFormat(StrEnum):
     CSV = "csv"
     MARKDOWN = "markdown"
     LATEX = "latex"
-
-
-class L2FormChoice(StrEnum):
-    """``--l2-form`` choices (mirrors :class:`regtrace.engine.L2Form` without importing NumPy)."""
-
-    LAMBDA = "lambda"
-    HALF = "half"
-
-
-class L1MethodChoice(StrEnum):
-    """``--l1-method`` choices (mirrors :class:`regtrace.engine.L1Method`)."""
-
-    SUBGRADIENT = "subgradient"
-    PROXIMAL = "proximal"
-
-
-class LayoutChoice(StrEnum):
-    """``--layout`` choices (mirrors :class:`regtrace.render.work.Layout`)."""
-
-    AUTO = "auto"
-    WIDE = "wide"
-    TALL = "tall"
-    SUMMARY = "summary"
 
 
 WOpt = Annotated[
@@ -93,7 +73,7 @@ PenaltyOpt = Annotated[
         "--penalty",
         "-p",
         metavar="LIST",
-        help="Penalties side by side, a comma list of l2, l1, elastic, none.",
+        help=f"Penalties side by side, a comma list of {penalty_names()}.",
     ),
 ]
 Lam1Opt = Annotated[
@@ -115,7 +95,7 @@ Lam2Opt = Annotated[
     ),
 ]
 L2FormOpt = Annotated[
-    L2FormChoice,
+    L2Form,
     typer.Option(
         "--l2-form",
         help="lambda: lam*sum(w^2), gradient 2*lam*w (the seeds). "
@@ -123,7 +103,7 @@ L2FormOpt = Annotated[
     ),
 ]
 L1MethodOpt = Annotated[
-    L1MethodChoice,
+    L1Method,
     typer.Option(
         "--l1-method",
         help="subgradient: add lam*sign(w). proximal: soft-threshold, reaching exact zeros.",
@@ -134,7 +114,7 @@ FormatOpt = Annotated[
     typer.Option(
         "--format",
         "-f",
-        help="Output: a table for people, or json/csv/markdown/latex (latex: step and check).",
+        help="Output: a table for people, or json, csv, markdown or latex.",
     ),
 ]
 DigitsOpt = Annotated[
@@ -151,7 +131,7 @@ ShowWorkOpt = Annotated[
     typer.Option("--show-work", "-s", help="Put the substituted arithmetic in every cell."),
 ]
 LayoutOpt = Annotated[
-    LayoutChoice,
+    Layout,
     typer.Option(
         "--layout",
         help="wide: a column per weight (the blog's table); tall: a row per weight; "
@@ -225,7 +205,7 @@ CheckPenaltyOpt = Annotated[
         "--penalty",
         "-p",
         metavar="PENALTY",
-        help="The penalty of the problem: one of l2, l1, elastic, none.",
+        help=f"The penalty of the problem: one of {penalty_names()}.",
     ),
 ]
 
@@ -330,7 +310,7 @@ PenaltyMaybeOpt = Annotated[
         "--penalty",
         "-p",
         metavar="LIST",
-        help="Penalties side by side, a comma list of l2, l1, elastic, none. "
+        help=f"Penalties side by side, a comma list of {penalty_names()}. "
         "Default: l2,l1; none with --optimizer, which takes one penalty.",
         show_default=False,
     ),

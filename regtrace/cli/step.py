@@ -19,14 +19,11 @@ from regtrace.cli.options import (
     FormatOpt,
     GradOpt,
     InterceptOpt,
-    L1MethodChoice,
     L1MethodOpt,
-    L2FormChoice,
     L2FormOpt,
     Lam1Opt,
     Lam2Opt,
     LamOpt,
-    LayoutChoice,
     LayoutOpt,
     LossOpt,
     LrOpt,
@@ -46,6 +43,8 @@ from regtrace.cli.options import (
     XOpt,
     YOpt,
 )
+from regtrace.regularizers import L1Method, L2Form
+from regtrace.render.layout import Layout
 
 if TYPE_CHECKING:
     from regtrace.cli.inputs import ProblemOptions
@@ -109,12 +108,12 @@ def step_command(
     penalty: PenaltyMaybeOpt = None,
     lam1: Lam1Opt = None,
     lam2: Lam2Opt = None,
-    l2_form: L2FormOpt = L2FormChoice.LAMBDA,
-    l1_method: L1MethodOpt = L1MethodChoice.SUBGRADIENT,
+    l2_form: L2FormOpt = L2Form.LAMBDA,
+    l1_method: L1MethodOpt = L1Method.SUBGRADIENT,
     output_format: FormatOpt = OutputFormat.TABLE,
     digits: DigitsOpt = 12,
     show_work: ShowWorkOpt = False,
-    layout: LayoutOpt = LayoutChoice.AUTO,
+    layout: LayoutOpt = Layout.AUTO,
     exact: ExactOpt = False,
     optimizer: OptimizerOpt = None,
     compare: CompareOpt = None,
@@ -229,12 +228,12 @@ def emit_step_outcome(
     output_format: OutputFormat,
     digits: int,
     show_work: bool,
-    layout: LayoutChoice,
+    layout: Layout,
     builtin: bool,
     exact: bool,
 ) -> None:
     """Save ``--out``, then write the step in its format (a plain or an optimizer step)."""
-    from regtrace.cli.render import emit_optimizer_step, emit_step, save_step
+    from regtrace.cli.emit import emit_optimizer_step, emit_step, save_step
     from regtrace.engine.step import StepReport  # not the optimizer engine: start-up time
 
     report = outcome.report
@@ -267,9 +266,9 @@ def _save_optimizer_step(
             from regtrace.render.jsonfmt import to_json
 
             return to_json(report, **({} if data is None else {"data": data.to_dict()}))
-        from regtrace.render.csvfmt import rows_csv
-        from regtrace.render.optimizer_work import CSV_COLUMNS, OptimizerWork, optimizer_csv_rows
+        from regtrace.render.csvfmt import page_csv
+        from regtrace.render.step_page import optimizer_step_page
 
-        return rows_csv(CSV_COLUMNS, optimizer_csv_rows(OptimizerWork(report, digits=digits)))
+        return page_csv(optimizer_step_page(report, digits=digits, full=True, data=data))
 
     target.save({r.spec.kind.value: r.w_new for r in report.results}, text)

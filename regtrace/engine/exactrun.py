@@ -40,6 +40,7 @@ from regtrace.engine.trajectory import (
     kept_steps,
 )
 from regtrace.errors import RegtraceError
+from regtrace.regularizers import choose_from
 
 MAX_EXACT_STEPS = 1000  # as check --steps: 1000 steps of 3 weights take seconds, not minutes
 
@@ -155,7 +156,7 @@ def exact_run(
     if every is not None and every < 1:
         raise RegtraceError(f"every must be at least 1 (keep every step), not {every}")
     if not penalties:
-        raise RegtraceError("no penalty given; choose from l2, l1, elastic, none")
+        raise RegtraceError(f"no penalty given; {choose_from()}")
     chosen = default_every(steps, len(w)) if every is None else every
     keep = kept_steps(steps, chosen)
     w_arr = exact_vector(w)
@@ -243,10 +244,10 @@ def exact_sweep(
                     lr=lr, penalties=[kind], lam1=lam1, lam2=lam2, l2_form=l2_form,
                     l1_method=l1_method,
                 )  # fmt: skip
-                penalty, final = cast(ExactPenalty, run.results[0].penalty), run.results[0].w_final
+                penalty, final = run.results[0].penalty, run.results[0].w_final
             points.append(SweepPoint(penalty, cast(float, lam), final))
     if not points:
-        raise RegtraceError("no penalty given; choose from l2, l1, elastic, none")
+        raise RegtraceError(f"no penalty given; {choose_from()}")
     return SweepReport(
         cast(Vector, exact_vector(w)),
         None if grad is None else cast(Vector, exact_vector(grad)),

@@ -1,7 +1,7 @@
 """An optimizer step as text: the update rule, every intermediate value, the notes.
 
 The Rich table, Markdown and CSV of ``regtrace step --optimizer ...`` are views of the strings
-built here (STYLE.md habit 2), exactly as :mod:`regtrace.render.work` does for plain SGD.
+built here (STYLE.md habit 2), exactly as :mod:`regtrace.render.step_text` does for plain SGD.
 """
 
 from __future__ import annotations
@@ -16,12 +16,13 @@ from regtrace.engine.optimizers import OptimizerReport, OptimizerSpec, Optimizer
 from regtrace.engine.penalties import PenaltyKind, Strength, Vector
 from regtrace.render.numfmt import DEFAULT_DIGITS, fmt, fmt_signed
 from regtrace.render.optimizer_arith import arithmetic
-from regtrace.render.work import (
+from regtrace.render.step_text import (
     NOISE,
     Grid,
     Layout,
     penalty_formula,
     strength_text,
+    strengths_text,
     summary_tables,
     vector_text,
 )
@@ -227,10 +228,8 @@ class OptimizerWork:
         r = self.report
         parts = [f"w = {self.vector(r.w)}", f"dL/dw = {self.vector(r.grad)}"]
         pen = r.results[0].penalty
-        if pen.kind is PenaltyKind.ELASTIC:
-            parts.append(f"lam1 = {self.strength(pen.lam1)}, lam2 = {self.strength(pen.lam2)}")
-        elif pen.kind is not PenaltyKind.NONE:
-            parts.append(f"lam = {self.strength(pen.lam)}")
+        if lams := strengths_text(pen, self.strength):
+            parts.append(lams)
         parts.append(f"lr = {self.num(r.lr)}")
         if r.loss is not None:
             parts.append(f"L = {self.num(r.loss)}")

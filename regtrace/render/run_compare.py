@@ -13,9 +13,11 @@ from typing import Any
 
 from regtrace.engine.optimizer_spec import OptimizerSpec
 from regtrace.engine.trajectory import RunReport
-from regtrace.render.document import Document, rows_csv
+from regtrace.render.csvfmt import grid as csv_grid
+from regtrace.render.csvfmt import page_csv
 from regtrace.render.numfmt import DEFAULT_DIGITS
 from regtrace.render.optimizer_run import OptimizerRunText, optimizer_run
+from regtrace.render.page import Grid, Page, text_page
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,7 @@ class CompareRunText:
             for r, s in zip(self.report.runs, self.report.specs, strict=True)
         )
 
-    def document(self) -> Document:
+    def page(self) -> Page:
         """Each optimizer's rule and settings, the shared inputs, a table per optimizer."""
         texts = self._texts()
         header: list[str] = []
@@ -80,9 +82,13 @@ class CompareRunText:
             for line in lines
             if line not in shared
         ]
-        return Document(tuple(header), grids, (*shared, *notes))
+        return text_page(tuple(header), grids, (*shared, *notes), csv=self.csv_table())
 
     def csv(self) -> str:
+        """The CSV text of :meth:`csv_table`."""
+        return page_csv(self.page())
+
+    def csv_table(self) -> Grid:
         """One row per optimizer and kept step: ``optimizer, penalty, step, w0, ...``."""
         size = self.report.runs[0].w.size
         header = ("optimizer", "penalty", "step", *(f"w{i}" for i in range(size)))
@@ -93,7 +99,7 @@ class CompareRunText:
                 for k, w in zip(t.steps, t.weights, strict=True):
                     cells = (text.n.num(x) for x in w)
                     rows.append((text.spec.kind.value, t.penalty.kind.value, str(k), *cells))
-        return rows_csv(header, rows)
+        return csv_grid(header, rows)
 
 
 __all__ = ["CompareRunReport", "CompareRunText", "compare_runs"]
