@@ -263,9 +263,10 @@ def _save_optimizer_step(
 
     def text(fmt: str) -> str:
         if fmt == "json":
+            from regtrace.cli.emit import step_json_extra
             from regtrace.render.jsonfmt import to_json
 
-            return to_json(report, **({} if data is None else {"data": data.to_dict()}))
+            return to_json(report, **step_json_extra(False, data))
         from regtrace.render.csvfmt import page_csv
         from regtrace.render.step_page import optimizer_step_page
 
