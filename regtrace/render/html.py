@@ -60,7 +60,8 @@ def grid_html(grid: Grid) -> str:
     return (
         '<div style="overflow-x: auto; margin: 0.4em 0">'
         '<table style="border-collapse: collapse; table-layout: auto; color: inherit; '
-        f'background: transparent; margin: 0">{title}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
+        f'background: transparent; margin: 0">{title}<thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table></div>"
     )
 
 
