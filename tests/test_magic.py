@@ -92,3 +92,21 @@ def test_plot_without_matplotlib_is_the_text_picture(
     assert len(shown) == 1 and "2.5" in shown[0]._repr_html_()  # type: ignore[attr-defined]
     assert "L2" in captured.out and "step" in captured.out
     assert captured.err == ""
+
+
+def test_a_hostile_header_is_shown_as_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A CSV column named ``<img src=x onerror=alert(1)>`` is a column name, not markup."""
+    pytest.importorskip("IPython")
+    import IPython.display
+
+    from tests.htmltext import read
+
+    shown: list[object] = []
+    monkeypatch.setattr(IPython.display, "display", shown.append)
+    body = "<img src=x onerror=alert(1)>,y\n1,2\n2,3\n"
+    regtrace_magic("step --data - --w 0 --penalty l2", body)
+    (view,) = shown
+    html = view._repr_html_()  # type: ignore[attr-defined]
+    reader = read(html)
+    assert "img" not in reader.tags
+    assert "<img src=x onerror=alert(1)>" in reader.cells
