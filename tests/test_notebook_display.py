@@ -7,8 +7,11 @@ display hooks are called as IPython calls them, in-process.
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from collections.abc import Callable
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -25,7 +28,9 @@ EXAMPLE = ([2.5, -0.8, 0.1], [-0.2, 0.1, -0.05])
 
 
 def cells(result: Any) -> set[str]:
-    return set(table_cells(result._repr_html_()))
+    html = result._repr_html_()
+    assert html is not None
+    return set(table_cells(html))
 
 
 def problem() -> Any:
@@ -167,3 +172,39 @@ def test_ipython_terminal_shows_the_table() -> None:
     text = pretty.pretty(report)
     assert text == str(report.view())
     assert "New weight" in text and "2.515" in text and "1.2 + 0.01 x 3.4 = 1.234" in text
+
+
+NBCONVERT_PREAMBLE = (
+    "\\documentclass[11pt]{article}\n\\usepackage[T1]{fontenc}\n\\usepackage{amsmath}\n"
+    "\\usepackage{longtable}\n\\usepackage{array}\n\\usepackage{calc}\n"
+)
+"""nbconvert's LaTeX template as far as tables go: no tabularx (its booktabs, not in
+texlive-latex-base, is left out: the fragments use no booktabs command)."""
+
+
+def test_latex_is_offered_only_where_an_exporter_compiles_it(tmp_path: Path) -> None:
+    """``nbconvert --to pdf`` prefers ``text/latex``: every LaTeX a result offers compiles in
+    nbconvert's preamble; the worked arithmetic needs tabularx, so it offers none (the
+    exporter then takes the Markdown)."""
+    report = regtrace.step(*EXAMPLE, lam=0.01, lr=0.1, loss=1.2)
+    worked = report.view(show_work=True)
+    assert worked._repr_latex_() is None
+    assert "text/latex" not in worked._repr_mimebundle_()
+    assert "text/markdown" in worked._repr_mimebundle_()
+    results = [report, *(make() for make, _ in CASES.values())]
+    bodies = [latex for r in results if (latex := r._repr_latex_()) is not None]
+    assert bodies[0] == report._repr_latex_() and len(bodies) > 3
+    engine = shutil.which("pdflatex")
+    if engine is None:
+        pytest.skip("no pdflatex: install texlive-latex-base")
+    doc = tmp_path / "nb.tex"
+    body = "\n\\clearpage\n".join(bodies)
+    doc.write_text(f"{NBCONVERT_PREAMBLE}\\begin{{document}}\n{body}\n\\end{{document}}\n")
+    done = subprocess.run(
+        [engine, "-interaction=nonstopmode", "-halt-on-error", doc.name],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout[-2000:]

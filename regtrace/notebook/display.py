@@ -3,7 +3,8 @@
 IPython asks an object for ``_repr_mimebundle_`` first and fills in the types it did not
 return from ``_repr_html_``, ``_repr_markdown_``, ``_repr_latex_`` and ``_repr_pretty_``. A
 :class:`View` answers all of them from one :class:`~regtrace.render.page.Page`: HTML for the
-notebook, Markdown and LaTeX for exporters, and the terminal table as plain text (what
+notebook, Markdown and LaTeX for exporters (LaTeX only where an exporter's preamble can
+compile it), and the terminal table as plain text (what
 ``ipython`` in a terminal and ``print(view)`` show). The writers are the command line's, so a
 number cannot differ between the terminal and the notebook.
 """
@@ -24,25 +25,37 @@ R = TypeVar("R")
 
 PLAIN_WIDTH = 100  # the plain-text table's width when there is no terminal to measure
 
-MIMES: dict[str, Callable[[Page], str]] = {}
+MIMES: dict[str, Callable[[Page], str | None]] = {}
 
 
-def _mimes() -> dict[str, Callable[[Page], str]]:
+def _mimes() -> dict[str, Callable[[Page], str | None]]:
     """Each MIME type with its writer (imported on first display)."""
     if not MIMES:
         from regtrace.render.html import page_html
-        from regtrace.render.latex import page_latex
         from regtrace.render.markdown import page_markdown
 
         MIMES.update(
             {
                 "text/html": page_html,
                 "text/markdown": page_markdown,
-                "text/latex": page_latex,
+                "text/latex": exporter_latex,
                 "text/plain": plain_text,
             }
         )
     return MIMES
+
+
+def exporter_latex(page: Page) -> str | None:
+    """The page's LaTeX where it compiles in a notebook exporter's preamble, else ``None``.
+
+    ``jupyter nbconvert --to pdf`` prefers LaTeX output, and its preamble has ``longtable``,
+    ``booktabs`` and ``array`` but not ``tabularx``: a table wide enough to need
+    ``tabularx`` leaves the LaTeX out, and the exporter falls back to the Markdown.
+    """
+    from regtrace.render.latex import page_latex
+
+    text = page_latex(page)
+    return None if r"\begin{tabularx}" in text else text
 
 
 def plain_text(page: Page) -> str:
@@ -79,19 +92,20 @@ class View:
         self, include: Container[str] | None = None, exclude: Container[str] | None = None
     ) -> dict[str, str]:
         """Every format at once, from the one page."""
-        return {
-            mime: write(self.page)
+        wanted = (
+            (mime, write)
             for mime, write in _mimes().items()
             if (include is None or mime in include) and (exclude is None or mime not in exclude)
-        }
+        )
+        return {mime: text for mime, write in wanted if (text := write(self.page)) is not None}
 
-    def _repr_html_(self) -> str:
+    def _repr_html_(self) -> str | None:
         return _mimes()["text/html"](self.page)
 
-    def _repr_markdown_(self) -> str:
+    def _repr_markdown_(self) -> str | None:
         return _mimes()["text/markdown"](self.page)
 
-    def _repr_latex_(self) -> str:
+    def _repr_latex_(self) -> str | None:
         return _mimes()["text/latex"](self.page)
 
     def _repr_pretty_(self, printer: _Pretty, cycle: bool) -> None:
@@ -122,13 +136,13 @@ class Displayed:
     ) -> dict[str, str]:
         return self.view()._repr_mimebundle_(include, exclude)
 
-    def _repr_html_(self) -> str:
+    def _repr_html_(self) -> str | None:
         return self.view()._repr_html_()
 
-    def _repr_markdown_(self) -> str:
+    def _repr_markdown_(self) -> str | None:
         return self.view()._repr_markdown_()
 
-    def _repr_latex_(self) -> str:
+    def _repr_latex_(self) -> str | None:
         return self.view()._repr_latex_()
 
     def _repr_pretty_(self, printer: _Pretty, cycle: bool) -> None:

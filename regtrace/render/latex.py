@@ -173,7 +173,9 @@ def math(text: str) -> str:
             piece = rf"\mbox{{{escape(tok)}}}"
         out.append(f"{{{piece}}}" if raise_next else piece)
         raise_next = False
-    return "".join(out).strip()
+    # A break or a control space after the last token (``x -> y;``) would leave a lone
+    # backslash before the closing delimiter.
+    return re.sub(r"(?:\\allowbreak|\\ |\s)+$", "", "".join(out)).strip()
 
 
 def reads_as_math(text: str) -> bool:
