@@ -145,8 +145,7 @@ def test_magic_plot_is_inline(executed: Any) -> None:
     """``%regtrace run ... --plot``: the table as HTML, then the picture as a PNG (the
     terminal's plotext picture would be text in a notebook)."""
     outputs = code_cell(executed, "%regtrace run").outputs
-    assert [sorted(o["data"]) for o in outputs] == [
-        ["text/html", "text/latex", "text/markdown", "text/plain"],
-        ["image/png", "text/plain"],
-    ]
-    assert outputs[1]["data"]["image/png"].startswith(PNG_MAGIC)
+    table, picture = outputs
+    assert "<table" in table["data"]["text/html"]
+    assert sorted(picture["data"]) == ["image/png", "text/plain"]
+    assert picture["data"]["image/png"].startswith(PNG_MAGIC)
