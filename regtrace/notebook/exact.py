@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
-from functools import wraps
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -66,7 +65,6 @@ def fraction_list(values: Number | Iterable[Number], name: str) -> list[Fraction
     return [fraction(v, name) for v in values]
 
 
-@wraps(_exact.exact_step)
 def exact_step(
     w: Iterable[Number],
     grad: Iterable[Number],
@@ -80,6 +78,16 @@ def exact_step(
     l2_form: L2Form | str = L2Form.LAMBDA,
     l1_method: L1Method | str = L1Method.SUBGRADIENT,
 ) -> ExactStepReport:
+    """:func:`regtrace.engine.exact.exact_step` (``regtrace step --exact``): one step in
+    exact fractions, shown as the command shows it. Numbers may be fractions, ints, strings
+    (``"1/3"``) or floats (the decimal they print as).
+
+    >>> from regtrace import exact_step
+    >>> report = exact_step([2.5, -0.8, 0.1], [-0.2, 0.1, -0.05], lam=0.01, lr=0.1,
+    ...                     penalties=["l2"])
+    >>> [str(x) for x in report["l2"].w_new]
+    ['503/200', '-2021/2500', '131/1250']
+    """
     report = _exact.exact_step(
         fraction_list(w, "w"),
         fraction_list(grad, "grad"),
@@ -100,7 +108,6 @@ def _written(value: Number) -> str:
     return repr(float(value)) if isinstance(value, float | np.floating) else str(value)
 
 
-@wraps(_check.check)
 def check(
     w: Iterable[Number],
     grad: Iterable[Number],
@@ -118,6 +125,15 @@ def check(
     steps: int = 1,
     tol: Number | None = None,
 ) -> CheckResult:
+    """:func:`regtrace.engine.check.check` (``regtrace check``): grade ``answer``, the
+    numbers as the student wrote them, for one penalty's exact step, and show the marks and
+    the worked solution. Numbers as in :func:`exact_step`.
+
+    >>> from regtrace import check
+    >>> graded = check([2.5], [-0.2], lam=0.01, lr=0.1, answer=2.5175)
+    >>> graded.correct, graded.diagnosis.mistake
+    (False, 'l2-coefficient')
+    """
     answers = [answer] if isinstance(answer, Fraction | float | int | str) else list(answer)
     lam_values = fraction_list(lam, "lam")
     result = _check.check(
