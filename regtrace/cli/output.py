@@ -2,8 +2,12 @@
 
 Pretty on a terminal; the same table uncoloured and at its natural width when piped
 (httpie's habit: the environment decides, and tests choose it by what they pass).
-Files are written atomically: to a temporary file beside the target, renamed over it only
-when complete, so an interrupted or failed run never leaves a partial or clobbered file.
+Files are written atomically by :func:`write_file`, the one writer of every file regtrace
+makes (``--out``, ``--plot-file``, the explorer's export): to a temporary file beside the
+target, renamed over it only when complete, so an interrupted (Ctrl-C, SIGTERM, SIGHUP) or
+failed run never leaves a partial or clobbered file. The new file gets the mode the user's
+umask gives (as ``open()`` would), it never replaces a file regtrace read in the same run
+(also one that came in on stdin), and it replaces a read-only file only when forced.
 """
 
 from __future__ import annotations
@@ -25,6 +29,13 @@ PIPE_WIDTH = 400  # a piped table is never wrapped to a guessed terminal width
 
 class PipeClosed(Exception):
     """The reader of stdout went away (``regtrace ... | head -1``)."""
+
+
+def stdout_failed(exc: OSError) -> RegtraceError:
+    """The error for a write to stdout that failed (``> /dev/full``, a full disk)."""
+    return RegtraceError(
+        f"cannot write to standard output ({exc.strerror or exc}); free space or redirect it"
+    )
 
 
 def _write_stdout(text: str) -> None:
@@ -50,6 +61,8 @@ def _write_stdout(text: str) -> None:
         binary.flush()
     except BrokenPipeError:
         raise PipeClosed from None
+    except OSError as exc:
+        raise stdout_failed(exc) from None
 
 
 def write_text(text: str) -> None:
@@ -57,9 +70,23 @@ def write_text(text: str) -> None:
     _write_stdout(text)
 
 
+def is_terminal() -> bool:
+    """Whether stdout is a terminal (``False`` when it is closed or not a real file)."""
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def color_wanted() -> bool:
+    """Colour and other escapes only on a terminal that shows them: not with ``NO_COLOR``
+    set, nor on ``TERM=dumb``."""
+    return is_terminal() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
 def terminal_width() -> int | None:
     """The terminal's width in columns, or ``None`` when stdout is not a terminal."""
-    if not sys.stdout.isatty():
+    if not is_terminal():
         return None
     import shutil
 
@@ -68,15 +95,17 @@ def terminal_width() -> int | None:
 
 def write_renderable(renderable: RenderableType) -> None:
     """Print a Rich renderable: fitted to the terminal, or at natural width when piped."""
+    import io
+
     from rich.console import Console
 
-    is_tty = sys.stdout.isatty()
+    is_tty = is_terminal()
     console = Console(
-        file=sys.stdout,
+        file=io.StringIO(),  # rendered here, written by _write_stdout (which names failures)
         highlight=False,
-        width=None if is_tty else PIPE_WIDTH,
-        no_color=not is_tty,
-        force_terminal=is_tty,
+        width=terminal_width() if is_tty else PIPE_WIDTH,
+        no_color=not color_wanted(),
+        force_terminal=color_wanted(),
     )
     with console.capture() as capture:
         console.print(renderable)
@@ -100,14 +129,77 @@ def _default_mode() -> int:
     return 0o666 & ~umask
 
 
-def write_file(path: Path, write: Callable[[BinaryIO], object], option: str = "--out") -> None:
+_force: list[bool] = []  # the run's --force, set once by the command
+
+
+def allow_replacing(force: bool) -> None:
+    """Record ``--force``: the run may replace read-only output files (never its inputs)."""
+    _force[:] = [force]
+
+
+MAX_NAME_BYTES = 255  # a file name (one path part) on Linux, macOS and Windows file systems
+
+
+def check_target(path: Path, option: str, *, force: bool | None = None) -> None:
+    """Refuse an output path that cannot or must not be written, before any work.
+
+    The name must fit the file system, the folder must exist and be writable, the path must
+    not be a folder, an input of this run (a file read after ``@`` or behind stdin), or a
+    read-only file (unless ``force``, by default the run's ``--force``).
+    """
+    from regtrace.parse.source import input_ids, remember_stdin, shown_path
+
+    shown = shown_path(str(path))
+    if len(os.fsencode(path.name)) > MAX_NAME_BYTES:
+        raise RegtraceError(
+            f"{option} '{shown}': the file name is {len(os.fsencode(path.name)):,} bytes long; "
+            f"file systems allow {MAX_NAME_BYTES}, choose a shorter name"
+        )
+    if path.is_dir():
+        raise RegtraceError(f"{option} '{shown}' is a folder; give a file name")
+    parent = path.parent
+    if not parent.is_dir():
+        raise RegtraceError(
+            f"{option} '{shown}': folder '{parent}' does not exist; create it first"
+        )
+    if not os.access(parent, os.W_OK):
+        raise RegtraceError(f"{option} '{shown}': folder '{parent}' is not writable")
+    remember_stdin()
+    try:
+        info = path.stat()
+    except OSError:
+        return  # a new file
+    if (info.st_dev, info.st_ino) in input_ids():
+        raise RegtraceError(
+            f"{option} '{shown}' is a file this run reads (after @ or on stdin); regtrace never "
+            "overwrites its input, write the result to another file"
+        )
+    read_only = not info.st_mode & 0o222 or not os.access(path, os.W_OK)  # root passes access
+    if read_only and not (any(_force) if force is None else force):
+        raise RegtraceError(
+            f"{option} '{shown}' is read-only; regtrace does not replace it unless you add "
+            "--force (or choose another name)"
+        )
+
+
+def write_file(
+    path: Path,
+    write: Callable[[BinaryIO], object],
+    option: str = "--out",
+    *,
+    force: bool | None = None,
+) -> None:
     """Write ``path`` atomically: ``write`` fills a temporary file beside it, then
-    ``os.replace`` renames it into place. On any failure (or Ctrl-C) the temporary file is
-    removed and ``path`` is untouched; ``option`` names the option in error messages."""
+    ``os.replace`` renames it into place. On any failure (or Ctrl-C, SIGTERM, SIGHUP) the
+    temporary file is removed and ``path`` is untouched; ``option`` names the option in error
+    messages. :func:`check_target` runs first (again, since inputs may have been read since)."""
     import tempfile  # only runs that write a file pay for it
 
+    check_target(path, option, force=force)
+    # ".NAME.XXXXXXXX.part" must fit the name limit too; a long name gets a short temporary.
+    prefix = f".{path.name}." if len(os.fsencode(path.name)) <= 240 else ".regtrace."
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        fd, tmp_name = tempfile.mkstemp(prefix=prefix, suffix=".part", dir=path.parent)
     except OSError as exc:
         raise RegtraceError(f"{option}: cannot write in '{path.parent}' ({exc.strerror})") from None
     tmp = Path(tmp_name)

@@ -18,6 +18,7 @@ from regtrace.cli.options import (
     EpsOpt,
     EveryOpt,
     ExactOpt,
+    ForceOpt,
     FormatOpt,
     GradOpt,
     InterceptOpt,
@@ -122,17 +123,20 @@ def run_command(
     intercept: InterceptOpt = False,
     out: OutOpt = None,
     exact: ExactOpt = False,
+    force: ForceOpt = False,
 ) -> None:
     """N gradient steps under L2 and L1 (or elastic net), side by side."""
     from regtrace.cli.dataoptions import DataOptions
     from regtrace.cli.emit import TextView, check_plot_options, emit
     from regtrace.cli.inputs import parse_penalties, resolve
     from regtrace.cli.optimizer_options import OptimizerOptions
+    from regtrace.cli.output import allow_replacing
     from regtrace.engine.trajectory import RuleFactory, gradient_descent, run
     from regtrace.render.jsonfmt import HasDict
     from regtrace.render.plotdata import run_plot
     from regtrace.render.trajectory import RunText
 
+    allow_replacing(force)
     check_plot_options(output_format, plot, plot_file)
     table = DataOptions(data, x, y, model, data_loss, intercept)
     options = OptimizerOptions(

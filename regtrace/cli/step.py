@@ -16,6 +16,7 @@ from regtrace.cli.options import (
     DigitsOpt,
     EpsOpt,
     ExactOpt,
+    ForceOpt,
     FormatOpt,
     GradOpt,
     InterceptOpt,
@@ -134,6 +135,7 @@ def step_command(
     data_loss: DataLossOpt = None,
     intercept: InterceptOpt = False,
     out: OutOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """One gradient-descent step under L2 and L1 (or elastic net), side by side."""
     from collections.abc import Callable
@@ -147,9 +149,11 @@ def step_command(
         resolve_exact,
     )
     from regtrace.cli.optimizer_options import OptimizerOptions
+    from regtrace.cli.output import allow_replacing
     from regtrace.cli.render import emit_step, save_step
     from regtrace.engine.step import StepReport, step
 
+    allow_replacing(force)
     options = OptimizerOptions(
         optimizer=None if optimizer is None else optimizer.value,
         compare=compare,

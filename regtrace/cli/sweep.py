@@ -6,6 +6,7 @@ from regtrace.cli.options import (
     DataLossOpt,
     DataOpt,
     DigitsOpt,
+    ForceOpt,
     FormatOpt,
     GradOpt,
     InterceptOpt,
@@ -77,17 +78,20 @@ def sweep_command(
     model: ModelOpt = ModelChoice.LINEAR,
     data_loss: DataLossOpt = None,
     intercept: InterceptOpt = False,
+    force: ForceOpt = False,
 ) -> None:
     """Final weights per penalty and lam, or the regularization path."""
     from regtrace.cli.dataoptions import DataOptions
     from regtrace.cli.emit import TextView, check_plot_options, emit
     from regtrace.cli.inputs import resolve
+    from regtrace.cli.output import allow_replacing
     from regtrace.engine.sweep import sweep
     from regtrace.parse.lams import parse_lams
     from regtrace.render.jsonfmt import HasDict
     from regtrace.render.plotdata import sweep_plot
     from regtrace.render.sweep import SweepText
 
+    allow_replacing(force)
     check_plot_options(output_format, plot, plot_file)
     table = DataOptions(data, x, y, model, data_loss, intercept)
     if table.given:
