@@ -56,9 +56,9 @@ def check_size(token: str, where: str) -> None:
         digits += len(match["int"]) + len(match["frac"])
         if digits > MAX_EXACT_DIGITS:
             raise RegtraceError(
-                f"{where}: {shown(token)} would be a fraction of about {digits:,} digits; "
-                f"--exact takes numbers of up to {MAX_EXACT_DIGITS:,} digits (exponent "
-                "included); rescale the numbers or drop --exact"
+                f"{where}: {shown(token)} would be an exact number of {digits:,} or more "
+                f"digits; exact arithmetic takes numbers of up to {MAX_EXACT_DIGITS:,} digits "
+                "(the exponent counts); rescale the numbers"
             )
 
 
