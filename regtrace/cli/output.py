@@ -115,6 +115,26 @@ def write_renderable(renderable: RenderableType) -> None:
     _write_stdout(text)
 
 
+MAX_TEXT_BYTES = 512 << 20
+"""The most JSON or CSV (or kept run rows, in any format) regtrace builds: about 26 million
+numbers at ~20 bytes each. Building such a text takes several times its size in memory."""
+BYTES_PER_NUMBER = 20  # a float as JSON or CSV text, with its separator (12-24 measured)
+
+
+def _mib(size: int) -> str:
+    return f"{size / (1 << 30):.1f} GiB" if size >= 1 << 30 else f"{size >> 20} MiB"
+
+
+def check_output_size(numbers: int, what: str, fix: str) -> None:
+    """Refuse, before any work, an output of ``numbers`` numbers past :data:`MAX_TEXT_BYTES`."""
+    size = numbers * BYTES_PER_NUMBER
+    if size > MAX_TEXT_BYTES:
+        raise RegtraceError(
+            f"{what} would hold {numbers:,} numbers, about {_mib(size)} of text; regtrace "
+            f"builds at most {_mib(MAX_TEXT_BYTES)}; {fix}"
+        )
+
+
 def write_error(message: str) -> None:
     """One line on stderr: ``Error: <what is wrong and how to fix it>``."""
     one_line = " ".join(message.split())

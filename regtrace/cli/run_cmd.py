@@ -203,6 +203,15 @@ def run_command(
         lam2=lam2,
         target=target,
     )
+    from regtrace.cli.output import check_output_size
+    from regtrace.engine.trajectory import default_every, kept_steps
+
+    kept = kept_steps(steps, every or default_every(steps, inputs.w.size)) if steps >= 0 else ()
+    check_output_size(
+        len(kept) * inputs.w.size * len(inputs.penalties),
+        f"the run ({len(kept):,} kept steps x {inputs.w.size:,} weights)",
+        "keep fewer steps with a larger --every (or leave it out)",
+    )
     spec = None
     rule: RuleFactory = gradient_descent
     if options.given:

@@ -227,6 +227,17 @@ def step_command(
         inputs = resolve(
             w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty, lam1=lam1, lam2=lam2
         )
+    texts = [f"--format {output_format.value}"] if output_format.value in ("json", "csv") else []
+    if target is not None and target.suffix in (".json", ".csv"):
+        texts.append(f"--out {target.path}")
+    for what in texts:
+        from regtrace.cli.output import check_output_size
+
+        check_output_size(
+            inputs.w.size * len(inputs.penalties) * 11,  # the CSV's 11 numbers per weight
+            f"the step as {what}",
+            "write the weights with --out FILE.npy (or .npz), or view the table",
+        )
     if options.given:
         assert isinstance(inputs, TraceInputs)  # --exact was refused above
         _optimizer_step(
