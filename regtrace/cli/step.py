@@ -234,7 +234,7 @@ def step_command(
         from regtrace.cli.output import check_output_size
 
         check_output_size(
-            inputs.w.size * len(inputs.penalties) * 11,  # the CSV's 11 numbers per weight
+            len(inputs.w) * len(inputs.penalties) * 11,  # the CSV's 11 numbers per weight
             f"the step as {what}",
             "write the weights with --out FILE.npy (or .npz), or view the table",
         )

@@ -110,7 +110,7 @@ def describe(path: Path) -> str | None:
     if stat.S_ISREG(mode):
         return None
     if stat.S_ISDIR(mode):
-        return "is a folder; give a file after @"
+        return "is a folder; give a file"  # the caller adds where
     if stat.S_ISFIFO(mode):
         return "is a named pipe (FIFO), not a file; to stream numbers in, pipe them to -"
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
@@ -120,16 +120,19 @@ def describe(path: Path) -> str | None:
     return "is not a regular file"
 
 
-def regular_file(path_text: str, name: str) -> Path:
-    """``path_text`` as a readable regular file, or an error saying what it is instead."""
+def regular_file(path_text: str, name: str, *, after: str = " after @") -> Path:
+    """``path_text`` as a readable regular file, or an error saying what it is instead;
+    ``after`` says where the path was written (``--data`` takes one without ``@``)."""
     if not path_text:
         raise RegtraceError(f"{name}: '@' needs a file name, e.g. {name} @weights.txt")
     path = Path(path_text)
     problem = describe(path)
     if problem is not None:
         if problem.startswith("does not"):
-            problem = f"{problem}; check the path after @"
+            problem = f"{problem}; check the path{after}"
             raise RegtraceError(f"{name}: file '{shown_path(path_text)}' {problem}")
+        if problem.startswith("is a folder"):
+            problem += after
         raise RegtraceError(f"{name}: '{shown_path(path_text)}' {problem}")
     return path
 
@@ -152,8 +155,8 @@ def _read_limited(handle: BinaryIO, where: str, limit: int) -> bytes:
         nul = chunk.find(b"\0")
         if nul >= 0:
             raise RegtraceError(
-                f"{where} is not a text file (a NUL byte at byte {total + nul + 1:,}); "
-                "use .txt, .csv (numbers as text) or .npy"
+                f"{where} is not a text file; use .txt, .csv (numbers as text) or .npy "
+                f"(a NUL byte at byte {total + nul + 1:,})"
             )
         total += len(chunk)
         if total > limit:
