@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, BinaryIO
 from regtrace.errors import RegtraceError
 
 if TYPE_CHECKING:
-    from rich.console import RenderableType
+    from rich.console import Console, RenderableType
+    from rich.table import Table
 
 PIPE_WIDTH = 400  # a piped table is never wrapped to a guessed terminal width
 
@@ -107,6 +108,8 @@ def write_renderable(renderable: RenderableType) -> None:
         no_color=not color_wanted(),
         force_terminal=color_wanted(),
     )
+    if is_tty:
+        renderable = fit_to_width(renderable, console)
     with console.capture() as capture:
         console.print(renderable)
     text = capture.get()
@@ -133,6 +136,49 @@ def check_output_size(numbers: int, what: str, fix: str) -> None:
             f"{what} would hold {numbers:,} numbers, about {_mib(size)} of text; regtrace "
             f"builds at most {_mib(MAX_TEXT_BYTES)}; {fix}"
         )
+
+
+def fit_to_width(renderable: RenderableType, console: Console) -> RenderableType:
+    """On a terminal too narrow for a table, stack the table instead of splitting numbers.
+
+    Rich shrinks every column of a table wider than the terminal, and cuts numbers to do so.
+    Such a table becomes, per value column, its header and one ``label: value`` line per row,
+    which wrap between words only.
+    """
+    from rich.console import Group
+    from rich.measure import Measurement
+    from rich.table import Table
+
+    if isinstance(renderable, Group):
+        return Group(*(fit_to_width(part, console) for part in renderable.renderables))
+    unbounded = console.options.update_width(10_000)  # a measure is capped at the width given
+    if isinstance(renderable, Table) and (
+        Measurement.get(console, unbounded, renderable).maximum > console.width
+    ):
+        return _stacked(renderable)
+    return renderable
+
+
+def _stacked(table: Table) -> RenderableType:
+    """``table`` as a header line per value column, then ``label: value`` per row."""
+    from rich.console import Group
+    from rich.text import Text
+
+    def plain(cell: object) -> str:
+        text = cell.plain if isinstance(cell, Text) else str(cell)
+        return " ".join(text.split())
+
+    labels, *values = table.columns
+    parts: list[RenderableType] = []
+    if table.title is not None:
+        parts.append(Text(plain(table.title), style="bold"))
+    for column in values:
+        parts.append(Text(plain(column.header), style="bold"))
+        parts += [
+            Text(f"  {plain(label)}: {plain(value)}")
+            for label, value in zip(labels._cells, column._cells, strict=False)
+        ]
+    return Group(*parts)
 
 
 def write_error(message: str) -> None:
