@@ -39,6 +39,29 @@ def stdout_failed(exc: OSError) -> RegtraceError:
     )
 
 
+def _encode(text: str, encoding: str) -> bytes:
+    """``text`` in the terminal's encoding; where it has no box drawing (an ASCII locale), the
+    lines become ``-``, ``|`` and ``+`` and any other missing character ``?``."""
+    try:
+        return text.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        import unicodedata
+
+        def ascii_for(ch: str) -> str:
+            if ch.isascii():
+                return ch
+            name = unicodedata.name(ch, "")
+            if name.startswith(("BOX DRAWINGS", "BRAILLE")):
+                return "-" if "HORIZONTAL" in name else "|" if "VERTICAL" in name else "+"
+            return "-" if name in ("MINUS SIGN", "EN DASH") else "?"
+
+        plain = "".join(ascii_for(ch) for ch in text)
+        try:
+            return plain.encode(encoding, "replace")
+        except LookupError:
+            return plain.encode("ascii", "replace")
+
+
 def _write_stdout(text: str) -> None:
     """Write all of ``text`` to stdout, or raise :class:`PipeClosed` when the reader is gone.
 
@@ -53,9 +76,7 @@ def _write_stdout(text: str) -> None:
         if binary is None:  # a plain text stream (some test harnesses)
             sys.stdout.write(text)
             return
-        data = memoryview(
-            text.encode(sys.stdout.encoding or "utf-8", sys.stdout.errors or "strict")
-        )
+        data = memoryview(_encode(text, sys.stdout.encoding or "utf-8"))
         while data:
             written = binary.write(data)
             data = data[len(data) if written is None else written :]
