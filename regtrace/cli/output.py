@@ -202,9 +202,17 @@ def _stacked(table: Table) -> RenderableType:
     return Group(*parts)
 
 
+LONG_WORD = 80  # a word of an error message longer than this is cut (a pasted megabyte)
+
+
+def _cut(word: str) -> str:
+    return word if len(word) <= LONG_WORD else f"{word[:40]}... ({len(word):,} characters)"
+
+
 def write_error(message: str) -> None:
-    """One line on stderr: ``Error: <what is wrong and how to fix it>``."""
-    one_line = " ".join(message.split())
+    """One line on stderr: ``Error: <what is wrong and how to fix it>``; any word longer than
+    80 characters is cut to its first 40 and its length."""
+    one_line = " ".join(_cut(word) for word in message.split())
     sys.stderr.write(f"Error: {one_line}\n")
     sys.stderr.flush()
 

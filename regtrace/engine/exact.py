@@ -32,7 +32,7 @@ Exact = NDArray[np.object_]
 """A vector of ``Fraction`` values."""
 
 # A decimal (optionally scientific) or a ratio of two of them: 2.5, -0.8, 1e-3, 1/3, 0.5/3.
-_DECIMAL = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
+_DECIMAL = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"  # one way to match: no backtracking
 _EXACT_NUMBER = re.compile(rf"(?P<num>{_DECIMAL})(?:/(?P<den>{_DECIMAL}))?")
 _UNICODE_MINUS = str.maketrans({"\u2212": "-", "\u2013": "-"})
 

@@ -13,7 +13,7 @@ import re
 from fractions import Fraction
 from typing import TextIO
 
-from regtrace.engine.exact import to_fraction
+from regtrace.engine.exact import _EXACT_NUMBER, to_fraction
 from regtrace.errors import RegtraceError
 
 # The tokenizer of the float parser, so both paths read the same text the same way.
@@ -35,7 +35,7 @@ MAX_EXACT_DIGITS = 1000
 """The most decimal digits an exact input number may have, its exponent counted (``1e-999``
 has 1000): exact arithmetic on bigger numbers takes minutes, and no hand calculation needs it."""
 
-_PARTS = re.compile(r"[+-]?(?P<int>\d*)\.?(?P<frac>\d*)(?:[eE](?P<exp>[+-]?\d+))?", re.ASCII)
+_PARTS = re.compile(r"[+-]?(?P<int>\d*)(?:\.(?P<frac>\d*))?(?:[eE](?P<exp>[+-]?\d+))?", re.ASCII)
 
 
 def check_size(token: str, where: str) -> None:
@@ -53,7 +53,7 @@ def check_size(token: str, where: str) -> None:
             digits = 10 ** (len(exp_text.lstrip("+-0")) - 1)  # a bound: no int() of it
         else:
             digits = abs(int(exp_text))
-        digits += len(match["int"]) + len(match["frac"])
+        digits += len(match["int"]) + len(match["frac"] or "")
         if digits > MAX_EXACT_DIGITS:
             raise RegtraceError(
                 f"{where}: {shown(token)} would be an exact number of {digits:,} or more "
@@ -87,6 +87,11 @@ def _check_token(token: str, where: str) -> None:
     """A token the exact parser can take: ASCII, and not too many digits."""
     if not token.isascii():
         raise not_a_number(token, token, where)
+    if _EXACT_NUMBER.fullmatch(token) is None:
+        raise RegtraceError(
+            f"{where}: {shown(token)} is not a number; write decimals such as 2.5, -0.8, 1e-3 "
+            "or fractions such as 1/3"
+        )
     check_size(token, where)
 
 

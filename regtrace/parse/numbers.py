@@ -29,7 +29,8 @@ from regtrace.parse.source import (
 Vector = NDArray[np.float64]
 
 EXAMPLE = "2.5,-0.8,0.1"
-_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+# Each digit can be matched one way only, so a long bad token fails in linear time.
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 _NON_FINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.IGNORECASE)
 _LETTERS = re.compile(r"[A-Za-z_]")
 _UNICODE_MINUS = str.maketrans({"\u2212": "-", "\u2013": "-"})
@@ -58,7 +59,7 @@ def not_a_number(token: str, text: str, where: str) -> RegtraceError:
     """The error for a token that is not a number, naming an odd character in it."""
     odd = odd_character(text)
     if odd is not None:
-        return RegtraceError(f"{where}: {shown(token)} holds {odd}; write plain numbers")
+        return RegtraceError(f"{where}: {shown(token)} holds {odd}")
     hint = " (fractions such as 1/3 need --exact)" if "/" in text else ""
     return RegtraceError(
         f"{where}: {shown(token)} is not a number; write numbers such as 2.5, -0.8 or 1e-3{hint}"

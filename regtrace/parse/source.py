@@ -78,6 +78,7 @@ def odd_character(text: str) -> str | None:
         code = ord(ch)
         if 32 <= code < 127 or ch in "\t\n\r":
             continue
+        hint = "; write plain numbers"
         if ch == "\0":
             what = "a NUL byte"
         elif ch == BOM:
@@ -85,11 +86,11 @@ def odd_character(text: str) -> str | None:
         elif 0xDC80 <= code <= 0xDCFF:  # how Python keeps an undecodable byte of argv
             what = f"the byte 0x{code - 0xDC00:02x}, which is not UTF-8"
         elif 0xFF10 <= code <= 0xFF19:
-            what = f"the full-width digit {ch!r} (U+{code:04X}); type ASCII digits 0-9"
+            what, hint = f"the full-width digit {ch!r} (U+{code:04X})", "; type ASCII digits 0-9"
         else:
             name = unicodedata.name(ch, "").lower() or "a control character"
             what = f"{ch!r} (U+{code:04X}, {name})"
-        return f"{what} at character {k}"
+        return f"{what} at character {k}{hint}"
     return None
 
 
