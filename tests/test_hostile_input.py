@@ -167,7 +167,8 @@ def test_odd_bytes_are_named_with_their_position(here: Path, data: bytes, named:
 def test_odd_characters_inline_are_named() -> None:
     """On the command line: a full-width digit, a stray byte-order mark."""
     line = _one_error(invoke(["step", "--w", "1,\uff12", "--grad", "1,1"]))
-    assert "'\uff12' holds the full-width digit '\uff12' (U+FF12) at character 1; type ASCII digits" in line
+    named = "'\uff12' holds the full-width digit '\uff12' (U+FF12) at character 1"
+    assert f"{named}; type ASCII digits" in line
     line = _one_error(invoke(["step", "--w", "\ufeff1", "--grad", "1"]))
     assert "a byte-order mark (U+FEFF) at character 1" in line
 
