@@ -211,8 +211,11 @@ def _cut(word: str) -> str:
 
 def write_error(message: str) -> None:
     """One line on stderr: ``Error: <what is wrong and how to fix it>``; any word longer than
-    80 characters is cut to its first 40 and its length."""
-    one_line = " ".join(_cut(word) for word in message.split())
+    80 characters is cut to its first 40 and its length, and a character a terminal cannot
+    show (a NUL, a byte that was not UTF-8) becomes ``?``."""
+    from regtrace.parse.source import visible
+
+    one_line = visible(" ".join(_cut(word) for word in message.split()))
     sys.stderr.write(f"Error: {one_line}\n")
     sys.stderr.flush()
 

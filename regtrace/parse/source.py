@@ -64,10 +64,22 @@ def remember_stdin() -> None:
 
 
 def shown(token: str) -> str:
-    """``token`` quoted for an error message, cut to 40 characters plus its length."""
+    """``token`` quoted for an error message, cut to 40 characters plus its length; bytes a
+    terminal cannot show become ``?`` (:func:`odd_character` names them)."""
     if len(token) <= SHOWN_CHARS:
-        return repr(token)
-    return f"{token[:SHOWN_CHARS]!r}... ({len(token):,} characters)"
+        return _quoted(token)
+    return f"{_quoted(token[:SHOWN_CHARS])}... ({len(token):,} characters)"
+
+
+def visible(text: str) -> str:
+    """``text`` with each character a terminal cannot show as ``?`` (named elsewhere)."""
+    return "".join(
+        ch if ch.isprintable() and not 0xD800 <= ord(ch) < 0xE000 else "?" for ch in text
+    )
+
+
+def _quoted(text: str) -> str:
+    return f"'{visible(text)}'"
 
 
 def odd_character(text: str) -> str | None:
@@ -141,8 +153,8 @@ def regular_file(path_text: str, name: str, *, after: str = " after @") -> Path:
 def shown_path(path_text: str) -> str:
     """A file name for a message, cut like a token when it is very long."""
     if len(path_text) <= 2 * SHOWN_CHARS:
-        return path_text
-    return f"{path_text[:SHOWN_CHARS]}... ({len(path_text):,} characters)"
+        return visible(path_text)
+    return f"{visible(path_text[:SHOWN_CHARS])}... ({len(path_text):,} characters)"
 
 
 def _read_limited(handle: BinaryIO, where: str, limit: int) -> bytes:
