@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from rich.table import Table
 
 PIPE_WIDTH = 400  # a piped table is never wrapped to a guessed terminal width
+PIPE_HEIGHT = 25  # Rich pages nothing by height; it only needs one to trust the width
 
 
 class PipeClosed(Exception):
@@ -121,11 +122,13 @@ def write_renderable(renderable: RenderableType) -> None:
 
     from rich.console import Console
 
-    is_tty = is_terminal()
+    width = terminal_width()
+    is_tty = width is not None
     console = Console(
         file=io.StringIO(),  # rendered here, written by _write_stdout (which names failures)
         highlight=False,
-        width=terminal_width() if is_tty else PIPE_WIDTH,
+        width=PIPE_WIDTH if width is None else width,
+        height=PIPE_HEIGHT,  # with no height Rich takes a dumb terminal to be 80 wide
         no_color=not color_wanted(),
         force_terminal=color_wanted(),
     )

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from regtrace.cli.output import write_file
 from regtrace.explore.state import ExploreState
-from regtrace.render.markdown import trace_markdown
-from regtrace.render.work import Layout, Work, choose_layout
+from regtrace.render.markdown import page_markdown
+from regtrace.render.step_text import Layout, Work, choose_layout, work_page
 
 EXPORT_NAME = "regtrace-trace.md"
 
@@ -19,7 +19,7 @@ def trace_document(state: ExploreState, digits: int) -> str:
     layout = choose_layout(Layout.AUTO, report.w.size, len(report.results), full=True)
     command = "regtrace step " + " ".join(state.step_args()) + f" --digits {digits}"
     caption = f"Exported from regtrace explore. The same trace: {command}"
-    return trace_markdown(Work(report, digits=digits), layout, caption)
+    return page_markdown(work_page(Work(report, digits=digits), layout, caption))
 
 
 def export_trace(state: ExploreState, digits: int, directory: Path) -> Path:
