@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -177,3 +178,33 @@ def test_a_narrow_terminal_never_splits_a_number(columns: int) -> None:
     for value in ("0.0246913578", "1.0246913578", "-0.10246913578", "1.13209875422", "1.896"):
         assert value in numbers, shown
     assert all(len(line) <= columns for line in shown.splitlines())
+
+
+def _peak_rss_mib(args: list[str], stdin: int | None, **env: str) -> tuple[int, float]:
+    """Exit status and peak resident memory (MiB, Linux ``ru_maxrss``) of one run."""
+    proc = subprocess.Popen([*REGTRACE, *args], cwd=ROOT, env=_env(**env), stdin=stdin,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return proc.returncode, usage.ru_maxrss / 1024
+
+
+@pytest.mark.skipif(shutil.which("yes") is None, reason="needs yes")
+def test_memory_of_refused_endless_input_is_bounded() -> None:
+    """Endless text on stdin (``yes 1,``) stops at the cap (32 MiB here): the run costs at
+    most the cap and a little beyond an ordinary run; endless NULs stop at byte 1."""
+    base_code, base = _peak_rss_mib(STEP, subprocess.DEVNULL)
+    assert base_code == 0
+    endless = subprocess.Popen(["yes", "1,"], stdout=subprocess.PIPE)
+    try:
+        code, peak = _peak_rss_mib(["step", "--w", "-", "--grad", "1"], endless.stdout.fileno(),  # type: ignore[union-attr]
+                                   REGTRACE_MAX_INPUT_MB="32")  # fmt: skip
+    finally:
+        endless.kill()
+        endless.communicate()
+    assert code == 2
+    assert peak < base + 32 + 16, (base, peak)
+    with Path("/dev/zero").open("rb") as zero:
+        code, peak = _peak_rss_mib(["step", "--w", "-", "--grad", "1"], zero.fileno())
+    assert code == 2
+    assert peak < base + 8, (base, peak)

@@ -119,7 +119,7 @@ def test_random_bytes_into_every_vector_option(option: str, way: str, content: b
 
 
 NAMES = st.text(
-    st.characters(blacklist_characters="\x00/", blacklist_categories=("Cs",)), max_size=300
+    st.characters(exclude_characters="\x00/", exclude_categories=["Cs"]), max_size=300
 ) | st.sampled_from(["", ".", "..", "a" * 255 + ".npy", "x.NPY", "w.npz", "p.svg", "d/x.npy"])
 
 

@@ -158,8 +158,11 @@ def shown_path(path_text: str) -> str:
 
 
 def _read_limited(handle: BinaryIO, where: str, limit: int) -> bytes:
-    """All bytes of ``handle`` up to ``limit``; stops at the first NUL (not text)."""
-    chunks: list[bytes] = []
+    """All bytes of ``handle`` up to ``limit``; stops at the first NUL (not text).
+
+    One growing buffer, so a refused input costs at most the limit and a chunk in memory.
+    """
+    data = bytearray()
     total = 0
     while True:
         chunk = handle.read(CHUNK)
@@ -177,8 +180,8 @@ def _read_limited(handle: BinaryIO, where: str, limit: int) -> bytes:
                 f"{where}: more than {limit >> 20} MiB; regtrace reads at most that much text "
                 "(set REGTRACE_MAX_INPUT_MB for more, or save big vectors as .npy)"
             )
-        chunks.append(chunk)
-    return b"".join(chunks)
+        data += chunk
+    return bytes(data)
 
 
 def decode(data: bytes, where: str) -> str:
