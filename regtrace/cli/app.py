@@ -16,13 +16,16 @@ from regtrace.cli import explore as explore_cmd
 from regtrace.cli import run_cmd
 from regtrace.cli import step as step_cmd
 from regtrace.cli import sweep as sweep_cmd
+from regtrace.cli.helptext import HelpCommand, HelpGroup
 
 app = typer.Typer(
     name="regtrace",
     help="Trace gradient-descent steps under L1, L2 and elastic-net regularization, "
     "with the arithmetic shown.",
-    epilog="Start with: regtrace step (the blog's example), then regtrace step --help. "
+    epilog="Start with: regtrace step (the built-in example), then regtrace step --help. "
+    "Check a homework answer: regtrace check --answer 2.515,-0.808,0.1048. "
     "Exit codes: 0 done, 1 check found a wrong answer, 2 bad input or usage.",
+    cls=HelpGroup,
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
@@ -68,4 +71,6 @@ for name, module, command in (
     ("sweep", sweep_cmd, sweep_cmd.sweep_command),
     ("explore", explore_cmd, explore_cmd.explore_command),
 ):
-    app.command(name, help=module.HELP, epilog=module.EPILOG, no_args_is_help=False)(command)
+    app.command(
+        name, cls=HelpCommand, help=module.HELP, epilog=module.EPILOG, no_args_is_help=False
+    )(command)
