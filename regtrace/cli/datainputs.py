@@ -57,8 +57,8 @@ def resolve_data_trace(
     inputs = TraceInputs(
         w=w_vec,
         grad=evaluation.grad,
-        lam=_strength(examples.BLOG_LAM if lam is None else lam, problem, "--lam"),
-        lr=parse_scalar(examples.BLOG_LR if lr is None else lr, "--lr"),
+        lam=_strength(examples.EXAMPLE_LAM if lam is None else lam, problem, "--lam"),
+        lr=parse_scalar(examples.EXAMPLE_LR if lr is None else lr, "--lr"),
         loss=evaluation.loss,
         penalties=parse_penalties(penalty),
         lam1=None if lam1 is None else _strength(lam1, problem, "--lam1"),
@@ -120,13 +120,13 @@ def resolve_data_exact(
             return None
         return exempt_bias_exact(parse_exact_vector(spec, name), problem, name)
 
-    lam_exact = strength(examples.BLOG_LAM if lam is None else lam, "--lam")
+    lam_exact = strength(examples.EXAMPLE_LAM if lam is None else lam, "--lam")
     assert lam_exact is not None  # a default is given; for mypy
     return ExactInputs(
         w=w_exact,
         grad=gradient,
         lam=lam_exact,
-        lr=parse_exact_scalar(examples.BLOG_LR if lr is None else lr, "--lr"),
+        lr=parse_exact_scalar(examples.EXAMPLE_LR if lr is None else lr, "--lr"),
         loss=data_loss,
         penalties=parse_penalties(penalty),
         lam1=strength(lam1, "--lam1"),

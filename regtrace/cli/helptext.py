@@ -52,9 +52,7 @@ PANELS: dict[str, str] = {
         ),
         OPTIMIZER,
     ),
-    **dict.fromkeys(
-        ("--data", "--x", "--y", "--model", "--data-loss", "--intercept"), DATA
-    ),
+    **dict.fromkeys(("--data", "--x", "--y", "--model", "--data-loss", "--intercept"), DATA),
     **dict.fromkeys(("--answer", "--quantity", "--tol"), ANSWER),
     **dict.fromkeys(
         (

@@ -95,14 +95,14 @@ def option_texts(
         )
     builtin = w is None
     if builtin:
-        w, grad = examples.BLOG_W, examples.BLOG_GRAD
-        loss = examples.BLOG_LOSS if loss is None else loss
+        w, grad = examples.EXAMPLE_W, examples.EXAMPLE_GRAD
+        loss = examples.EXAMPLE_LOSS if loss is None else loss
     assert w is not None and grad is not None  # narrowed above; for mypy
     return InputTexts(
         w=w,
         grad=grad,
-        lam=examples.BLOG_LAM if lam is None else lam,
-        lr=examples.BLOG_LR if lr is None else lr,
+        lam=examples.EXAMPLE_LAM if lam is None else lam,
+        lr=examples.EXAMPLE_LR if lr is None else lr,
         loss=loss,
         builtin=builtin,
     )
@@ -221,8 +221,8 @@ def _resolve_target(
     return TraceInputs(
         w=w_vec,
         grad=w_vec - checked,
-        lam=parse_vector_or_scalar(examples.BLOG_LAM if lam is None else lam, "--lam"),
-        lr=parse_scalar(examples.BLOG_LR if lr is None else lr, "--lr"),
+        lam=parse_vector_or_scalar(examples.EXAMPLE_LAM if lam is None else lam, "--lam"),
+        lr=parse_scalar(examples.EXAMPLE_LR if lr is None else lr, "--lr"),
         loss=None,
         penalties=parse_penalties(penalty),
         lam1=None if lam1 is None else parse_vector_or_scalar(lam1, "--lam1"),

@@ -68,15 +68,13 @@ LamOpt = Annotated[
         "--lam",
         metavar="LAM",
         help="Regularization strength: one number, or one per weight (0 exempts a weight, "
-        "e.g. a bias). Default: 0.01, the blog's.",
+        "e.g. a bias). Default: 0.01.",
         show_default=False,
     ),
 ]
 LrOpt = Annotated[
     str | None,
-    typer.Option(
-        "--lr", metavar="FLOAT", help="Learning rate. Default: 0.1, the blog's.", show_default=False
-    ),
+    typer.Option("--lr", metavar="FLOAT", help="Learning rate. Default: 0.1.", show_default=False),
 ]
 LossOpt = Annotated[
     str | None,
@@ -118,7 +116,7 @@ L2FormOpt = Annotated[
     L2FormChoice,
     typer.Option(
         "--l2-form",
-        help="lambda: lam*sum(w^2), gradient 2*lam*w (the seeds). "
+        help="lambda: lam*sum(w^2), gradient 2*lam*w (the textbook form). "
         "half: lam/2*sum(w^2), gradient lam*w (PyTorch weight_decay).",
     ),
 ]
@@ -154,7 +152,7 @@ LayoutOpt = Annotated[
     LayoutChoice,
     typer.Option(
         "--layout",
-        help="wide: a column per weight (the blog's table); tall: a row per weight; "
+        help="wide: a column per weight; tall: a row per weight; "
         "summary: norms and largest changes. auto picks by the number of weights.",
     ),
 ]
@@ -230,7 +228,7 @@ CheckPenaltyOpt = Annotated[
 ]
 
 
-# -- run and sweep (issue 3) --------------------------------------------------------------
+# -- run and sweep -----------------------------------------------------------------------
 
 RunStepsOpt = Annotated[
     int,
@@ -303,7 +301,7 @@ OutOpt = Annotated[
 ]
 
 
-# -- optimizers (issue 5) ------------------------------------------------------------------
+# -- optimizers ----------------------------------------------------------------------------
 
 
 class OptimizerChoice(StrEnum):

@@ -71,8 +71,8 @@ def _target_inputs(
     inputs = ExactInputs(
         w=w0,
         grad=[],
-        lam=parse_exact_vector(examples.BLOG_LAM if lam is None else lam, "--lam"),
-        lr=parse_exact_scalar(examples.BLOG_LR if lr is None else lr, "--lr"),
+        lam=parse_exact_vector(examples.EXAMPLE_LAM if lam is None else lam, "--lam"),
+        lr=parse_exact_scalar(examples.EXAMPLE_LR if lr is None else lr, "--lr"),
         loss=None,
         penalties=parse_penalties(penalty),
         lam1=None if lam1 is None else parse_exact_vector(lam1, "--lam1"),

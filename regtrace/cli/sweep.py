@@ -30,7 +30,7 @@ from regtrace.cli.options import (
     YOpt,
 )
 
-HELP = """Final weights per penalty and lam: the blog's "Lambda sensitivity" as a table.
+HELP = """Final weights per penalty and lam, as a table: how the strength changes the result.
 
 With --steps N it runs N steps at each lam (fixed --grad, or the loss
 L = 1/2*||w - target||^2 with --target). With --target and no --steps it shows where each
@@ -43,7 +43,7 @@ path of the linear or logistic model: w* for each lam, like scikit-learn's lasso
 
 EPILOG = """Examples:
 
-  regtrace sweep --steps 10    (the blog's Lambda sensitivity: lam in 0, 0.01, 0.1, 1)
+  regtrace sweep    (the built-in example, 10 steps at lam 0, 0.01, 0.1, 1)
 
   regtrace sweep --w 2.5,-0.8,0.1 --grad -0.2,0.1,-0.05 --lr 0.1 --steps 10 --lams 0,0.01,0.1,1
 
