@@ -104,7 +104,7 @@ def prepare(command: click.Command) -> None:
                 param.rich_help_panel = PANELS.get(long_name)
     if grouped:  # panels appear in the order of their first option
         order = {panel: i for i, panel in enumerate(PANEL_ORDER)}
-        command.params.sort(key=lambda p: order.get(getattr(p, "rich_help_panel", None), -1))
+        command.params.sort(key=lambda p: order.get(getattr(p, "rich_help_panel", None) or "", -1))
     command._help_prepared = True  # type: ignore[attr-defined]
 
 

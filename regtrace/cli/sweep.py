@@ -54,6 +54,9 @@ EPILOG = """Examples:
   regtrace sweep --data scores.csv --intercept --penalty l1 --lams 0.01:1:5 --plot
 """
 
+BUILTIN_STEPS = 10
+"""Steps per lam when ``sweep`` runs the built-in example (no --w, --grad, --target)."""
+
 
 def sweep_command(
     w: WOpt = None,
@@ -126,6 +129,8 @@ def sweep_command(
             lam2=lam2,
             target=target,
         )
+        if steps is None and inputs.builtin:  # bare `regtrace sweep`: the built-in example's loop
+            steps = BUILTIN_STEPS
         typed = sweep(
             inputs.w,
             None if inputs.target is not None else inputs.grad,
