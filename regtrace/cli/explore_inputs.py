@@ -22,7 +22,7 @@ def explore_state(
     l1_method: str = "subgradient",
 ) -> ExploreState:
     """Parse and check the options as ``regtrace step`` does (its defaults too: with no
-    ``w`` and ``grad``, the blog's example); ``lam`` must be one number, as the keys scale it."""
+    ``w`` and ``grad``, the built-in example); ``lam`` must be one number, as the keys scale it."""
     inputs = resolve(w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty)
     lam_value = inputs.lam
     if isinstance(lam_value, np.ndarray) and lam_value.size == 1:  # e.g. "-1" or @file

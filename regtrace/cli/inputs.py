@@ -86,7 +86,7 @@ class InputTexts:
 def option_texts(
     *, w: str | None, grad: str | None, lam: str | None, lr: str | None, loss: str | None
 ) -> InputTexts:
-    """Check that ``--w``/``--grad`` come together; with neither, the blog's example."""
+    """Check that ``--w``/``--grad`` come together; with neither, the built-in example."""
     if (w is None) != (grad is None):
         given, missing = ("--w", "--grad") if grad is None else ("--grad", "--w")
         raise RegtraceError(
@@ -120,7 +120,7 @@ def resolve(
     lam2: str | None = None,
     target: str | None = None,
 ) -> TraceInputs:
-    """Parse the options of a traced step; with no ``--w``/``--grad``, the blog's example.
+    """Parse the options of a traced step; with no ``--w``/``--grad``, the built-in example.
 
     With ``target`` (``run`` and ``sweep``) the gradient comes from ``1/2*||w - target||^2``
     instead of ``--grad``, and ``w`` starts at 0 unless given.

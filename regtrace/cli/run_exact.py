@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class ExactRunJson:
-    """The run's JSON (DESIGN.md), numbers as the nearest floats, plus ``"exact": true``."""
+    """The run's JSON (docs/design.md), numbers as the nearest floats, plus ``"exact": true``."""
 
     report: RunReport
 

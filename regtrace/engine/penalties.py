@@ -1,6 +1,6 @@
-"""Regularization penalties: their value and (sub)gradient, as DESIGN.md defines them.
+"""Regularization penalties: their value and (sub)gradient, as docs/design.md defines them.
 
-Conventions (seed: the blog post ``002``, and the lesson ``001``):
+Conventions (docs/conventions.md explains them):
 
 - ``l2`` in the default ``lambda`` form: ``lam * sum(w**2)``, gradient ``2*lam*w``.
 - ``l2`` in the ``half`` form (PyTorch ``weight_decay``, many textbooks):
@@ -161,7 +161,7 @@ class Penalty:
         return self.lam2 if self.kind is PenaltyKind.L2 else self.lam1
 
     def lam_json(self) -> Any:
-        """``lam`` as DESIGN.md's JSON shows it; elastic gives ``{"l1": lam1, "l2": lam2}``."""
+        """``lam`` as the JSON shows it; elastic gives ``{"l1": lam1, "l2": lam2}``."""
         if self.kind is PenaltyKind.ELASTIC:
             return {"l1": strength_to_json(self.lam1), "l2": strength_to_json(self.lam2)}
         return strength_to_json(self.lam)
@@ -199,7 +199,7 @@ class Penalty:
         return self.l2_grad(w) + self.l1_subgrad(w)
 
     def decay_factor(self, lr: float) -> Strength:
-        """The L2 weight-decay factor ``1 - c*lr*lam2`` (lesson ``001``: ``1 - 2*alpha*lam``)."""
+        """The L2 weight-decay factor ``1 - c*lr*lam2`` (``1 - 2*lr*lam`` in the lambda form)."""
         # lr*lam first: with lam = 0, a huge lr must give 1, not 1 - inf*0 = nan. An overflow
         # gives -inf, which apply_penalty turns into an error.
         with np.errstate(over="ignore"):

@@ -38,13 +38,13 @@ def data_line(data: SplitData) -> str:
     """What the sweep fits, in one sentence."""
     return (
         f"Degree-{DEGREE} polynomial, ridge: min 1/(2n)*||Xw - y||^2 + lam*||w||^2 on "
-        f"{data.x_train.size} training points of sin(pi*x) + noise (seed {SEED}), scored on "
+        f"{data.x_train.size} training points of sin(pi*x) + noise (random seed {SEED}), scored on "
         f"{data.x_val.size} validation points."
     )
 
 
 HELP = """\
-regtrace explore: the lesson's interactive examples
+regtrace explore: the step trace, weight decay and a lambda sweep
 
 Keys
   + or up/right arrow     lam up by 10^(1/4) (four presses: x10)

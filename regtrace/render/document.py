@@ -1,7 +1,7 @@
 """A titled document of tables: header lines, :class:`Grid` tables, then notes.
 
 ``run`` and ``sweep`` describe their output as a :class:`Document`; the Rich table, Markdown and
-CSV are views of it (STYLE.md habit 2), drawn with :func:`grid_table` and
+CSV are views of it (one page model, many formats), drawn with :func:`grid_table` and
 :func:`grid_markdown` like the ``step`` trace.
 """
 

@@ -1,7 +1,7 @@
 """An optimizer step as text: the update rule, every intermediate value, the notes.
 
 The Rich table, Markdown and CSV of ``regtrace step --optimizer ...`` are views of the strings
-built here (STYLE.md habit 2), exactly as :mod:`regtrace.render.work` does for plain SGD.
+built here (one page model, many formats), as :mod:`regtrace.render.work` does for plain SGD.
 """
 
 from __future__ import annotations
@@ -267,7 +267,7 @@ class OptimizerWork:
                     f"PyTorch {'Adam' if r.spec.kind.adaptive else 'SGD'}(weight_decay=wd) adds "
                     "wd x w, the gradient of "
                     "wd/2 x ||w||^2: "
-                    f"lam = wd/2 = {self.strength(_half(r.spec.weight_decay))} in the seeds' "
+                    f"lam = wd/2 = {self.strength(_half(r.spec.weight_decay))} in the "
                     "lam x ||w||^2 form (see regtrace conventions)"
                 )
                 break

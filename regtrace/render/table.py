@@ -1,6 +1,6 @@
 """The trace as a Rich renderable: header lines, the trace table(s), then the notes.
 
-Returned, never printed (STYLE.md habit 1): the CLI decides where it goes.
+Returned, never printed: the CLI decides where it goes.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """The trace as text: every cell of the trace table and every line under it.
 
 The Rich table, Markdown and CSV are views of the strings built here, so a number cannot
-differ between formats (STYLE.md habit 2). With ``show_work`` each cell carries the
-substituted arithmetic, as the blog's trace table does (``2x0.01x2.5 = 0.05``).
+differ between formats (one page model, many formats). With ``show_work`` each cell carries the
+substituted arithmetic, as a worked example in a textbook does (``2x0.01x2.5 = 0.05``).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ ROW_LABELS: dict[str, str] = {
     "step": "Update (-lr*grad)",
     "w_new": "New weight",
 }
-WIDE_MAX_WEIGHTS = 4  # the blog's table has 3 weights side by side; more turn the table
+WIDE_MAX_WEIGHTS = 4  # 3 weights fit side by side; more turn the table
 WIDE_MAX_COLUMNS = 8  # weights x penalties beyond this do not fit side by side
 NOISE = 1e-12  # a result this small against its operands is rounding: shown as 0
 SUMMARY_MIN_WEIGHTS = 51  # from here on a terminal gets a summary, not one row per weight
@@ -151,7 +151,7 @@ class Work:
         return self.num(x) if self.exact else fmt_norm(float(x), self.digits)
 
     def signed(self, x: Any) -> str:
-        """Like :meth:`num` with an explicit ``+`` on positive values (the blog's update row)."""
+        """Like :meth:`num` with an explicit ``+`` on positive values (the update row)."""
         text = self.num(x)
         return text if text.startswith("-") or text == "0" else f"+{text}"
 
@@ -345,7 +345,7 @@ class Work:
     # -- grids -----------------------------------------------------------------------------
 
     def wide_grid(self, results: Sequence[StepResult] | None = None) -> Grid:
-        """The blog's layout: one column per weight and penalty, one row per quantity.
+        """The textbook layout: one column per weight and penalty, one row per quantity.
 
         ``results`` limits the columns to some penalties (a narrow terminal gets one table
         per penalty); the default is all of them, side by side.
