@@ -62,3 +62,15 @@ def test_every_command_has_help_with_examples() -> None:
         assert result.code == 0, result.stderr
         assert "Examples" in result.stdout
         assert f"regtrace {name}" in README
+
+
+def test_license_typed_marker_and_no_placeholder_url() -> None:
+    """MIT as pyproject says, ``py.typed`` inside the package the wheel ships (hatch builds
+    the ``regtrace`` directory whole), and no placeholder project URL."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert project["project"]["license"] == "MIT"
+    assert (ROOT / "LICENSE").read_text(encoding="utf-8").startswith("MIT License")
+    assert (ROOT / "regtrace" / "py.typed").is_file()
+    assert project["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"] == ["regtrace"]
+    for name in ("pyproject.toml", "README.md"):
+        assert "example.invalid" not in (ROOT / name).read_text(encoding="utf-8")
