@@ -13,5 +13,5 @@ EXAMPLE_LAM = "0.01"
 EXAMPLE_LR = "0.1"
 EXAMPLE_LOSS = "1.2"
 
-BUILTIN_CAPTION = f"Built-in example: w = {EXAMPLE_W}, dL/dw = {EXAMPLE_GRAD}; yours: --w, --grad"
+BUILTIN_CAPTION = "This is the built-in example; give yours with --w and --grad (see --help)"
 """One short line under a built-in trace (at most 80 characters)."""

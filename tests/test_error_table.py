@@ -1,8 +1,9 @@
 """The docs' table of error messages is true: each example prints exactly its line.
 
-The table lives in docs/scripting.md under "Exit codes" with the columns *what went wrong*, *example*
-and *the one line on stderr*; this runs every example through the real CLI (in-process, from
-the repository root) and compares the line, so the documented messages cannot drift.
+The table lives in docs/scripting.md under "Exit codes" with the columns *what went wrong*,
+*example* and *the one line on stderr*; this runs every example through the real CLI
+(in-process, from the repository root) and compares the line, so the documented messages
+cannot drift.
 """
 
 from __future__ import annotations

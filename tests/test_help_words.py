@@ -187,7 +187,8 @@ def test_builtin_caption_is_one_short_line() -> None:
     shown = invoke(["step"]).stdout.splitlines()
     assert shown[-1] == BUILTIN_CAPTION
     assert len(BUILTIN_CAPTION) <= 80
-    assert "w = 2.5,-0.8,0.1" in BUILTIN_CAPTION
+    assert "built-in example" in BUILTIN_CAPTION
+    assert "w = [2.5, -0.8, 0.1], dL/dw = [-0.2, 0.1, -0.05]" in shown[3]  # the header says it
 
 
 def test_words_scan_covers_the_package() -> None:

@@ -38,7 +38,7 @@ def data_line(data: SplitData) -> str:
     """What the sweep fits, in one sentence."""
     return (
         f"Degree-{DEGREE} polynomial, ridge: min 1/(2n)*||Xw - y||^2 + lam*||w||^2 on "
-        f"{data.x_train.size} training points of sin(pi*x) + noise (random seed {SEED}), scored on "
+        f"{data.x_train.size} training points of sin(pi*x) + noise (seed {SEED}), scored on "
         f"{data.x_val.size} validation points."
     )
 
