@@ -194,3 +194,9 @@ def test_builtin_caption_is_one_short_line() -> None:
 def test_words_scan_covers_the_package() -> None:
     """The source scan reads the package itself (a sanity check on the file list)."""
     assert (ROOT / "regtrace" / "cli" / "helptext.py") in set(Path(ROOT / "regtrace").rglob("*"))
+
+
+def test_weight_decay_help_says_it_decays_the_bias() -> None:
+    """A single weight decay also decays a bias, unlike a per-weight --lam."""
+    shown = " ".join(invoke(["step", "--help"], env={"COLUMNS": "2000"}).stdout.split())
+    assert "One number decays every weight, a bias too (as PyTorch and Keras do)" in shown

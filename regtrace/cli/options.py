@@ -391,7 +391,9 @@ WeightDecayOpt = Annotated[
         metavar="WD",
         help="The optimizer's weight_decay: one number or one per weight. Coupled (wd*w added "
         "to the gradient) for torch/optax sgd and adam, decoupled (w*(1-lr*wd)) for adamw and "
-        "every Keras optimizer. Default: 0; adamw: 0.01 torch, 0.004 keras, 1e-4 optax.",
+        "every Keras optimizer. One number decays every weight, a bias too (as PyTorch and "
+        "Keras do), unlike --lam 0.01,0. Default: 0; adamw: 0.01 torch, 0.004 keras, 1e-4 "
+        "optax.",
         show_default=False,
     ),
 ]
