@@ -91,7 +91,7 @@ def _help_sources() -> list[tuple[str, str]]:
         command = typer.main.get_command_from_info(
             info, pretty_exceptions_short=True, rich_markup_mode="rich"
         )
-        found += [(info.name, p.help or "") for p in command.params if getattr(p, "help", None)]
+        found += [(info.name, str(getattr(p, "help", None) or "")) for p in command.params]
     return found
 
 
