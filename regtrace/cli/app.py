@@ -68,10 +68,10 @@ def root(
 # EPILOG (with examples) beside the function.
 for name, module, command in (
     ("step", step_cmd, step_cmd.step_command),
-    ("conventions", conventions_cmd, conventions_cmd.conventions_command),
     ("check", check_cmd, check_cmd.check_command),
     ("run", run_cmd, run_cmd.run_command),
     ("sweep", sweep_cmd, sweep_cmd.sweep_command),
+    ("conventions", conventions_cmd, conventions_cmd.conventions_command),
     ("explore", explore_cmd, explore_cmd.explore_command),
 ):
     app.command(
