@@ -122,6 +122,8 @@ def test_help_groups_options_in_panels(name: str) -> None:
     assert panels[-1] == "Output"
     assert "Options" not in panels
     assert all(len(line.rstrip()) <= 80 for line in shown.splitlines())
+    assert "<table|json" not in shown  # choices named in the help: a short metavar
+    assert "FORMAT" in shown
     options = set(re.findall(r"│ (--[a-z0-9-]+)", shown))
     assert options
     assert options <= set(PANELS)

@@ -13,6 +13,7 @@ Nothing here runs unless help is shown, and Rich is imported only then.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from typer import _click as click  # Typer's own copy of Click (Typer >= 0.26)
@@ -102,10 +103,29 @@ def prepare(command: click.Command) -> None:
             long_name = max(param.opts, key=len)
             if grouped and not getattr(param, "rich_help_panel", None):
                 param.rich_help_panel = PANELS.get(long_name)
+            if grouped:
+                _name_choices(param, long_name)
     if grouped:  # panels appear in the order of their first option
         order = {panel: i for i, panel in enumerate(PANEL_ORDER)}
         command.params.sort(key=lambda p: order.get(getattr(p, "rich_help_panel", None) or "", -1))
     command._help_prepared = True  # type: ignore[attr-defined]
+
+
+def _name_choices(param: TyperOption, long_name: str) -> None:
+    """Short metavars leave the width to the help: a choice option whose help names every
+    choice shows ``FORMAT`` rather than ``<table|json|csv|markdown|latex>``, and an int range
+    ``N`` rather than ``<int range>``."""
+    if param.metavar or not param.help:
+        return
+    if getattr(param.type, "min", None) is not None or getattr(param.type, "max", None):
+        param.metavar = "N"  # Typer shows the range beside it: N [1<=x<=17]
+        return
+    choices = getattr(param.type, "choices", None)
+    if not choices:
+        return
+    said = set(re.findall(r"[a-z0-9-]+", param.help))
+    if all(str(c) in said for c in choices):
+        param.metavar = long_name.rsplit("-", 1)[-1].upper()
 
 
 class HelpCommand(TyperCommand):
