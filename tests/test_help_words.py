@@ -138,6 +138,8 @@ def test_help_groups_options_in_panels(name: str) -> None:
          "vector: write --w 2.5,0.8 (no spaces)"),
         (["step", "--w", "1,2", "--grad", "-1", "-2"], "--grad takes one comma-separated "
          "vector: write --grad -1,-2 (no spaces)"),
+        (["step", "--w", "1,2,3", "--grad", "-0.2", "0.1", "-0.05"], "--grad takes one "
+         "comma-separated vector: write --grad -0.2,0.1,-0.05 (no spaces)"),
         (["sweep", "--lams", "0.1", "1", "10"], "--lams takes one comma-separated vector: "
          "write --lams 0.1,1,10 (no spaces)"),
         (["step", "--learning-rate", "0.1"], "No such option: --learning-rate; did you mean "

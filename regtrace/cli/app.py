@@ -148,10 +148,11 @@ def explain_usage(exc: Exception, args: Sequence[str]) -> str | None:
     name = getattr(exc, "option_name", None)
     if type(exc).__name__ == "NoSuchOption" and isinstance(name, str):
         if _NUMBER.match(name):  # "-0.8" split by Click into the short option "-0"
-            index = next((i for i, a in enumerate(args) if a.startswith(name)), None)
-            advice = None if index is None else _split_vector(args, index, _vector_options(exc))
-            if advice:
-                return advice
+            vectors = _vector_options(exc)
+            for index, arg in enumerate(args):
+                advice = _split_vector(args, index, vectors) if arg.startswith(name) else None
+                if advice:
+                    return advice
         ctx = getattr(exc, "ctx", None)
         command = getattr(ctx, "command", None)
         known = [o for p in getattr(command, "params", []) for o in p.opts if o.startswith("--")]
