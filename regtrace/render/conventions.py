@@ -38,8 +38,7 @@ class ConventionsText:
         r = self.report
         source = r.source
         lines = [
-            "One L2 strength in every convention: regtrace writes L + lam*||w||^2 "
-            "(gradient 2*lam*w)",
+            "One L2 strength in every convention, for L + lam*||w||^2 (gradient 2*lam*w)",
             *(
                 []
                 if source is None
