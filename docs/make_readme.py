@@ -6,10 +6,10 @@ Usage: ``.venv/bin/python docs/make_readme.py`` (after any change to output or h
 - ``docs/README.template.md`` becomes ``README.md``; every other ``docs/NAME.template.md``
   becomes ``docs/NAME.md``.
 - Every ``$ command`` line in a console block is run in a shell at the repository root
-  (``regtrace`` meaning ``python -m regtrace`` of this checkout) in an 80-column terminal
-  with colour off, and its output is written under it. Standard output and standard error
-  share one pipe and Python writes unbuffered, so the lines come in the order a terminal
-  shows them (an ``Error:`` line before the ``exit 2`` that follows it).
+  (``regtrace`` meaning ``python -m regtrace`` of this checkout) on an 80-column
+  pseudo-terminal with colour off, and its output is written under it. Standard output and
+  standard error go to that one terminal and Python writes unbuffered, so the lines come in
+  the order a terminal shows them (an ``Error:`` line before the ``exit 2`` that follows it).
 - ``docs/cli.md`` is every command's ``--help`` at 80 columns.
 
 tests/test_docs.py checks every page against the tool, so the docs cannot drift from it.
@@ -42,21 +42,45 @@ def pages() -> dict[Path, Path]:
 
 
 def run_shown(command: str) -> str:
-    """The output of one shell command line, as a terminal 80 columns wide shows it."""
+    """The output of one shell command line, as a terminal 80 columns wide shows it.
+
+    The command runs on a pseudo-terminal of 80x40, so regtrace fits its tables and wraps its
+    lines exactly as in a terminal (a command piped into another, ``| head -3``, writes to
+    that pipe, as in a terminal). Trailing spaces are dropped.
+    """
+    import fcntl
+    import pty
+    import struct
+    import termios
+
     python = shlex.quote(sys.executable)
     shell_command = re.sub(r"(^|\| )regtrace\b", rf"\1{python} -m regtrace", command)
     env = {**os.environ, **ENV, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
-    done = subprocess.run(
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", int(ENV["LINES"]), WIDTH, 0, 0))
+    with subprocess.Popen(
         shell_command,
         shell=True,
         cwd=ROOT,
         env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        timeout=120,
-    )
-    return done.stdout.rstrip("\n")
+        stdin=subprocess.DEVNULL,
+        stdout=slave,
+        stderr=slave,
+    ) as process:
+        os.close(slave)
+        chunks: list[bytes] = []
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # the terminal closed: every process writing to it has ended
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        process.wait(timeout=120)
+    os.close(master)
+    text = b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+    return "\n".join(line.rstrip() for line in text.splitlines()).rstrip("\n")
 
 
 def fill(match: re.Match[str]) -> str:

@@ -80,17 +80,6 @@ def test_template_console_blocks_hold_only_commands(template: Path) -> None:
 
 MACHINE_FORMAT = re.compile(r"--format (json|csv|markdown|latex)\b")
 
-# Tables whose prose lines (headers, notes, the check rule and diagnosis) do not wrap to the
-# terminal yet. The test below fails when one of them fits, so the list only shrinks.
-KNOWN_WIDE = {
-    "regtrace check",
-    "regtrace step --w 0.004,-0.8 --grad 0.05,0.1 --penalty l1 --l1-method proximal",
-    "regtrace run --target 3.5,2.1 --w 0,0 --lam 0.5 --steps 40 --every 10",
-    "regtrace sweep",
-    "regtrace step --optimizer adam --t 2",
-    "regtrace run --exact --steps 3",
-}
-
 
 def too_wide(command: str, expected: str) -> list[str]:
     """Lines a person reads that are wider than the terminal. JSON, CSV, Markdown and LaTeX
@@ -106,11 +95,8 @@ def too_wide(command: str, expected: str) -> list[str]:
 
 def test_transcripts_fit_80_columns() -> None:
     """What a person reads fits the 80 columns the pages say they assume."""
-    wide = {command for _, command, expected in ALL if too_wide(command, expected)}
-    known = {c for c in wide if any(c.startswith(k) for k in KNOWN_WIDE)}
-    assert wide - known == set()
-    fixed = {k for k in KNOWN_WIDE if not any(c.startswith(k) for c in wide)}
-    assert fixed == set(), "these fit 80 columns now: remove them from KNOWN_WIDE"
+    wide = {command: too_wide(command, expected) for _, command, expected in ALL}
+    assert {command: lines for command, lines in wide.items() if lines} == {}
 
 
 def test_errors_come_before_the_exit_status() -> None:

@@ -54,10 +54,13 @@ def test_no_insider_words_in_output(args: list[str]) -> None:
 
 
 def test_no_insider_words_in_docs_and_source() -> None:
-    """The README, the docs pages and every file of the package (comments included)."""
+    """The README, CONTRIBUTING, the docs pages and every file of the package (comments
+    included)."""
     files = [
         ROOT / "README.md",
         ROOT / "CHANGELOG.md",
+        ROOT / "CONTRIBUTING.md",
+        ROOT / "pyproject.toml",
         *sorted((ROOT / "docs").glob("*.md")),
         *sorted((ROOT / "docs").glob("*.py")),
         *sorted(p for p in (ROOT / "regtrace").rglob("*") if p.suffix in {".py", ".toml"}),
@@ -113,8 +116,12 @@ def test_help_keeps_every_bracketed_word() -> None:
 @pytest.mark.parametrize("name", ["step", "run", "sweep", "check"])
 def test_help_groups_options_in_panels(name: str) -> None:
     """Options come in panels by what they are about, every one of them named in a panel
-    (regtrace/cli/helptext.py), and the screen fits 80 columns."""
+    (regtrace/cli/helptext.py, or the optimizer options themselves), and the screen fits 80
+    columns."""
     from regtrace.cli.helptext import PANELS
+    from regtrace.engine.optimizer_params import STATE_OPTIONS, hyper_options
+
+    generated = {f for o in hyper_options() for f in o.flags} | {o.flag for o in STATE_OPTIONS}
 
     shown = invoke([name, "--help"], env={"COLUMNS": "80"}).stdout
     panels = re.findall(r"╭─ (.+?) ─", shown)
@@ -126,7 +133,12 @@ def test_help_groups_options_in_panels(name: str) -> None:
     assert "FORMAT" in shown
     options = set(re.findall(r"│ (--[a-z0-9-]+)", shown))
     assert options
-    assert options <= set(PANELS)
+    assert options <= set(PANELS) | generated
+    if name in ("step", "run"):  # the generated optimizer options are in the Optimizer panel
+        optimizer = shown.split("╭─ Optimizer")[1].split("╰")[0]
+        assert {"--amsgrad", "--centered", "--lr-decay", "--rho"} <= set(
+            re.findall(r"--[a-z0-9-]+", optimizer)
+        )
 
 
 @pytest.mark.parametrize(

@@ -12,9 +12,7 @@ from regtrace.cli.options import (
     FormatOpt,
     GradOpt,
     InterceptOpt,
-    L1MethodChoice,
     L1MethodOpt,
-    L2FormChoice,
     L2FormOpt,
     Lam1Opt,
     Lam2Opt,
@@ -32,6 +30,7 @@ from regtrace.cli.options import (
     XOpt,
     YOpt,
 )
+from regtrace.regularizers import L1Method, L2Form, penalty_names
 
 HELP = """Grade your answer to one gradient step (or N steps) and say what went wrong.
 
@@ -63,6 +62,8 @@ EPILOG = """Examples:
   regtrace check --exact --w 1/3 --grad 0 --lam 0.5 --lr 0.1 --answer 0.3 --format json
 
   regtrace check --x "1; 2; 3" --y 2,3,5 --w 1,0 --intercept --lam 0.1 --answer 1.28,0.1333
+
+  regtrace check --x "1; 2; 3" --y 2,3,5 --intercept --steps 2 --answer 0.6,0.3 --tol 0.05
 """
 
 
@@ -76,8 +77,8 @@ def check_command(
     penalty: CheckPenaltyOpt = "l2",
     lam1: Lam1Opt = None,
     lam2: Lam2Opt = None,
-    l2_form: L2FormOpt = L2FormChoice.LAMBDA,
-    l1_method: L1MethodOpt = L1MethodChoice.SUBGRADIENT,
+    l2_form: L2FormOpt = L2Form.LAMBDA,
+    l1_method: L1MethodOpt = L1Method.SUBGRADIENT,
     quantity: QuantityOpt = QuantityChoice.NEW_WEIGHT,
     steps: StepsOpt = 1,
     tol: TolOpt = None,
@@ -93,47 +94,29 @@ def check_command(
 ) -> int:
     """Grade your answer to one gradient step (or N steps) and say what went wrong."""
     from regtrace.cli.dataoptions import DataOptions
-    from regtrace.cli.inputs import resolve_exact
-    from regtrace.cli.render import emit_check
-    from regtrace.engine.check import check
+    from regtrace.cli.emit import emit_check
+    from regtrace.cli.inputs import ProblemOptions, resolve_problem
+    from regtrace.engine.problem import check_problem
     from regtrace.errors import ExitCode, RegtraceError
     from regtrace.parse.exact import parse_exact_scalar, vector_tokens
 
-    table = DataOptions(data, x, y, model, data_loss, intercept)
-    if table.given:
-        from regtrace.cli.datainputs import resolve_data_exact
-
-        if steps > 1:
-            raise RegtraceError(
-                "--steps with --data/--x/--y: the data gradient changes every step; grade one "
-                "step at a time (its --w is the previous answer)"
-            )
-        inputs = resolve_data_exact(
-            table, w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty, lam1=lam1,
-            lam2=lam2,
-        )  # fmt: skip
-    else:
-        inputs = resolve_exact(
-            w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty, lam1=lam1, lam2=lam2
-        )
-    if len(inputs.penalties) != 1:
+    problem = resolve_problem(
+        ProblemOptions(
+            w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty, lam1=lam1, lam2=lam2,
+            l2_form=l2_form.value, l1_method=l1_method.value, exact=True,
+            table=DataOptions(data, x, y, model, data_loss, intercept),
+        ),
+        exact_table=True,
+    )  # fmt: skip
+    if len(problem.regularization.kinds) != 1:
         raise RegtraceError(
-            "--penalty: check grades one penalty at a time; give one of l2, l1, elastic, none"
+            f"--penalty: check grades one penalty at a time; give one of {penalty_names()}"
         )
     if "-" in (w, grad, lam) and answer.strip() == "-":
         raise RegtraceError("--answer and another option both read standard input; use @file")
-    result = check(
-        inputs.w,
-        inputs.grad,
-        lam=inputs.lam,
-        lr=inputs.lr,
+    result = check_problem(
+        problem,
         answer=vector_tokens(answer, "--answer"),
-        loss=inputs.loss,
-        penalty=inputs.penalties[0],
-        lam1=inputs.lam1,
-        lam2=inputs.lam2,
-        l2_form=l2_form.value,
-        l1_method=l1_method.value,
         quantity=quantity.value,
         steps=steps,
         tol=None if tol is None else parse_exact_scalar(tol, "--tol"),

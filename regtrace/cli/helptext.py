@@ -36,22 +36,7 @@ PANELS: dict[str, str] = {
         PENALTY,
     ),
     **dict.fromkeys(
-        (
-            "--optimizer",
-            "--compare",
-            "--convention",
-            "--momentum",
-            "--dampening",
-            "--beta1",
-            "--beta2",
-            "--eps",
-            "--weight-decay",
-            "--t",
-            "--buf",
-            "--m",
-            "--v",
-        ),
-        OPTIMIZER,
+        ("--optimizer", "--compare", "--convention", "--weight-decay", "--t"), OPTIMIZER
     ),
     **dict.fromkeys(("--data", "--x", "--y", "--model", "--data-loss", "--intercept"), DATA),
     **dict.fromkeys(("--answer", "--quantity", "--tol"), ANSWER),
@@ -69,7 +54,9 @@ PANELS: dict[str, str] = {
         OUTPUT,
     ),
 }
-"""The panel of each option, by its long name. Commands with few options keep one list."""
+"""The panel of each option, by its long name. Commands with few options keep one list. The
+optimizers' hyper-parameters and states name their panel themselves (cli/optimizer_options.py),
+so a new one needs no line here."""
 
 PANEL_ORDER = (INPUTS, PENALTY, OPTIMIZER, DATA, ANSWER, OUTPUT)
 PANEL_MIN_OPTIONS = 12

@@ -107,9 +107,9 @@ class ConventionsReport:
 
 
 COMMON_SLIP = (
-    "A common slip: 'weight_decay=0.01 in PyTorch is L2 regularization with lambda = 0.01'. "
-    "Under L + lam*||w||^2 (gradient 2*lam*w), PyTorch's weight_decay=0.01 adds 0.01*w to "
-    "the gradient: that is lam = 0.005 (wd = 2*lam)."
+    "A common slip: reading PyTorch's weight_decay=0.01 as L2 regularization with lambda = "
+    "0.01. Under L + lam*||w||^2 (gradient 2*lam*w), PyTorch's weight_decay=0.01 adds 0.01*w "
+    "to the gradient: that is lam = 0.005 (wd = 2*lam)."
 )
 BIAS_NOTE = (
     "A framework's weight_decay decays every parameter it is given, the bias (intercept) too, "

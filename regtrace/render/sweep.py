@@ -3,16 +3,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from regtrace.engine.penalties import PenaltyKind
 from regtrace.engine.sweep import SweepReport
-from regtrace.render.document import Document, rows_csv
+from regtrace.render.csvfmt import grid as csv_grid
+from regtrace.render.csvfmt import page_csv
 from regtrace.render.numfmt import DEFAULT_DIGITS
+from regtrace.render.page import Page, text_page
+from regtrace.render.step_text import INLINE_VECTOR_MAX, Grid, penalty_formula
 from regtrace.render.trajectory import Numbers, fixed_point_formula, weight_header
-from regtrace.render.work import INLINE_VECTOR_MAX, Grid, penalty_formula
 
 
 @dataclass(frozen=True)
@@ -21,11 +23,12 @@ class SweepText:
 
     report: SweepReport
     digits: int = DEFAULT_DIGITS
+    exact: bool = field(default=False, kw_only=True)
 
     @property
     def n(self) -> Numbers:
-        """Number formatting at this precision."""
-        return Numbers(self.digits)
+        """Number formatting at this precision (exact fractions under ``exact``)."""
+        return Numbers(self.digits, self.exact)
 
     def header(self) -> tuple[str, ...]:
         """What is swept, each penalty's formula and the inputs."""
@@ -48,6 +51,8 @@ class SweepText:
         if r.lr is not None:
             parts.append(f"lr = {n.num(r.lr)}")
         parts.append(f"lam in {', '.join(n.num(x) for x in r.lams)}")
+        if r.pattern is not None:
+            parts.append(f"strength per weight = lam x {n.vector(r.pattern)}")
         lines.append(", ".join(parts))
         return tuple(lines)
 
@@ -80,11 +85,15 @@ class SweepText:
                         )
         return tuple(lines)
 
-    def document(self) -> Document:
-        """Everything the table and Markdown formats show."""
-        return Document(self.header(), (self.grid(),), self.notes())
-
     def csv(self) -> str:
+        """The CSV text of :meth:`csv_table`."""
+        return page_csv(self.page())
+
+    def page(self) -> Page:
+        """Everything every format shows."""
+        return text_page(self.header(), (self.grid(),), self.notes(), csv=self.csv_table())
+
+    def csv_table(self) -> Grid:
         """One row per penalty and ``lam``: ``penalty, lam, w0, w1, ...`` (every weight)."""
         size = self.report.w.size
         header = ("penalty", "lam", *(f"w{i}" for i in range(size)))
@@ -92,4 +101,4 @@ class SweepText:
             (p.penalty.kind.value, self.n.num(p.lam), *(self.n.num(x) for x in p.w_final))
             for p in self.report.results
         ]
-        return rows_csv(header, rows)
+        return csv_grid(header, rows)
