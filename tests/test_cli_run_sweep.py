@@ -117,7 +117,7 @@ ERRORS = [
      "--plot-file 'out.gif': name a .png, .svg or .pdf file (the suffix picks the format)"),
     (["run", "--plot-file", "no/such/folder/x.svg"],
      "--plot-file 'no/such/folder/x.svg': folder 'no/such/folder' does not exist"),
-    (["sweep"],
+    (["sweep", "--w", "1", "--grad", "0"],
      "a sweep with a fixed gradient needs steps (the weights after N steps); the "
      "regularization path without steps needs a target"),
     (["sweep", "--target", "1", "--lams", "0:1:3"],

@@ -44,12 +44,12 @@ Shows each element's mark, the worked solution of the wrong ones, and the common
 that reproduces your answer (L2 gradient lam*w vs 2*lam*w, sign of the gradient in L1,
 penalty left out, step added, lr left out, lam twice, penalty twice, lr and lam swapped).
 Exit 0 when every element is right, 1 when any is wrong or too coarse, 2 on bad input.
-With no --w and --grad it uses the blog's example.
+With no --w and --grad it uses the built-in example (w = 2.5,-0.8,0.1).
 """
 
 EPILOG = """Examples:
 
-  regtrace check --penalty l2 --answer 2.515,-0.8084,0.1048    (the blog's example)
+  regtrace check --penalty l2 --answer 2.515,-0.8084,0.1048    (the built-in example)
 
   regtrace check --w 2.5,-0.8 --grad -0.2,0.1 --lam 0.01 --lr 0.1 --answer 2.5175,-0.8092
 

@@ -49,15 +49,13 @@ LamOpt = Annotated[
         "--lam",
         metavar="LAM",
         help="Regularization strength: one number, or one per weight (0 exempts a weight, "
-        "e.g. a bias). Default: 0.01, the blog's.",
+        "e.g. a bias). Default: 0.01.",
         show_default=False,
     ),
 ]
 LrOpt = Annotated[
     str | None,
-    typer.Option(
-        "--lr", metavar="FLOAT", help="Learning rate. Default: 0.1, the blog's.", show_default=False
-    ),
+    typer.Option("--lr", metavar="FLOAT", help="Learning rate. Default: 0.1.", show_default=False),
 ]
 LossOpt = Annotated[
     str | None,
@@ -99,7 +97,7 @@ L2FormOpt = Annotated[
     L2Form,
     typer.Option(
         "--l2-form",
-        help="lambda: lam*sum(w^2), gradient 2*lam*w (the seeds). "
+        help="lambda: lam*sum(w^2), gradient 2*lam*w (the textbook form). "
         "half: lam/2*sum(w^2), gradient lam*w (PyTorch weight_decay).",
     ),
 ]
@@ -135,7 +133,7 @@ LayoutOpt = Annotated[
     Layout,
     typer.Option(
         "--layout",
-        help="wide: a column per weight (the blog's table); tall: a row per weight; "
+        help="wide: a column per weight; tall: a row per weight; "
         "summary: norms and largest changes. auto picks by the number of weights.",
     ),
 ]
@@ -211,7 +209,7 @@ CheckPenaltyOpt = Annotated[
 ]
 
 
-# -- run and sweep (issue 3) --------------------------------------------------------------
+# -- run and sweep -----------------------------------------------------------------------
 
 RunStepsOpt = Annotated[
     int,
@@ -291,7 +289,7 @@ ForceOpt = Annotated[
 ]
 
 
-# -- optimizers (issue 5) ------------------------------------------------------------------
+# -- optimizers ----------------------------------------------------------------------------
 
 
 PenaltyMaybeOpt = Annotated[
@@ -343,8 +341,9 @@ WeightDecayOpt = Annotated[
         metavar="WD",
         help="The optimizer's weight_decay: one number or one per weight. Coupled (wd*w added "
         "to the gradient) for torch/optax sgd, adam, rmsprop, adagrad; decoupled "
-        "(w*(1-lr*wd)) for adamw and every Keras optimizer. Default: 0; adamw: 0.01 torch, "
-        "0.004 keras, 1e-4 optax.",
+        "(w*(1-lr*wd)) for adamw and every Keras optimizer. One number decays every weight, a "
+        "bias too (as PyTorch and Keras do), unlike --lam 0.01,0. Default: 0; adamw: 0.01 "
+        "torch, 0.004 keras, 1e-4 optax.",
         show_default=False,
     ),
 ]

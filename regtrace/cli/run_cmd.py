@@ -55,7 +55,7 @@ if TYPE_CHECKING:
 
 HELP = """N gradient steps under L2 and L1 (or elastic net), side by side.
 
-The data gradient is fixed (--grad, as in the blog's loop) or comes from the loss
+The data gradient is fixed (--grad) or comes from the loss
 L = 1/2*||w - target||^2 (--target): then each penalty's fixed point is shown beside where
 the run ended. With a table (--data FILE.csv, or --x and --y) the gradient of a linear or
 logistic loss is recomputed at every step, and the regularized solution w* (the closed form
@@ -77,7 +77,7 @@ or optax order, --convention) from a fresh state for each penalty, on a fixed --
 
 EPILOG = """Examples:
 
-  regtrace run    (the blog's example: w=2.5,-0.8,0.1, grad=-0.2,0.1,-0.05, 10 steps)
+  regtrace run    (the built-in example: w=2.5,-0.8,0.1, grad=-0.2,0.1,-0.05, 10 steps)
 
   regtrace run --w 2.5,-0.8,0.1 --grad -0.2,0.1,-0.05 --lam 0.1 --lr 0.1 --steps 10
 

@@ -6,7 +6,7 @@ is marked by :func:`regtrace.engine.grading.grade` and, when one is wrong,
 :func:`regtrace.engine.diagnose.diagnose` names the common mistake that reproduces it.
 
 With ``steps = N`` the answer is the weights after ``N`` updates with the same data gradient
-(as the blog's "10 steps" table does); each update is :func:`exact_apply`, one after another.
+(as a "10 steps" homework table does); each update is :func:`exact_apply`, one after another.
 """
 
 from __future__ import annotations
@@ -105,7 +105,7 @@ class CheckResult:
         return floats if self.quantity.is_vector else floats[0]
 
     def to_dict(self) -> dict[str, Any]:
-        """Inputs echoed, the marks, and ``results`` with DESIGN.md's four keys."""
+        """Inputs echoed, the marks, and ``results`` with the four keys of docs/design.md."""
         r = self.report
         return {
             "command": "check",

@@ -1,12 +1,12 @@
 """Which common mistake reproduces a wrong answer? Each mistake is a variant update.
 
-A variant is the step of DESIGN.md with one thing done the way students get it wrong; it is
+A variant is the step (docs/design.md) with one thing done the way students get it wrong; it is
 computed exactly (fractions) on the same inputs, for the same quantity and number of steps,
 and compared with the student's answer by the same rule as the grading
 (:func:`regtrace.engine.grading.agrees`). The first variant, in the order of
 :data:`MISTAKES`, that reproduces every wrong element is named in plain words.
 
-Correct update (the seeds' convention, ``lambda`` form): ``penalty_grad = c*lam2*w +
+Correct update (the ``lambda`` form, ``lam*||w||^2``): ``penalty_grad = c*lam2*w +
 lam1*sign(w)`` with ``c = 2`` (``c = 1`` in the ``half`` form), ``full_grad = g +
 penalty_grad``, ``w_new = w - lr*full_grad``, ``penalty = lam1*sum|w| + c/2*lam2*sum(w^2)``.
 

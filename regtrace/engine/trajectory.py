@@ -1,14 +1,13 @@
 """N gradient steps under each penalty: the trajectory ``w_0, w_1, ..., w_N``.
 
-The data gradient is either fixed (``grad``, the blog's "Lambda sensitivity" loop, seed
-``002``) or comes from the quadratic data loss ``L = 1/2 * ||w - target||^2`` with gradient
-``w - target`` (the lesson's picture, seed ``001``: the data pulls toward ``target``, the
-penalty toward 0). Each step is the update of :mod:`regtrace.engine.step`,
+The data gradient is either fixed (``grad``) or comes from the quadratic data loss
+``L = 1/2 * ||w - target||^2`` with gradient ``w - target`` (the data pulls toward
+``target``, the penalty toward 0). Each step is the update of :mod:`regtrace.engine.step`,
 ``w <- w - lr*(g + penalty_grad)``, or with proximal L1
 ``w <- soft(w - lr*(g + l2_grad), lr*lam1)``.
 
-The seam for optimizers (issue 5)
----------------------------------
+The seam for optimizers
+-----------------------
 :func:`run` never does arithmetic on the weights itself. For each penalty it asks a
 :data:`RuleFactory` for an :class:`UpdateRule` and calls ``rule(w, g)`` once per step, where
 ``w`` is the weight vector to change **in place** and ``g`` is the data gradient at ``w``
@@ -88,7 +87,7 @@ RuleFactory = Callable[[Penalty, float], UpdateRule]
 """Builds the rule for one penalty and learning rate: ``factory(penalty, lr)``."""
 
 GradientFn = Callable[[Vector, Vector], None]
-"""``fn(w, g)`` writes the data gradient at ``w`` into ``g`` (a loss on a table, issue 7)."""
+"""``fn(w, g)`` writes the data gradient at ``w`` into ``g`` (a loss on a table)."""
 
 
 def elementwise(penalty: Penalty, lr: float) -> Elementwise:
@@ -181,8 +180,7 @@ class SignEvents:
     """Where the weights of an L1 run reached exactly 0 or changed sign (index -1: never).
 
     Subgradient L1 pushes by ``lr*lam`` past 0 and back (it oscillates, rarely landing on an
-    exact 0); proximal L1 sets a small weight to exactly 0 and keeps it there (seed ``002``,
-    "Honest limitations").
+    exact 0); proximal L1 sets a small weight to exactly 0 and keeps it there.
     """
 
     first_zero: NDArray[np.signedinteger[Any]]
@@ -283,7 +281,7 @@ class Trajectory:
     events: SignEvents | None
 
     def to_dict(self) -> dict[str, Any]:
-        """DESIGN.md's ``run`` entry: exactly ``penalty``, ``lam``, ``trajectory``, ``w_final``."""
+        """The ``run`` entry (docs/design.md): ``penalty``, ``lam``, ``trajectory``, ``w_final``."""
         return {
             "penalty": self.penalty.kind.value,
             "lam": self.penalty.lam_json(),
@@ -317,7 +315,7 @@ class RunReport:
         return self.results[0].steps
 
     def to_dict(self) -> dict[str, Any]:
-        """Inputs echoed, the kept step numbers, then ``results`` (DESIGN.md)."""
+        """Inputs echoed, the kept step numbers, then ``results`` (docs/design.md)."""
         first = self.results[0].penalty
         data: dict[str, Any] = {
             "command": "run",
@@ -365,8 +363,8 @@ def contraction(penalty: Penalty, lr: float, curvature: float) -> float:
     """``max |1 - lr*(h + c*lam2)|``: the factor one step applies to ``w - w*`` (L2 part).
 
     ``h`` is the data loss's curvature: 0 for a fixed gradient, 1 for ``1/2*||w - t||^2``.
-    Above 1 the run diverges (lesson ``001``'s decay factor ``1 - 2*alpha*lam`` turned
-    past -1); L1's push of ``lr*lam1`` is bounded and does not change this.
+    Above 1 the run diverges (the decay factor ``1 - 2*lr*lam`` turned past
+    -1); L1's push of ``lr*lam1`` is bounded and does not change this.
     """
     c_lam2 = penalty.l2_form.coef * np.asarray(penalty.lam2) if penalty.has_l2 else 0.0
     return float(np.max(np.abs(1.0 - lr * (curvature + c_lam2))))

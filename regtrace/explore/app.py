@@ -44,7 +44,7 @@ def data_line(data: SplitData) -> str:
 
 
 HELP = """\
-regtrace explore: the lesson's interactive examples
+regtrace explore: the step trace, weight decay and a lambda sweep
 
 Keys
   + or up/right arrow     lam up by 10^(1/4) (four presses: x10)

@@ -1,8 +1,8 @@
 """Pane 2, Weight decay: one weight over many steps under L2 and L1, with no data gradient.
 
-The lesson's demo (seed ``001``): "watch a single weight decay over steps with adjustable
-lambda". The L2 weight follows ``w0 * (1 - 2*lr*lam)^k``; the pane names the factor and says
-when it turns negative (the weight flips sign every step) or below -1 (it grows: divergence).
+Watch a single weight decay over steps with an adjustable lambda. The L2 weight follows
+``w0 * (1 - 2*lr*lam)^k``; the pane names the factor and says when it turns negative (the
+weight flips sign every step) or below -1 (it grows: divergence).
 """
 
 from __future__ import annotations

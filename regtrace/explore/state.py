@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from regtrace.engine.penalties import L1Method, L2Form, PenaltyKind, Vector
 from regtrace.engine.step import StepReport, step
 
-LAM_RANGE = (1e-6, 1e2)  # the lesson's "too small" (1e-6) to well past "too large" (10)
+LAM_RANGE = (1e-6, 1e2)  # from "too small" (1e-6) to well past "too large" (10)
 LR_RANGE = (1e-4, 10.0)
 SIG_DIGITS = 12
 

@@ -40,7 +40,7 @@ def fmt(x: float, digits: int = DEFAULT_DIGITS) -> str:
 
 
 def fmt_signed(x: float, digits: int = DEFAULT_DIGITS) -> str:
-    """Like :func:`fmt` with an explicit ``+`` on positive values (the blog's update row)."""
+    """Like :func:`fmt` with an explicit ``+`` on positive values (the update row)."""
     text = fmt(x, digits)
     return text if text.startswith("-") or text == "0" else f"+{text}"
 

@@ -25,7 +25,7 @@ class OptimizerRunReport:
     spec: OptimizerSpec
 
     def to_dict(self) -> dict[str, Any]:
-        """The run's JSON (DESIGN.md ``run`` keys) with ``optimizer`` beside the inputs."""
+        """The run's JSON (docs/design.md) with ``optimizer`` beside the inputs."""
         return {**self.run.to_dict(), "optimizer": self.spec.to_dict()}
 
 

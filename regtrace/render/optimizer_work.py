@@ -1,7 +1,8 @@
 """An optimizer step as text: the update rule, every intermediate value, the notes.
 
 The Rich table, Markdown and CSV of ``regtrace step --optimizer ...`` are views of the strings
-built here (STYLE.md habit 2), exactly as :mod:`regtrace.render.step_text` does for plain SGD.
+built here (one page model, many formats), exactly as :mod:`regtrace.render.step_text` does for
+plain SGD.
 """
 
 from __future__ import annotations
@@ -351,7 +352,7 @@ class OptimizerWork:
                     f"PyTorch {_torch_class(r.spec.kind)}(weight_decay=wd) adds "
                     "wd x w, the gradient of "
                     "wd/2 x ||w||^2: "
-                    f"lam = wd/2 = {self.strength(_half(r.spec.weight_decay))} in the seeds' "
+                    f"lam = wd/2 = {self.strength(_half(r.spec.weight_decay))} in the "
                     "lam x ||w||^2 form (see regtrace conventions)"
                 )
                 break

@@ -96,7 +96,7 @@ class Work:
         return self.num(x) if self.exact else fmt_norm(float(x), self.digits)
 
     def signed(self, x: Any) -> str:
-        """Like :meth:`num` with an explicit ``+`` on positive values (the blog's update row)."""
+        """Like :meth:`num` with an explicit ``+`` on positive values (the update row)."""
         text = self.num(x)
         return text if text.startswith("-") or text == "0" else f"+{text}"
 
@@ -288,7 +288,7 @@ class Work:
     # -- grids -----------------------------------------------------------------------------
 
     def wide_grid(self, results: Sequence[StepResult] | None = None) -> Grid:
-        """The blog's layout: one column per weight and penalty, one row per quantity.
+        """The textbook layout: one column per weight and penalty, one row per quantity.
 
         ``results`` limits the columns to some penalties (a narrow terminal gets one table
         per penalty); the default is all of them, side by side.
