@@ -137,6 +137,7 @@ def check_command(
         quantity=quantity.value,
         steps=steps,
         tol=None if tol is None else parse_exact_scalar(tol, "--tol"),
+        data=inputs.data,
     )
     emit_check(result, output_format=output_format, digits=digits, exact=exact)
     return ExitCode.OK if result.correct else ExitCode.WRONG_ANSWER

@@ -132,4 +132,5 @@ def resolve_data_exact(
         lam1=strength(lam1, "--lam1"),
         lam2=strength(lam2, "--lam2"),
         builtin=False,
+        data=problem,
     )

@@ -9,12 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from regtrace import examples
 from regtrace.engine.penalties import PenaltyKind, Strength, Vector
 from regtrace.errors import RegtraceError
 from regtrace.parse.numbers import parse_scalar, parse_vector, parse_vector_or_scalar
+
+if TYPE_CHECKING:
+    from regtrace.engine.data import DataProblem
 
 
 @dataclass(frozen=True)
@@ -156,6 +159,8 @@ class ExactInputs:
     lam1: list[Fraction] | None
     lam2: list[Fraction] | None
     builtin: bool
+    data: DataProblem | None = None
+    """The table the gradient was computed from (data mode)."""
 
 
 def resolve_exact(

@@ -177,6 +177,7 @@ class QuantityChoice(StrEnum):
     STEP = "step"
     LOSS = "loss"
     PENALTY = "penalty"
+    DECAY_FACTOR = "decay-factor"
 
 
 AnswerOpt = Annotated[
@@ -196,7 +197,8 @@ QuantityOpt = Annotated[
         "--quantity",
         "-q",
         help="What --answer is: the new weights, the full gradient, the penalty term, the "
-        "update, the regularized loss (needs --loss) or the penalty value (one number).",
+        "update, the regularized loss (needs --loss), the penalty value (one number), or the L2 "
+        "weight-decay factor 1 - 2*lr*lam per weight.",
     ),
 ]
 StepsOpt = Annotated[

@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import cast
 
-from regtrace.engine.check import CheckResult
+from regtrace.engine.check import CheckResult, Quantity
 from regtrace.engine.exact import exact_vector
 from regtrace.engine.grading import MIN_SIGNIFICANT, Mark, significant
-from regtrace.engine.penalties import Vector
-from regtrace.render.work import QUANTITIES, ROW_LABELS, Grid, Work, penalty_formula
+from regtrace.engine.penalties import L2Form, Vector
+from regtrace.render.work import QUANTITIES, ROW_LABELS, Grid, Work, item, penalty_formula
 
 MARK_TEXT = {Mark.RIGHT: "right", Mark.WRONG: "WRONG", Mark.COARSE: "too coarse to tell"}
 TRAJECTORY_MAX = 12  # a longer trajectory shows its first and last few steps
@@ -59,6 +59,17 @@ def _worked_grid(result: CheckResult, work: Work, i: int) -> Grid:
     return Grid(title, ("Quantity", label), rows)
 
 
+def _factor_line(result: CheckResult, work: Work, i: int) -> str:
+    """``w0: 1 - 2 x 0.1 x 0.01 = 0.998``, the decay factor worked out."""
+    pen, p = result.penalty, work.times
+    c = "" if pen.l2_form is L2Form.HALF else f"2 {p} "
+    lam = work.num(item(pen.lam2, i))
+    return (
+        f"Worked solution for w{i}: 1 - {c}lr {p} lam = 1 - {c}{work.num(result.report.lr)} "
+        f"{p} {lam} = {work.num(result.expected[i])}"
+    )
+
+
 def _trajectory_line(result: CheckResult, work: Work, i: int) -> str:
     values = [work.num(w[i]) for w in result.trajectory]
     if len(values) > TRAJECTORY_MAX:
@@ -97,7 +108,16 @@ def check_view(result: CheckResult, work: Work) -> CheckView:
     notes: list[str] = []
     wrong = [i for i, m in enumerate(result.marks) if m is Mark.WRONG]
     r = result.report.results[0]
-    if result.quantity.is_vector:
+    if result.data is not None and wrong:
+        from regtrace.render.datawork import DataWork
+
+        data = DataWork(result.data, digits=work.digits, show_work=True, times=work.times)
+        grid = data.grid()
+        grids.append(Grid("Worked solution, the data part", grid.header, grid.rows))
+        notes += [*data.header_lines(), *data.notes()]
+    if result.quantity is Quantity.DECAY_FACTOR:
+        notes += [_factor_line(result, work, i) for i in wrong]
+    elif result.quantity.is_vector:
         for i in wrong:
             if result.steps > 1:
                 notes.append(_trajectory_line(result, work, i))
@@ -112,7 +132,8 @@ def check_view(result: CheckResult, work: Work) -> CheckView:
     notes.append(_verdict(result))
     if result.diagnosis is not None:
         variant = ", ".join(work.num(v) for v in result.diagnosis.values)
-        notes.append(f"Diagnosis: {result.diagnosis.message}. That mistaken update gives {variant}")
+        what = "factor" if result.quantity is Quantity.DECAY_FACTOR else "update"
+        notes.append(f"Diagnosis: {result.diagnosis.message}. That mistaken {what} gives {variant}")
     elif wrong:
         notes.append(
             "Diagnosis: no single common mistake reproduces your answer; compare your "
