@@ -460,7 +460,7 @@ class _Candidate:
     values: tuple[Fraction, ...]
 
 
-def _phrase(c: _Candidate, p: Problem, quantity: str) -> str:
+def _phrase(c: _Candidate, p: Problem, quantity: str, *, lead: bool = True) -> str:
     parts = []
     for m in c.mistakes:
         said = m.say(p)
@@ -471,9 +471,8 @@ def _phrase(c: _Candidate, p: Problem, quantity: str) -> str:
         parts.append(said)
     if len(parts) == 1:
         return parts[0]
-    return "two mistakes made together: " + "; ".join(
-        f"({k + 1}) {part}" for k, part in enumerate(parts)
-    )
+    both = "; ".join(f"({k + 1}) {part}" for k, part in enumerate(parts))
+    return f"two mistakes made together: {both}" if lead else both
 
 
 def _fits(
@@ -585,7 +584,7 @@ def _say(
     key = "+".join(m.key for m in best.mistakes)
     if others:
         options = [best, *others]
-        listed = " OR ".join(f"[{_phrase(c, p, quantity)}]" for c in options)
+        listed = " OR ".join(f"[{_phrase(c, p, quantity, lead=False)}]" for c in options)
         message = (
             f"{who} {verb} more than one pair of mistakes made together, and the numbers "
             f"cannot tell which: {listed}"
