@@ -97,10 +97,16 @@ class OptimizerSpec:
         spec = cls(kind=kind, convention=convention, lr=lr, eps=DEFAULT_EPS[convention])
         if kind.has_momentum:
             m = DEFAULT_MOMENTUM if momentum is None else _finite(momentum, "momentum")
-            if not 0 < m <= 1:
+            if m <= 0:
                 raise RegtraceError(
-                    f"momentum must be above 0 and at most 1, not {m:g}; "
-                    "0 would be plain sgd (use --optimizer sgd)"
+                    f"momentum must be above 0, not {m:g}; 0 would be plain sgd "
+                    "(use --optimizer sgd)"
+                )
+            if m > 1 and convention is Convention.KERAS:
+                # keras/src/optimizers/sgd.py: "`momentum` must be a float between [0, 1]."
+                raise RegtraceError(
+                    f"momentum {m:g}: Keras' SGD refuses momentum above 1; PyTorch and optax "
+                    "take it (--convention torch or optax)"
                 )
             d = 0.0 if dampening is None else _finite(dampening, "dampening")
             if not 0 <= d <= 1:
@@ -130,6 +136,22 @@ class OptimizerSpec:
         if not np.any(np.asarray(self.weight_decay) != 0):
             return DecayMode.NONE
         return decay_mode(self.kind, self.convention)
+
+    @property
+    def momentum_note(self) -> str | None:
+        """What momentum 1 or above does (torch/optim/sgd.py and optax take it; a run
+        with it does not converge), or ``None``."""
+        if not self.kind.has_momentum or self.momentum < 1:
+            return None
+        if self.momentum == 1:
+            return (
+                "momentum 1: the buffer never forgets a gradient (it is their running sum), "
+                "so the steps do not shrink and the run does not converge"
+            )
+        return (
+            f"momentum {self.momentum:g} is above 1: the buffer grows by that factor every "
+            "step, so the run diverges"
+        )
 
     @property
     def label(self) -> str:
