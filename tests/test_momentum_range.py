@@ -37,3 +37,12 @@ def test_keras_refuses_above_one(cli: Cli) -> None:
                   "keras", "--w", "1", "--grad", "0.5"])  # fmt: skip
     assert result.code == 2
     assert result.stderr.startswith("Error: momentum 1.5: Keras' SGD refuses momentum above 1")
+
+
+def test_dampening_above_one_is_traced_with_a_note(cli: Cli) -> None:
+    """Step 2 from buf = 1: buf = 0.9*1 + (1 - 2)*0.5 = 0.4, w = 1 - 0.1*0.4 = 0.96."""
+    result = cli(["step", "--optimizer", "momentum", "--dampening", "2", "--t", "2", "--buf",
+                  "1", "--w", "1", "--grad", "0.5", "--penalty", "none"])  # fmt: skip
+    assert result.code == 0, result.stderr
+    assert "= 0.96" in result.stdout
+    assert "dampening 2 is above 1: 1 - dampening is negative" in result.stdout

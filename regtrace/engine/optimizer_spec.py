@@ -108,9 +108,9 @@ class OptimizerSpec:
                     f"momentum {m:g}: Keras' SGD refuses momentum above 1; PyTorch and optax "
                     "take it (--convention torch or optax)"
                 )
+            # torch/optim/sgd.py checks no range for dampening: outside [0, 1] is unusual
+            # (see momentum_note), not undefined.
             d = 0.0 if dampening is None else _finite(dampening, "dampening")
-            if not 0 <= d <= 1:
-                raise RegtraceError(f"dampening must be between 0 and 1, not {d:g}")
             spec = replace(spec, momentum=m, dampening=d)
         if kind.adaptive:
             b1 = DEFAULT_BETA1 if beta1 is None else _finite(beta1, "beta1")
@@ -139,19 +139,32 @@ class OptimizerSpec:
 
     @property
     def momentum_note(self) -> str | None:
-        """What momentum 1 or above does (torch/optim/sgd.py and optax take it; a run
-        with it does not converge), or ``None``."""
-        if not self.kind.has_momentum or self.momentum < 1:
+        """What momentum 1 or above, or dampening outside [0, 1], does (torch/optim/sgd.py
+        takes them; a run with them does not converge), or ``None``."""
+        if not self.kind.has_momentum:
             return None
+        notes = []
         if self.momentum == 1:
-            return (
+            notes.append(
                 "momentum 1: the buffer never forgets a gradient (it is their running sum), "
                 "so the steps do not shrink and the run does not converge"
             )
-        return (
-            f"momentum {self.momentum:g} is above 1: the buffer grows by that factor every "
-            "step, so the run diverges"
-        )
+        elif self.momentum > 1:
+            notes.append(
+                f"momentum {self.momentum:g} is above 1: the buffer grows by that factor "
+                "every step, so the run diverges"
+            )
+        if self.dampening > 1:
+            notes.append(
+                f"dampening {self.dampening:g} is above 1: 1 - dampening is negative, so the "
+                "gradient enters the buffer with its sign flipped and the steps climb the loss"
+            )
+        elif self.dampening < 0:
+            notes.append(
+                f"dampening {self.dampening:g} is below 0: 1 - dampening is above 1, so each "
+                "gradient enters the buffer enlarged"
+            )
+        return "; ".join(notes) or None
 
     @property
     def label(self) -> str:
