@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from regtrace.cli.options import (
     AnswerOpt,
+    Beta1Opt,
+    Beta2Opt,
+    BufOpt,
     CheckPenaltyOpt,
+    ConventionOpt,
+    DampeningOpt,
     DataLossOpt,
     DataOpt,
     DigitsOpt,
+    EpsOpt,
     ExactOpt,
     FormatOpt,
     GradOpt,
@@ -23,11 +29,17 @@ from regtrace.cli.options import (
     LrOpt,
     ModelChoice,
     ModelOpt,
+    MomentOneOpt,
+    MomentTwoOpt,
+    MomentumOpt,
+    OptimizerOpt,
     OutputFormat,
     QuantityChoice,
     QuantityOpt,
+    StepNumberOpt,
     StepsOpt,
     TolOpt,
+    WeightDecayOpt,
     WOpt,
     XOpt,
     YOpt,
@@ -43,7 +55,12 @@ tell (reported as such, and not right). --tol X instead accepts |answer - exact|
 
 Shows each element's mark, the worked solution of the wrong ones, and the common mistake
 that reproduces your answer (L2 gradient lam*w vs 2*lam*w, sign of the gradient in L1,
-penalty left out, step added, lr left out, lam twice, penalty twice, lr and lam swapped).
+penalty left out, step added, lr left out, lam twice, penalty twice, lr and lam swapped, L1
+for L2 and back, elastic strengths swapped; with a table: the 2 of the square, sum vs mean,
+the residual's sign, the intercept penalized or left out), or two of them together. With
+--steps N it says at which step your answer departs. With --optimizer: momentum's lr inside
+the buffer, Nesterov's look-ahead, Adam's bias correction, eps inside the sqrt, coupled vs
+decoupled decay.
 Exit 0 when every element is right, 1 when any is wrong or too coarse, 2 on bad input.
 With no --w and --grad it uses the blog's example.
 """
@@ -63,6 +80,10 @@ EPILOG = """Examples:
   regtrace check --exact --w 1/3 --grad 0 --lam 0.5 --lr 0.1 --answer 0.3 --format json
 
   regtrace check --x "1; 2; 3" --y 2,3,5 --w 1,0 --intercept --lam 0.1 --answer 1.28,0.1333
+
+  regtrace check --quantity decay-factor --lam 0.01 --lr 0.1 --answer 0.998,0.998,0.998
+
+  regtrace check --optimizer adamw --weight-decay 0.1 --w 2.5 --grad -0.2 --answer 2.575
 """
 
 
@@ -73,7 +94,7 @@ def check_command(
     lam: LamOpt = None,
     lr: LrOpt = None,
     loss: LossOpt = None,
-    penalty: CheckPenaltyOpt = "l2",
+    penalty: CheckPenaltyOpt = None,
     lam1: Lam1Opt = None,
     lam2: Lam2Opt = None,
     l2_form: L2FormOpt = L2FormChoice.LAMBDA,
@@ -90,16 +111,44 @@ def check_command(
     model: ModelOpt = ModelChoice.LINEAR,
     data_loss: DataLossOpt = None,
     intercept: InterceptOpt = False,
+    optimizer: OptimizerOpt = None,
+    convention: ConventionOpt = None,
+    momentum: MomentumOpt = None,
+    dampening: DampeningOpt = None,
+    beta1: Beta1Opt = None,
+    beta2: Beta2Opt = None,
+    eps: EpsOpt = None,
+    weight_decay: WeightDecayOpt = None,
+    t: StepNumberOpt = None,
+    buf: BufOpt = None,
+    m: MomentOneOpt = None,
+    v: MomentTwoOpt = None,
 ) -> int:
     """Grade your answer to one gradient step (or N steps) and say what went wrong."""
     from regtrace.cli.dataoptions import DataOptions
     from regtrace.cli.inputs import resolve_exact
+    from regtrace.cli.optimizer_options import OptimizerOptions
     from regtrace.cli.render import emit_check
     from regtrace.engine.check import check
     from regtrace.errors import ExitCode, RegtraceError
     from regtrace.parse.exact import parse_exact_scalar, vector_tokens
 
     table = DataOptions(data, x, y, model, data_loss, intercept)
+    options = OptimizerOptions(
+        None if optimizer is None else optimizer.value,
+        None,
+        None if convention is None else convention.value,
+        momentum, dampening, beta1, beta2, eps, weight_decay, t, buf, m, v,
+    )  # fmt: skip
+    if options.given:
+        from regtrace.cli.check_optimizer import check_optimizer_command
+
+        return check_optimizer_command(
+            options, table, answer=answer, w=w, grad=grad, lam=lam, lr=lr, loss=loss,
+            penalty=penalty or "none", lam1=lam1, lam2=lam2, l2_form=l2_form.value,
+            steps=steps, tol=tol, exact=exact, output_format=output_format, digits=digits,
+        )  # fmt: skip
+    penalty = penalty or "l2"
     if table.given:
         from regtrace.cli.datainputs import resolve_data_exact
 

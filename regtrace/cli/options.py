@@ -222,12 +222,14 @@ TolOpt = Annotated[
     ),
 ]
 CheckPenaltyOpt = Annotated[
-    str,
+    str | None,
     typer.Option(
         "--penalty",
         "-p",
         metavar="PENALTY",
-        help="The penalty of the problem: one of l2, l1, elastic, none.",
+        help="The penalty of the problem: one of l2, l1, elastic, none. Default: l2; none "
+        "with --optimizer.",
+        show_default=False,
     ),
 ]
 

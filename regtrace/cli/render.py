@@ -13,8 +13,10 @@ from regtrace.render.work import Layout, TraceText, Work, choose_layout
 if TYPE_CHECKING:  # these engines load only when their command runs; --out's when given
     from regtrace.cli.outfile import OutTarget
     from regtrace.engine.check import CheckResult
+    from regtrace.engine.check_optimizer import OptimizerCheck
     from regtrace.engine.data import DataEval
     from regtrace.engine.optimizers import OptimizerReport
+    from regtrace.render.checkview import CheckView
     from regtrace.render.datawork import DataWork
 
 
@@ -200,7 +202,28 @@ def emit_check(
     if output_format is OutputFormat.LATEX:
         from regtrace.render.latex import TIMES as times
     work = Work(result.report, digits=digits, show_work=True, times=times, exact=exact)
-    view = check_view(result, work)
+    emit_check_view(check_view(result, work), output_format)
+
+
+def emit_optimizer_check(
+    result: OptimizerCheck, *, output_format: OutputFormat, digits: int
+) -> None:
+    """Render a graded optimizer answer (``check --optimizer``) and write it to stdout."""
+    if output_format is OutputFormat.JSON:
+        from regtrace.render.jsonfmt import to_json
+
+        write_text(to_json(result))
+        return
+    from regtrace.render.checkview import optimizer_check_view
+
+    times = "x"
+    if output_format is OutputFormat.LATEX:
+        from regtrace.render.latex import TIMES as times
+    emit_check_view(optimizer_check_view(result, digits, times), output_format)
+
+
+def emit_check_view(view: CheckView, output_format: OutputFormat) -> None:
+    """A graded answer's view in a page format (not JSON)."""
     if output_format is OutputFormat.CSV:
         from regtrace.render.csvfmt import CHECK_COLUMNS, rows_csv
 

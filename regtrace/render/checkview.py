@@ -7,13 +7,39 @@ cannot differ between them. The working is the ``step --show-work`` cells of :cl
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import cast
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from regtrace.engine.check import CheckResult, Quantity
 from regtrace.engine.exact import exact_vector
-from regtrace.engine.grading import MIN_SIGNIFICANT, Mark, significant
+from regtrace.engine.grading import MIN_SIGNIFICANT, Mark, Written, significant
 from regtrace.engine.penalties import L2Form, Vector
 from regtrace.render.work import QUANTITIES, ROW_LABELS, Grid, Work, item, penalty_formula
+
+if TYPE_CHECKING:
+    from regtrace.engine.check_optimizer import OptimizerCheck
+
+
+class Graded(Protocol):
+    """What the marks, the rule and the verdict need of a graded answer."""
+
+    @property
+    def tol(self) -> Fraction | None: ...
+    @property
+    def answer(self) -> tuple[Written, ...]: ...
+    @property
+    def expected(self) -> tuple[Fraction, ...]: ...
+    @property
+    def marks(self) -> tuple[Mark, ...]: ...
+    @property
+    def correct(self) -> bool: ...
+
+
+class Numbers(Protocol):
+    """Anything that writes a number at the chosen precision."""
+
+    def num(self, x: Any) -> str: ...
+
 
 MARK_TEXT = {Mark.RIGHT: "right", Mark.WRONG: "WRONG", Mark.COARSE: "too coarse to tell"}
 TRAJECTORY_MAX = 12  # a longer trajectory shows its first and last few steps
@@ -30,7 +56,7 @@ class CheckView:
     """(element, answer, expected, mark) per element: the CSV rows."""
 
 
-def rule_line(result: CheckResult, work: Work) -> str:
+def rule_line(result: Graded, work: Numbers) -> str:
     """The tolerance rule in force, in words."""
     if result.tol is not None:
         return f"Rule: an element is right within {work.num(result.tol)} of the exact value"
@@ -77,7 +103,7 @@ def _trajectory_line(result: CheckResult, work: Work, i: int) -> str:
     return f"w{i} after each step (step 0 first): " + " -> ".join(values)
 
 
-def _coarse_line(result: CheckResult, work: Work, i: int, name: str) -> str:
+def _coarse_line(result: Graded, work: Numbers, i: int, name: str) -> str:
     answer, exact = result.answer[i], result.expected[i]
     kept = significant(exact, answer.decimals or 0)
     return (
@@ -142,7 +168,7 @@ def check_view(result: CheckResult, work: Work) -> CheckView:
     return CheckView(head, grids, notes, rows)
 
 
-def _verdict(result: CheckResult) -> str:
+def _verdict(result: Graded) -> str:
     counts: dict[Mark, int] = {m: sum(1 for x in result.marks if x is m) for m in Mark}
     total = len(result.marks)
     if result.correct:
@@ -153,3 +179,57 @@ def _verdict(result: CheckResult) -> str:
     if counts[Mark.COARSE]:
         parts.append(f"{counts[Mark.COARSE]} too coarse to tell")
     return ", ".join(parts) + "."
+
+
+def optimizer_check_view(result: OptimizerCheck, digits: int, times: str) -> CheckView:
+    """Lay out a graded optimizer answer: marks, the traced (last) step, the diagnosis."""
+    from regtrace.render.optimizer_work import OptimizerWork, update_rule
+
+    work = OptimizerWork(result.report, digits=digits, show_work=True, times=times)
+    start = OptimizerWork(
+        replace(result.report, w=result.start), digits=digits, show_work=True, times=times
+    )
+    spec = result.spec
+    times_text = "one step" if result.steps == 1 else f"{result.steps} steps"
+    head = [
+        f"Check: your new weights after {times_text} of {spec.label}: {update_rule(spec)}",
+        *work.header_lines()[2:-1],
+        start.inputs_line(),
+        rule_line(result, work),
+        "Expected: the framework's update in float64, to 15 significant digits",
+    ]
+    names = [f"w{i}" for i in range(len(result.expected))]
+    rows = [
+        (name, a.text, work.num(float(e)), MARK_TEXT[m])
+        for name, a, e, m in zip(names, result.answer, result.expected, result.marks, strict=True)
+    ]
+    grids = [Grid(None, ("", "Your answer", "Expected", "Mark"), tuple(rows))]
+    notes: list[str] = []
+    wrong = [i for i, m in enumerate(result.marks) if m is Mark.WRONG]
+    if wrong:
+        title = "Worked solution"
+        if result.steps > 1:
+            title += f", step {result.steps} of {result.steps}"
+            for i in wrong:
+                values = [work.num(float(w[i])) for w in result.trajectory]
+                if len(values) > TRAJECTORY_MAX:
+                    values = [*values[:3], "...", *values[-3:]]
+                notes.append(f"w{i} after each step (step 0 first): " + " -> ".join(values))
+        grid = work.tall_grids()[0]
+        grids.append(Grid(title, grid.header, grid.rows))
+        notes += work.notes()
+    notes += [
+        _coarse_line(result, work, i, names[i])
+        for i, m in enumerate(result.marks)
+        if m is Mark.COARSE
+    ]
+    notes.append(_verdict(result))
+    if result.diagnosis is not None:
+        variant = ", ".join(work.num(float(v)) for v in result.diagnosis.values)
+        notes.append(f"Diagnosis: {result.diagnosis.message}. That mistaken update gives {variant}")
+    elif wrong:
+        notes.append(
+            "Diagnosis: no single common mistake reproduces your answer; compare your "
+            "working with the worked solution"
+        )
+    return CheckView(head, grids, notes, rows)
