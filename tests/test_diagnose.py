@@ -184,6 +184,8 @@ def test_every_mistake_has_a_test_above() -> None:
         "data-loss-half-sse",
         "data-loss-log-loss",
         "data-loss-log-sum",
+        "proximal-as-subgradient",
+        "threshold-without-lr",
         "residual-sign",
         "intercept-penalized",
         "intercept-left-out",

@@ -102,6 +102,8 @@ class Knobs:
     bias_penalized: bool = False  # the intercept given the others' strength
     bias_left_out: bool = False  # predictions Xw without the intercept
     start: int = 1  # the step from which the mistake is made (earlier steps are right)
+    prox_as_subgradient: bool = False  # proximal L1 asked; the subgradient step done
+    prox_threshold_lam: bool = False  # soft-threshold by lam instead of lr*lam
 
     def merged(self, other: Knobs) -> Knobs | None:
         """Both mistakes at once, or ``None`` when they change the same thing."""
@@ -197,8 +199,30 @@ def quantity_values(
         by_name = {"data-grad": list(grad), "penalty-grad": pen, "full-grad": full, "step": step}
         if quantity in by_name:
             return tuple(by_name[quantity])
-        w = tuple(x + d for x, d in zip(w, step, strict=True))
+        if _has_l1(p) and p.l1_method is L1Method.PROXIMAL and not knobs.prox_as_subgradient:
+            w = _prox_step(w, grad, lam1, lam2, coef, rate, times, knobs)
+        else:
+            w = tuple(x + d for x, d in zip(w, step, strict=True))
     return w
+
+
+def _prox_step(
+    w: tuple[Fraction, ...],
+    grad: tuple[Fraction, ...],
+    lam1: tuple[Fraction, ...],
+    lam2: tuple[Fraction, ...],
+    coef: Fraction,
+    rate: Sequence[Fraction],
+    times: int,
+    knobs: Knobs,
+) -> tuple[Fraction, ...]:
+    """``v = w - lr*(g + c*lam2*w)``, then ``sign(v)*max(|v| - lr*lam1, 0)`` (the knobs' way)."""
+    out = []
+    for x, g, a, b, r in zip(w, grad, lam1, lam2, rate, strict=True):
+        v = x + knobs.step_sign * r * (g + times * coef * b * x)
+        t = times * a * (1 if knobs.prox_threshold_lam else r)
+        out.append(_sign(v) * max(abs(v) - t, Fraction(0)))
+    return tuple(out)
 
 
 def _l2_names(p: Problem) -> tuple[str, str]:
@@ -393,6 +417,24 @@ MISTAKES: tuple[Mistake, ...] = (
     Mistake("other-penalty", Knobs(other_penalty=True), _penalized, _say_other_penalty),
     *(_data_loss_mistake(used) for used in _DATA_SCALE),
     Mistake(
+        "proximal-as-subgradient",
+        Knobs(prox_as_subgradient=True),
+        lambda p: _has_l1(p) and p.l1_method is L1Method.PROXIMAL,
+        lambda p: (
+            "the subgradient step w - lr*(dL/dw + lam*sign(w)), which steps past 0; the "
+            "proximal step soft-thresholds v = w - lr*dL/dw: sign(v)*max(|v| - lr*lam, 0)"
+        ),
+    ),
+    Mistake(
+        "threshold-without-lr",
+        Knobs(prox_threshold_lam=True),
+        lambda p: _has_l1(p) and p.l1_method is L1Method.PROXIMAL and p.lr != 1,
+        lambda p: (
+            "the update soft-thresholded by lam instead of lr*lam: the proximal step "
+            "shrinks |v| by lr*lam"
+        ),
+    ),
+    Mistake(
         "residual-sign",
         Knobs(data_sign=-1),
         lambda p: p.data is not None,
@@ -517,7 +559,8 @@ def diagnose(
     a different number of steps, are tried too, and the step where the answer departs is said.
     """
     wrong = [i for i, mark in enumerate(marks) if mark is Mark.WRONG]
-    if not wrong or (_has_l1(p) and p.l1_method is L1Method.PROXIMAL):
+    proximal = _has_l1(p) and p.l1_method is L1Method.PROXIMAL
+    if not wrong or (proximal and quantity != "new-weight"):
         return None
     correct = quantity_values(p, Knobs(), quantity, steps)
     usable = [m for m in MISTAKES if m.applies(p)]
@@ -527,7 +570,11 @@ def diagnose(
         if values != correct:
             singles.append(_Candidate((mistake,), mistake.knobs, values))
     found = [c for c in singles if _fits(c.values, answer, wrong, tol)]
+    if steps > 1 and quantity == "new-weight":
+        found += _step_counts(p, answer, wrong, tol, steps)
     if found:
+        # A variant that is the written numbers exactly beats one that only rounds to them.
+        found.sort(key=lambda c: not all(c.values[i] == answer[i].value for i in wrong))
         diagnosis = _say(p, quantity, answer, wrong, tol, steps, found[0], ())
         if len(found) == 1:
             return diagnosis
@@ -538,9 +585,6 @@ def diagnose(
             f"answer, so it may be that one instead: {also}",
         )
     if steps > 1 and quantity == "new-weight":
-        counted = _step_count(p, answer, wrong, tol, steps)
-        if counted is not None:
-            return counted
         for start in range(2, min(steps, STEP_SEARCH_MAX) + 1):
             for mistake in usable:
                 knobs = replace(mistake.knobs, start=start)
@@ -592,7 +636,7 @@ def _say(
         return Diagnosis(key, message, best.values)
     said = _phrase(best, p, quantity)
     message = f"{who} {verb} {said}"
-    if steps > 1:
+    if steps > 1 and best.mistakes[0].key != "step-count":
         if best.knobs.start > 1:
             done = (
                 "Step 1 is" if best.knobs.start == 2 else f"Steps 1 to {best.knobs.start - 1} are"
@@ -608,25 +652,26 @@ def _say(
     return Diagnosis(key, message, best.values)
 
 
-def _step_count(
+def _step_counts(
     p: Problem, answer: Sequence[Written], wrong: Sequence[int], tol: Fraction | None, steps: int
-) -> Diagnosis | None:
+) -> list[_Candidate]:
     """The right update done a different number of times (one step too few or too many)."""
-    for count in (steps - 1, steps + 1, *range(1, min(2 * steps, STEP_SEARCH_MAX) + 1)):
+    right = quantity_values(p, Knobs(), "new-weight", steps)
+    counts = dict.fromkeys((steps - 1, steps + 1, *range(1, min(2 * steps, STEP_SEARCH_MAX) + 1)))
+    found = []
+    for count in counts:
         if count < 1 or count == steps:
             continue
         values = quantity_values(p, Knobs(), "new-weight", count)
-        if values != quantity_values(p, Knobs(), "new-weight", steps) and _fits(
-            values, answer, wrong, tol
-        ):
+        if values != right and _fits(values, answer, wrong, tol):
             how = {steps - 1: "one step too few", steps + 1: "one step too many"}
-            return Diagnosis(
-                "step-count",
-                f"your answer matches the weights after {count} steps, not {steps}: every "
-                f"update is right, but {how.get(count, 'a different number of steps')}",
-                values,
+            said = (
+                f"the weights after {count} step{'s' if count != 1 else ''}, not {steps}: "
+                f"every update is right, but {how.get(count, 'a different number of steps')}"
             )
-    return None
+            mistake = Mistake("step-count", Knobs(), lambda p: True, lambda p, said=said: said)
+            found.append(_Candidate((mistake,), Knobs(), values))
+    return found
 
 
 __all__ = [
