@@ -581,8 +581,9 @@ def diagnose(
         also = "; ".join(_phrase(c, p, quantity) for c in found[1:CANDIDATES_SHOWN])
         return replace(
             diagnosis,
-            message=f"{diagnosis.message}. On these numbers another mistake gives the same "
-            f"answer, so it may be that one instead: {also}",
+            message=f"{diagnosis.message}. On these numbers "
+            + ("another mistake gives" if len(found) == 2 else "other mistakes give")
+            + f" the same answer, so it may be one of those instead: {also}",
         )
     if steps > 1 and quantity == "new-weight":
         for start in range(2, min(steps, STEP_SEARCH_MAX) + 1):
@@ -598,13 +599,13 @@ def diagnose(
     seen_values: set[tuple[Fraction, ...]] = {c.values for c in singles} | {correct}
     for i, first in enumerate(usable):
         for second in usable[i + 1 :]:
-            knobs = first.knobs.merged(second.knobs)
-            if knobs is None:
+            both = first.knobs.merged(second.knobs)
+            if both is None:
                 continue
-            values = quantity_values(p, knobs, quantity, steps)
+            values = quantity_values(p, both, quantity, steps)
             if values in seen_values or not _fits(values, answer, wrong, tol):
                 continue
-            pairs.append(_Candidate((first, second), knobs, values))
+            pairs.append(_Candidate((first, second), both, values))
     if not pairs:
         return None
     return _say(p, quantity, answer, wrong, tol, steps, pairs[0], pairs[1:CANDIDATES_SHOWN])
@@ -652,6 +653,10 @@ def _say(
     return Diagnosis(key, message, best.values)
 
 
+def _constant(text: str) -> Callable[[Problem], str]:
+    return lambda p: text
+
+
 def _step_counts(
     p: Problem, answer: Sequence[Written], wrong: Sequence[int], tol: Fraction | None, steps: int
 ) -> list[_Candidate]:
@@ -669,7 +674,7 @@ def _step_counts(
                 f"the weights after {count} step{'s' if count != 1 else ''}, not {steps}: "
                 f"every update is right, but {how.get(count, 'a different number of steps')}"
             )
-            mistake = Mistake("step-count", Knobs(), lambda p: True, lambda p, said=said: said)
+            mistake = Mistake("step-count", Knobs(), lambda p: True, _constant(said))
             found.append(_Candidate((mistake,), Knobs(), values))
     return found
 
