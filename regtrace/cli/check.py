@@ -140,6 +140,11 @@ def check_command(
         None if convention is None else convention.value,
         momentum, dampening, beta1, beta2, eps, weight_decay, t, buf, m, v,
     )  # fmt: skip
+    if table.given and steps > 1:
+        raise RegtraceError(
+            "--steps with --data/--x/--y: the data gradient changes every step; grade one "
+            "step at a time (its --w is the previous answer)"
+        )
     if options.given:
         from regtrace.cli.check_optimizer import check_optimizer_command
 
@@ -152,11 +157,6 @@ def check_command(
     if table.given:
         from regtrace.cli.datainputs import resolve_data_exact
 
-        if steps > 1:
-            raise RegtraceError(
-                "--steps with --data/--x/--y: the data gradient changes every step; grade one "
-                "step at a time (its --w is the previous answer)"
-            )
         inputs = resolve_data_exact(
             table, w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty, lam1=lam1,
             lam2=lam2,

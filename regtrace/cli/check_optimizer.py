@@ -49,11 +49,6 @@ def check_optimizer_command(
     if table.given:
         from regtrace.cli.datainputs import resolve_data_trace
 
-        if steps > 1:
-            raise RegtraceError(
-                "--steps with --data/--x/--y: the data gradient changes every step; grade one "
-                "step at a time (its --w is the previous answer)"
-            )
         inputs, _ = resolve_data_trace(
             table, w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty, lam1=lam1,
             lam2=lam2,

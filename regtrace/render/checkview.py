@@ -6,11 +6,13 @@ cannot differ between them. The working is the ``step --show-work`` cells of :cl
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from regtrace.engine.check import CheckResult, Quantity
+from regtrace.engine.diagnose import Diagnosis
 from regtrace.engine.exact import exact_vector
 from regtrace.engine.grading import MIN_SIGNIFICANT, Mark, Written, significant
 from regtrace.engine.penalties import L2Form, Vector
@@ -33,6 +35,8 @@ class Graded(Protocol):
     def marks(self) -> tuple[Mark, ...]: ...
     @property
     def correct(self) -> bool: ...
+    @property
+    def diagnosis(self) -> Diagnosis | None: ...
 
 
 class Numbers(Protocol):
@@ -97,10 +101,7 @@ def _factor_line(result: CheckResult, work: Work, i: int) -> str:
 
 
 def _trajectory_line(result: CheckResult, work: Work, i: int) -> str:
-    values = [work.num(w[i]) for w in result.trajectory]
-    if len(values) > TRAJECTORY_MAX:
-        values = [*values[:3], "...", *values[-3:]]
-    return f"w{i} after each step (step 0 first): " + " -> ".join(values)
+    return _path_line([work.num(w[i]) for w in result.trajectory], i)
 
 
 def _coarse_line(result: Graded, work: Numbers, i: int, name: str) -> str:
@@ -126,10 +127,7 @@ def check_view(result: CheckResult, work: Work) -> CheckView:
         rule_line(result, work),
     ]
     names = _names(result)
-    rows = [
-        (name, a.text, work.num(e), MARK_TEXT[m])
-        for name, a, e, m in zip(names, result.answer, result.expected, result.marks, strict=True)
-    ]
+    rows = _marks(result, work, names)
     grids = [Grid(None, ("", "Your answer", "Expected", "Mark"), tuple(rows))]
     notes: list[str] = []
     wrong = [i for i, m in enumerate(result.marks) if m is Mark.WRONG]
@@ -150,22 +148,44 @@ def check_view(result: CheckResult, work: Work) -> CheckView:
             grids.append(_worked_grid(result, work, i))
     elif wrong:
         notes.append(f"Worked solution: {work.loss_line(r)}")
-    notes += [
+    what = "factor" if result.quantity is Quantity.DECAY_FACTOR else "update"
+    notes += _closing(result, work, names, what)
+    return CheckView(head, grids, notes, rows)
+
+
+def _marks(result: Graded, work: Numbers, names: Sequence[str]) -> list[tuple[str, str, str, str]]:
+    """(element, answer, expected, mark) per element."""
+    return [
+        (name, a.text, work.num(e), MARK_TEXT[m])
+        for name, a, e, m in zip(names, result.answer, result.expected, result.marks, strict=True)
+    ]
+
+
+def _path_line(values: Sequence[str], i: int) -> str:
+    """``w0 after each step (step 0 first): 1 -> 0.9 -> ...``, long paths shortened."""
+    shown = list(values)
+    if len(shown) > TRAJECTORY_MAX:
+        shown = [*shown[:3], "...", *shown[-3:]]
+    return f"w{i} after each step (step 0 first): " + " -> ".join(shown)
+
+
+def _closing(result: Graded, work: Numbers, names: Sequence[str], what: str) -> list[str]:
+    """The too-coarse elements, the verdict and the diagnosis."""
+    lines = [
         _coarse_line(result, work, i, names[i])
         for i, m in enumerate(result.marks)
         if m is Mark.COARSE
     ]
-    notes.append(_verdict(result))
+    lines.append(_verdict(result))
     if result.diagnosis is not None:
         variant = ", ".join(work.num(v) for v in result.diagnosis.values)
-        what = "factor" if result.quantity is Quantity.DECAY_FACTOR else "update"
-        notes.append(f"Diagnosis: {result.diagnosis.message}. That mistaken {what} gives {variant}")
-    elif wrong:
-        notes.append(
+        lines.append(f"Diagnosis: {result.diagnosis.message}. That mistaken {what} gives {variant}")
+    elif any(m is Mark.WRONG for m in result.marks):
+        lines.append(
             "Diagnosis: no single common mistake reproduces your answer; compare your "
             "working with the worked solution"
         )
-    return CheckView(head, grids, notes, rows)
+    return lines
 
 
 def _verdict(result: Graded) -> str:
@@ -199,10 +219,7 @@ def optimizer_check_view(result: OptimizerCheck, digits: int, times: str) -> Che
         "Expected: the framework's update in float64, to 15 significant digits",
     ]
     names = [f"w{i}" for i in range(len(result.expected))]
-    rows = [
-        (name, a.text, work.num(float(e)), MARK_TEXT[m])
-        for name, a, e, m in zip(names, result.answer, result.expected, result.marks, strict=True)
-    ]
+    rows = _marks(result, work, names)
     grids = [Grid(None, ("", "Your answer", "Expected", "Mark"), tuple(rows))]
     notes: list[str] = []
     wrong = [i for i, m in enumerate(result.marks) if m is Mark.WRONG]
@@ -210,26 +227,9 @@ def optimizer_check_view(result: OptimizerCheck, digits: int, times: str) -> Che
         title = "Worked solution"
         if result.steps > 1:
             title += f", step {result.steps} of {result.steps}"
-            for i in wrong:
-                values = [work.num(float(w[i])) for w in result.trajectory]
-                if len(values) > TRAJECTORY_MAX:
-                    values = [*values[:3], "...", *values[-3:]]
-                notes.append(f"w{i} after each step (step 0 first): " + " -> ".join(values))
+            notes += [_path_line([work.num(w[i]) for w in result.trajectory], i) for i in wrong]
         grid = work.tall_grids()[0]
         grids.append(Grid(title, grid.header, grid.rows))
         notes += work.notes()
-    notes += [
-        _coarse_line(result, work, i, names[i])
-        for i, m in enumerate(result.marks)
-        if m is Mark.COARSE
-    ]
-    notes.append(_verdict(result))
-    if result.diagnosis is not None:
-        variant = ", ".join(work.num(float(v)) for v in result.diagnosis.values)
-        notes.append(f"Diagnosis: {result.diagnosis.message}. That mistaken update gives {variant}")
-    elif wrong:
-        notes.append(
-            "Diagnosis: no single common mistake reproduces your answer; compare your "
-            "working with the worked solution"
-        )
+    notes += _closing(result, work, names, "update")
     return CheckView(head, grids, notes, rows)
