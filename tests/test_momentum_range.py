@@ -47,3 +47,11 @@ def test_dampening_above_one_is_traced_with_a_note(cli: Cli) -> None:
     assert [line.split()[-1] for line in result.stdout.splitlines() if "momentum_buffer" in line
             or "New weight" in line] == ["0.4", "0.96"]  # fmt: skip
     assert "dampening 2 is above 1: 1 - dampening is negative" in result.stdout
+
+
+def test_rmsprop_momentum_one_has_the_same_note(cli: Cli) -> None:
+    """torch/optim/rmsprop.py checks only momentum >= 0; its buffer is the same running sum."""
+    result = cli(["step", "--optimizer", "rmsprop", "--momentum", "1", "--w", "1", "--grad",
+                  "0.5"])  # fmt: skip
+    assert result.code == 0, result.stderr
+    assert "momentum 1: the buffer never forgets a gradient" in result.stdout

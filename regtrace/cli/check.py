@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from regtrace.cli.optimizer_options import with_optimizer_options
 from regtrace.cli.options import (
     AnswerOpt,
-    Beta1Opt,
-    Beta2Opt,
-    BufOpt,
     CheckPenaltyOpt,
     ConventionOpt,
-    DampeningOpt,
     DataLossOpt,
     DataOpt,
     DigitsOpt,
-    EpsOpt,
     ExactOpt,
     FormatOpt,
     GradOpt,
     InterceptOpt,
-    L1MethodChoice,
     L1MethodOpt,
-    L2FormChoice,
     L2FormOpt,
     Lam1Opt,
     Lam2Opt,
@@ -29,9 +25,6 @@ from regtrace.cli.options import (
     LrOpt,
     ModelChoice,
     ModelOpt,
-    MomentOneOpt,
-    MomentTwoOpt,
-    MomentumOpt,
     OptimizerOpt,
     OutputFormat,
     QuantityChoice,
@@ -44,6 +37,7 @@ from regtrace.cli.options import (
     XOpt,
     YOpt,
 )
+from regtrace.regularizers import L1Method, L2Form, penalty_names
 
 HELP = """Grade your answer to one gradient step (or N steps) and say what went wrong.
 
@@ -87,6 +81,7 @@ EPILOG = """Examples:
 """
 
 
+@with_optimizer_options(states=True)
 def check_command(
     answer: AnswerOpt,
     w: WOpt = None,
@@ -97,8 +92,8 @@ def check_command(
     penalty: CheckPenaltyOpt = None,
     lam1: Lam1Opt = None,
     lam2: Lam2Opt = None,
-    l2_form: L2FormOpt = L2FormChoice.LAMBDA,
-    l1_method: L1MethodOpt = L1MethodChoice.SUBGRADIENT,
+    l2_form: L2FormOpt = L2Form.LAMBDA,
+    l1_method: L1MethodOpt = L1Method.SUBGRADIENT,
     quantity: QuantityOpt = QuantityChoice.NEW_WEIGHT,
     steps: StepsOpt = 1,
     tol: TolOpt = None,
@@ -113,33 +108,29 @@ def check_command(
     intercept: InterceptOpt = False,
     optimizer: OptimizerOpt = None,
     convention: ConventionOpt = None,
-    momentum: MomentumOpt = None,
-    dampening: DampeningOpt = None,
-    beta1: Beta1Opt = None,
-    beta2: Beta2Opt = None,
-    eps: EpsOpt = None,
     weight_decay: WeightDecayOpt = None,
     t: StepNumberOpt = None,
-    buf: BufOpt = None,
-    m: MomentOneOpt = None,
-    v: MomentTwoOpt = None,
+    hyper: Mapping[str, str | bool | None] | None = None,
+    states: Mapping[str, str | None] | None = None,
 ) -> int:
     """Grade your answer to one gradient step (or N steps) and say what went wrong."""
     from regtrace.cli.dataoptions import DataOptions
+    from regtrace.cli.emit import emit_check
     from regtrace.cli.inputs import resolve_exact
     from regtrace.cli.optimizer_options import OptimizerOptions
-    from regtrace.cli.render import emit_check
     from regtrace.engine.check import check
     from regtrace.errors import ExitCode, RegtraceError
     from regtrace.parse.exact import parse_exact_scalar, vector_tokens
 
     table = DataOptions(data, x, y, model, data_loss, intercept)
     options = OptimizerOptions(
-        None if optimizer is None else optimizer.value,
-        None,
-        None if convention is None else convention.value,
-        momentum, dampening, beta1, beta2, eps, weight_decay, t, buf, m, v,
-    )  # fmt: skip
+        optimizer=None if optimizer is None else optimizer.value,
+        convention=None if convention is None else convention.value,
+        weight_decay=weight_decay,
+        hyper=hyper or {},
+        t=t,
+        states=states or {},
+    )
     if table.given and steps > 1:
         raise RegtraceError(
             "--steps with --data/--x/--y: the data gradient changes every step; grade one "
@@ -167,7 +158,7 @@ def check_command(
         )
     if len(inputs.penalties) != 1:
         raise RegtraceError(
-            "--penalty: check grades one penalty at a time; give one of l2, l1, elastic, none"
+            f"--penalty: check grades one penalty at a time; give one of {penalty_names()}"
         )
     if "-" in (w, grad, lam) and answer.strip() == "-":
         raise RegtraceError("--answer and another option both read standard input; use @file")

@@ -10,6 +10,7 @@ from regtrace.cli.optimizer_inputs import optimizer_spec, starting_state
 from regtrace.cli.optimizer_options import OptimizerOptions
 from regtrace.cli.options import OutputFormat
 from regtrace.errors import ExitCode, RegtraceError
+from regtrace.regularizers import penalty_names
 
 
 def check_optimizer_command(
@@ -33,8 +34,8 @@ def check_optimizer_command(
     digits: int,
 ) -> int:
     """Grade the weights after ``steps`` updates of the optimizer the options describe."""
+    from regtrace.cli.emit import emit_optimizer_check
     from regtrace.cli.inputs import resolve
-    from regtrace.cli.render import emit_optimizer_check
     from regtrace.engine.check_optimizer import OptimizerProblem, check_optimizer
     from regtrace.engine.penalties import Penalty
     from regtrace.parse.exact import parse_exact_scalar, vector_tokens
@@ -59,7 +60,7 @@ def check_optimizer_command(
         )
     if len(inputs.penalties) != 1:
         raise RegtraceError(
-            "--penalty: check grades one penalty at a time; give one of l2, l1, elastic, none"
+            f"--penalty: check grades one penalty at a time; give one of {penalty_names()}"
         )
     n = inputs.w.size
     spec = optimizer_spec(options, lr=inputs.lr, n=n)

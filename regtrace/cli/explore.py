@@ -12,9 +12,7 @@ import typer
 
 from regtrace.cli.options import (
     GradOpt,
-    L1MethodChoice,
     L1MethodOpt,
-    L2FormChoice,
     L2FormOpt,
     LamOpt,
     LossOpt,
@@ -22,6 +20,7 @@ from regtrace.cli.options import (
     PenaltyOpt,
     WOpt,
 )
+from regtrace.regularizers import L1Method, L2Form
 
 HELP = """Interactive: the step trace, a weight-decay demo and a lambda sweep, in the terminal.
 
@@ -70,8 +69,8 @@ def explore_command(
     lr: LrOpt = None,
     loss: LossOpt = None,
     penalty: PenaltyOpt = "l2,l1",
-    l2_form: L2FormOpt = L2FormChoice.LAMBDA,
-    l1_method: L1MethodOpt = L1MethodChoice.SUBGRADIENT,
+    l2_form: L2FormOpt = L2Form.LAMBDA,
+    l1_method: L1MethodOpt = L1Method.SUBGRADIENT,
     digits: AppDigitsOpt = 6,
 ) -> None:
     """Open the explorer on the given step (the blog's example by default)."""

@@ -1,7 +1,9 @@
-"""A graded answer as text: the marks table, the working of wrong elements, the diagnosis.
+"""A graded answer as a page: the marks table, the working of wrong elements, the diagnosis.
 
-Every format (table, Markdown, LaTeX, CSV) draws this :class:`CheckView`, so a verdict
-cannot differ between them. The working is the ``step --show-work`` cells of :class:`Work`.
+Both ``check`` and ``check --optimizer`` lay out a :class:`CheckView`, which :func:`view_page`
+turns into a :class:`~regtrace.render.page.Page`; every format (table, Markdown, LaTeX, CSV)
+draws that page, so a verdict cannot differ between them. The working is the
+``step --show-work`` cells of :class:`Work` (or of the optimizer's trace).
 """
 
 from __future__ import annotations
@@ -16,7 +18,16 @@ from regtrace.engine.diagnose import Diagnosis
 from regtrace.engine.exact import exact_vector
 from regtrace.engine.grading import MIN_SIGNIFICANT, Mark, Written, significant
 from regtrace.engine.penalties import L2Form, Vector
-from regtrace.render.work import QUANTITIES, ROW_LABELS, Grid, Work, item, penalty_formula
+from regtrace.render.csvfmt import grid
+from regtrace.render.page import Page, text_page
+from regtrace.render.step_text import (
+    QUANTITIES,
+    ROW_LABELS,
+    Grid,
+    Work,
+    item,
+    penalty_formula,
+)
 
 if TYPE_CHECKING:
     from regtrace.engine.check_optimizer import OptimizerCheck
@@ -136,8 +147,8 @@ def check_view(result: CheckResult, work: Work) -> CheckView:
         from regtrace.render.datawork import DataWork
 
         data = DataWork(result.data, digits=work.digits, show_work=True, times=work.times)
-        grid = data.grid()
-        grids.append(Grid("Worked solution, the data part", grid.header, grid.rows))
+        table = data.grid()
+        grids.append(Grid("Worked solution, the data part", table.header, table.rows))
         notes += [*data.header_lines(), *data.notes()]
     if result.quantity is Quantity.DECAY_FACTOR:
         notes += [_factor_line(result, work, i) for i in wrong]
@@ -201,14 +212,12 @@ def _verdict(result: Graded) -> str:
     return ", ".join(parts) + "."
 
 
-def optimizer_check_view(result: OptimizerCheck, digits: int, times: str) -> CheckView:
+def optimizer_check_view(result: OptimizerCheck, digits: int) -> CheckView:
     """Lay out a graded optimizer answer: marks, the traced (last) step, the diagnosis."""
     from regtrace.render.optimizer_work import OptimizerWork, update_rule
 
-    work = OptimizerWork(result.report, digits=digits, show_work=True, times=times)
-    start = OptimizerWork(
-        replace(result.report, w=result.start), digits=digits, show_work=True, times=times
-    )
+    work = OptimizerWork(result.report, digits=digits, show_work=True)
+    start = OptimizerWork(replace(result.report, w=result.start), digits=digits, show_work=True)
     spec = result.spec
     times_text = "one step" if result.steps == 1 else f"{result.steps} steps"
     head = [
@@ -228,8 +237,29 @@ def optimizer_check_view(result: OptimizerCheck, digits: int, times: str) -> Che
         if result.steps > 1:
             title += f", step {result.steps} of {result.steps}"
             notes += [_path_line([work.num(w[i]) for w in result.trajectory], i) for i in wrong]
-        grid = work.tall_grids()[0]
-        grids.append(Grid(title, grid.header, grid.rows))
+        trace = work.tall_grids()[0]
+        grids.append(Grid(title, trace.header, trace.rows))
         notes += work.notes()
     notes += _closing(result, work, names, "update")
     return CheckView(head, grids, notes, rows)
+
+
+CHECK_COLUMNS = ("element", "answer", "expected", "mark")
+
+
+def view_page(view: CheckView) -> Page:
+    """A graded answer's view as a page; its CSV is one row per element."""
+    marks = view.grids[0]
+    grids = [Grid(marks.title, marks.header, marks.rows, math=False), *view.grids[1:]]
+    return text_page(view.head, grids, view.notes, csv=grid(CHECK_COLUMNS, view.rows))
+
+
+def check_page(result: CheckResult, *, digits: int, exact: bool) -> Page:
+    """A graded answer (``check``) as a page."""
+    work = Work(result.report, digits=digits, show_work=True, exact=exact)
+    return view_page(check_view(result, work))
+
+
+def optimizer_check_page(result: OptimizerCheck, *, digits: int) -> Page:
+    """A graded optimizer answer (``check --optimizer``) as a page."""
+    return view_page(optimizer_check_view(result, digits))
