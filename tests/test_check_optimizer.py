@@ -97,3 +97,23 @@ def test_bad_input(cli: Cli, args: list[str], message: str) -> None:
     extra = [] if "--answer" in args else ["--answer", "1,2"]
     result = cli(["check", *B, *args, *extra])
     assert result.code == 2 and result.stderr.startswith(message)
+
+
+def test_table_over_steps_recomputes_the_gradient(cli: Cli) -> None:
+    """x = (1, 2), y = (1, 2), w = 0, lr = 0.5, L = 1/(2n)*||Xw - y||^2: dL/dw = -2.5 at 0,
+    w1 = 1.25; there r = (0.25, 0.5), dL/dw = 0.625, w2 = 0.9375 (a fixed -2.5: 2.5).
+    The step added: w1 = -1.25, r = (-2.25, -4.5), dL/dw = -5.625, w2 = -4.0625."""
+    args = ["--optimizer", "sgd", "--x", "1; 2", "--y", "1,2", "--w", "0", "--lr", "0.5",
+            "--penalty", "none", "--steps", "2", "--answer"]  # fmt: skip
+    out = said(cli, [*args, "0.9375"], 0)
+    assert "Right." in out and "gradient at each step's w" in out
+    assert "WRONG" in said(cli, [*args, "2.5"])
+    out = said(cli, [*args, "-4.0625"])
+    assert "the step added instead of subtracted" in out
+    assert "it first changes the weights at step 1" in out
+
+
+def test_quantity_is_the_new_weights(cli: Cli) -> None:
+    result = cli(["check", "--optimizer", "adam", *B, "--quantity", "step", "--answer", "1,2"])
+    assert result.code == 2
+    assert result.stderr.startswith("Error: --quantity step: with --optimizer")

@@ -75,6 +75,8 @@ EPILOG = """Examples:
 
   regtrace check --x "1; 2; 3" --y 2,3,5 --w 1,0 --intercept --lam 0.1 --answer 1.28,0.1333
 
+  regtrace check --x "1; 2; 3" --y 2,3,5 --intercept --steps 2 --answer 0.6,0.3 --tol 0.05
+
   regtrace check --quantity decay-factor --lam 0.01 --lr 0.1 --answer 0.998,0.998,0.998
 
   regtrace check --optimizer adamw --weight-decay 0.1 --w 2.5 --grad -0.2 --answer 2.575
@@ -115,14 +117,13 @@ def check_command(
 ) -> int:
     """Grade your answer to one gradient step (or N steps) and say what went wrong."""
     from regtrace.cli.dataoptions import DataOptions
-    from regtrace.cli.emit import emit_check
-    from regtrace.cli.inputs import resolve_exact
+    from regtrace.cli.emit import emit_check, emit_optimizer_check
+    from regtrace.cli.inputs import ProblemOptions, resolve_problem
     from regtrace.cli.optimizer_options import OptimizerOptions
-    from regtrace.engine.check import check
+    from regtrace.engine.problem import check_optimizer_problem, check_problem
     from regtrace.errors import ExitCode, RegtraceError
     from regtrace.parse.exact import parse_exact_scalar, vector_tokens
 
-    table = DataOptions(data, x, y, model, data_loss, intercept)
     options = OptimizerOptions(
         optimizer=None if optimizer is None else optimizer.value,
         convention=None if convention is None else convention.value,
@@ -131,53 +132,39 @@ def check_command(
         t=t,
         states=states or {},
     )
-    if table.given and steps > 1:
+    if options.given and exact:
         raise RegtraceError(
-            "--steps with --data/--x/--y: the data gradient changes every step; grade one "
-            "step at a time (its --w is the previous answer)"
+            "--exact works with plain gradient descent; an optimizer is graded to 15 "
+            "significant digits (leave out --exact)"
         )
-    if options.given:
-        from regtrace.cli.check_optimizer import check_optimizer_command
-
-        return check_optimizer_command(
-            options, table, answer=answer, w=w, grad=grad, lam=lam, lr=lr, loss=loss,
-            penalty=penalty or "none", lam1=lam1, lam2=lam2, l2_form=l2_form.value,
-            steps=steps, tol=tol, exact=exact, output_format=output_format, digits=digits,
-        )  # fmt: skip
-    penalty = penalty or "l2"
-    if table.given:
-        from regtrace.cli.datainputs import resolve_data_exact
-
-        inputs = resolve_data_exact(
-            table, w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty, lam1=lam1,
-            lam2=lam2,
-        )  # fmt: skip
-    else:
-        inputs = resolve_exact(
-            w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty, lam1=lam1, lam2=lam2
+    if options.given and quantity is not QuantityChoice.NEW_WEIGHT:
+        raise RegtraceError(
+            f"--quantity {quantity.value}: with --optimizer, check grades the new weights; "
+            "leave out --quantity"
         )
-    if len(inputs.penalties) != 1:
+    problem = resolve_problem(
+        ProblemOptions(
+            w=w, grad=grad, lam=lam, lr=lr, loss=loss,
+            penalty=penalty or ("none" if options.given else "l2"), lam1=lam1, lam2=lam2,
+            l2_form=l2_form.value, l1_method=l1_method.value, exact=not options.given,
+            table=DataOptions(data, x, y, model, data_loss, intercept), optimizer=options,
+        ),
+        exact_table=True,
+    )  # fmt: skip
+    if len(problem.regularization.kinds) != 1:
         raise RegtraceError(
             f"--penalty: check grades one penalty at a time; give one of {penalty_names()}"
         )
     if "-" in (w, grad, lam) and answer.strip() == "-":
         raise RegtraceError("--answer and another option both read standard input; use @file")
-    result = check(
-        inputs.w,
-        inputs.grad,
-        lam=inputs.lam,
-        lr=inputs.lr,
-        answer=vector_tokens(answer, "--answer"),
-        loss=inputs.loss,
-        penalty=inputs.penalties[0],
-        lam1=inputs.lam1,
-        lam2=inputs.lam2,
-        l2_form=l2_form.value,
-        l1_method=l1_method.value,
-        quantity=quantity.value,
-        steps=steps,
-        tol=None if tol is None else parse_exact_scalar(tol, "--tol"),
-        data=inputs.data,
+    tokens = vector_tokens(answer, "--answer")
+    tolerance = None if tol is None else parse_exact_scalar(tol, "--tol")
+    if problem.optimizer is not None:
+        graded = check_optimizer_problem(problem, answer=tokens, steps=steps, tol=tolerance)
+        emit_optimizer_check(graded, output_format=output_format, digits=digits)
+        return ExitCode.OK if graded.correct else ExitCode.WRONG_ANSWER
+    result = check_problem(
+        problem, answer=tokens, quantity=quantity.value, steps=steps, tol=tolerance
     )
     emit_check(result, output_format=output_format, digits=digits, exact=exact)
     return ExitCode.OK if result.correct else ExitCode.WRONG_ANSWER

@@ -37,7 +37,11 @@ def as_decimal(x: float) -> Fraction:
 
 @dataclass(frozen=True)
 class OptimizerProblem:
-    """One optimizer problem: the start, the data gradient (fixed over the steps), and how."""
+    """One optimizer problem: the start, the data gradient, and how.
+
+    ``grad`` is ``dL/dw`` at ``w``; with ``gradient`` (a data table) each later step
+    recomputes it at that step's weights, otherwise it stays fixed.
+    """
 
     w: Vector
     grad: Vector
@@ -45,6 +49,11 @@ class OptimizerProblem:
     penalty: Penalty
     state: OptimizerState
     loss: float | None = None
+    gradient: Callable[[Vector], Vector] | None = None
+
+    def grad_at(self, k: int, w: Vector) -> Vector:
+        """``dL/dw`` at step ``k`` (0 first), taken at ``w``."""
+        return self.grad if self.gradient is None or k == 0 else self.gradient(w)
 
 
 def run_steps(
@@ -60,8 +69,8 @@ def run_steps(
     penalty = p.penalty if penalty is None else penalty
     state = p.state if state is None else state
     w, out = p.w, []
-    for _ in range(steps):
-        result = optimizer_update(w, p.grad, spec, penalty, state)
+    for k in range(steps):
+        result = optimizer_update(w, p.grad_at(k, w), spec, penalty, state)
         w = result.w_new if finish is None else finish(result)
         state = result.state
         out.append(w)
@@ -233,6 +242,8 @@ class OptimizerCheck:
 
     report: OptimizerReport
     start: Vector
+    grad: Vector
+    """``dL/dw`` at ``start``."""
     steps: int
     tol: Fraction | None
     answer: tuple[Written, ...]
@@ -240,6 +251,8 @@ class OptimizerCheck:
     marks: tuple[Mark, ...]
     diagnosis: Diagnosis | None
     trajectory: tuple[Vector, ...]
+    moving: bool = False
+    """The data gradient is recomputed at each step's weights (a table over several steps)."""
 
     @property
     def correct(self) -> bool:
@@ -257,7 +270,7 @@ class OptimizerCheck:
         return {
             "command": "check",
             "w": self.start.tolist(),
-            "grad": self.report.grad.tolist(),
+            "grad": self.grad.tolist(),
             "lr": self.spec.lr,
             "penalty": r.penalty.kind.value,
             "lam": r.penalty.lam_json(),
@@ -354,20 +367,22 @@ def check_optimizer(
             f"weight ({n})"
         )
     written = tuple(Written.parse(t, f"--answer, element {k + 1}") for k, t in enumerate(answer))
-    w, state = problem.w, problem.state
+    w, state, loss = problem.w, problem.state, problem.loss
     trajectory = [w]
-    for _ in range(steps):
-        last = optimizer_update(w, problem.grad, problem.spec, problem.penalty, state, problem.loss)
+    for k in range(steps):
+        if k > 0 and problem.gradient is not None:
+            loss = None  # the loss at the start does not belong to a later step
+        grad = problem.grad_at(k, w)
+        last = optimizer_update(w, grad, problem.spec, problem.penalty, state, loss)
         w, state = last.w_new, last.state
         trajectory.append(w)
-    report = OptimizerReport(
-        w=last.w, grad=problem.grad, lr=problem.spec.lr, loss=problem.loss, results=(last,)
-    )
+    report = OptimizerReport(w=last.w, grad=grad, lr=problem.spec.lr, loss=loss, results=(last,))
     expected = tuple(as_decimal(float(x)) for x in w)
     marks = tuple(grade(e, a, tol) for e, a in zip(expected, written, strict=True))
     return OptimizerCheck(
         report=report,
         start=problem.w,
+        grad=problem.grad,
         steps=steps,
         tol=tol,
         answer=written,
@@ -375,6 +390,7 @@ def check_optimizer(
         marks=marks,
         diagnosis=diagnose_optimizer(problem, written, marks, steps, tol),
         trajectory=tuple(trajectory),
+        moving=problem.gradient is not None and steps > 1,
     )
 
 

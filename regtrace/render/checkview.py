@@ -58,6 +58,7 @@ class Numbers(Protocol):
 
 MARK_TEXT = {Mark.RIGHT: "right", Mark.WRONG: "WRONG", Mark.COARSE: "too coarse to tell"}
 TRAJECTORY_MAX = 12  # a longer trajectory shows its first and last few steps
+MOVING_NOTE = "dL/dw is the data loss's gradient at each step's w (above: at the start)"
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,8 @@ def check_view(result: CheckResult, work: Work) -> CheckView:
     pen = result.penalty
     times = "one step" if result.steps == 1 else f"{result.steps} steps"
     start = replace(result.report, w=cast(Vector, exact_vector(list(result.start))))
+    if result.start_grad is not None:  # a table: dL/dw at w_0, recomputed every step
+        start = replace(start, grad=cast(Vector, exact_vector(list(result.start_grad))))
     echo = Work(start, digits=work.digits, times=work.times, exact=work.exact)
     head = [
         f"Check: your {result.quantity.words} after {times} of "
@@ -141,6 +144,8 @@ def check_view(result: CheckResult, work: Work) -> CheckView:
     rows = _marks(result, work, names)
     grids = [Grid(None, ("", "Your answer", "Expected", "Mark"), tuple(rows))]
     notes: list[str] = []
+    if result.start_grad is not None:
+        notes.append(MOVING_NOTE)
     wrong = [i for i, m in enumerate(result.marks) if m is Mark.WRONG]
     r = result.report.results[0]
     if result.data is not None and wrong:
@@ -148,7 +153,10 @@ def check_view(result: CheckResult, work: Work) -> CheckView:
 
         data = DataWork(result.data, digits=work.digits, show_work=True, times=work.times)
         table = data.grid()
-        grids.append(Grid("Worked solution, the data part", table.header, table.rows))
+        title = "Worked solution, the data part"
+        if result.steps > 1:
+            title = "The data part of step 1"
+        grids.append(Grid(title, table.header, table.rows))
         notes += [*data.header_lines(), *data.notes()]
     if result.quantity is Quantity.DECAY_FACTOR:
         notes += [_factor_line(result, work, i) for i in wrong]
@@ -217,7 +225,8 @@ def optimizer_check_view(result: OptimizerCheck, digits: int) -> CheckView:
     from regtrace.render.optimizer_work import OptimizerWork, update_rule
 
     work = OptimizerWork(result.report, digits=digits, show_work=True)
-    start = OptimizerWork(replace(result.report, w=result.start), digits=digits, show_work=True)
+    first = replace(result.report, w=result.start, grad=result.grad)
+    start = OptimizerWork(first, digits=digits, show_work=True)
     spec = result.spec
     times_text = "one step" if result.steps == 1 else f"{result.steps} steps"
     head = [
@@ -231,6 +240,8 @@ def optimizer_check_view(result: OptimizerCheck, digits: int) -> CheckView:
     rows = _marks(result, work, names)
     grids = [Grid(None, ("", "Your answer", "Expected", "Mark"), tuple(rows))]
     notes: list[str] = []
+    if result.moving:
+        notes.append(MOVING_NOTE)
     wrong = [i for i, m in enumerate(result.marks) if m is Mark.WRONG]
     if wrong:
         title = "Worked solution"
