@@ -27,6 +27,7 @@ from regtrace.errors import RegtraceError
 if TYPE_CHECKING:  # the engines load only when their command runs
     from regtrace.cli.outfile import OutTarget
     from regtrace.engine.check import CheckResult
+    from regtrace.engine.check_optimizer import OptimizerCheck
     from regtrace.engine.data import DataEval
     from regtrace.engine.optimizers import OptimizerReport
     from regtrace.engine.step import StepReport
@@ -165,6 +166,18 @@ def emit_check(
 
     def page(full: bool) -> Page:
         return check_page(result, digits=digits, exact=exact)
+
+    emit(result, page, output_format=output_format)
+
+
+def emit_optimizer_check(
+    result: OptimizerCheck, *, output_format: OutputFormat, digits: int
+) -> None:
+    """A graded optimizer answer (``check --optimizer``)."""
+    from regtrace.render.checkview import optimizer_check_page
+
+    def page(full: bool) -> Page:
+        return optimizer_check_page(result, digits=digits)
 
     emit(result, page, output_format=output_format)
 

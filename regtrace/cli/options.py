@@ -156,6 +156,7 @@ class QuantityChoice(StrEnum):
     STEP = "step"
     LOSS = "loss"
     PENALTY = "penalty"
+    DECAY_FACTOR = "decay-factor"
 
 
 AnswerOpt = Annotated[
@@ -175,7 +176,8 @@ QuantityOpt = Annotated[
         "--quantity",
         "-q",
         help="What --answer is: the new weights, the full gradient, the penalty term, the "
-        "update, the regularized loss (needs --loss) or the penalty value (one number).",
+        "update, the regularized loss (needs --loss), the penalty value (one number), or the L2 "
+        "weight-decay factor 1 - 2*lr*lam per weight.",
     ),
 ]
 StepsOpt = Annotated[
@@ -199,12 +201,14 @@ TolOpt = Annotated[
     ),
 ]
 CheckPenaltyOpt = Annotated[
-    str,
+    str | None,
     typer.Option(
         "--penalty",
         "-p",
         metavar="PENALTY",
-        help=f"The penalty of the problem: one of {penalty_names()}.",
+        help=f"The penalty of the problem: one of {penalty_names()}. Default: l2; none "
+        "with --optimizer.",
+        show_default=False,
     ),
 ]
 

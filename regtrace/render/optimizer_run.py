@@ -47,6 +47,8 @@ class OptimizerRunText(RunText):
         )
         settings = hyper_parameters(s, self.n.strength)
         lines.insert(1, f"{s.kind.label} settings: {settings}; {decay_rule(s)}")
+        if s.momentum_note is not None:
+            lines.insert(2, f"Note: {s.momentum_note}")
         return tuple(lines)
 
 

@@ -325,6 +325,8 @@ class OptimizerWork:
                 f"{self.num(first.penalty_value)} = {self.num(first.loss)}"
             )
         for r in self.report.results:
+            if r.spec.momentum_note is not None:
+                lines.append(f"{r.spec.kind.label}: {r.spec.momentum_note}")
             if r.spec.kind.adaptive and r.spec.convention is Convention.KERAS:
                 lines.append(
                     f"{r.spec.kind.label}: eps is 'epsilon hat', added to sqrt(v) before bias "
