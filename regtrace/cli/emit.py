@@ -10,10 +10,11 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
-from regtrace.cli.options import OutputFormat
+from regtrace.cli.options import OutputFormat, PlotScale
 from regtrace.cli.output import write_file, write_renderable, write_text
 from regtrace.errors import RegtraceError
 from regtrace.render.document import Document
@@ -56,8 +57,10 @@ def emit(
     output_format: OutputFormat,
     plot: bool,
     plot_file: str | None,
+    plot_scale: PlotScale = PlotScale.SHARED,
 ) -> None:
     """Write the result, then the terminal plot (``--plot``) and the file (``--plot-file``)."""
+    spec = replace(spec, shared_y=plot_scale is PlotScale.SHARED)
     if plot_file is not None:
         _write_plot_file(spec, plot_file)  # first: a missing extra fails before any output
     if output_format is OutputFormat.JSON:

@@ -36,6 +36,8 @@ from regtrace.cli.options import (
     PenaltyOpt,
     PlotFileOpt,
     PlotOpt,
+    PlotScale,
+    PlotScaleOpt,
     RunStepsOpt,
     TargetOpt,
     WeightDecayOpt,
@@ -105,6 +107,7 @@ def run_command(
     digits: DigitsOpt = 12,
     plot: PlotOpt = False,
     plot_file: PlotFileOpt = None,
+    plot_scale: PlotScaleOpt = PlotScale.SHARED,
     optimizer: OptimizerOpt = None,
     convention: ConventionOpt = None,
     momentum: MomentumOpt = None,
@@ -184,7 +187,7 @@ def run_command(
             table, w=w, grad=grad, target=target, lam=lam, lr=lr, steps=steps, every=every,
             penalty=penalty, lam1=lam1, lam2=lam2, l2_form=l2_form.value,
             l1_method=l1_method.value, output_format=output_format, digits=digits, plot=plot,
-            plot_file=plot_file, optimizer=optimizer is not None,
+            plot_file=plot_file, plot_scale=plot_scale, optimizer=optimizer is not None,
         )  # fmt: skip
         return
     inputs = resolve(
@@ -246,6 +249,7 @@ def run_command(
         output_format=output_format,
         plot=plot,
         plot_file=plot_file,
+        plot_scale=plot_scale,
     )
 
 
@@ -268,6 +272,7 @@ def _data_run(
     digits: int,
     plot: bool,
     plot_file: str | None,
+    plot_scale: PlotScale,
     optimizer: bool,
 ) -> None:
     """``run`` on a table: the data gradient at every step, and ``w*`` beside the run."""
@@ -276,7 +281,7 @@ def _data_run(
     from regtrace.engine.datarun import run_data
     from regtrace.errors import RegtraceError
     from regtrace.render.datarun import DataRunText
-    from regtrace.render.plotdata import run_plot
+    from regtrace.render.plotdata import data_run_plot
 
     if optimizer:
         raise RegtraceError(
@@ -303,8 +308,9 @@ def _data_run(
     emit(
         report,
         DataRunText(report, digits),
-        run_plot(report.run),
+        data_run_plot(report),
         output_format=output_format,
         plot=plot,
         plot_file=plot_file,
+        plot_scale=plot_scale,
     )

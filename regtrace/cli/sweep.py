@@ -21,6 +21,8 @@ from regtrace.cli.options import (
     PenaltyOpt,
     PlotFileOpt,
     PlotOpt,
+    PlotScale,
+    PlotScaleOpt,
     SweepStepsOpt,
     TargetOpt,
     WOpt,
@@ -70,6 +72,7 @@ def sweep_command(
     digits: DigitsOpt = 12,
     plot: PlotOpt = False,
     plot_file: PlotFileOpt = None,
+    plot_scale: PlotScaleOpt = PlotScale.SHARED,
     data: DataOpt = None,
     x: XOpt = None,
     y: YOpt = None,
@@ -139,4 +142,7 @@ def sweep_command(
             l1_method=l1_method.value,
         )
         report, view, spec = typed, SweepText(typed, digits), sweep_plot(typed)
-    emit(report, view, spec, output_format=output_format, plot=plot, plot_file=plot_file)
+    emit(
+        report, view, spec, output_format=output_format, plot=plot, plot_file=plot_file,
+        plot_scale=plot_scale,
+    )  # fmt: skip
