@@ -111,12 +111,13 @@ class ExploreApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "quit"),
         Binding("question_mark", "help", "help", key_display="?"),
-        Binding("plus,equals_sign", "lam_up", "lam up", key_display="+"),
-        Binding("minus", "lam_down", "lam down", key_display="-"),
+        # One footer entry per knob ("+/- lam"), so every key fits a 60-column footer.
+        Binding("plus,equals_sign", "lam_up", "lam", key_display="+/-"),
+        Binding("minus", "lam_down", "lam down", show=False),
         Binding("up,right", "lam_up", "lam up", show=False, priority=True),
         Binding("down,left", "lam_down", "lam down", show=False, priority=True),
-        Binding("right_square_bracket", "lr_up", "lr up", key_display="]"),
-        Binding("left_square_bracket", "lr_down", "lr down", key_display="["),
+        Binding("right_square_bracket", "lr_up", "lr", key_display="]/["),
+        Binding("left_square_bracket", "lr_down", "lr down", show=False),
         Binding("e", "export", "export"),
         Binding("i", "edit", "inputs"),
         Binding("1", "pane('trace')", "trace", show=False),
@@ -204,9 +205,20 @@ class ExploreApp(App[None]):
     def action_edit(self) -> None:
         """Edit w and dL/dw in a dialog; the panes follow when it is applied."""
 
+        before = self.state
+
         def apply(state: ExploreState | None) -> None:
-            if state is not None:
-                self._set(state)
+            if state is None:
+                return
+            edited = state.after_edit(before)
+            if edited.loss != state.loss:
+                self.notify(
+                    f"The loss L = {fmt(before.loss or 0.0)} was given for the old w and "
+                    "dL/dw; for the new ones the trace shows each penalty alone.",
+                    title="Loss unknown",
+                    markup=False,
+                )
+            self._set(edited)
 
         self.push_screen(EditScreen(self.state), apply)
 
