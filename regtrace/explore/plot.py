@@ -2,9 +2,9 @@
 
 One marker per point, points of a series joined column by column, an optional vertical
 marker line; linear or log axes. With ``overlap`` a cell where two series meet gets its own
-marker, so a line drawn under another is not silently hidden. A point outside the y range is not drawn (a diverging
-weight leaves the chart, and the pane says so in words). Pure: size in, text out, so the
-same inputs always draw the same chart (snapshot tests rely on it).
+marker, so a line drawn under another is not silently hidden. A point outside the y range is
+not drawn (a diverging weight leaves the chart, and the pane says so in words). Pure: size
+in, text out, so the same inputs always draw the same chart (snapshot tests rely on it).
 """
 
 from __future__ import annotations
