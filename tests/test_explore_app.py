@@ -35,12 +35,15 @@ def blog_state(**options: str) -> ExploreState:
 
 
 def drive(
-    app: ExploreApp, keys: list[str], check: Callable[[ExploreApp, Pilot[None]], Awaitable[None]]
+    app: ExploreApp,
+    keys: list[str],
+    check: Callable[[ExploreApp, Pilot[None]], Awaitable[None]],
+    size: tuple[int, int] = SIZE,
 ) -> None:
-    """Start ``app`` headless at 80x24, press ``keys``, then run ``check``."""
+    """Start ``app`` headless at ``size`` (80x24), press ``keys``, then run ``check``."""
 
     async def main() -> None:
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=size) as pilot:
             await pilot.pause()
             await pilot.press(*keys)
             await pilot.pause()

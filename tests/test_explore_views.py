@@ -4,8 +4,6 @@ the legend and keys kept at 60x20. Driven by Textual's headless pilot."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from textual.pilot import Pilot
@@ -14,37 +12,7 @@ from textual.widgets import Footer, Input, Static
 from regtrace.cli.explore_inputs import explore_state
 from regtrace.explore.app import ExploreApp
 from regtrace.explore.chart import Chart
-
-Check = Callable[[ExploreApp, Pilot[None]], Awaitable[None]]
-
-
-class RecordingApp(ExploreApp):
-    """The app, keeping each notification's message."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.notes: list[str] = []
-
-    def notify(self, message: str, **kwargs: Any) -> None:
-        self.notes.append(message)
-        super().notify(message, **kwargs)
-
-
-def drive(app: ExploreApp, keys: list[str], check: Check, size: tuple[int, int] = (80, 24)) -> None:
-    """Start ``app`` headless at ``size``, press ``keys``, then run ``check``."""
-
-    async def main() -> None:
-        async with app.run_test(size=size) as pilot:
-            await pilot.pause()
-            await pilot.press(*keys)
-            await pilot.pause()
-            await check(app, pilot)
-
-    asyncio.run(main())
-
-
-def text_of(app: ExploreApp, selector: str) -> str:
-    return str(app.query_one(selector, Static).render())
+from tests.test_explore_app import RecordingApp, drive, text_of
 
 
 def chart_rows(app: ExploreApp) -> list[str]:
@@ -88,7 +56,7 @@ def test_editing_w_drops_the_given_loss_and_the_penalties_follow() -> None:
         "L1 penalty: 0.01 x 3 = 0.03",
     ]
     assert "1.2" not in notes[0]
-    assert app.notes == [
+    assert [message for _, message in app.notes] == [
         "The loss L = 1.2 was given for the old w and dL/dw; for the new ones the trace "
         "shows each penalty alone."
     ]
