@@ -92,8 +92,8 @@ def check_command(
 ) -> int:
     """Grade your answer to one gradient step (or N steps) and say what went wrong."""
     from regtrace.cli.dataoptions import DataOptions
+    from regtrace.cli.emit import emit_check
     from regtrace.cli.inputs import resolve_exact
-    from regtrace.cli.render import emit_check
     from regtrace.engine.check import check
     from regtrace.errors import ExitCode, RegtraceError
     from regtrace.parse.exact import parse_exact_scalar, vector_tokens

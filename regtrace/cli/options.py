@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from regtrace.engine.frameworks import Convention, OptimizerKind
 from regtrace.regularizers import L1Method, L2Form, penalty_names
 from regtrace.render.layout import Layout
 
@@ -114,7 +115,7 @@ FormatOpt = Annotated[
     typer.Option(
         "--format",
         "-f",
-        help="Output: a table for people, or json/csv/markdown/latex (latex: step and check).",
+        help="Output: a table for people, or json, csv, markdown or latex.",
     ),
 ]
 DigitsOpt = Annotated[
@@ -303,24 +304,6 @@ OutOpt = Annotated[
 # -- optimizers (issue 5) ------------------------------------------------------------------
 
 
-class OptimizerChoice(StrEnum):
-    """``--optimizer`` choices (mirrors :class:`regtrace.engine.frameworks.OptimizerKind`)."""
-
-    SGD = "sgd"
-    MOMENTUM = "momentum"
-    NESTEROV = "nesterov"
-    ADAM = "adam"
-    ADAMW = "adamw"
-
-
-class ConventionChoice(StrEnum):
-    """``--convention`` choices (mirrors :class:`regtrace.engine.frameworks.Convention`)."""
-
-    TORCH = "torch"
-    KERAS = "keras"
-    OPTAX = "optax"
-
-
 PenaltyMaybeOpt = Annotated[
     str | None,
     typer.Option(
@@ -333,12 +316,13 @@ PenaltyMaybeOpt = Annotated[
     ),
 ]
 OptimizerOpt = Annotated[
-    OptimizerChoice | None,
+    OptimizerKind | None,
     typer.Option(
         "--optimizer",
         "-o",
-        help="sgd (plain gradient descent, the default), momentum, nesterov, adam or adamw; "
-        "the trace shows the optimizer's state (momentum buffer; Adam's m, v, m_hat, v_hat).",
+        help="sgd (plain gradient descent, the default), momentum, nesterov, adam, adamw, "
+        "rmsprop or adagrad; the trace shows the state of each of its transforms (momentum "
+        "buffer; Adam's m, v, m_hat, v_hat; RMSprop's average of g^2; Adagrad's sum).",
         show_default=False,
     ),
 ]
@@ -352,7 +336,7 @@ CompareOpt = Annotated[
     ),
 ]
 ConventionOpt = Annotated[
-    ConventionChoice | None,
+    Convention | None,
     typer.Option(
         "--convention",
         help="Whose update order and defaults: torch, keras or optax. "
@@ -362,35 +346,15 @@ ConventionOpt = Annotated[
 ]
 
 
-def _number_option(name: str, text: str) -> object:
-    return typer.Option(name, metavar="FLOAT", help=text, show_default=False)
-
-
-MomentumOpt = Annotated[
-    str | None, _number_option("--momentum", "Momentum factor (momentum, nesterov). Default: 0.9.")
-]
-DampeningOpt = Annotated[
-    str | None,
-    _number_option("--dampening", "PyTorch SGD dampening; not applied on step 1. Default: 0."),
-]
-Beta1Opt = Annotated[
-    str | None, _number_option("--beta1", "Adam's first-moment decay b1. Default: 0.9.")
-]
-Beta2Opt = Annotated[
-    str | None, _number_option("--beta2", "Adam's second-moment decay b2. Default: 0.999.")
-]
-EpsOpt = Annotated[
-    str | None,
-    _number_option("--eps", "Adam's eps. Default: 1e-8 torch and optax, 1e-7 keras (epsilon hat)."),
-]
 WeightDecayOpt = Annotated[
     str | None,
     typer.Option(
         "--weight-decay",
         metavar="WD",
         help="The optimizer's weight_decay: one number or one per weight. Coupled (wd*w added "
-        "to the gradient) for torch/optax sgd and adam, decoupled (w*(1-lr*wd)) for adamw and "
-        "every Keras optimizer. Default: 0; adamw: 0.01 torch, 0.004 keras, 1e-4 optax.",
+        "to the gradient) for torch/optax sgd, adam, rmsprop, adagrad; decoupled "
+        "(w*(1-lr*wd)) for adamw and every Keras optimizer. Default: 0; adamw: 0.01 torch, "
+        "0.004 keras, 1e-4 optax.",
         show_default=False,
     ),
 ]
@@ -399,31 +363,9 @@ StepNumberOpt = Annotated[
     typer.Option(
         "--t",
         min=1,
-        help="Which step this is (1 = the first); with --buf, --m, --v it is 2 or more and "
-        "sets Adam's bias corrections 1 - b^t. Default: 1.",
+        help="Which step this is (1 = the first); with a starting state (--buf, --m, --v, ...) "
+        "it is 2 or more and sets Adam's bias corrections 1 - b^t. Default: 1.",
         show_default=False,
-    ),
-]
-BufOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--buf",
-        metavar="VECTOR",
-        help="Momentum state from the previous step (torch momentum_buffer, Keras velocity, "
-        "optax trace).",
-        show_default=False,
-    ),
-]
-MomentOneOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--m", metavar="VECTOR", help="Adam's m from the previous step.", show_default=False
-    ),
-]
-MomentTwoOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--v", metavar="VECTOR", help="Adam's v from the previous step.", show_default=False
     ),
 ]
 

@@ -5,17 +5,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from regtrace.cli.optimizer_options import with_optimizer_options
 from regtrace.cli.options import (
-    Beta1Opt,
-    Beta2Opt,
     ConventionOpt,
-    DampeningOpt,
     DataLossOpt,
     DataOpt,
     DigitsOpt,
-    EpsOpt,
     EveryOpt,
     ExactOpt,
     FormatOpt,
@@ -29,7 +27,6 @@ from regtrace.cli.options import (
     LrOpt,
     ModelChoice,
     ModelOpt,
-    MomentumOpt,
     OptimizerOpt,
     OutOpt,
     OutputFormat,
@@ -64,8 +61,8 @@ error, not a table of inf.
 accepted) for a fixed --grad or a --target, and prints exact decimals (fractions where a
 decimal would not end); at most 1000 steps, as the fractions grow every step.
 
---optimizer momentum|nesterov|adam|adamw runs that optimizer (PyTorch, Keras or optax order,
---convention) from a fresh state for each penalty.
+--optimizer momentum|nesterov|adam|adamw|rmsprop|adagrad runs that optimizer (PyTorch, Keras
+or optax order, --convention) from a fresh state for each penalty.
 """
 
 EPILOG = """Examples:
@@ -90,6 +87,7 @@ EPILOG = """Examples:
 """
 
 
+@with_optimizer_options(states=False)
 def run_command(
     w: WOpt = None,
     grad: GradOpt = None,
@@ -110,11 +108,6 @@ def run_command(
     plot_scale: PlotScaleOpt = PlotScale.SHARED,
     optimizer: OptimizerOpt = None,
     convention: ConventionOpt = None,
-    momentum: MomentumOpt = None,
-    dampening: DampeningOpt = None,
-    beta1: Beta1Opt = None,
-    beta2: Beta2Opt = None,
-    eps: EpsOpt = None,
     weight_decay: WeightDecayOpt = None,
     data: DataOpt = None,
     x: XOpt = None,
@@ -124,6 +117,7 @@ def run_command(
     intercept: InterceptOpt = False,
     out: OutOpt = None,
     exact: ExactOpt = False,
+    hyper: Mapping[str, str | bool | None] | None = None,
 ) -> None:
     """N gradient steps under L2 and L1 (or elastic net), side by side."""
     from regtrace.cli.dataoptions import DataOptions
@@ -140,12 +134,8 @@ def run_command(
     options = OptimizerOptions(
         optimizer=None if optimizer is None else optimizer.value,
         convention=None if convention is None else convention.value,
-        momentum=momentum,
-        dampening=dampening,
-        beta1=beta1,
-        beta2=beta2,
-        eps=eps,
         weight_decay=weight_decay,
+        hyper=hyper or {},
     )
     target_file = None
     if out is not None:  # the writer's modules load only when a file is asked for

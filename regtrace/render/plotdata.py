@@ -15,7 +15,12 @@ from regtrace.engine.penalties import Penalty, Vector
 from regtrace.engine.sweep import SweepReport
 from regtrace.engine.trajectory import RunReport
 from regtrace.render.numfmt import fmt
-from regtrace.render.work import INLINE_VECTOR_MAX, strength_text, strengths_text, vector_text
+from regtrace.render.step_text import (
+    INLINE_VECTOR_MAX,
+    strength_text,
+    strengths_text,
+    vector_text,
+)
 
 if TYPE_CHECKING:
     from regtrace.engine.datarun import DataRunReport

@@ -1,15 +1,15 @@
-"""The trace as text: every cell of the trace table and every line under it.
+"""One gradient step as text: every cell of the trace table and every line under it.
 
-The Rich table, Markdown and CSV are views of the strings built here, so a number cannot
-differ between formats (STYLE.md habit 2). With ``show_work`` each cell carries the
-substituted arithmetic, as the blog's trace table does (``2x0.01x2.5 = 0.05``).
+:func:`step_page` lays it out as a :class:`~regtrace.render.page.Page`, which every format
+draws, so a number cannot differ between formats. With ``show_work`` each cell carries the
+substituted arithmetic (``2x0.01x2.5 = 0.05``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -21,9 +21,18 @@ from regtrace.engine.penalties import (
     Vector,
 )
 from regtrace.engine.step import StepReport, StepResult
-from regtrace.render.layout import Layout as Layout
 from regtrace.render.norms import BEYOND_FLOAT64, count_zeros, fmt_norm, norm_l1, norm_l2
 from regtrace.render.numfmt import DEFAULT_DIGITS, fmt, fmt_exact, fmt_signed, paren
+from regtrace.render.page import (
+    WIDE_MAX_WEIGHTS,
+    Grid,
+    Layout,
+    Page,
+    choose_layout,
+    trace_page,
+)
+
+__all__ = ["Grid", "Layout", "Work", "choose_layout", "work_page"]
 
 QUANTITIES: tuple[str, ...] = ("penalty_grad", "full_grad", "step", "w_new")
 ROW_LABELS: dict[str, str] = {
@@ -32,10 +41,7 @@ ROW_LABELS: dict[str, str] = {
     "step": "Update (-lr*grad)",
     "w_new": "New weight",
 }
-WIDE_MAX_WEIGHTS = 4  # the blog's table has 3 weights side by side; more turn the table
-WIDE_MAX_COLUMNS = 8  # weights x penalties beyond this do not fit side by side
 NOISE = 1e-12  # a result this small against its operands is rounding: shown as 0
-SUMMARY_MIN_WEIGHTS = 51  # from here on a terminal gets a summary, not one row per weight
 INLINE_VECTOR_MAX = 8  # vectors up to this length are echoed in full in the inputs line
 
 
@@ -56,31 +62,6 @@ def strength_text(value: Strength, num: Callable[[Any], str]) -> str:
     return vector_text(value, num) if isinstance(value, np.ndarray) else num(value)
 
 
-def choose_layout(requested: Layout, n_weights: int, n_penalties: int, *, full: bool) -> Layout:
-    """``auto`` picks wide for a few weights, tall for more, summary for thousands.
-
-    ``full`` (the file formats) never summarises: those outputs always hold every weight.
-    """
-    if requested is Layout.SUMMARY and full:
-        return Layout.TALL
-    if requested is not Layout.AUTO:
-        return requested
-    if n_weights <= WIDE_MAX_WEIGHTS and n_weights * n_penalties <= WIDE_MAX_COLUMNS:
-        return Layout.WIDE
-    if n_weights >= SUMMARY_MIN_WEIGHTS and not full:
-        return Layout.SUMMARY
-    return Layout.TALL
-
-
-@dataclass(frozen=True)
-class Grid:
-    """A table as strings: what every tabular format draws."""
-
-    title: str | None
-    header: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-
-
 def strengths_text(p: Penalty, strength: Callable[[Any], str]) -> str:
     """``lam = 0.01`` or ``lam1 = 0.01, lam2 = 0.05`` (empty for no penalty)."""
     return ", ".join(f"{name} = {strength(s)}" for name, s in p.rule.strengths(p))
@@ -89,27 +70,6 @@ def strengths_text(p: Penalty, strength: Callable[[Any], str]) -> str:
 def penalty_formula(p: Penalty) -> str:
     """The penalty and its gradient in words, e.g. ``lam*sum(w^2), gradient 2*lam*w``."""
     return p.formula()
-
-
-class TraceText(Protocol):
-    """What the table and Markdown renderers draw: header lines, grids, notes."""
-
-    def header_lines(self) -> list[str]:
-        """Lines above the table; the first is the title."""
-        ...
-
-    def grids(self, layout: Layout) -> Sequence[Grid]:
-        """The tables of a resolved layout."""
-        ...
-
-    def notes(self) -> list[str]:
-        """Lines under the table."""
-        ...
-
-    def split_wide(self) -> list[Grid]:
-        """The wide table cut into one side-by-side table per column group, for narrow
-        terminals."""
-        ...
 
 
 @dataclass(frozen=True)
@@ -299,11 +259,7 @@ class Work:
         lines += [d for r in self.report.results if (d := self.decay_line(r)) is not None]
         lines += [d for r in self.report.results if (d := self.divergence_line(r)) is not None]
         if any(r.prox_input is not None for r in self.report.results):
-            lines.append(
-                "Proximal L1: v = w - lr x (dL/dw + L2 term), w_new = soft(v, lr x lam) = "
-                "sign(v) x max(|v| - lr x lam, 0); the penalty term shown is the effective "
-                "(v - w_new)/lr"
-            )
+            lines.append(PROXIMAL_NOTE)
         return lines
 
     def inputs_line(self) -> str:
@@ -450,3 +406,52 @@ def summary_tables(
             Grid(f"{label}: largest changes", ("i", "w", "Update", "New weight"), change_rows)
         )
     return grids
+
+
+CSV_COLUMNS = (
+    "penalty",
+    "weight",
+    "w",
+    "grad",
+    "lam_l1",
+    "lam_l2",
+    *QUANTITIES,
+    "penalty_value",
+    "loss",
+)
+
+
+def trace_csv(work: Work) -> Grid:
+    """One row per penalty and weight ("long" form, ready for a spreadsheet); ``lam_l1`` and
+    ``lam_l2`` are the strengths of the ``|w|`` and ``w^2`` parts at that weight."""
+    report, num = work.report, work.num
+    rows = []
+    for r in report.results:
+        loss = "" if r.loss is None else num(r.loss)
+        for i in range(report.w.size):
+            rows.append(
+                (
+                    r.penalty.kind.value,
+                    str(i),
+                    num(report.w[i]),
+                    num(report.grad[i]),
+                    num(item(r.penalty.lam1, i)),
+                    num(item(r.penalty.lam2, i)),
+                    *(num(getattr(r, q)[i]) for q in QUANTITIES),
+                    num(r.penalty_value),
+                    loss,
+                )
+            )
+    return Grid(None, CSV_COLUMNS, tuple(rows), math=False)
+
+
+PROXIMAL_NOTE = (
+    "Proximal L1: v = w - lr x (dL/dw + L2 term), w_new = soft(v, lr x lam) = "
+    "sign(v) x max(|v| - lr x lam, 0); the penalty term shown is the effective "
+    "(v - w_new)/lr"
+)
+
+
+def work_page(work: Work, layout: Layout, caption: str | None = None) -> Page:
+    """A step's page: formulas and inputs, the trace table(s), the lines under them."""
+    return trace_page(work, layout, csv=trace_csv(work), caption=caption)
