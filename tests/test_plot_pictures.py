@@ -47,7 +47,7 @@ def test_run_figure_has_title_shared_scale_and_fixed_points() -> None:
         dashed = [line.get_color() for line in ax.get_lines() if line.get_linestyle() == "--"]
         assert dashed == [series["w0"], series["w1"]]
     labels = [text.get_text() for text in l2.get_legend().get_texts()]
-    assert labels == ["w0", "fixed point w* (dashed)", "w1"]
+    assert labels == ["w0", "w1", "fixed point w* (dashed)"]
 
 
 def test_own_scale_fits_each_panel() -> None:
@@ -108,10 +108,12 @@ def test_data_run_draws_the_solution() -> None:
 
     problem = DataProblem.build([[1.0], [1.0]], [2.0, 2.0])
     report = run_data(problem, [0.0], steps=3, lam=0.5, lr=0.1)
-    l2, l1 = _figure(data_run_plot(report)).axes
+    fig = _figure(data_run_plot(report))
+    l2, l1 = fig.axes
     assert _levels(l2) == pytest.approx([1.0])
     assert _levels(l1) == pytest.approx([1.5])
     assert "solution w* (dashed)" in [t.get_text() for t in l2.get_legend().get_texts()]
+    assert fig.get_suptitle() == "3 gradient steps, lam = 0.5, lr = 0.1, linear model on 2 rows"
 
 
 def test_plot_file_png_end_to_end(tmp_path: Path) -> None:
@@ -143,3 +145,15 @@ def test_plot_scale_rejects_other_words() -> None:
     result = invoke(["run", "--plot", "--plot-scale", "both"])
     assert result.code == 2
     assert "shared" in result.stderr and "own" in result.stderr
+
+
+def test_a_fixed_point_at_zero_is_drawn() -> None:
+    """t = [3, 0.4], lam = 0.5: L1's fixed point soft(t, 0.5) = [2.5, 0]; the 0 is a level
+    too (the lasso's exact zero), as is L2's t/2 = [1.5, 0.2]."""
+    from regtrace import run
+    from regtrace.render.plotdata import run_plot
+
+    spec = run_plot(run([0.0, 0.0], target=[3.0, 0.4], lam=0.5, lr=0.1, steps=5))
+    l2, l1 = _figure(spec).axes
+    assert _levels(l2) == pytest.approx([1.5, 0.2])
+    assert _levels(l1) == pytest.approx([2.5, 0.0])

@@ -51,7 +51,8 @@ Keys
   - or down/left arrow    lam down by 10^(1/4); below 1e-06 it goes to 0
   ]  /  [                 lr up / down by 10^(1/4)
   1  2  3                 Trace, Weight decay, Lambda sweep
-  i                       edit w and dL/dw (Enter applies, Esc cancels)
+  i                       edit w and dL/dw (Enter applies, Esc cancels); a loss L
+                          given for the old w is dropped: the penalties remain
   e                       export the trace as Markdown (regtrace-trace.md, here)
   ?                       this help          q   quit
 
@@ -59,6 +60,7 @@ Panes
   Trace: one step of regtrace step for these inputs, L2 and L1 side by side.
   Weight decay: one weight, no data gradient, 100 steps. L2 multiplies it by
     1 - 2*lr*lam each step: negative means it flips sign, below -1 it grows.
+    * marks where two paths meet (the two L1 methods agree until w nears 0).
   Lambda sweep: train and validation error against lam; small lam overfits,
     large lam underfits, the best validation lam is named.
 
@@ -204,7 +206,6 @@ class ExploreApp(App[None]):
 
     def action_edit(self) -> None:
         """Edit w and dL/dw in a dialog; the panes follow when it is applied."""
-
         before = self.state
 
         def apply(state: ExploreState | None) -> None:

@@ -8,7 +8,7 @@ same series, and tests check the series rather than pixels.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
 from regtrace.engine.penalties import Penalty, Vector
@@ -160,7 +160,10 @@ def run_plot(report: RunReport, solutions: Sequence[Vector] | None = None) -> Pl
 
 def data_run_plot(report: DataRunReport) -> PlotSpec:
     """:func:`run_plot` of a run on a table, with each penalty's solution ``w*`` as levels."""
-    return run_plot(report.run, [s.w_final for s in report.solutions])
+    spec = run_plot(report.run, [s.w_final for s in report.solutions])
+    problem = report.problem
+    data = f"{problem.model.value} model on {problem.y.size} rows"
+    return replace(spec, title=f"{spec.title}, {data}")
 
 
 def lam_scale(lams: Sequence[float]) -> tuple[XScale, float | None]:

@@ -46,18 +46,20 @@ def figure(spec: PlotSpec) -> Figure:
     fig = Figure(figsize=(PANEL_WIDTH * len(spec.panels), HEIGHT), layout="constrained")
     axes = fig.subplots(1, len(spec.panels), squeeze=False, sharey=spec.shared_y)[0]
     for ax, panel in zip(axes, spec.panels, strict=True):
-        labelled = False
+        colors = []
         for series in panel.series:
             (line,) = ax.plot(
                 series.x, series.y, marker="." if len(series.x) <= 30 else None, label=series.label
             )
-            if series.level is not None:
-                label = "_" if labelled else f"{panel.level_label} (dashed)"
-                ax.axhline(
-                    series.level, color=line.get_color(), linestyle="--", linewidth=1.0,
-                    label=label,
-                )  # fmt: skip
-                labelled = True
+            colors.append(line.get_color())
+        levelled = [
+            (s.level, c)
+            for s, c in zip(panel.series, colors, strict=True)
+            if s.level is not None  # a level of exactly 0 (a lasso zero) is drawn too
+        ]
+        for k, (level, color) in enumerate(levelled):  # after the lines: last in the legend
+            label = f"{panel.level_label} (dashed)" if k == 0 else "_"
+            ax.axhline(level, color=color, linestyle="--", linewidth=1.0, label=label)
         if panel.xscale == "symlog":
             ax.set_xscale("symlog", linthresh=panel.linthresh)
         elif panel.xscale == "log":
