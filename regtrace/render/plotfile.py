@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import textwrap
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from regtrace.errors import RegtraceError
 from regtrace.render.plotdata import PlotSpec
@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 FORMATS = ("png", "svg", "pdf")
 INSTALL_HINT = "pip install 'regtrace[plot]'"
 PANEL_WIDTH = 5.0  # inches per panel
-HEIGHT = 4.2  # inches, with room for the title
+HEIGHT = 4.6  # inches, with room for the title and the legend
+LEGEND_COLUMNS = 5  # legend entries per row under the panels
 TITLE_CHARS_PER_INCH = 11  # a medium-size title line wraps at about this many characters
 
 
@@ -70,7 +71,17 @@ def figure(spec: PlotSpec) -> Figure:
         ax.set_ylabel(panel.ylabel)
         if spec.shared_y:
             ax.tick_params(labelleft=True)  # each panel keeps its numbers
-        ax.legend(fontsize="small")
+    # One legend under the panels (each panel draws w0, w1, ... in the same colours), where it
+    # cannot cover a line or a level.
+    entries: dict[str, Any] = {}
+    for ax in axes:
+        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            entries.setdefault(label, handle)
+    if entries:
+        fig.legend(
+            list(entries.values()), list(entries), loc="outside lower center",
+            ncols=min(len(entries), LEGEND_COLUMNS), fontsize="small",
+        )  # fmt: skip
     width = int(TITLE_CHARS_PER_INCH * PANEL_WIDTH * len(spec.panels))
     lines = textwrap.wrap(spec.title, width) if spec.title else []
     lines += [f"({spec.note})"] if spec.note else []
