@@ -97,6 +97,14 @@ def emit(
         write_text(_terminal_plot(spec))
 
 
+def step_json_extra(exact: bool, data: DataEval | None) -> dict[str, Any]:
+    """The keys a step's JSON adds to its report's: ``exact``, and a table's ``data``."""
+    extra: dict[str, Any] = {"exact": True} if exact else {}
+    if data is not None:
+        extra["data"] = data.to_dict()
+    return extra
+
+
 def emit_step(
     report: StepReport,
     *,
@@ -113,9 +121,7 @@ def emit_step(
     lines (CSV stays one row per penalty and weight, its ``grad`` the computed gradient)."""
     from regtrace.render.step_page import step_page
 
-    extra: dict[str, Any] = {"exact": True} if exact else {}
-    if data is not None:
-        extra["data"] = data.to_dict()
+    extra = step_json_extra(exact, data)
 
     def page(full: bool) -> Page:
         return step_page(
@@ -161,15 +167,22 @@ def emit_check(
     emit(result, page, output_format=output_format)
 
 
-def save_step(report: StepReport, target: OutTarget, *, digits: int, exact: bool = False) -> None:
+def save_step(
+    report: StepReport,
+    target: OutTarget,
+    *,
+    digits: int,
+    exact: bool = False,
+    data: DataEval | None = None,
+) -> None:
     """Save a step report to ``--out``: new weights per penalty, or the CSV/JSON text that
-    ``--format csv|json`` would print."""
+    ``--format csv|json`` would print (``data`` as in :func:`emit_step`)."""
 
     def text(fmt: str) -> str:
         if fmt == "json":
             from regtrace.render.jsonfmt import to_json
 
-            return to_json(report, **({"exact": True} if exact else {}))
+            return to_json(report, **step_json_extra(exact, data))
         from regtrace.render.csvfmt import page_csv
         from regtrace.render.step_page import step_page
 
