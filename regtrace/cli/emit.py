@@ -11,10 +11,11 @@ from __future__ import annotations
 import shutil
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from regtrace.cli.options import OutputFormat
+from regtrace.cli.options import OutputFormat, PlotScale
 from regtrace.cli.output import (
     color_wanted,
     terminal_width,
@@ -78,10 +79,14 @@ def emit(
     plot: bool = False,
     plot_file: str | None = None,
     json_extra: dict[str, Any] | None = None,
+    plot_scale: PlotScale = PlotScale.SHARED,
 ) -> None:
     """Write the result in its format, then the terminal plot (``--plot``); the picture file
-    (``--plot-file``) is written first, so a missing extra fails before any output."""
+    (``--plot-file``) is written first, so a missing extra fails before any output.
+    ``plot_scale`` says whether the penalty panels share one y range."""
     page: PageFor = view if callable(view) else lambda _: view.page()
+    if spec is not None:
+        spec = replace(spec, shared_y=plot_scale is PlotScale.SHARED)
     if plot_file is not None and spec is not None:
         _write_plot_file(spec, plot_file)
     if output_format is OutputFormat.JSON:

@@ -50,6 +50,7 @@ PANELS: dict[str, str] = {
             "--force",
             "--plot",
             "--plot-file",
+            "--plot-scale",
             "--help",
         ),
         OUTPUT,

@@ -274,6 +274,23 @@ PlotFileOpt = Annotated[
         show_default=False,
     ),
 ]
+
+
+class PlotScale(StrEnum):
+    """``--plot-scale`` choices: one y range for the penalty panels, or one each."""
+
+    SHARED = "shared"
+    OWN = "own"
+
+
+PlotScaleOpt = Annotated[
+    PlotScale,
+    typer.Option(
+        "--plot-scale",
+        help="y axis of the penalty panels in --plot and --plot-file: shared (one range, "
+        "to compare penalties) or own (each panel fits its lines).",
+    ),
+]
 OutOpt = Annotated[
     str | None,
     typer.Option(

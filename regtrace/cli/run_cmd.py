@@ -36,6 +36,8 @@ from regtrace.cli.options import (
     PenaltyOpt,
     PlotFileOpt,
     PlotOpt,
+    PlotScale,
+    PlotScaleOpt,
     RunStepsOpt,
     TargetOpt,
     WeightDecayOpt,
@@ -119,6 +121,7 @@ def run_command(
     digits: DigitsOpt = 12,
     plot: PlotOpt = False,
     plot_file: PlotFileOpt = None,
+    plot_scale: PlotScaleOpt = PlotScale.SHARED,
     optimizer: OptimizerOpt = None,
     compare: CompareOpt = None,
     convention: ConventionOpt = None,
@@ -187,6 +190,7 @@ def run_command(
         output_format=output_format,
         plot=plot,
         plot_file=plot_file,
+        plot_scale=plot_scale,
     )
 
 
@@ -213,7 +217,7 @@ class _WithOptimizer:
 
 def run_views(outcome: RunOutcome, digits: int, *, exact: bool = False) -> RunViews:
     """The views of a run: plain or exact, on a table, with one optimizer or several."""
-    from regtrace.render.plotdata import PlotSpec, run_plot
+    from regtrace.render.plotdata import PlotSpec, data_run_plot, run_plot
     from regtrace.render.trajectory import RunText
 
     report = outcome.run
@@ -239,7 +243,7 @@ def run_views(outcome: RunOutcome, digits: int, *, exact: bool = False) -> RunVi
 
         data = replace(outcome.data[0], run=report)
         shown: HasDict = data if spec is None else _WithOptimizer(data, spec)
-        return RunViews(shown, DataRunText(data, digits, spec), run_plot(report), finals)
+        return RunViews(shown, DataRunText(data, digits, spec), data_run_plot(data), finals)
     if spec is not None:
         from regtrace.render.optimizer_run import OptimizerRunReport, OptimizerRunText
 

@@ -27,6 +27,8 @@ from regtrace.cli.options import (
     PenaltyOpt,
     PlotFileOpt,
     PlotOpt,
+    PlotScale,
+    PlotScaleOpt,
     SweepStepsOpt,
     TargetOpt,
     WOpt,
@@ -103,6 +105,7 @@ def sweep_command(
     digits: DigitsOpt = 12,
     plot: PlotOpt = False,
     plot_file: PlotFileOpt = None,
+    plot_scale: PlotScaleOpt = PlotScale.SHARED,
     data: DataOpt = None,
     x: XOpt = None,
     y: YOpt = None,
@@ -176,7 +179,10 @@ def sweep_command(
 
         assert isinstance(result, SweepReport)
         view, spec = SweepText(result, digits), sweep_plot(result)
-    emit(report, view, spec, output_format=output_format, plot=plot, plot_file=plot_file)
+    emit(
+        report, view, spec, output_format=output_format, plot=plot, plot_file=plot_file,
+        plot_scale=plot_scale,
+    )  # fmt: skip
 
 
 def _lams(text: str, exact: bool) -> Any:
