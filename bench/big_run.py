@@ -1,6 +1,6 @@
 """Big-vector benchmark: ``regtrace run`` on 10^7 weights against a hand-written NumPy loop.
 
-Issue 6's goal, measured here on this machine:
+The goal, measured here on this machine:
 
     regtrace run --w @w.npy --grad @g.npy --lam 0.01 --lr 0.1 --steps 100 --out result.npz
 

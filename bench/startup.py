@@ -1,6 +1,6 @@
 """Start-up benchmark: is ``regtrace step`` close to the imports it cannot avoid?
 
-Issue 6's goal: ``regtrace step`` (the built-in example, piped) takes at most 1.3x the time of
+The goal: ``regtrace step`` (the built-in example, piped) takes at most 1.3x the time of
 ``python -c "import numpy, typer, rich.table"``, measured in the same run. Also reported:
 ``--help``, ``--version`` and a bare interpreter (``python -c pass``) as the floor.
 
