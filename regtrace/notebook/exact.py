@@ -65,6 +65,21 @@ def fraction_list(values: Number | Iterable[Number], name: str) -> list[Fraction
     return [fraction(v, name) for v in values]
 
 
+def _shared(
+    lr: Number,
+    loss: Number | None,
+    lam1: Number | Iterable[Number] | None,
+    lam2: Number | Iterable[Number] | None,
+) -> dict[str, Any]:
+    """The keywords :func:`exact_step` and :func:`check` pass on alike, as fractions."""
+    return {
+        "lr": fraction(lr, "lr"),
+        "loss": None if loss is None else fraction(loss, "loss"),
+        "lam1": None if lam1 is None else fraction_list(lam1, "lam1"),
+        "lam2": None if lam2 is None else fraction_list(lam2, "lam2"),
+    }
+
+
 def exact_step(
     w: Iterable[Number],
     grad: Iterable[Number],
@@ -92,13 +107,10 @@ def exact_step(
         fraction_list(w, "w"),
         fraction_list(grad, "grad"),
         lam=fraction_list(lam, "lam"),
-        lr=fraction(lr, "lr"),
-        loss=None if loss is None else fraction(loss, "loss"),
         penalties=penalties,
-        lam1=None if lam1 is None else fraction_list(lam1, "lam1"),
-        lam2=None if lam2 is None else fraction_list(lam2, "lam2"),
         l2_form=l2_form,
         l1_method=l1_method,
+        **_shared(lr, loss, lam1, lam2),
     )
     return shown(ExactStepReport, report)
 
@@ -140,16 +152,13 @@ def check(
         fraction_list(w, "w"),
         fraction_list(grad, "grad"),
         lam=lam_values[0] if len(lam_values) == 1 else lam_values,
-        lr=fraction(lr, "lr"),
         answer=[_written(a) for a in answers],
-        loss=None if loss is None else fraction(loss, "loss"),
         penalty=penalty,
-        lam1=None if lam1 is None else fraction_list(lam1, "lam1"),
-        lam2=None if lam2 is None else fraction_list(lam2, "lam2"),
         l2_form=l2_form,
         l1_method=l1_method,
         quantity=quantity,
         steps=steps,
         tol=None if tol is None else fraction(tol, "tol"),
+        **_shared(lr, loss, lam1, lam2),
     )
     return shown(CheckResult, result)
