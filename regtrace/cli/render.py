@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # these engines load only when their command runs; --out's wh
     from regtrace.engine.data import DataEval
     from regtrace.engine.optimizers import OptimizerReport
     from regtrace.render.datawork import DataWork
+    from regtrace.render.formula import FormulaShown, FormulaWork
 
 
 def emit_step(
@@ -28,6 +29,7 @@ def emit_step(
     builtin: bool,
     exact: bool = False,
     data: DataEval | None = None,
+    formula: FormulaShown | None = None,
 ) -> None:
     """Render a step report in the requested format and write it to stdout.
 
@@ -42,6 +44,8 @@ def emit_step(
         extra: dict[str, object] = {"exact": True} if exact else {}
         if data is not None:
             extra["data"] = data.to_dict()
+        if formula is not None:
+            extra["formula"] = formula.to_dict()
         write_text(to_json(report, **extra))
         return
     if output_format is OutputFormat.LATEX:
@@ -63,8 +67,19 @@ def emit_step(
         output_format=output_format,
         layout=layout,
         builtin=builtin,
-        data=_data_work(data, digits, show_work, times),
+        data=_data_work(data, digits, show_work, times) or _formula_work(formula, digits, show_work),
     )
+
+
+def _formula_work(
+    formula: FormulaShown | None, digits: int, show_work: bool
+) -> FormulaWork | None:
+    """The text of a loss formula's part (``--loss-fn``), if the step came from one."""
+    if formula is None:
+        return None
+    from regtrace.render.formula import FormulaWork
+
+    return FormulaWork(formula, digits=digits, show_work=show_work)
 
 
 def _data_work(data: DataEval | None, digits: int, show_work: bool, times: str) -> DataWork | None:
@@ -85,15 +100,19 @@ def emit_optimizer_step(
     layout: LayoutChoice,
     builtin: bool,
     data: DataEval | None = None,
+    formula: FormulaShown | None = None,
 ) -> None:
     """Render an optimizer report (``step --optimizer``) in the requested format; ``data``
-    as in :func:`emit_step`."""
+    and ``formula`` as in :func:`emit_step`."""
     from regtrace.render.optimizer_work import OptimizerWork
 
     if output_format is OutputFormat.JSON:
         from regtrace.render.jsonfmt import to_json
 
-        write_text(to_json(report, **({} if data is None else {"data": data.to_dict()})))
+        extra = {} if data is None else {"data": data.to_dict()}
+        if formula is not None:
+            extra["formula"] = formula.to_dict()
+        write_text(to_json(report, **extra))
         return
     times = "x"
     if output_format is OutputFormat.LATEX:
@@ -112,7 +131,7 @@ def emit_optimizer_step(
         output_format=output_format,
         layout=layout,
         builtin=builtin,
-        data=_data_work(data, digits, show_work, times),
+        data=_data_work(data, digits, show_work, times) or _formula_work(formula, digits, show_work),
     )
 
 
@@ -123,7 +142,7 @@ def _emit_trace(
     output_format: OutputFormat,
     layout: LayoutChoice,
     builtin: bool,
-    data: DataWork | None = None,
+    data: DataWork | FormulaWork | None = None,
 ) -> None:
     """The table or Markdown of a trace; ``shape`` is (weights, results side by side).
 

@@ -28,6 +28,7 @@ from regtrace.cli.options import (
     LamOpt,
     LayoutChoice,
     LayoutOpt,
+    LossFnOpt,
     LossOpt,
     LrOpt,
     ModelChoice,
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
     from regtrace.cli.inputs import TraceInputs
     from regtrace.cli.optimizer_options import OptimizerOptions
     from regtrace.engine.data import DataEval
+    from regtrace.render.formula import FormulaShown
 
 HELP = """One gradient-descent step under L2 and L1 (or elastic net), side by side.
 
@@ -60,6 +62,9 @@ With no --w and --grad it traces the blog's example.
 
 With a table (--data FILE.csv, or --x and --y) the data loss and its gradient are computed
 from a linear or logistic model (--model, --data-loss) and shown row by row first.
+
+With --loss-fn "(w0 - 3)^2 + 2*w1^2" the data loss is a formula: L(w) and each partial
+derivative dL/dw_i are computed exactly and shown (--show-work substitutes w into each).
 
 --optimizer momentum|nesterov|adam|adamw traces that optimizer instead, with its state
 (momentum buffer; Adam's m, v, m_hat, v_hat and the per-weight step size), following
@@ -86,6 +91,8 @@ EPILOG = """Examples:
 
   echo 1,2,3 | regtrace step --w - --grad 0.1,0.1,0.1 --lam 0.01,0,0.01
 
+  regtrace step --loss-fn "(w0 - 3)^2 + 2*w1^2" --w 1,1 --lam 0.1 --lr 0.1 --show-work
+
   regtrace step --x "1; 2; 3" --y 2,3,5 --w 1,0 --intercept --penalty l2 --show-work
 
   regtrace step --data scores.csv --model logistic --w 0,0 --lam 0.1
@@ -104,6 +111,7 @@ def step_command(
     lam: LamOpt = None,
     lr: LrOpt = None,
     loss: LossOpt = None,
+    loss_fn: LossFnOpt = None,
     penalty: PenaltyMaybeOpt = None,
     lam1: Lam1Opt = None,
     lam2: Lam2Opt = None,
@@ -204,7 +212,22 @@ def step_command(
     inputs: TraceInputs | ExactInputs
     table = DataOptions(data, x, y, model, data_loss, intercept)
     evaluation = None
-    if table.given:
+    formula = None
+    if loss_fn is not None:
+        from regtrace.cli import formula_inputs
+
+        formula_inputs.refuse_typed(grad=grad, loss=loss, table=table.given)
+        resolve_formula = (
+            formula_inputs.resolve_formula_exact if exact else formula_inputs.resolve_formula_trace
+        )
+        inputs, _, formula = resolve_formula(
+            loss_fn, w=w, lam=lam, lr=lr, penalty=penalty, lam1=lam1, lam2=lam2
+        )
+        if exact:
+            from regtrace.engine.exact import exact_step
+
+            compute = exact_step
+    elif table.given:
         from regtrace.cli.datainputs import resolve_data_trace
 
         table.refuse_exact(exact)
@@ -227,7 +250,7 @@ def step_command(
         assert isinstance(inputs, TraceInputs)  # --exact was refused above
         _optimizer_step(
             inputs, options, l2_form, l1_method, output_format, digits, show_work, layout,
-            evaluation,
+            evaluation, formula,
         )  # fmt: skip
         return
     report = compute(
@@ -253,6 +276,7 @@ def step_command(
         builtin=inputs.builtin,
         exact=exact,
         data=evaluation,
+        formula=formula,
     )
 
 
@@ -266,6 +290,7 @@ def _optimizer_step(
     show_work: bool,
     layout: LayoutChoice,
     evaluation: DataEval | None = None,
+    formula: FormulaShown | None = None,
 ) -> None:
     """``step`` with an optimizer: trace its state, side by side with ``--compare``; with a
     table, ``evaluation`` is its data part, drawn first."""
@@ -286,4 +311,5 @@ def _optimizer_step(
         layout=layout,
         builtin=inputs.builtin,
         data=evaluation,
+        formula=formula,
     )

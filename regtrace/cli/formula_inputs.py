@@ -1,0 +1,99 @@
+"""``--loss-fn`` to traced-step inputs: the formula's L(w) and dL/dw at ``--w``.
+
+As with a data table, the gradient and the loss are computed, so ``--grad``, ``--loss``,
+``--target`` and the table options must not be typed; ``--w`` defaults to zeros, one per
+weight the formula names. Imported only with ``--loss-fn`` (it loads SymPy).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+
+from regtrace import examples
+from regtrace.cli.inputs import ExactInputs, TraceInputs, _check_one_stdin, parse_penalties
+from regtrace.engine.formula import FormulaLoss
+from regtrace.errors import RegtraceError
+from regtrace.parse.formula import parse_formula
+from regtrace.parse.numbers import parse_scalar, parse_vector, parse_vector_or_scalar
+from regtrace.render.formula import FormulaShown
+
+
+def refuse_typed(**typed: str | bool | None) -> None:
+    """The formula gives the data gradient and loss: no other source of them."""
+    for name, value in typed.items():
+        if value is not None and value is not False:
+            option = "--data/--x/--y" if name == "table" else f"--{name.replace('_', '-')}"
+            raise RegtraceError(
+                f"{option} and --loss-fn both give the data loss; L(w) and dL/dw come from "
+                f"--loss-fn, so leave out {option}"
+            )
+
+
+def load(text: str, n_weights: int | None) -> FormulaLoss:
+    """Parse and differentiate the formula for ``n_weights`` weights (default: its own)."""
+    return FormulaLoss.build(parse_formula(text), n_weights)
+
+
+def resolve_formula_trace(
+    loss_fn: str,
+    *,
+    w: str | None,
+    lam: str | None,
+    lr: str | None,
+    penalty: str,
+    lam1: str | None = None,
+    lam2: str | None = None,
+) -> tuple[TraceInputs, FormulaLoss, FormulaShown]:
+    """The inputs of a traced step whose gradient and loss come from the formula at ``w``."""
+    _check_one_stdin(w=w, lam=lam, lam1=lam1, lam2=lam2)
+    formula = parse_formula(loss_fn)
+    w_vec = np.zeros(formula.n_weights) if w is None else parse_vector(w, "--w")
+    loss = FormulaLoss.build(formula, w_vec.size)
+    evaluation = loss.evaluate(w_vec)
+    inputs = TraceInputs(
+        w=w_vec,
+        grad=evaluation.grad,
+        lam=parse_vector_or_scalar(examples.BLOG_LAM if lam is None else lam, "--lam"),
+        lr=parse_scalar(examples.BLOG_LR if lr is None else lr, "--lr"),
+        loss=evaluation.loss,
+        penalties=parse_penalties(penalty),
+        lam1=None if lam1 is None else parse_vector_or_scalar(lam1, "--lam1"),
+        lam2=None if lam2 is None else parse_vector_or_scalar(lam2, "--lam2"),
+        builtin=False,
+    )
+    shown = FormulaShown(loss, list(w_vec), evaluation.loss, list(evaluation.grad))
+    return inputs, loss, shown
+
+
+def resolve_formula_exact(
+    loss_fn: str,
+    *,
+    w: str | None,
+    lam: str | None,
+    lr: str | None,
+    penalty: str,
+    lam1: str | None = None,
+    lam2: str | None = None,
+) -> tuple[ExactInputs, FormulaLoss, FormulaShown]:
+    """:func:`resolve_formula_trace` in exact fractions (``--exact`` and ``check``)."""
+    from regtrace.parse.exact import parse_exact_scalar, parse_exact_vector
+
+    _check_one_stdin(w=w, lam=lam, lam1=lam1, lam2=lam2)
+    formula = parse_formula(loss_fn)
+    w_exact = [Fraction(0)] * formula.n_weights if w is None else parse_exact_vector(w, "--w")
+    loss = FormulaLoss.build(formula, len(w_exact))
+    value, grad = loss.exact(w_exact)
+    inputs = ExactInputs(
+        w=w_exact,
+        grad=grad,
+        lam=parse_exact_vector(examples.BLOG_LAM if lam is None else lam, "--lam"),
+        lr=parse_exact_scalar(examples.BLOG_LR if lr is None else lr, "--lr"),
+        loss=value,
+        penalties=parse_penalties(penalty),
+        lam1=None if lam1 is None else parse_exact_vector(lam1, "--lam1"),
+        lam2=None if lam2 is None else parse_exact_vector(lam2, "--lam2"),
+        builtin=False,
+    )
+    return inputs, loss, FormulaShown(loss, w_exact, value, grad)

@@ -1,0 +1,105 @@
+"""The loss-formula part of a trace: ``L``, each partial derivative, and their values.
+
+With ``show_work`` each line is written three ways, as a student would:
+``dL/dw0 = 2*w0 - 6 = 2*1 - 6 = -4`` (the derivative, the weights substituted, the value).
+The derivatives are SymPy's, written with ``**`` for powers; ``step(x)`` is the derivative of
+``relu`` (1 for ``x > 0``, else 0) and ``sign(0) = 0``, the subgradient convention of the
+L1 penalty.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import sympy
+from sympy.printing.str import StrPrinter
+
+from regtrace.engine.formula import FormulaLoss, step
+from regtrace.render.numfmt import DEFAULT_DIGITS, fmt, fmt_exact, paren
+from regtrace.render.work import Grid
+
+KINK_NOTE = (
+    "At a kink the derivative is the L1 penalty's convention: d|x|/dx = sign(x) with "
+    "sign(0) = 0, and step(x) = d relu(x)/dx is 1 for x > 0, else 0."
+)
+
+
+class _Substituted(StrPrinter):
+    """SymPy's text with each weight replaced by its value (negatives and fractions in
+    parentheses, so ``(-1)**2`` and ``2*(1/3)`` read right)."""
+
+    def __init__(self, values: dict[str, str]) -> None:
+        super().__init__()
+        self._values = values
+
+    def _print_Symbol(self, expr: sympy.Symbol) -> str:  # noqa: N802 - SymPy's hook name
+        return paren(self._values[expr.name])
+
+
+@dataclass(frozen=True)
+class FormulaShown:
+    """A loss formula evaluated at ``w``: floats, or fractions with ``--exact``."""
+
+    loss: FormulaLoss
+    w: Sequence[Any]
+    value: Any
+    grad: Sequence[Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The formula's texts with ``value`` (L at w) and ``grad`` (floats, as in JSON)."""
+        return {
+            **self.loss.to_dict(),
+            "value": float(self.value),
+            "grad": [float(g) for g in self.grad],
+        }
+
+
+@dataclass(frozen=True)
+class FormulaWork:
+    """Text for one :class:`FormulaShown`, at a precision, with or without arithmetic."""
+
+    shown: FormulaShown
+    digits: int = DEFAULT_DIGITS
+    show_work: bool = False
+
+    def num(self, x: Any) -> str:
+        return fmt_exact(x, self.digits) if isinstance(x, Fraction) else fmt(float(x), self.digits)
+
+    def _line(self, name: str, expr: sympy.Expr, value: Any) -> str:
+        text = sympy.sstr(expr)
+        parts = [name, text]
+        if self.show_work and not expr.is_Number:
+            names = {s.name: self.num(v) for s, v in zip(self.shown.loss.symbols, self.shown.w)}
+            parts.append(_Substituted(names).doprint(expr))
+        shown_value = self.num(value)
+        if shown_value != parts[-1]:
+            parts.append(shown_value)
+        return " = ".join(parts)
+
+    def header_lines(self) -> list[str]:
+        """The formula as typed and the weights it is taken at."""
+        w = ", ".join(self.num(v) for v in self.shown.w)
+        return [f"Data loss L(w) = {self.shown.loss.formula.text}", f"at w = [{w}]"]
+
+    def notes(self) -> list[str]:
+        """``L`` and one line per partial derivative."""
+        loss = self.shown.loss
+        lines = [self._line("L", loss.expr, self.shown.value)]
+        lines += [
+            self._line(f"dL/dw{i}", p, g)
+            for i, (p, g) in enumerate(zip(loss.partials, self.shown.grad, strict=True))
+        ]
+        kinked = any(p.has(sympy.sign) or p.has(step) for p in loss.partials)
+        if kinked:
+            lines.append(KINK_NOTE)
+        return lines
+
+    def page(self) -> tuple[list[str], list[Grid], list[str]]:
+        """Header lines, no grid, and the notes: what every page renderer takes."""
+        return self.header_lines(), [], self.notes()
+
+
+__all__ = ["KINK_NOTE", "FormulaShown", "FormulaWork"]
