@@ -19,6 +19,7 @@ from regtrace.cli.options import (
     Lam1Opt,
     Lam2Opt,
     LamOpt,
+    LossFnOpt,
     LossOpt,
     LrOpt,
     ModelChoice,
@@ -62,6 +63,8 @@ EPILOG = """Examples:
 
   regtrace check --exact --w 1/3 --grad 0 --lam 0.5 --lr 0.1 --answer 0.3 --format json
 
+  regtrace check --loss-fn "(w0 - 3)^2 + 2*w1^2" --w 1,1 --lam 0.1 --steps 2 --answer 1.6764,0.3364
+
   regtrace check --x "1; 2; 3" --y 2,3,5 --w 1,0 --intercept --lam 0.1 --answer 1.28,0.1333
 """
 
@@ -73,6 +76,7 @@ def check_command(
     lam: LamOpt = None,
     lr: LrOpt = None,
     loss: LossOpt = None,
+    loss_fn: LossFnOpt = None,
     penalty: CheckPenaltyOpt = "l2",
     lam1: Lam1Opt = None,
     lam2: Lam2Opt = None,
@@ -100,7 +104,16 @@ def check_command(
     from regtrace.parse.exact import parse_exact_scalar, vector_tokens
 
     table = DataOptions(data, x, y, model, data_loss, intercept)
-    if table.given:
+    gradient = None
+    if loss_fn is not None:
+        from regtrace.cli import formula_inputs
+
+        formula_inputs.refuse_typed(grad=grad, loss=loss, table=table.given)
+        inputs, formula, _ = formula_inputs.resolve_formula_exact(
+            loss_fn, w=w, lam=lam, lr=lr, penalty=penalty, lam1=lam1, lam2=lam2
+        )
+        gradient = formula.exact
+    elif table.given:
         from regtrace.cli.datainputs import resolve_data_exact
 
         if steps > 1:
@@ -137,6 +150,7 @@ def check_command(
         quantity=quantity.value,
         steps=steps,
         tol=None if tol is None else parse_exact_scalar(tol, "--tol"),
+        gradient=gradient,
     )
     emit_check(result, output_format=output_format, digits=digits, exact=exact)
     return ExitCode.OK if result.correct else ExitCode.WRONG_ANSWER

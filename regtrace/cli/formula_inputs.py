@@ -13,7 +13,7 @@ import numpy as np
 
 from regtrace import examples
 from regtrace.cli.inputs import ExactInputs, TraceInputs, _check_one_stdin, parse_penalties
-from regtrace.engine.formula import FormulaLoss
+from regtrace.engine.formula import FormulaLoss, FormulaRunReport
 from regtrace.errors import RegtraceError
 from regtrace.parse.formula import parse_formula
 from regtrace.parse.numbers import parse_scalar, parse_vector, parse_vector_or_scalar
@@ -97,3 +97,40 @@ def resolve_formula_exact(
         builtin=False,
     )
     return inputs, loss, FormulaShown(loss, w_exact, value, grad)
+
+
+def formula_run(
+    loss_fn: str,
+    *,
+    exact: bool,
+    w: str | None,
+    lam: str | None,
+    lr: str | None,
+    steps: int,
+    every: int | None,
+    penalty: str,
+    lam1: str | None,
+    lam2: str | None,
+    l2_form: str,
+    l1_method: str,
+) -> FormulaRunReport:
+    """``run --loss-fn``: the gradient from the formula at every step, in floats or exactly."""
+    from regtrace.engine.formula import exact_run_formula, run_formula
+
+    if exact:
+        exact_inputs, loss, _ = resolve_formula_exact(
+            loss_fn, w=w, lam=lam, lr=lr, penalty=penalty, lam1=lam1, lam2=lam2
+        )
+        return exact_run_formula(
+            loss, exact_inputs.w, steps=steps, every=every, lam=exact_inputs.lam,
+            lr=exact_inputs.lr, penalties=exact_inputs.penalties, lam1=exact_inputs.lam1,
+            lam2=exact_inputs.lam2, l2_form=l2_form, l1_method=l1_method,
+        )  # fmt: skip
+    inputs, loss, _ = resolve_formula_trace(
+        loss_fn, w=w, lam=lam, lr=lr, penalty=penalty, lam1=lam1, lam2=lam2
+    )
+    return run_formula(
+        loss, inputs.w, steps=steps, every=every, lam=inputs.lam, lr=inputs.lr,
+        penalties=inputs.penalties, lam1=inputs.lam1, lam2=inputs.lam2, l2_form=l2_form,
+        l1_method=l1_method,
+    )  # fmt: skip

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from regtrace.cli.options import (
     Beta1Opt,
@@ -28,6 +28,7 @@ from regtrace.cli.options import (
     Lam1Opt,
     Lam2Opt,
     LamOpt,
+    LossFnOpt,
     LrOpt,
     ModelChoice,
     ModelOpt,
@@ -63,6 +64,9 @@ error, not a table of inf.
 accepted) for a fixed --grad or a --target, and prints exact decimals (fractions where a
 decimal would not end); at most 1000 steps, as the fractions grow every step.
 
+--loss-fn "(w0 - 3)^2 + 2*w1^2" takes the data loss as a formula and recomputes its exact
+derivative at every step (with --exact too, while the values stay rational).
+
 --optimizer momentum|nesterov|adam|adamw runs that optimizer (PyTorch, Keras or optax order,
 --convention) from a fresh state for each penalty.
 """
@@ -83,6 +87,8 @@ EPILOG = """Examples:
 
   regtrace run --w @w.npy --grad @g.npy --lam 0.01 --lr 0.1 --steps 100 --out result.npz
 
+  regtrace run --loss-fn "(1 - w0)^2 + 100*(w1 - w0^2)^2" --w 0,0 --lr 0.001 --steps 1000
+
   regtrace run --data scores.csv --intercept --penalty l2,l1 --lam 0.1 --steps 200 --every 50
 
   regtrace run --target 3.5,2.1 --optimizer adamw --weight-decay 0.1 --steps 20 --penalty none
@@ -93,6 +99,7 @@ def run_command(
     w: WOpt = None,
     grad: GradOpt = None,
     target: TargetOpt = None,
+    loss_fn: LossFnOpt = None,
     lam: LamOpt = None,
     lr: LrOpt = None,
     steps: RunStepsOpt = 10,
@@ -167,6 +174,14 @@ def run_command(
             },
             tuple(k.value for k in parse_penalties(penalty)),
         )
+    if loss_fn is not None:
+        _formula_run(
+            loss_fn, table=table.given, options=options.given, w=w, grad=grad, target=target,
+            lam=lam, lr=lr, steps=steps, every=every, penalty=penalty, lam1=lam1, lam2=lam2,
+            l2_form=l2_form.value, l1_method=l1_method.value, output_format=output_format,
+            digits=digits, plot=plot, plot_file=plot_file, exact=exact, out=out,
+        )  # fmt: skip
+        return
     if exact:  # its own small path: the float run below never loads the exact modules
         from regtrace.cli.run_exact import emit_exact_run, exact_run_report, refuse
 
@@ -244,6 +259,43 @@ def run_command(
         shown,
         text,
         run_plot(report),
+        output_format=output_format,
+        plot=plot,
+        plot_file=plot_file,
+    )
+
+
+def _formula_run(
+    loss_fn: str,
+    *,
+    table: bool,
+    options: bool,
+    grad: str | None,
+    target: str | None,
+    output_format: OutputFormat,
+    digits: int,
+    plot: bool,
+    plot_file: str | None,
+    exact: bool,
+    out: str | None,
+    **run: Any,
+) -> None:
+    """``run --loss-fn``: the formula's gradient at every step (see ``cli/formula_inputs``)."""
+    from regtrace.cli import formula_inputs
+    from regtrace.cli.emit import emit
+    from regtrace.render.formula import FormulaRunText
+    from regtrace.render.plotdata import PlotSpec, run_plot
+
+    formula_inputs.refuse_typed(grad=grad, target=target, table=table, optimizer=options, out=out)
+    if exact:
+        from regtrace.cli.run_exact import refuse
+
+        refuse(optimizer=False, table=False, plot=plot, plot_file=plot_file)
+    report = formula_inputs.formula_run(loss_fn, exact=exact, **run)
+    emit(
+        report,
+        FormulaRunText(report, digits),
+        PlotSpec((), None) if exact else run_plot(report.run),
         output_format=output_format,
         plot=plot,
         plot_file=plot_file,

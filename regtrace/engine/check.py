@@ -11,7 +11,7 @@ With ``steps = N`` the answer is the weights after ``N`` updates with the same d
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
@@ -130,6 +130,10 @@ def _per_weight(value: Any, n: int) -> tuple[Fraction, ...]:
     return tuple(value)
 
 
+ExactLoss = Callable[[Sequence[Fraction]], tuple[Fraction, Sequence[Fraction]]]
+"""A data loss in fractions: ``w`` -> ``(L(w), dL/dw)``."""
+
+
 def check(
     w: Sequence[Fraction],
     grad: Sequence[Fraction],
@@ -146,8 +150,12 @@ def check(
     quantity: Quantity | str = Quantity.NEW_WEIGHT,
     steps: int = 1,
     tol: Fraction | None = None,
+    gradient: ExactLoss | None = None,
 ) -> CheckResult:
     """Grade ``answer`` (the numbers as the student wrote them) for one penalty's step.
+
+    ``gradient`` (a loss formula) gives ``(loss, grad)`` at each step's weights, so ``steps``
+    follow the loss instead of repeating the first ``grad``.
 
     >>> from fractions import Fraction as F
     >>> w, g = [F("2.5"), F("-0.8"), F("0.1")], [F("-0.2"), F("0.1"), F("-0.05")]
@@ -193,6 +201,9 @@ def check(
     trajectory = [tuple(w)]
     for _ in range(steps):
         previous = current
+        if gradient is not None and len(trajectory) > 1:
+            loss, fresh = gradient(list(previous))
+            g = exact_vector(fresh)
         result = exact_apply(previous, g, pen, lr, loss)
         current = cast(Any, result.w_new)
         trajectory.append(tuple(current))
@@ -217,7 +228,12 @@ def check(
         l2_form=pen.l2_form,
         l1_method=pen.l1_method,
     )
-    found = diagnose(problem, quantity.value, written, marks, steps=steps, tol=tol)
+    # The slips are replayed with a fixed gradient: not the steps of a formula's loss.
+    found = (
+        None
+        if gradient is not None and steps > 1
+        else diagnose(problem, quantity.value, written, marks, steps=steps, tol=tol)
+    )
     return CheckResult(
         report=report,
         start=tuple(w),

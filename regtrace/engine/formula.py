@@ -25,6 +25,15 @@ from typing import Any
 
 import numpy as np
 
+from regtrace.engine.penalties import L1Method, L2Form, PenaltyKind, Strength
+from regtrace.engine.step import check_lr
+from regtrace.engine.trajectory import (
+    RunReport,
+    _check_steps,
+    build_penalties,
+    default_every,
+    run_penalty,
+)
 from regtrace.errors import RegtraceError
 from regtrace.parse.formula import BinOp, Call, Formula, Neg, Node, Num, Weight, postorder
 
@@ -293,6 +302,87 @@ class FormulaLoss:
         }
 
 
+@dataclass(frozen=True)
+class FormulaRunReport:
+    """A run on a loss formula: the ordinary run (floats, or fractions under ``exact``) and
+    the formula, with ``L`` at each penalty's last weights."""
+
+    run: RunReport
+    loss: FormulaLoss
+    final_losses: tuple[Any, ...]
+    exact: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``run`` contract plus ``formula`` (texts) and, per penalty, ``L(w_N)``."""
+        out = self.run.to_dict()
+        out["formula"] = self.loss.to_dict()
+        out["final_loss"] = {
+            t.penalty.kind.value: float(v)
+            for t, v in zip(self.run.results, self.final_losses, strict=True)
+        }
+        if self.exact:
+            out["exact"] = True
+        return out
+
+
+def run_formula(
+    loss: FormulaLoss,
+    w: Vector,
+    *,
+    steps: int,
+    every: int | None,
+    lam: Strength,
+    lr: float,
+    penalties: Sequence[PenaltyKind | str],
+    lam1: Strength | None = None,
+    lam2: Strength | None = None,
+    l2_form: L2Form | str = L2Form.LAMBDA,
+    l1_method: L1Method | str = L1Method.SUBGRADIENT,
+) -> FormulaRunReport:
+    """``steps`` steps under each penalty with ``dL/dw`` recomputed from the formula at each
+    step (one compiled NumPy call per step)."""
+    loss.check_w(w)
+    lr = check_lr(lr)
+    _check_steps(steps, every)
+    chosen = default_every(steps, w.size) if every is None else every
+    built = build_penalties(penalties, w.size, lam, lam1, lam2, l2_form, l1_method)
+    runs = tuple(
+        run_penalty(w, None, None, p, lr, steps, chosen, gradient=loss.gradient_into)
+        for p in built
+    )
+    report = RunReport(w, None, None, lr, steps, chosen, runs)
+    return FormulaRunReport(report, loss, tuple(loss.loss_at(t.w_final) for t in runs))
+
+
+def exact_run_formula(
+    loss: FormulaLoss,
+    w: Sequence[Fraction],
+    *,
+    steps: int,
+    every: int | None,
+    lam: Sequence[Fraction],
+    lr: Fraction,
+    penalties: Sequence[PenaltyKind | str],
+    lam1: Sequence[Fraction] | None = None,
+    lam2: Sequence[Fraction] | None = None,
+    l2_form: L2Form | str = L2Form.LAMBDA,
+    l1_method: L1Method | str = L1Method.SUBGRADIENT,
+) -> FormulaRunReport:
+    """:func:`run_formula` in exact fractions: a value that turns irrational is an error."""
+    from regtrace.engine.exact import exact_vector
+    from regtrace.engine.exactrun import exact_run
+
+    def gradient(w_k: Any) -> Any:
+        return exact_vector(loss.exact(list(w_k))[1])
+
+    report = exact_run(
+        w, None, steps=steps, every=every, lam=lam, lr=lr, penalties=penalties, lam1=lam1,
+        lam2=lam2, l2_form=l2_form, l1_method=l1_method, gradient=gradient,
+    )  # fmt: skip
+    finals = tuple(loss.exact(list(t.w_final))[0] for t in report.results)
+    return FormulaRunReport(report, loss, finals, exact=True)
+
+
 def formula_loss(text: str, n_weights: int | None = None) -> FormulaLoss:
     """Parse and differentiate ``text`` (see :mod:`regtrace.parse.formula`).
 
@@ -308,4 +398,11 @@ def formula_loss(text: str, n_weights: int | None = None) -> FormulaLoss:
     return FormulaLoss.build(parse_formula(text), n_weights)
 
 
-__all__ = ["FormulaEval", "FormulaLoss", "formula_loss"]
+__all__ = [
+    "FormulaEval",
+    "FormulaLoss",
+    "FormulaRunReport",
+    "exact_run_formula",
+    "formula_loss",
+    "run_formula",
+]

@@ -17,8 +17,10 @@ from typing import Any
 import sympy
 from sympy.printing.str import StrPrinter
 
-from regtrace.engine.formula import FormulaLoss, step
+from regtrace.engine.formula import FormulaLoss, FormulaRunReport, step
+from regtrace.render.document import Document
 from regtrace.render.numfmt import DEFAULT_DIGITS, fmt, fmt_exact, paren
+from regtrace.render.trajectory import RunText
 from regtrace.render.work import Grid
 
 KINK_NOTE = (
@@ -102,4 +104,46 @@ class FormulaWork:
         return self.header_lines(), [], self.notes()
 
 
-__all__ = ["KINK_NOTE", "FormulaShown", "FormulaWork"]
+@dataclass(frozen=True)
+class FormulaRunText:
+    """Text for a :class:`FormulaRunReport`: the run's, with the formula and its partial
+    derivatives after the update rule and ``L(w_N)`` per penalty in the notes."""
+
+    report: FormulaRunReport
+    digits: int = DEFAULT_DIGITS
+
+    @property
+    def _run(self) -> RunText:
+        return RunText(self.report.run, self.digits, exact=self.report.exact)
+
+    def header(self) -> tuple[str, ...]:
+        loss = self.report.loss
+        first, *rest = self._run.header()
+        partials = [
+            f"dL/dw{i} = {text}" for i, text in enumerate(loss.partial_texts())
+        ]
+        lines = [
+            f"Data loss L(w) = {loss.formula.text}, its gradient recomputed at every step:",
+            ", ".join(partials),
+        ]
+        return (first, *lines, *rest)
+
+    def notes(self) -> tuple[str, ...]:
+        num = FormulaWork(FormulaShown(self.report.loss, [], 0, []), self.digits).num
+        lines = [
+            f"{t.penalty.kind.label}: L(w_N) = {num(v)}"
+            for t, v in zip(self.report.run.results, self.report.final_losses, strict=True)
+        ]
+        return (*lines, *self._run.notes())
+
+    def document(self) -> Document:
+        """Everything the table and Markdown formats show."""
+        grids = tuple(self._run.grid(t) for t in self.report.run.results)
+        return Document(self.header(), grids, self.notes())
+
+    def csv(self) -> str:
+        """The run's CSV."""
+        return self._run.csv()
+
+
+__all__ = ["KINK_NOTE", "FormulaRunText", "FormulaShown", "FormulaWork"]
