@@ -16,6 +16,7 @@ from regtrace.cli.options import (
     Lam1Opt,
     Lam2Opt,
     LamsOpt,
+    LossFnOpt,
     LrOpt,
     ModelChoice,
     ModelOpt,
@@ -59,6 +60,7 @@ def sweep_command(
     w: WOpt = None,
     grad: GradOpt = None,
     target: TargetOpt = None,
+    loss_fn: LossFnOpt = None,
     lams: LamsOpt = "0,0.01,0.1,1",
     lr: LrOpt = None,
     steps: SweepStepsOpt = None,
@@ -90,7 +92,24 @@ def sweep_command(
 
     check_plot_options(output_format, plot, plot_file)
     table = DataOptions(data, x, y, model, data_loss, intercept)
-    if table.given:
+    if loss_fn is not None:
+        from regtrace.cli import formula_inputs
+        from regtrace.engine.formula import sweep_formula
+        from regtrace.render.formula import FormulaSweepText
+
+        formula_inputs.refuse_typed(grad=grad, target=target, table=table.given)
+        inputs, loss, _ = formula_inputs.resolve_formula_trace(
+            loss_fn, w=w, lam=None, lr=lr, penalty=penalty, lam1=lam1, lam2=lam2
+        )
+        formula_report = sweep_formula(
+            loss, inputs.w, lams=parse_lams(lams), steps=steps, lr=inputs.lr,
+            penalties=inputs.penalties, lam1=inputs.lam1, lam2=inputs.lam2,
+            l2_form=l2_form.value, l1_method=l1_method.value,
+        )  # fmt: skip
+        report: HasDict = formula_report
+        view: TextView = FormulaSweepText(formula_report, digits)
+        spec = sweep_plot(formula_report.sweep)
+    elif table.given:
         from regtrace.cli.datainputs import resolve_data_command
         from regtrace.engine.datarun import sweep_data
         from regtrace.render.datarun import DataSweepText
@@ -111,8 +130,8 @@ def sweep_command(
             l2_form=l2_form.value,
             l1_method=l1_method.value,
         )
-        report: HasDict = data_report
-        view: TextView = DataSweepText(data_report, digits)
+        report = data_report
+        view = DataSweepText(data_report, digits)
         spec = sweep_plot(data_report.sweep)
     else:
         inputs = resolve(

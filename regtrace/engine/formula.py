@@ -27,6 +27,7 @@ import numpy as np
 
 from regtrace.engine.penalties import L1Method, L2Form, PenaltyKind, Strength
 from regtrace.engine.step import check_lr
+from regtrace.engine.sweep import SweepPoint, SweepReport, check_lams
 from regtrace.engine.trajectory import (
     RunReport,
     _check_steps,
@@ -383,6 +384,55 @@ def exact_run_formula(
     return FormulaRunReport(report, loss, finals, exact=True)
 
 
+@dataclass(frozen=True)
+class FormulaSweepReport:
+    """A sweep on a loss formula: the ordinary sweep and the formula."""
+
+    sweep: SweepReport
+    loss: FormulaLoss
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``sweep`` contract plus ``formula`` (texts)."""
+        return {**self.sweep.to_dict(), "formula": self.loss.to_dict()}
+
+
+def sweep_formula(
+    loss: FormulaLoss,
+    w: Vector,
+    *,
+    lams: Sequence[float],
+    steps: int | None,
+    lr: float,
+    penalties: Sequence[PenaltyKind | str],
+    lam1: Strength | None = None,
+    lam2: Strength | None = None,
+    l2_form: L2Form | str = L2Form.LAMBDA,
+    l1_method: L1Method | str = L1Method.SUBGRADIENT,
+) -> FormulaSweepReport:
+    """Per penalty and ``lam``, the weights after ``steps`` steps on the formula from ``w``."""
+    if steps is None:
+        raise RegtraceError(
+            "sweep --loss-fn needs --steps: the weights after N steps are shown per lam (the "
+            "regularization path is drawn for --target and tables)"
+        )
+    loss.check_w(w)
+    lam_values = check_lams(lams)
+    _check_steps(steps, None)
+    lr = check_lr(lr)
+    points = []
+    for kind in dict.fromkeys(penalties):
+        for value in lam_values:
+            (penalty,) = build_penalties([kind], w.size, value, lam1, lam2, l2_form, l1_method)
+            final = run_penalty(
+                w, None, None, penalty, lr, steps, steps, gradient=loss.gradient_into
+            ).w_final
+            points.append(SweepPoint(penalty, value, final))
+    if not points:
+        raise RegtraceError("no penalty given; choose from l2, l1, elastic, none")
+    report = SweepReport(w, None, None, lr, steps, lam_values, tuple(points))
+    return FormulaSweepReport(report, loss)
+
+
 def formula_loss(text: str, n_weights: int | None = None) -> FormulaLoss:
     """Parse and differentiate ``text`` (see :mod:`regtrace.parse.formula`).
 
@@ -402,7 +452,9 @@ __all__ = [
     "FormulaEval",
     "FormulaLoss",
     "FormulaRunReport",
+    "FormulaSweepReport",
     "exact_run_formula",
     "formula_loss",
     "run_formula",
+    "sweep_formula",
 ]

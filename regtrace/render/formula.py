@@ -10,16 +10,17 @@ L1 penalty.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
 
 import sympy
 from sympy.printing.str import StrPrinter
 
-from regtrace.engine.formula import FormulaLoss, FormulaRunReport, step
+from regtrace.engine.formula import FormulaLoss, FormulaRunReport, FormulaSweepReport, step
 from regtrace.render.document import Document
 from regtrace.render.numfmt import DEFAULT_DIGITS, fmt, fmt_exact, paren
+from regtrace.render.sweep import SweepText
 from regtrace.render.trajectory import RunText
 from regtrace.render.work import Grid
 
@@ -117,15 +118,8 @@ class FormulaRunText:
         return RunText(self.report.run, self.digits, exact=self.report.exact)
 
     def header(self) -> tuple[str, ...]:
-        loss = self.report.loss
         first, *rest = self._run.header()
-        partials = [
-            f"dL/dw{i} = {text}" for i, text in enumerate(loss.partial_texts())
-        ]
-        lines = [
-            f"Data loss L(w) = {loss.formula.text}, its gradient recomputed at every step:",
-            ", ".join(partials),
-        ]
+        lines = formula_lines(self.report.loss, "its gradient recomputed at every step")
         return (first, *lines, *rest)
 
     def notes(self) -> tuple[str, ...]:
@@ -146,4 +140,29 @@ class FormulaRunText:
         return self._run.csv()
 
 
-__all__ = ["KINK_NOTE", "FormulaRunText", "FormulaShown", "FormulaWork"]
+def formula_lines(loss: FormulaLoss, what: str) -> list[str]:
+    """``Data loss L(w) = ...`` and its partial derivatives, for a run or sweep header."""
+    partials = [f"dL/dw{i} = {text}" for i, text in enumerate(loss.partial_texts())]
+    return [f"Data loss L(w) = {loss.formula.text}, {what}:", ", ".join(partials)]
+
+
+@dataclass(frozen=True)
+class FormulaSweepText:
+    """Text for a :class:`FormulaSweepReport`: the sweep's, with the formula's lines."""
+
+    report: FormulaSweepReport
+    digits: int = DEFAULT_DIGITS
+
+    def document(self) -> Document:
+        """Everything the table and Markdown formats show."""
+        inner = SweepText(self.report.sweep, self.digits).document()
+        first, *rest = inner.header
+        lines = formula_lines(self.report.loss, "its gradient recomputed at every step")
+        return replace(inner, header=(first, *lines, *rest))
+
+    def csv(self) -> str:
+        """The sweep's CSV."""
+        return SweepText(self.report.sweep, self.digits).csv()
+
+
+__all__ = ["KINK_NOTE", "FormulaSweepText", "FormulaRunText", "FormulaShown", "FormulaWork"]
