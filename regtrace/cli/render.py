@@ -67,13 +67,12 @@ def emit_step(
         output_format=output_format,
         layout=layout,
         builtin=builtin,
-        data=_data_work(data, digits, show_work, times) or _formula_work(formula, digits, show_work),
+        data=_data_work(data, digits, show_work, times)
+        or _formula_work(formula, digits, show_work),
     )
 
 
-def _formula_work(
-    formula: FormulaShown | None, digits: int, show_work: bool
-) -> FormulaWork | None:
+def _formula_work(formula: FormulaShown | None, digits: int, show_work: bool) -> FormulaWork | None:
     """The text of a loss formula's part (``--loss-fn``), if the step came from one."""
     if formula is None:
         return None
@@ -131,7 +130,8 @@ def emit_optimizer_step(
         output_format=output_format,
         layout=layout,
         builtin=builtin,
-        data=_data_work(data, digits, show_work, times) or _formula_work(formula, digits, show_work),
+        data=_data_work(data, digits, show_work, times)
+        or _formula_work(formula, digits, show_work),
     )
 
 

@@ -89,10 +89,13 @@ def _exact_trajectory(
     w = w0
     watch = _SignWatch(_sign_vector(w0), n_steps) if penalty.has_l1 else None
     for k in range(1, n_steps + 1):
-        if gradient is not None:
-            g = gradient(w)
-        else:
-            g = grad if target is None else cast(Exact, w - target)  # gradient of the loss
+        g = (
+            gradient(w)
+            if gradient is not None
+            else grad
+            if target is None
+            else cast(Exact, w - target)  # the loss's gradient
+        )
         assert g is not None
         w = cast(Exact, exact_apply(w, g, penalty, lr).w_new)
         if watch is not None:

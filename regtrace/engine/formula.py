@@ -247,8 +247,10 @@ class FormulaLoss:
         loss = float(values[0])
         grad = np.array([float(v) for v in values[1:]], dtype=np.float64)
         if not (np.isfinite(loss) and np.isfinite(grad).all()):
-            bad = "L(w)" if not np.isfinite(loss) else (
-                f"dL/dw{int(np.flatnonzero(~np.isfinite(grad))[0])}"
+            bad = (
+                "L(w)"
+                if not np.isfinite(loss)
+                else (f"dL/dw{int(np.flatnonzero(~np.isfinite(grad))[0])}")
             )
             raise RegtraceError(
                 f"{bad} is not a finite number at w = {', '.join(repr(float(v)) for v in w)} "
@@ -286,20 +288,18 @@ class FormulaLoss:
 
     def loss_text(self) -> str:
         """``L`` as SymPy writes it (``**`` for powers)."""
-        return sympy.sstr(self.expr)
+        return str(sympy.sstr(self.expr))
 
     def partial_texts(self) -> tuple[str, ...]:
         """``dL/dw_i`` as text, one per weight."""
-        return tuple(sympy.sstr(p) for p in self.partials)
+        return tuple(str(sympy.sstr(p)) for p in self.partials)
 
     def to_dict(self) -> dict[str, Any]:
         """``loss_fn`` (as typed), ``loss_expr`` and ``partials`` (``dL/dw0`` ...: text)."""
         return {
             "loss_fn": self.formula.text,
             "loss_expr": self.loss_text(),
-            "partials": {
-                f"dL/dw{i}": text for i, text in enumerate(self.partial_texts())
-            },
+            "partials": {f"dL/dw{i}": text for i, text in enumerate(self.partial_texts())},
         }
 
 
@@ -348,8 +348,7 @@ def run_formula(
     chosen = default_every(steps, w.size) if every is None else every
     built = build_penalties(penalties, w.size, lam, lam1, lam2, l2_form, l1_method)
     runs = tuple(
-        run_penalty(w, None, None, p, lr, steps, chosen, gradient=loss.gradient_into)
-        for p in built
+        run_penalty(w, None, None, p, lr, steps, chosen, gradient=loss.gradient_into) for p in built
     )
     report = RunReport(w, None, None, lr, steps, chosen, runs)
     return FormulaRunReport(report, loss, tuple(loss.loss_at(t.w_final) for t in runs))

@@ -48,10 +48,7 @@ FUNCTIONS: dict[str, int] = {
 }
 """The functions a formula may call, with their number of arguments."""
 
-ALLOWED = (
-    "numbers, w0 w1 ... (or w[0]), + - * / ^ **, parentheses and "
-    + ", ".join(FUNCTIONS)
-)
+ALLOWED = "numbers, w0 w1 ... (or w[0]), + - * / ^ **, parentheses and " + ", ".join(FUNCTIONS)
 
 
 @dataclass(frozen=True)
@@ -349,8 +346,7 @@ class _Parser:
             plural = "argument" if arity == 1 else "arguments"
             raise _fail(
                 self.option,
-                f"{token.text} takes {arity} {plural}, not {len(args)} "
-                f"(character {token.pos + 1})",
+                f"{token.text} takes {arity} {plural}, not {len(args)} (character {token.pos + 1})",
             )
         return Call(token.text, tuple(args))
 
@@ -363,8 +359,8 @@ def _constant(node: Node) -> Fraction | None:
 
 
 def _too_big(value: Fraction) -> bool:
-    limit = 10**MAX_DIGITS
-    return abs(value.numerator) >= limit or value.denominator >= limit
+    limit: int = 10**MAX_DIGITS
+    return bool(abs(value.numerator) >= limit or value.denominator >= limit)
 
 
 class _Bounds:
