@@ -130,7 +130,7 @@ def _per_weight(value: Any, n: int) -> tuple[Fraction, ...]:
     return tuple(value)
 
 
-ExactLoss = Callable[[Sequence[Fraction]], tuple[Fraction, Sequence[Fraction]]]
+ExactLoss = Callable[[Sequence[Fraction]], tuple[Fraction | None, Sequence[Fraction]]]
 """A data loss in fractions: ``w`` -> ``(L(w), dL/dw)``."""
 
 

@@ -48,7 +48,7 @@ except ImportError:  # pragma: no cover - the test extra installs SymPy
 Vector = np.ndarray[Any, np.dtype[np.float64]]
 
 
-class sigmoid(sympy.Function):  # noqa: N801 - printed as written in a formula
+class sigmoid(sympy.Function):
     """``1/(1 + exp(-x))``; ``sigmoid(0) = 1/2`` exactly."""
 
     @classmethod
@@ -60,14 +60,14 @@ class sigmoid(sympy.Function):  # noqa: N801 - printed as written in a formula
         return s * (1 - s)
 
 
-class softplus(sympy.Function):  # noqa: N801
+class softplus(sympy.Function):
     """``log(1 + exp(x))``, whose derivative is ``sigmoid(x)``."""
 
     def fdiff(self, argindex: int = 1) -> sympy.Expr:
         return sigmoid(self.args[0])
 
 
-class step(sympy.Function):  # noqa: N801
+class step(sympy.Function):
     """1 for ``x > 0``, else 0: the derivative of ``relu`` with ``relu'(0) = 0``."""
 
     @classmethod
@@ -82,7 +82,7 @@ class step(sympy.Function):  # noqa: N801
         return sympy.Integer(0)
 
 
-class relu(sympy.Function):  # noqa: N801
+class relu(sympy.Function):
     """``max(x, 0)``."""
 
     @classmethod
@@ -265,26 +265,30 @@ class FormulaLoss:
     def loss_at(self, w: Vector) -> float:
         return float(self._values(w)[0])
 
-    def exact(self, w: Sequence[Fraction]) -> tuple[Fraction, list[Fraction]]:
-        """``L(w)`` and ``dL/dw`` in exact fractions; an irrational value is an error."""
+    def exact(self, w: Sequence[Fraction]) -> tuple[Fraction | None, list[Fraction]]:
+        """``L(w)`` and ``dL/dw`` in exact fractions. An irrational partial derivative is an
+        error; an irrational ``L(w)`` (``log(2)``) is ``None``: a step does not need it."""
         if len(w) != self.n_weights:
             self.check_w(np.zeros(len(w)))
         values = dict(zip(self.symbols, w, strict=True))
-        names = ["L(w)", *(f"dL/dw{i}" for i in range(self.n_weights))]
-        out: list[Fraction] = []
-        for name, expr in zip(names, (self.expr, *self.partials), strict=True):
+        grad: list[Fraction] = []
+        for i, expr in enumerate(self.partials):
             value = _exact(expr, values)
             exact = _rational(value)
             if exact is None:
-                shown = sympy.sstr(value)
+                shown = str(sympy.sstr(value))
                 if len(shown) > 60:
                     shown = shown[:57] + "..."
                 raise RegtraceError(
-                    f"--exact: {name} = {shown} at this w is not a rational number; leave out "
-                    "--exact to compute in floating point"
+                    f"--exact: dL/dw{i} = {shown} at this w is not a rational number; leave "
+                    "out --exact to compute in floating point"
                 )
-            out.append(exact)
-        return out[0], out[1:]
+            grad.append(exact)
+        return self.exact_loss(w), grad
+
+    def exact_loss(self, w: Sequence[Fraction]) -> Fraction | None:
+        """``L(w)`` in exact fractions, or ``None`` where it is not rational."""
+        return _rational(_exact(self.expr, dict(zip(self.symbols, w, strict=True))))
 
     def loss_text(self) -> str:
         """``L`` as SymPy writes it (``**`` for powers)."""
@@ -318,7 +322,7 @@ class FormulaRunReport:
         out = self.run.to_dict()
         out["formula"] = self.loss.to_dict()
         out["final_loss"] = {
-            t.penalty.kind.value: float(v)
+            t.penalty.kind.value: None if v is None else float(v)
             for t, v in zip(self.run.results, self.final_losses, strict=True)
         }
         if self.exact:
@@ -379,7 +383,7 @@ def exact_run_formula(
         w, None, steps=steps, every=every, lam=lam, lr=lr, penalties=penalties, lam1=lam1,
         lam2=lam2, l2_form=l2_form, l1_method=l1_method, gradient=gradient,
     )  # fmt: skip
-    finals = tuple(loss.exact(list(t.w_final))[0] for t in report.results)
+    finals = tuple(loss.exact_loss(list(t.w_final)) for t in report.results)
     return FormulaRunReport(report, loss, finals, exact=True)
 
 

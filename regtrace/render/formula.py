@@ -38,7 +38,7 @@ class _Substituted(StrPrinter):
         super().__init__()
         self._values = values
 
-    def _print_Symbol(self, expr: sympy.Symbol) -> str:  # noqa: N802 - SymPy's hook name
+    def _print_Symbol(self, expr: sympy.Symbol) -> str:
         return paren(self._values[expr.name])
 
 
@@ -55,7 +55,7 @@ class FormulaShown:
         """The formula's texts with ``value`` (L at w) and ``grad`` (floats, as in JSON)."""
         return {
             **self.loss.to_dict(),
-            "value": float(self.value),
+            "value": None if self.value is None else float(self.value),
             "grad": [float(g) for g in self.grad],
         }
 
@@ -69,15 +69,17 @@ class FormulaWork:
     show_work: bool = False
 
     def num(self, x: Any) -> str:
+        if x is None:
+            return "(not a rational number)"
         return fmt_exact(x, self.digits) if isinstance(x, Fraction) else fmt(float(x), self.digits)
 
     def _line(self, name: str, expr: sympy.Expr, value: Any) -> str:
         text = sympy.sstr(expr)
         parts = [name, text]
         if self.show_work and not expr.is_Number:
-            names = {s.name: self.num(v) for s, v in zip(self.shown.loss.symbols, self.shown.w)}
+            names = {s.name: self.num(v) for s, v in zip(self.shown.loss.symbols, self.shown.w, strict=True)}
             parts.append(_Substituted(names).doprint(expr))
-        shown_value = self.num(value)
+        shown_value = "(not a rational number)" if value is None else self.num(value)
         if shown_value != parts[-1]:
             parts.append(shown_value)
         return " = ".join(parts)
@@ -165,4 +167,4 @@ class FormulaSweepText:
         return SweepText(self.report.sweep, self.digits).csv()
 
 
-__all__ = ["KINK_NOTE", "FormulaSweepText", "FormulaRunText", "FormulaShown", "FormulaWork"]
+__all__ = ["KINK_NOTE", "FormulaRunText", "FormulaShown", "FormulaSweepText", "FormulaWork"]
