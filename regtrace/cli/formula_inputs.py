@@ -8,16 +8,19 @@ weight the formula names. Imported only with ``--loss-fn`` (it loads SymPy).
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from regtrace import examples
 from regtrace.cli.inputs import ExactInputs, TraceInputs, _check_one_stdin, parse_penalties
-from regtrace.engine.formula import FormulaLoss, FormulaRunReport
 from regtrace.errors import RegtraceError
-from regtrace.parse.formula import parse_formula
+from regtrace.parse.formula import Formula, parse_formula
 from regtrace.parse.numbers import parse_scalar, parse_vector, parse_vector_or_scalar
-from regtrace.render.formula import FormulaShown
+
+if TYPE_CHECKING:  # SymPy loads only once the text has parsed: a bad formula fails fast
+    from regtrace.engine.formula import FormulaLoss, FormulaRunReport
+    from regtrace.render.formula import FormulaShown
 
 
 def refuse_typed(**typed: str | bool | None) -> None:
@@ -31,9 +34,12 @@ def refuse_typed(**typed: str | bool | None) -> None:
             )
 
 
-def load(text: str, n_weights: int | None) -> FormulaLoss:
-    """Parse and differentiate the formula for ``n_weights`` weights (default: its own)."""
-    return FormulaLoss.build(parse_formula(text), n_weights)
+def differentiate(formula: Formula, n_weights: int) -> tuple[FormulaLoss, type[FormulaShown]]:
+    """The formula differentiated in ``n_weights`` weights (this loads SymPy)."""
+    from regtrace.engine.formula import FormulaLoss
+    from regtrace.render.formula import FormulaShown
+
+    return FormulaLoss.build(formula, n_weights), FormulaShown
 
 
 def resolve_formula_trace(
@@ -50,7 +56,7 @@ def resolve_formula_trace(
     _check_one_stdin(w=w, lam=lam, lam1=lam1, lam2=lam2)
     formula = parse_formula(loss_fn)
     w_vec = np.zeros(formula.n_weights) if w is None else parse_vector(w, "--w")
-    loss = FormulaLoss.build(formula, w_vec.size)
+    loss, shown_type = differentiate(formula, w_vec.size)
     evaluation = loss.evaluate(w_vec)
     inputs = TraceInputs(
         w=w_vec,
@@ -63,7 +69,7 @@ def resolve_formula_trace(
         lam2=None if lam2 is None else parse_vector_or_scalar(lam2, "--lam2"),
         builtin=False,
     )
-    shown = FormulaShown(loss, list(w_vec), evaluation.loss, list(evaluation.grad))
+    shown = shown_type(loss, list(w_vec), evaluation.loss, list(evaluation.grad))
     return inputs, loss, shown
 
 
@@ -83,7 +89,7 @@ def resolve_formula_exact(
     _check_one_stdin(w=w, lam=lam, lam1=lam1, lam2=lam2)
     formula = parse_formula(loss_fn)
     w_exact = [Fraction(0)] * formula.n_weights if w is None else parse_exact_vector(w, "--w")
-    loss = FormulaLoss.build(formula, len(w_exact))
+    loss, shown_type = differentiate(formula, len(w_exact))
     value, grad = loss.exact(w_exact)
     inputs = ExactInputs(
         w=w_exact,
@@ -96,7 +102,7 @@ def resolve_formula_exact(
         lam2=None if lam2 is None else parse_exact_vector(lam2, "--lam2"),
         builtin=False,
     )
-    return inputs, loss, FormulaShown(loss, w_exact, value, grad)
+    return inputs, loss, shown_type(loss, w_exact, value, grad)
 
 
 def formula_run(

@@ -95,7 +95,7 @@ LossFnOpt = Annotated[
         help='The data loss as a formula, e.g. "(w0 - 3)^2 + 2*w1^2": L(w) and dL/dw are '
         "computed from it (exactly differentiated) instead of typed as --loss and --grad. "
         "Weights w0, w1 ... or w[0]; + - * / ^ **; exp log sqrt abs sin cos tanh sigmoid "
-        "softplus relu max min. Needs the formula extra.",
+        "softplus relu max min; or @file. Needs the formula extra.",
         show_default=False,
     ),
 ]

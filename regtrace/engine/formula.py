@@ -238,8 +238,13 @@ class FormulaLoss:
             )
 
     def _values(self, w: Vector) -> list[Any]:
+        """``[L, dL/dw0, ...]`` at ``w``; NaN where a value is undefined (NumPy scalars, so
+        ``0.0**-1`` is inf rather than Python's ZeroDivisionError)."""
         with np.errstate(all="ignore"):
-            return list(self._compiled(*(float(v) for v in w)))
+            try:
+                return list(self._compiled(*np.asarray(w, dtype=np.float64)))
+            except (ArithmeticError, ValueError):
+                return [np.nan] * (1 + self.n_weights)
 
     def evaluate(self, w: Vector) -> FormulaEval:
         """``L(w)`` and ``dL/dw``; a value that is not finite (a log of 0, say) is an error."""

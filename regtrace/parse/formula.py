@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from pathlib import Path
 from typing import TypeVar
 
 from regtrace.errors import RegtraceError
@@ -488,6 +489,20 @@ def postorder(root: Node, combine: Callable[[Node, list[T]], T]) -> T:
     return done[id(root)]
 
 
+def read_formula(spec: str, option: str = "--loss-fn") -> str:
+    """The formula typed, or read from ``@path`` (at most :data:`MAX_LENGTH` + 1 characters
+    are read, so an oversized file is refused without loading it)."""
+    if not spec.startswith("@"):
+        return spec
+    path = Path(spec[1:])
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return handle.read(MAX_LENGTH + 1).strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8 text"
+        raise _fail(option, f"cannot read {str(path)!r}: {reason}") from None
+
+
 def parse_formula(text: str, option: str = "--loss-fn") -> Formula:
     """Parse ``text`` into a bounded tree, or raise :class:`RegtraceError` with one line.
 
@@ -497,11 +512,9 @@ def parse_formula(text: str, option: str = "--loss-fn") -> Formula:
     >>> parse_formula("-w0^2").tree
     Neg(operand=BinOp(op='^', left=Weight(index=0), right=Num(value=Fraction(2, 1))))
     """
+    text = read_formula(text, option)
     if len(text) > MAX_LENGTH:
-        raise _fail(
-            option,
-            f"the formula is {len(text)} characters long; at most {MAX_LENGTH} are read",
-        )
+        raise _fail(option, f"the formula is longer than {MAX_LENGTH} characters; shorten it")
     text = text.replace("\u2212", "-")  # the Unicode minus sign, as in every vector option
     parser = _Parser(tokenize(text, option), option)
     tree = _Bounds(option).fold(parser.formula())

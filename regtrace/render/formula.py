@@ -77,7 +77,10 @@ class FormulaWork:
         text = sympy.sstr(expr)
         parts = [name, text]
         if self.show_work and not expr.is_Number:
-            names = {s.name: self.num(v) for s, v in zip(self.shown.loss.symbols, self.shown.w, strict=True)}
+            names = {
+                s.name: self.num(v)
+                for s, v in zip(self.shown.loss.symbols, self.shown.w, strict=True)
+            }
             parts.append(_Substituted(names).doprint(expr))
         shown_value = "(not a rational number)" if value is None else self.num(value)
         if shown_value != parts[-1]:
