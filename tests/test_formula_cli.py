@@ -4,6 +4,7 @@ subgradient convention at kinks, JSON, errors, and SymPy loaded only on this pat
 from __future__ import annotations
 
 import json
+import re
 import os
 import subprocess
 import sys
@@ -251,3 +252,22 @@ def test_missing_sympy_is_one_line_naming_the_extra() -> None:
     assert done.stderr.splitlines() == [
         "Error: --loss-fn needs the formula extra: pip install 'regtrace[formula]'"
     ]
+
+
+def _doc_transcripts() -> list[tuple[str, str]]:
+    """``(command, output)`` for each ``$`` line of docs/formulas.md."""
+    text = (ROOT / "docs/formulas.md").read_text(encoding="utf-8")
+    found: list[tuple[str, str]] = []
+    for block in re.findall(r"```console\n(.*?)```", text, re.DOTALL):
+        for chunk in re.split(r"^\$ ", block, flags=re.MULTILINE)[1:]:
+            command, _, output = chunk.partition("\n")
+            found.append((command, output.rstrip("\n")))
+    return found
+
+
+@pytest.mark.parametrize(("command", "expected"), _doc_transcripts(), ids=lambda v: v[:50])
+def test_formula_doc_transcripts(command: str, expected: str) -> None:
+    """docs/formulas.md shows real output (regenerate the blocks with docs/make_readme.fill)."""
+    from docs.make_readme import run_shown
+
+    assert run_shown(command) == expected

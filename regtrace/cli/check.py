@@ -105,11 +105,12 @@ def check_command(
 
     table = DataOptions(data, x, y, model, data_loss, intercept)
     gradient = None
+    shown = None
     if loss_fn is not None:
         from regtrace.cli import formula_inputs
 
         formula_inputs.refuse_typed(grad=grad, loss=loss, table=table.given)
-        inputs, formula, _ = formula_inputs.resolve_formula_exact(
+        inputs, formula, shown = formula_inputs.resolve_formula_exact(
             loss_fn, w=w, lam=lam, lr=lr, penalty=penalty, lam1=lam1, lam2=lam2
         )
         gradient = formula.exact
@@ -152,5 +153,7 @@ def check_command(
         tol=None if tol is None else parse_exact_scalar(tol, "--tol"),
         gradient=gradient,
     )
-    emit_check(result, output_format=output_format, digits=digits, exact=exact)
+    emit_check(
+        result, output_format=output_format, digits=digits, exact=exact, formula=shown
+    )
     return ExitCode.OK if result.correct else ExitCode.WRONG_ANSWER

@@ -205,13 +205,20 @@ def reject_latex(output_format: OutputFormat, command: str) -> None:
 
 
 def emit_check(
-    result: CheckResult, *, output_format: OutputFormat, digits: int, exact: bool
+    result: CheckResult,
+    *,
+    output_format: OutputFormat,
+    digits: int,
+    exact: bool,
+    formula: FormulaShown | None = None,
 ) -> None:
-    """Render a graded answer in the requested format and write it to stdout."""
+    """Render a graded answer in the requested format and write it to stdout; ``formula``
+    (a loss formula's texts) goes into the JSON."""
     if output_format is OutputFormat.JSON:
         from regtrace.render.jsonfmt import to_json
 
-        write_text(to_json(result))
+        extra = {} if formula is None else {"formula": formula.to_dict()}
+        write_text(to_json(result, **extra))
         return
     from regtrace.render.checkview import check_view
 

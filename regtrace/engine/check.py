@@ -80,6 +80,10 @@ class CheckResult:
     diagnosis: Diagnosis | None
     trajectory: tuple[tuple[Fraction, ...], ...]
     """The weights after each step, step 0 (``start``) first."""
+    start_grad: tuple[Fraction, ...] | None = None
+    """With a loss formula and several steps: ``dL/dw`` and ``L`` at ``start`` (the report
+    holds the last step's)."""
+    start_loss: Fraction | None = None
 
     @property
     def correct(self) -> bool:
@@ -197,6 +201,7 @@ def check(
     )
     pen = exact_penalty(penalty, n, lam, lam1=lam1, lam2=lam2, l2_form=l2_form, l1_method=l1_method)
     g = exact_vector(grad)
+    first_loss = loss
     current = exact_vector(w)
     trajectory = [tuple(w)]
     for _ in range(steps):
@@ -245,6 +250,8 @@ def check(
         marks=marks,
         diagnosis=found,
         trajectory=tuple(trajectory),
+        start_grad=None if gradient is None else tuple(grad),
+        start_loss=first_loss,
     )
 
 
