@@ -105,7 +105,7 @@ def test_the_show_work_line_of_a_partial(cli: Cli) -> None:
     )  # fmt: skip
     assert done.code == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert "dL/dw0 = 2*w0 - 6 = 2*1 - 6 = -4" in lines
+    assert "dL/dw0 = 2*(w0 - 3) = 2*(1 - 3) = -4" in lines
     assert "dL/dw1 = 4*w1 = 4*1 = 4" in lines
     assert "L = 2*w1**2 + (w0 - 3)**2 = 2*1**2 + (1 - 3)**2 = 6" in lines
     # the step itself: 1 - 0.1*(-4 + 0.2) = 1.38 and 1 - 0.1*(4 + 0.2) = 0.58
@@ -152,7 +152,7 @@ def test_json_carries_the_formula_and_its_derivatives(cli: Cli) -> None:
     assert formula == {
         "loss_fn": "(w0 - 3)^2 + 2*w1^2",
         "loss_expr": "2*w1**2 + (w0 - 3)**2",
-        "partials": {"dL/dw0": "2*w0 - 6", "dL/dw1": "4*w1"},
+        "partials": {"dL/dw0": "2*(w0 - 3)", "dL/dw1": "4*w1"},
         "value": 6.0,
         "grad": [-4.0, 4.0],
     }

@@ -221,7 +221,9 @@ class FormulaLoss:
                 f"--loss-fn: {sympy.sstr(expr)} is not a real number (a division by 0, or "
                 "the log or root of a negative constant)"
             )
-        partials = tuple(sympy.diff(expr, s) for s in symbols)
+        # factor_terms pulls out common factors only (no expansion, no search): 2*(w0 - 3)
+        # as a textbook writes it, rather than SymPy's distributed 2*w0 - 6.
+        partials = tuple(sympy.factor_terms(sympy.diff(expr, s)) for s in symbols)
         compiled = sympy.lambdify(symbols, [expr, *partials], modules=[_NUMPY, "numpy"])
         return cls(formula, expr, symbols, partials, compiled)
 
@@ -446,7 +448,7 @@ def formula_loss(text: str, n_weights: int | None = None) -> FormulaLoss:
 
     >>> loss = formula_loss("(w0 - 3)^2 + 2*w1^2")
     >>> loss.partial_texts()
-    ('2*w0 - 6', '4*w1')
+    ('2*(w0 - 3)', '4*w1')
     >>> from fractions import Fraction as F
     >>> loss.exact([F(1), F(1)])
     (Fraction(6, 1), [Fraction(-4, 1), Fraction(4, 1)])
