@@ -153,7 +153,5 @@ def check_command(
         tol=None if tol is None else parse_exact_scalar(tol, "--tol"),
         gradient=gradient,
     )
-    emit_check(
-        result, output_format=output_format, digits=digits, exact=exact, formula=shown
-    )
+    emit_check(result, output_format=output_format, digits=digits, exact=exact, formula=shown)
     return ExitCode.OK if result.correct else ExitCode.WRONG_ANSWER
