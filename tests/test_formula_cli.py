@@ -4,8 +4,8 @@ subgradient convention at kinks, JSON, errors, and SymPy loaded only on this pat
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
