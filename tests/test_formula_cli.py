@@ -271,3 +271,14 @@ def test_formula_doc_transcripts(command: str, expected: str) -> None:
     from docs.make_readme import run_shown
 
     assert run_shown(command) == expected
+
+
+def test_explore_starts_on_a_formula() -> None:
+    """``regtrace explore --loss-fn``: the starting state has the formula's gradient."""
+    from regtrace.cli.explore_inputs import explore_state
+
+    state = explore_state(w="1,1", lam="0.1", loss_fn="(w0 - 3)^2 + 2*w1^2")
+    assert state.grad.tolist() == [-4.0, 4.0] and state.loss == 6.0
+    assert state.loss_fn == "(w0 - 3)^2 + 2*w1^2"
+    with pytest.raises(RegtraceError, match="--grad and --loss-fn"):
+        explore_state(grad="1", loss_fn="w0^2")

@@ -20,10 +20,18 @@ def explore_state(
     penalty: str = "l2,l1",
     l2_form: str = "lambda",
     l1_method: str = "subgradient",
+    loss_fn: str | None = None,
 ) -> ExploreState:
     """Parse and check the options as ``regtrace step`` does (its defaults too: with no
-    ``w`` and ``grad``, the blog's example); ``lam`` must be one number, as the keys scale it."""
-    inputs = resolve(w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty)
+    ``w`` and ``grad``, the blog's example); ``lam`` must be one number, as the keys scale it.
+    With ``loss_fn`` the gradient and loss come from the formula, as in ``step --loss-fn``."""
+    if loss_fn is not None:
+        from regtrace.cli.formula_inputs import refuse_typed, resolve_formula_trace
+
+        refuse_typed(grad=grad, loss=loss)
+        inputs, _, _ = resolve_formula_trace(loss_fn, w=w, lam=lam, lr=lr, penalty=penalty)
+    else:
+        inputs = resolve(w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty)
     lam_value = inputs.lam
     if isinstance(lam_value, np.ndarray) and lam_value.size == 1:  # e.g. "-1" or @file
         lam_value = float(lam_value[0])
@@ -42,6 +50,7 @@ def explore_state(
         l2_form=L2Form(l2_form),
         l1_method=L1Method(l1_method),
         builtin=inputs.builtin,
+        loss_fn=None if loss_fn is None else loss_fn.strip(),
     )
     state.report()  # the engine's checks, now, so a bad input is an error line, not a crash
     return state
