@@ -23,7 +23,7 @@ def explore_state(
     loss_fn: str | None = None,
 ) -> ExploreState:
     """Parse and check the options as ``regtrace step`` does (its defaults too: with no
-    ``w`` and ``grad``, the blog's example); ``lam`` must be one number, as the keys scale it.
+    ``w`` and ``grad``, the built-in example); ``lam`` must be one number, as the keys scale it.
     With ``loss_fn`` the gradient and loss come from the formula, as in ``step --loss-fn``."""
     if loss_fn is not None:
         from regtrace.cli.formula_inputs import refuse_typed, resolve_formula_trace
