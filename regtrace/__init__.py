@@ -96,7 +96,9 @@ def __getattr__(name: str) -> Any:
 
         return getattr(import_module(_CHECK_NAMES[name]), name)
     if name in __all__:
-        from regtrace import engine
+        from importlib import import_module
 
-        return getattr(engine, name)
+        from regtrace.engine import HOMES
+
+        return getattr(import_module(HOMES[name]), name)
     raise AttributeError(f"module 'regtrace' has no attribute {name!r}")

@@ -54,6 +54,27 @@ CASES: dict[str, tuple[str, str, dict[str, Any], float, float | list[float]]] = 
     "adamw_default": ("AdamW", "adamw", {}, 0.0, 0.01),
     "adamw_wd": ("AdamW", "adamw", {}, 0.0, 0.02),
     "adamw_l2_loss_bias_exempt": ("AdamW", "adamw", {}, 0.01, [0.1, 0.0, 0.1]),
+    "adam_amsgrad_wd": ("Adam", "adam", {"amsgrad": True}, 0.0, 0.02),
+    "adamw_amsgrad": ("AdamW", "adamw", {"amsgrad": True, "betas": (0.5, 0.9)}, 0.01, 0.01),
+    "rmsprop": ("RMSprop", "rmsprop", {}, 0.0, 0.0),
+    "rmsprop_centered": ("RMSprop", "rmsprop", {"centered": True, "alpha": 0.9}, 0.0, 0.0),
+    "rmsprop_momentum": ("RMSprop", "rmsprop", {"momentum": 0.9}, 0.01, 0.0),
+    "rmsprop_centered_momentum_wd": (
+        "RMSprop",
+        "rmsprop",
+        {"centered": True, "momentum": 0.5, "eps": 1e-3},
+        0.0,
+        [0.05, 0.0, 0.05],
+    ),
+    "adagrad": ("Adagrad", "adagrad", {}, 0.0, 0.0),
+    "adagrad_lr_decay": ("Adagrad", "adagrad", {"lr_decay": 0.1}, 0.0, 0.0),
+    "adagrad_initial_accumulator_wd": (
+        "Adagrad",
+        "adagrad",
+        {"initial_accumulator_value": 0.1, "lr_decay": 0.05},
+        0.0,
+        0.02,
+    ),
 }
 
 
@@ -84,7 +105,14 @@ def run_case(
             return [float(s[key].item()) for s in state]
 
         states.append(
-            {"buf": grab("momentum_buffer"), "m": grab("exp_avg"), "v": grab("exp_avg_sq")}
+            {
+                "buf": grab("momentum_buffer"),
+                "m": grab("exp_avg"),
+                "v": grab("exp_avg_sq") or grab("square_avg"),
+                "v_max": grab("max_exp_avg_sq"),
+                "g_avg": grab("grad_avg"),
+                "acc": grab("sum"),
+            }
         )
     return {"trajectory": trajectory, "states": states}
 

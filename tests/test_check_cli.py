@@ -7,9 +7,6 @@ from collections.abc import Callable
 
 import pytest
 
-from regtrace.cli.options import OutputFormat
-from regtrace.cli.render import reject_latex
-from regtrace.errors import RegtraceError
 from tests.conftest import Invocation
 
 Cli = Callable[..., Invocation]
@@ -159,10 +156,3 @@ def test_answer_from_stdin(cli: Cli) -> None:
     assert both.stderr == (
         "Error: --answer and another option both read standard input; use @file\n"
     )
-
-
-def test_reject_latex_for_other_commands() -> None:
-    """A command without a LaTeX view says so in one line."""
-    with pytest.raises(RegtraceError, match=r"^--format latex is available for step and check"):
-        reject_latex(OutputFormat.LATEX, "sweep")
-    reject_latex(OutputFormat.MARKDOWN, "sweep")

@@ -189,10 +189,13 @@ ERRORS = [
         ["-o", "adam", "--t", "2", "--m", "1,2,3", "--v", "1,-1,1"],
         "the second moment v must not be negative",
     ),
-    (["-o", "adam", "--momentum", "0.9"], "--momentum applies to --optimizer momentum or nesterov"),
+    (
+        ["-o", "adam", "--momentum", "0.9"],
+        "--momentum applies to --optimizer momentum, nesterov or rmsprop",
+    ),
     (
         ["-o", "adam", "--compare", "adamw", "--momentum", "0.9"],
-        "--momentum applies to --optimizer momentum or nesterov, not adam",
+        "--momentum applies to --optimizer momentum, nesterov or rmsprop, not adam",
     ),
     (["-o", "nesterov", "--dampening", "0.1"], "nesterov needs --dampening 0"),
     (
@@ -229,7 +232,6 @@ def test_bad_input_is_one_line_exit_2(args: list[str], message: str) -> None:
 CONVENTION_ERRORS = [
     (["--lam", "-1"], "lam must be a finite number, 0 or more, not -1"),
     (["--lam1", "x"], "--lam1: 'x' is not a number"),
-    (["--format", "csv"], "conventions has no CSV form"),
     (["--n-samples", "0"], "Invalid value for '--n-samples' / '-n': 0 is not in the range x>=1"),
 ]
 

@@ -296,7 +296,7 @@ def test_sign_events_use_the_smallest_integer_that_holds_the_steps(
 def test_largest_is_a_stable_argsort(values: list[float], top: int) -> None:
     """The summary's top-k by partition equals ``argsort(-x, kind="stable")[:top]``, ties in
     index order (few distinct values, so ties are everywhere)."""
-    from regtrace.render.work import largest
+    from regtrace.render.step_text import largest
 
     magnitude = np.array(values, dtype=np.float64)
     want = np.argsort(-magnitude, kind="stable")[:top]

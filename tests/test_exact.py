@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import io
 import json
 import subprocess
@@ -201,4 +202,7 @@ def test_float_step_does_not_load_the_exact_engine() -> None:
         "print(sorted(m for m in sys.modules if m.startswith('regtrace.engine.')))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "['regtrace.engine.penalties', 'regtrace.engine.step']"
+    loaded = set(ast.literal_eval(done.stdout.strip()))
+    # the NumPy-free choices the options are made from may load; no other engine module
+    choices = {"regtrace.engine.frameworks", "regtrace.engine.optimizer_params"}
+    assert loaded - choices == {"regtrace.engine.penalties", "regtrace.engine.step"}

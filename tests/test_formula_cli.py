@@ -282,3 +282,75 @@ def test_explore_starts_on_a_formula() -> None:
     assert state.loss_fn == "(w0 - 3)^2 + 2*w1^2"
     with pytest.raises(RegtraceError, match="--grad and --loss-fn"):
         explore_state(grad="1", loss_fn="w0^2")
+
+
+FORMULA_STEP = ["step", "--loss-fn", "(w0 - 3)^2 + 2*w1^2", "--w", "1,1", "--lam", "0.1",
+                "--lr", "0.1", "--penalty", "l2", "--show-work"]  # fmt: skip
+FORMULA_RUN = ["run", "--loss-fn", "w0^2", "--w", "1", "--lam", "0", "--lr", "0.1", "--steps",
+               "2", "--penalty", "l2"]  # fmt: skip
+
+
+def test_latex_of_a_formula_step(cli: Cli) -> None:
+    """The formula's part comes first, in math mode, SymPy's ``**`` set as a superscript:
+    L(1, 1) = 2*1 + (1 - 3)^2 = 6, dL/dw0 = 2*(1 - 3) = -4; then the step, 1.38 and 0.58."""
+    out = cli([*FORMULA_STEP, "--format", "latex"]).stdout
+    lines = [line.strip() for line in out.splitlines()]
+    assert (
+        r"\noindent\textbf{Data loss \(L(w)=\allowbreak (w_{0}-3)^{2}+2\cdot w_{1}^{2}\)}" in lines
+    )
+    assert (
+        r"\item \(L=\allowbreak 2\cdot w_{1}^{2}+(w_{0}-3)^{2}=\allowbreak 2\cdot 1^{2}"
+        r"+(1-3)^{2}=\allowbreak 6\)"
+    ) in lines
+    assert (
+        r"\item \(\mathrm{dL}/\mathrm{dw0}=\allowbreak 2\cdot (w_{0}-3)=\allowbreak "
+        r"2\cdot (1-3)=\allowbreak -4\)"
+    ) in lines
+    assert (
+        r"\item \(\mathrm{dL}/\mathrm{dw1}=\allowbreak 4\cdot w_{1}=\allowbreak "
+        r"4\cdot 1=\allowbreak 4\)"
+    ) in lines
+    assert "**" not in out and r"\cdot \cdot" not in out
+    assert out.index("Data loss") < out.index("One gradient step")
+    assert (
+        r"New weight & \(1-0.1\times (-3.8)=\allowbreak 1.38\) & "
+        r"\(1-0.1\times 4.2=\allowbreak 0.58\) \\"
+    ) in lines
+
+
+def _markdown_text(md: str) -> str:
+    """What CommonMark shows of ``md``, tags removed."""
+    from markdown_it import MarkdownIt
+
+    html = MarkdownIt("commonmark").enable("table").render(md)
+    assert "<em>" not in html  # no formula turned into emphasis
+    return re.sub(r"<[^>]+>", "", html).replace("&gt;", ">").replace("&lt;", "<")
+
+
+def test_markdown_of_a_formula_step(cli: Cli) -> None:
+    """The same lines as the table, rendered literally (``*`` and ``**`` escaped)."""
+    md = cli([*FORMULA_STEP, "--format", "markdown"]).stdout
+    assert md.startswith("**Data loss L(w) = (w0 - 3)^2 + 2\\*w1^2**\n")
+    text = _markdown_text(md)
+    assert "L = 2*w1**2 + (w0 - 3)**2 = 2*1**2 + (1 - 3)**2 = 6" in text
+    assert "dL/dw0 = 2*(w0 - 3) = 2*(1 - 3) = -4" in text
+    assert "dL/dw1 = 4*w1 = 4*1 = 4" in text
+    assert "| New weight | 1 - 0.1x(-3.8) = 1.38 | 1 - 0.1x4.2 = 0.58 |" in md
+
+
+def test_latex_and_markdown_of_a_formula_run(cli: Cli) -> None:
+    """L = w0^2, lam = 0, lr = 0.1: w0 goes 1, 0.8, 0.64 and L(w_2) = 0.64^2 = 0.4096."""
+    latex = cli([*FORMULA_RUN, "--format", "latex"]).stdout
+    lines = [line.strip() for line in latex.splitlines()]
+    assert (
+        r"\item Data loss \(L(w)=\allowbreak w_{0}^{2}\), its gradient recomputed at every step:"
+        in lines
+    )
+    assert r"\item \(\mathrm{dL}/\mathrm{dw0}=\allowbreak 2\cdot w_{0}\)" in lines
+    assert lines[lines.index(r"0 & \(1\) \\") + 1 :][:2] == [r"1 & \(0.8\) \\", r"2 & \(0.64\) \\"]
+    assert r"\item L2: \(L(w_{N})=\allowbreak 0.4096\)" in lines
+    md = cli([*FORMULA_RUN, "--format", "markdown"]).stdout
+    assert "| 1 | 0.8 |\n| 2 | 0.64 |\n" in md
+    text = _markdown_text(md)
+    assert "Data loss L(w) = w0^2, its gradient recomputed at every step:" in text
+    assert "dL/dw0 = 2*w0" in text and "L2: L(w_N) = 0.4096" in text

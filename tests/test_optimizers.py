@@ -245,7 +245,10 @@ def test_state_can_be_carried_in() -> None:
 # -- bad input ------------------------------------------------------------------------------
 
 ERRORS = [
-    (lambda: spec("adam", momentum=0.9), "--momentum applies to --optimizer momentum or nesterov"),
+    (
+        lambda: spec("adam", momentum=0.9),
+        "--momentum applies to --optimizer momentum, nesterov or rmsprop",
+    ),
     (lambda: spec("sgd", beta1=0.5), "--beta1 applies to --optimizer adam or adamw, not sgd"),
     (lambda: spec("adam", beta1=1.0), "beta1 must be at least 0 and below 1, not 1"),
     (lambda: spec("adam", eps=0.0), "eps must be above 0, not 0"),

@@ -7,8 +7,8 @@ import pytest
 
 from regtrace import step
 from regtrace.render.numfmt import fmt, fmt_signed, paren
+from regtrace.render.step_text import Layout, Work, choose_layout
 from regtrace.render.table import fitted_grids
-from regtrace.render.work import Layout, Work, choose_layout
 
 BLOG = step([2.5, -0.8, 0.1], [-0.2, 0.1, -0.05], lam=0.01, lr=0.1, loss=1.2)
 

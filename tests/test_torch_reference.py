@@ -37,6 +37,8 @@ def replay(case: dict[str, Any]) -> OptimizerTrace:
     kwargs = dict(case["kwargs"])
     betas = kwargs.pop("betas", None)
     kwargs.pop("nesterov", None)  # regtrace's optimizer name says it
+    if "alpha" in kwargs:  # torch RMSprop's alpha is regtrace's rho
+        kwargs["rho"] = kwargs.pop("alpha")
     spec = OptimizerSpec.build(
         case["optimizer"],
         "torch",
@@ -55,7 +57,18 @@ def replay(case: dict[str, Any]) -> OptimizerTrace:
 def test_fixtures_cover_every_optimizer_and_decay_mode() -> None:
     """Every optimizer appears, with no decay, coupled decay and (AdamW) decoupled decay."""
     cases = [load(p) for p in FILES]
-    assert {c["optimizer"] for c in cases} == {"sgd", "momentum", "nesterov", "adam", "adamw"}
+    assert {c["optimizer"] for c in cases} == {
+        "sgd",
+        "momentum",
+        "nesterov",
+        "adam",
+        "adamw",
+        "rmsprop",
+        "adagrad",
+    }
+    kwargs = [c["kwargs"] for c in cases]
+    for switch in ("amsgrad", "centered", "momentum", "lr_decay", "initial_accumulator_value"):
+        assert any(switch in k for k in kwargs), switch
     modes = {replay(c).spec.decay.value for c in cases}
     assert modes == {"none", "coupled", "decoupled"}
     assert all(c["steps"] >= 5 for c in cases)
@@ -69,9 +82,9 @@ def test_matches_pytorch_fixture(path: Path) -> None:
     got = np.array([w.tolist() for w in trace.trajectory])
     np.testing.assert_allclose(got, np.array(case["trajectory"]), rtol=RTOL, atol=ATOL)
     for step, state in zip(trace.steps, case["states"], strict=True):
-        for key in ("buf", "m", "v"):
+        for key in ("buf", "m", "v", "v_max", "g_avg", "acc"):
             ours = getattr(step.state, key)
-            if state[key] is None:
+            if state.get(key) is None:
                 assert ours is None, key
             else:
                 np.testing.assert_allclose(ours, state[key], rtol=RTOL, atol=ATOL)

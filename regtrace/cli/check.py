@@ -12,9 +12,7 @@ from regtrace.cli.options import (
     FormatOpt,
     GradOpt,
     InterceptOpt,
-    L1MethodChoice,
     L1MethodOpt,
-    L2FormChoice,
     L2FormOpt,
     Lam1Opt,
     Lam2Opt,
@@ -33,6 +31,7 @@ from regtrace.cli.options import (
     XOpt,
     YOpt,
 )
+from regtrace.regularizers import L1Method, L2Form, penalty_names
 
 HELP = """Grade your answer to one gradient step (or N steps) and say what went wrong.
 
@@ -80,8 +79,8 @@ def check_command(
     penalty: CheckPenaltyOpt = "l2",
     lam1: Lam1Opt = None,
     lam2: Lam2Opt = None,
-    l2_form: L2FormOpt = L2FormChoice.LAMBDA,
-    l1_method: L1MethodOpt = L1MethodChoice.SUBGRADIENT,
+    l2_form: L2FormOpt = L2Form.LAMBDA,
+    l1_method: L1MethodOpt = L1Method.SUBGRADIENT,
     quantity: QuantityOpt = QuantityChoice.NEW_WEIGHT,
     steps: StepsOpt = 1,
     tol: TolOpt = None,
@@ -97,8 +96,8 @@ def check_command(
 ) -> int:
     """Grade your answer to one gradient step (or N steps) and say what went wrong."""
     from regtrace.cli.dataoptions import DataOptions
+    from regtrace.cli.emit import emit_check
     from regtrace.cli.inputs import resolve_exact
-    from regtrace.cli.render import emit_check
     from regtrace.engine.check import check
     from regtrace.errors import ExitCode, RegtraceError
     from regtrace.parse.exact import parse_exact_scalar, vector_tokens
@@ -132,7 +131,7 @@ def check_command(
         )
     if len(inputs.penalties) != 1:
         raise RegtraceError(
-            "--penalty: check grades one penalty at a time; give one of l2, l1, elastic, none"
+            f"--penalty: check grades one penalty at a time; give one of {penalty_names()}"
         )
     if "-" in (w, grad, lam) and answer.strip() == "-":
         raise RegtraceError("--answer and another option both read standard input; use @file")

@@ -47,37 +47,12 @@ def conventions_command(
     digits: DigitsOpt = 12,
 ) -> None:
     """The conversion table."""
-    from regtrace.cli.output import terminal_width, write_renderable, write_text
+    from regtrace.cli.emit import emit
     from regtrace.engine.conventions import conventions
     from regtrace.parse.numbers import parse_scalar
     from regtrace.render.conventions import ConventionsText
-    from regtrace.render.work import Layout
 
     report = conventions(
         parse_scalar(lam, "--lam"), lam1=parse_scalar(lam1, "--lam1"), n_samples=n_samples
     )
-    if output_format is OutputFormat.JSON:
-        from regtrace.render.jsonfmt import to_json
-
-        write_text(to_json(report))
-        return
-    text = ConventionsText(report, digits=digits)
-    if output_format is OutputFormat.CSV:
-        from regtrace.errors import RegtraceError
-
-        raise RegtraceError(
-            "conventions has no CSV form; use --format table, markdown, latex or json"
-        )
-    if output_format is OutputFormat.MARKDOWN:
-        from regtrace.render.markdown import trace_markdown
-
-        write_text(trace_markdown(text, Layout.TALL))
-        return
-    if output_format is OutputFormat.LATEX:
-        from regtrace.render.latex import trace_latex
-
-        write_text(trace_latex(text, Layout.TALL))
-        return
-    from regtrace.render.table import trace_renderable
-
-    write_renderable(trace_renderable(text, Layout.TALL, width=terminal_width()))
+    emit(report, ConventionsText(report, digits=digits), output_format=output_format)

@@ -1,8 +1,9 @@
-"""Write a ``run`` or ``sweep`` result in its ``--format``, and its pictures.
+"""Write a command's result in its ``--format``, and its pictures.
 
-The table, Markdown and CSV come from one :class:`~regtrace.render.document.Document` (or the
-CSV method of the same text object); JSON from the report's ``to_dict()``. ``--plot`` adds the
-terminal picture under the table; ``--plot-file`` writes the picture atomically.
+Every command hands over its engine result (JSON is its ``to_dict()``) and its page, built by
+the render layer for the layout the format needs; the table, CSV, Markdown and LaTeX are all
+drawn from that one page. ``--plot`` adds the terminal picture under the table; ``--plot-file``
+writes the picture atomically.
 """
 
 from __future__ import annotations
@@ -10,34 +11,47 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from regtrace.cli.options import OutputFormat
-from regtrace.cli.output import write_file, write_renderable, write_text
+from regtrace.cli.output import terminal_width, write_file, write_renderable, write_text
 from regtrace.errors import RegtraceError
-from regtrace.render.document import Document
-from regtrace.render.jsonfmt import HasDict
-from regtrace.render.plotdata import PlotSpec
+
+if TYPE_CHECKING:  # the engines load only when their command runs
+    from regtrace.cli.outfile import OutTarget
+    from regtrace.engine.check import CheckResult
+    from regtrace.engine.data import DataEval
+    from regtrace.engine.optimizers import OptimizerReport
+    from regtrace.engine.step import StepReport
+    from regtrace.render.formula import FormulaShown
+    from regtrace.render.jsonfmt import HasDict
+    from regtrace.render.page import Page
+    from regtrace.render.plotdata import PlotSpec
 
 TERMINAL_PLOT_WIDTH = 100  # when piped (and in the README): a fixed, readable width
 
+PageFor = Callable[[bool], "Page"]
+"""Builds the page; its argument says whether the format must hold every value (every format
+but the terminal table, which may summarise thousands of weights)."""
+
 
 class TextView(Protocol):
-    """What ``run`` and ``sweep`` texts offer: a document and a CSV."""
+    """A result's text whose page is the same for every format (``run``, ``sweep``)."""
 
-    def document(self) -> Document:
-        """Header, tables and notes."""
+    def page(self) -> Page:
+        """Header, tables, notes and the CSV table."""
         ...
 
     def csv(self) -> str:
-        """The CSV rows."""
+        """The CSV text (what ``--out x.csv`` saves)."""
         ...
 
 
 def check_plot_options(output_format: OutputFormat, plot: bool, plot_file: str | None) -> None:
     """Refuse combinations that would corrupt machine-readable output, before any work."""
-    if plot and output_format in (OutputFormat.JSON, OutputFormat.CSV):
+    if plot and output_format in (OutputFormat.JSON, OutputFormat.CSV, OutputFormat.LATEX):
         raise RegtraceError(
             f"--plot draws in the terminal and would break --format {output_format.value}; "
             "use --plot-file PATH for a picture beside the data"
@@ -50,32 +64,132 @@ def check_plot_options(output_format: OutputFormat, plot: bool, plot_file: str |
 
 def emit(
     report: HasDict,
-    view: TextView,
-    spec: PlotSpec,
+    view: PageFor | TextView,
+    spec: PlotSpec | None = None,
     *,
     output_format: OutputFormat,
-    plot: bool,
-    plot_file: str | None,
+    plot: bool = False,
+    plot_file: str | None = None,
+    json_extra: dict[str, Any] | None = None,
 ) -> None:
-    """Write the result, then the terminal plot (``--plot``) and the file (``--plot-file``)."""
-    if plot_file is not None:
-        _write_plot_file(spec, plot_file)  # first: a missing extra fails before any output
+    """Write the result in its format, then the terminal plot (``--plot``); the picture file
+    (``--plot-file``) is written first, so a missing extra fails before any output."""
+    page: PageFor = view if callable(view) else lambda _: view.page()
+    if plot_file is not None and spec is not None:
+        _write_plot_file(spec, plot_file)
     if output_format is OutputFormat.JSON:
         from regtrace.render.jsonfmt import to_json
 
-        write_text(to_json(report))
-    elif output_format is OutputFormat.CSV:
-        write_text(view.csv())
-    elif output_format is OutputFormat.MARKDOWN:
-        from regtrace.render.document import document_markdown
+        write_text(to_json(report, **(json_extra or {})))
+    elif output_format is OutputFormat.TABLE:
+        from regtrace.render.table import page_renderable
 
-        write_text(document_markdown(view.document()))
+        write_renderable(page_renderable(page(False), terminal_width()))
     else:
-        from regtrace.render.document import document_renderable
+        from regtrace.render.formats import page_text
 
-        write_renderable(document_renderable(view.document()))
-    if plot:
+        write_text(page_text(page(True), output_format.value))
+    if plot and spec is not None:
         write_text(_terminal_plot(spec))
+
+
+def emit_step(
+    report: StepReport,
+    *,
+    output_format: OutputFormat,
+    digits: int,
+    show_work: bool,
+    layout: str,
+    builtin: bool,
+    exact: bool = False,
+    data: DataEval | None = None,
+    formula: FormulaShown | None = None,
+) -> None:
+    """A step report; with ``data`` (a step computed from a table) the data part comes first:
+    in JSON as a top-level ``"data"`` object, elsewhere as the rows and the loss and gradient
+    lines (CSV stays one row per penalty and weight, its ``grad`` the computed gradient).
+    ``formula`` (a step computed from ``--loss-fn``) comes first the same way, as ``"formula"``.
+    """
+    from regtrace.render.step_page import step_page
+
+    extra: dict[str, Any] = {"exact": True} if exact else {}
+    extra.update(_source_json(data, formula))
+
+    def page(full: bool) -> Page:
+        return step_page(
+            report, digits=digits, show_work=show_work, layout=layout, full=full,
+            builtin=builtin, exact=exact, data=data, formula=formula,
+        )  # fmt: skip
+
+    emit(report, page, output_format=output_format, json_extra=extra)
+
+
+def emit_optimizer_step(
+    report: OptimizerReport,
+    *,
+    output_format: OutputFormat,
+    digits: int,
+    show_work: bool,
+    layout: str,
+    builtin: bool,
+    data: DataEval | None = None,
+    formula: FormulaShown | None = None,
+) -> None:
+    """An optimizer report (``step --optimizer``); ``data`` and ``formula`` as in
+    :func:`emit_step`."""
+    from regtrace.render.step_page import optimizer_step_page
+
+    def page(full: bool) -> Page:
+        return optimizer_step_page(
+            report, digits=digits, show_work=show_work, layout=layout, full=full,
+            builtin=builtin, data=data, formula=formula,
+        )  # fmt: skip
+
+    emit(report, page, output_format=output_format, json_extra=_source_json(data, formula))
+
+
+def _source_json(data: DataEval | None, formula: FormulaShown | None) -> dict[str, Any]:
+    """The JSON objects of where the data gradient came from: a table, a loss formula."""
+    extra: dict[str, Any] = {}
+    if data is not None:
+        extra["data"] = data.to_dict()
+    if formula is not None:
+        extra["formula"] = formula.to_dict()
+    return extra
+
+
+def emit_check(
+    result: CheckResult,
+    *,
+    output_format: OutputFormat,
+    digits: int,
+    exact: bool,
+    formula: FormulaShown | None = None,
+) -> None:
+    """A graded answer; ``formula`` (a loss formula's texts) goes into the JSON."""
+    from regtrace.render.checkview import check_page
+
+    def page(full: bool) -> Page:
+        return check_page(result, digits=digits, exact=exact)
+
+    emit(result, page, output_format=output_format, json_extra=_source_json(None, formula))
+
+
+def save_step(report: StepReport, target: OutTarget, *, digits: int, exact: bool = False) -> None:
+    """Save a step report to ``--out``: new weights per penalty, or the CSV/JSON text that
+    ``--format csv|json`` would print."""
+
+    def text(fmt: str) -> str:
+        if fmt == "json":
+            from regtrace.render.jsonfmt import to_json
+
+            return to_json(report, **({"exact": True} if exact else {}))
+        from regtrace.render.csvfmt import page_csv
+        from regtrace.render.step_page import step_page
+
+        return page_csv(step_page(report, digits=digits, full=True, exact=exact))
+
+    target.save({r.penalty.kind.value: r.w_new for r in report.results}, text)
 
 
 def _terminal_plot(spec: PlotSpec) -> str:

@@ -12,9 +12,7 @@ import typer
 
 from regtrace.cli.options import (
     GradOpt,
-    L1MethodChoice,
     L1MethodOpt,
-    L2FormChoice,
     L2FormOpt,
     LamOpt,
     LossFnOpt,
@@ -23,6 +21,7 @@ from regtrace.cli.options import (
     PenaltyOpt,
     WOpt,
 )
+from regtrace.regularizers import L1Method, L2Form
 
 HELP = """Interactive: the step trace, a weight-decay demo and a lambda sweep, in the terminal.
 
@@ -74,8 +73,8 @@ def explore_command(
     loss: LossOpt = None,
     loss_fn: LossFnOpt = None,
     penalty: PenaltyOpt = "l2,l1",
-    l2_form: L2FormOpt = L2FormChoice.LAMBDA,
-    l1_method: L1MethodOpt = L1MethodChoice.SUBGRADIENT,
+    l2_form: L2FormOpt = L2Form.LAMBDA,
+    l1_method: L1MethodOpt = L1Method.SUBGRADIENT,
     digits: AppDigitsOpt = 6,
 ) -> None:
     """Open the explorer on the given step (the blog's example by default)."""

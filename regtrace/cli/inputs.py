@@ -35,7 +35,7 @@ class TraceInputs:
     gradient at the start, ``w - target``."""
 
 
-_Choice = TypeVar("_Choice", bound=StrEnum)
+_Choice = TypeVar("_Choice", bound=StrEnum | PenaltyKind)
 
 
 def parse_choices(text: str, choices: type[_Choice], option: str, noun: str) -> list[_Choice]:

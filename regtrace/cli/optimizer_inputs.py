@@ -5,11 +5,10 @@ Imported only when a command runs (it loads NumPy through the engine).
 
 from __future__ import annotations
 
-from typing import TypedDict
-
 from regtrace.cli.inputs import TraceInputs, parse_choices
 from regtrace.cli.optimizer_options import OptimizerOptions
 from regtrace.engine.frameworks import OptimizerKind
+from regtrace.engine.optimizer_params import STATE_OPTIONS, hyper_options, or_list
 from regtrace.engine.optimizer_spec import OptimizerSpec
 from regtrace.engine.optimizers import (
     OptimizerReport,
@@ -29,23 +28,23 @@ def parse_optimizers(first: str | None, compare: str | None) -> tuple[OptimizerK
     return tuple(dict.fromkeys(kinds))
 
 
-def _scalar(text: str | None, name: str) -> float | None:
-    return None if text is None else parse_scalar(text, name)
-
-
 def starting_state(options: OptimizerOptions, kinds: tuple[OptimizerKind, ...]) -> OptimizerState:
-    """The state before the traced step: ``--t``, ``--buf``, ``--m``, ``--v``."""
+    """The state before the traced step: ``--t`` and the state options (``--buf``, ``--m``,
+    ``--v``, ``--v-max``, ``--g-avg``, ``--acc``)."""
     t = 1 if options.t is None else options.t
-    given = [f"--{n}" for n in ("buf", "m", "v") if getattr(options, n) is not None]
-    if options.buf is not None and not any(k.has_momentum for k in kinds):
-        raise RegtraceError(
-            "--buf is a momentum buffer; use it with --optimizer momentum or nesterov"
-        )
-    if (options.m is not None or options.v is not None) and not any(k.adaptive for k in kinds):
+    texts = {name: text for name, text in options.states.items() if text is not None}
+    given = [f"--{n.replace('_', '-')}" for n in texts]
+    if {"m", "v"} <= texts.keys() and not any(k.adaptive for k in kinds):
         raise RegtraceError(
             "--m and --v are Adam's moments; use them with --optimizer adam or adamw"
         )
-    if (options.m is None) != (options.v is None):
+    for opt in STATE_OPTIONS:
+        if opt.name in texts and not any(k in opt.kinds for k in kinds):
+            raise RegtraceError(
+                f"{opt.flag} is {opt.what}; use it with --optimizer "
+                f"{or_list([k.value for k in opt.kinds])}"
+            )
+    if any(k.adaptive for k in kinds) and ("m" in texts) != ("v" in texts):
         raise RegtraceError("Adam needs both --m and --v from the previous step, or neither")
     if given and t < 2:
         raise RegtraceError(
@@ -54,44 +53,42 @@ def starting_state(options: OptimizerOptions, kinds: tuple[OptimizerKind, ...]) 
         )
     if not given and t > 1:
         raise RegtraceError(
-            f"--t {t} needs the state of step {t - 1}: give --buf (momentum) or --m and --v (Adam)"
+            f"--t {t} needs the state of step {t - 1}: give --buf (momentum) or --m and --v "
+            "(Adam), --v (RMSprop), --acc (Adagrad)"
         )
-    return OptimizerState(
-        t=t - 1,
-        buf=None if options.buf is None else parse_vector(options.buf, "--buf"),
-        m=None if options.m is None else parse_vector(options.m, "--m"),
-        v=None if options.v is None else parse_vector(options.v, "--v"),
-    )
+    vectors = {
+        name: parse_vector(text, f"--{name.replace('_', '-')}") for name, text in texts.items()
+    }
+    return OptimizerState(t=t - 1, **vectors)
 
 
 def optimizer_spec(options: OptimizerOptions, *, lr: float, n: int) -> OptimizerSpec:
     """The one optimizer of ``run --optimizer ...`` (``run`` has no ``--compare``)."""
     return OptimizerSpec.build(
-        options.optimizer or "sgd", options.convention or "torch", lr=lr, n=n, **_settings(options)
+        options.optimizer or "sgd",
+        options.convention or "torch",
+        lr=lr,
+        n=n,
+        weight_decay=_weight_decay(options),
+        **_hyper(options),
     )
 
 
-class _Settings(TypedDict):
-    momentum: float | None
-    dampening: float | None
-    beta1: float | None
-    beta2: float | None
-    eps: float | None
-    weight_decay: float | Vector | None
+def _weight_decay(options: OptimizerOptions) -> float | Vector | None:
+    text = options.weight_decay
+    return None if text is None else parse_vector_or_scalar(text, "--weight-decay")
 
 
-def _settings(options: OptimizerOptions) -> _Settings:
+def _hyper(options: OptimizerOptions) -> dict[str, float | bool | None]:
     """The hyper-parameters as typed, parsed (``None`` where not given: the defaults apply)."""
-    return _Settings(
-        momentum=_scalar(options.momentum, "--momentum"),
-        dampening=_scalar(options.dampening, "--dampening"),
-        beta1=_scalar(options.beta1, "--beta1"),
-        beta2=_scalar(options.beta2, "--beta2"),
-        eps=_scalar(options.eps, "--eps"),
-        weight_decay=None
-        if options.weight_decay is None
-        else parse_vector_or_scalar(options.weight_decay, "--weight-decay"),
-    )
+    out: dict[str, float | bool | None] = {}
+    for opt in hyper_options():
+        value = options.hyper.get(opt.name)
+        if isinstance(value, str):
+            out[opt.name] = parse_scalar(value, opt.cli)
+        else:
+            out[opt.name] = True if value else None
+    return out
 
 
 def optimizer_report(
@@ -123,5 +120,6 @@ def optimizer_report(
         lam1=inputs.lam1,
         lam2=inputs.lam2,
         l2_form=l2_form,
-        **_settings(options),
+        weight_decay=_weight_decay(options),
+        **_hyper(options),
     )

@@ -11,6 +11,10 @@ from typing import Annotated
 
 import typer
 
+from regtrace.engine.frameworks import Convention, OptimizerKind
+from regtrace.regularizers import L1Method, L2Form, penalty_names
+from regtrace.render.layout import Layout
+
 VECTOR_HELP = (
     "Numbers like 2.5,-0.8,0.1 (commas and/or spaces), @file (.txt .csv .npy) or - (stdin)."
 )
@@ -24,29 +28,6 @@ class OutputFormat(StrEnum):
     CSV = "csv"
     MARKDOWN = "markdown"
     LATEX = "latex"
-
-
-class L2FormChoice(StrEnum):
-    """``--l2-form`` choices (mirrors :class:`regtrace.engine.L2Form` without importing NumPy)."""
-
-    LAMBDA = "lambda"
-    HALF = "half"
-
-
-class L1MethodChoice(StrEnum):
-    """``--l1-method`` choices (mirrors :class:`regtrace.engine.L1Method`)."""
-
-    SUBGRADIENT = "subgradient"
-    PROXIMAL = "proximal"
-
-
-class LayoutChoice(StrEnum):
-    """``--layout`` choices (mirrors :class:`regtrace.render.work.Layout`)."""
-
-    AUTO = "auto"
-    WIDE = "wide"
-    TALL = "tall"
-    SUMMARY = "summary"
 
 
 WOpt = Annotated[
@@ -105,7 +86,7 @@ PenaltyOpt = Annotated[
         "--penalty",
         "-p",
         metavar="LIST",
-        help="Penalties side by side, a comma list of l2, l1, elastic, none.",
+        help=f"Penalties side by side, a comma list of {penalty_names()}.",
     ),
 ]
 Lam1Opt = Annotated[
@@ -127,7 +108,7 @@ Lam2Opt = Annotated[
     ),
 ]
 L2FormOpt = Annotated[
-    L2FormChoice,
+    L2Form,
     typer.Option(
         "--l2-form",
         help="lambda: lam*sum(w^2), gradient 2*lam*w (the seeds). "
@@ -135,7 +116,7 @@ L2FormOpt = Annotated[
     ),
 ]
 L1MethodOpt = Annotated[
-    L1MethodChoice,
+    L1Method,
     typer.Option(
         "--l1-method",
         help="subgradient: add lam*sign(w). proximal: soft-threshold, reaching exact zeros.",
@@ -146,7 +127,7 @@ FormatOpt = Annotated[
     typer.Option(
         "--format",
         "-f",
-        help="Output: a table for people, or json/csv/markdown/latex (latex: step and check).",
+        help="Output: a table for people, or json, csv, markdown or latex.",
     ),
 ]
 DigitsOpt = Annotated[
@@ -163,7 +144,7 @@ ShowWorkOpt = Annotated[
     typer.Option("--show-work", "-s", help="Put the substituted arithmetic in every cell."),
 ]
 LayoutOpt = Annotated[
-    LayoutChoice,
+    Layout,
     typer.Option(
         "--layout",
         help="wide: a column per weight (the blog's table); tall: a row per weight; "
@@ -237,7 +218,7 @@ CheckPenaltyOpt = Annotated[
         "--penalty",
         "-p",
         metavar="PENALTY",
-        help="The penalty of the problem: one of l2, l1, elastic, none.",
+        help=f"The penalty of the problem: one of {penalty_names()}.",
     ),
 ]
 
@@ -318,42 +299,25 @@ OutOpt = Annotated[
 # -- optimizers (issue 5) ------------------------------------------------------------------
 
 
-class OptimizerChoice(StrEnum):
-    """``--optimizer`` choices (mirrors :class:`regtrace.engine.frameworks.OptimizerKind`)."""
-
-    SGD = "sgd"
-    MOMENTUM = "momentum"
-    NESTEROV = "nesterov"
-    ADAM = "adam"
-    ADAMW = "adamw"
-
-
-class ConventionChoice(StrEnum):
-    """``--convention`` choices (mirrors :class:`regtrace.engine.frameworks.Convention`)."""
-
-    TORCH = "torch"
-    KERAS = "keras"
-    OPTAX = "optax"
-
-
 PenaltyMaybeOpt = Annotated[
     str | None,
     typer.Option(
         "--penalty",
         "-p",
         metavar="LIST",
-        help="Penalties side by side, a comma list of l2, l1, elastic, none. "
+        help=f"Penalties side by side, a comma list of {penalty_names()}. "
         "Default: l2,l1; none with --optimizer, which takes one penalty.",
         show_default=False,
     ),
 ]
 OptimizerOpt = Annotated[
-    OptimizerChoice | None,
+    OptimizerKind | None,
     typer.Option(
         "--optimizer",
         "-o",
-        help="sgd (plain gradient descent, the default), momentum, nesterov, adam or adamw; "
-        "the trace shows the optimizer's state (momentum buffer; Adam's m, v, m_hat, v_hat).",
+        help="sgd (plain gradient descent, the default), momentum, nesterov, adam, adamw, "
+        "rmsprop or adagrad; the trace shows the state of each of its transforms (momentum "
+        "buffer; Adam's m, v, m_hat, v_hat; RMSprop's average of g^2; Adagrad's sum).",
         show_default=False,
     ),
 ]
@@ -367,7 +331,7 @@ CompareOpt = Annotated[
     ),
 ]
 ConventionOpt = Annotated[
-    ConventionChoice | None,
+    Convention | None,
     typer.Option(
         "--convention",
         help="Whose update order and defaults: torch, keras or optax. "
@@ -377,35 +341,15 @@ ConventionOpt = Annotated[
 ]
 
 
-def _number_option(name: str, text: str) -> object:
-    return typer.Option(name, metavar="FLOAT", help=text, show_default=False)
-
-
-MomentumOpt = Annotated[
-    str | None, _number_option("--momentum", "Momentum factor (momentum, nesterov). Default: 0.9.")
-]
-DampeningOpt = Annotated[
-    str | None,
-    _number_option("--dampening", "PyTorch SGD dampening; not applied on step 1. Default: 0."),
-]
-Beta1Opt = Annotated[
-    str | None, _number_option("--beta1", "Adam's first-moment decay b1. Default: 0.9.")
-]
-Beta2Opt = Annotated[
-    str | None, _number_option("--beta2", "Adam's second-moment decay b2. Default: 0.999.")
-]
-EpsOpt = Annotated[
-    str | None,
-    _number_option("--eps", "Adam's eps. Default: 1e-8 torch and optax, 1e-7 keras (epsilon hat)."),
-]
 WeightDecayOpt = Annotated[
     str | None,
     typer.Option(
         "--weight-decay",
         metavar="WD",
         help="The optimizer's weight_decay: one number or one per weight. Coupled (wd*w added "
-        "to the gradient) for torch/optax sgd and adam, decoupled (w*(1-lr*wd)) for adamw and "
-        "every Keras optimizer. Default: 0; adamw: 0.01 torch, 0.004 keras, 1e-4 optax.",
+        "to the gradient) for torch/optax sgd, adam, rmsprop, adagrad; decoupled "
+        "(w*(1-lr*wd)) for adamw and every Keras optimizer. Default: 0; adamw: 0.01 torch, "
+        "0.004 keras, 1e-4 optax.",
         show_default=False,
     ),
 ]
@@ -414,31 +358,9 @@ StepNumberOpt = Annotated[
     typer.Option(
         "--t",
         min=1,
-        help="Which step this is (1 = the first); with --buf, --m, --v it is 2 or more and "
-        "sets Adam's bias corrections 1 - b^t. Default: 1.",
+        help="Which step this is (1 = the first); with a starting state (--buf, --m, --v, ...) "
+        "it is 2 or more and sets Adam's bias corrections 1 - b^t. Default: 1.",
         show_default=False,
-    ),
-]
-BufOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--buf",
-        metavar="VECTOR",
-        help="Momentum state from the previous step (torch momentum_buffer, Keras velocity, "
-        "optax trace).",
-        show_default=False,
-    ),
-]
-MomentOneOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--m", metavar="VECTOR", help="Adam's m from the previous step.", show_default=False
-    ),
-]
-MomentTwoOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--v", metavar="VECTOR", help="Adam's v from the previous step.", show_default=False
     ),
 ]
 

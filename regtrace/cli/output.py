@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
 PIPE_WIDTH = 400  # a piped table is never wrapped to a guessed terminal width
+PIPE_HEIGHT = 25  # Rich pages nothing by height; it only needs one to trust the width
 
 
 class PipeClosed(Exception):
@@ -57,9 +58,14 @@ def write_text(text: str) -> None:
     _write_stdout(text)
 
 
+def is_terminal() -> bool:
+    """Whether stdout is a terminal (tables are then fitted to its width)."""
+    return sys.stdout.isatty()
+
+
 def terminal_width() -> int | None:
     """The terminal's width in columns, or ``None`` when stdout is not a terminal."""
-    if not sys.stdout.isatty():
+    if not is_terminal():
         return None
     import shutil
 
@@ -70,11 +76,13 @@ def write_renderable(renderable: RenderableType) -> None:
     """Print a Rich renderable: fitted to the terminal, or at natural width when piped."""
     from rich.console import Console
 
-    is_tty = sys.stdout.isatty()
+    width = terminal_width()
+    is_tty = width is not None
     console = Console(
         file=sys.stdout,
         highlight=False,
-        width=None if is_tty else PIPE_WIDTH,
+        width=PIPE_WIDTH if width is None else width,
+        height=PIPE_HEIGHT,  # with no height Rich takes a dumb terminal to be 80 wide
         no_color=not is_tty,
         force_terminal=is_tty,
     )

@@ -5,25 +5,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from regtrace.cli.optimizer_options import with_optimizer_options
 from regtrace.cli.options import (
-    Beta1Opt,
-    Beta2Opt,
     ConventionOpt,
-    DampeningOpt,
     DataLossOpt,
     DataOpt,
     DigitsOpt,
-    EpsOpt,
     EveryOpt,
     ExactOpt,
     FormatOpt,
     GradOpt,
     InterceptOpt,
-    L1MethodChoice,
     L1MethodOpt,
-    L2FormChoice,
     L2FormOpt,
     Lam1Opt,
     Lam2Opt,
@@ -32,7 +28,6 @@ from regtrace.cli.options import (
     LrOpt,
     ModelChoice,
     ModelOpt,
-    MomentumOpt,
     OptimizerOpt,
     OutOpt,
     OutputFormat,
@@ -46,6 +41,7 @@ from regtrace.cli.options import (
     XOpt,
     YOpt,
 )
+from regtrace.regularizers import L1Method, L2Form
 
 if TYPE_CHECKING:
     from regtrace.cli.dataoptions import DataOptions
@@ -67,8 +63,8 @@ decimal would not end); at most 1000 steps, as the fractions grow every step.
 --loss-fn "(w0 - 3)^2 + 2*w1^2" takes the data loss as a formula and recomputes its exact
 derivative at every step (with --exact too, while the values stay rational).
 
---optimizer momentum|nesterov|adam|adamw runs that optimizer (PyTorch, Keras or optax order,
---convention) from a fresh state for each penalty.
+--optimizer momentum|nesterov|adam|adamw|rmsprop|adagrad runs that optimizer (PyTorch, Keras
+or optax order, --convention) from a fresh state for each penalty.
 """
 
 EPILOG = """Examples:
@@ -95,6 +91,7 @@ EPILOG = """Examples:
 """
 
 
+@with_optimizer_options(states=False)
 def run_command(
     w: WOpt = None,
     grad: GradOpt = None,
@@ -107,19 +104,14 @@ def run_command(
     penalty: PenaltyOpt = "l2,l1",
     lam1: Lam1Opt = None,
     lam2: Lam2Opt = None,
-    l2_form: L2FormOpt = L2FormChoice.LAMBDA,
-    l1_method: L1MethodOpt = L1MethodChoice.SUBGRADIENT,
+    l2_form: L2FormOpt = L2Form.LAMBDA,
+    l1_method: L1MethodOpt = L1Method.SUBGRADIENT,
     output_format: FormatOpt = OutputFormat.TABLE,
     digits: DigitsOpt = 12,
     plot: PlotOpt = False,
     plot_file: PlotFileOpt = None,
     optimizer: OptimizerOpt = None,
     convention: ConventionOpt = None,
-    momentum: MomentumOpt = None,
-    dampening: DampeningOpt = None,
-    beta1: Beta1Opt = None,
-    beta2: Beta2Opt = None,
-    eps: EpsOpt = None,
     weight_decay: WeightDecayOpt = None,
     data: DataOpt = None,
     x: XOpt = None,
@@ -129,6 +121,7 @@ def run_command(
     intercept: InterceptOpt = False,
     out: OutOpt = None,
     exact: ExactOpt = False,
+    hyper: Mapping[str, str | bool | None] | None = None,
 ) -> None:
     """N gradient steps under L2 and L1 (or elastic net), side by side."""
     from regtrace.cli.dataoptions import DataOptions
@@ -145,12 +138,8 @@ def run_command(
     options = OptimizerOptions(
         optimizer=None if optimizer is None else optimizer.value,
         convention=None if convention is None else convention.value,
-        momentum=momentum,
-        dampening=dampening,
-        beta1=beta1,
-        beta2=beta2,
-        eps=eps,
         weight_decay=weight_decay,
+        hyper=hyper or {},
     )
     target_file = None
     if out is not None:  # the writer's modules load only when a file is asked for

@@ -2,40 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from regtrace.cli.optimizer_options import with_optimizer_options
 from regtrace.cli.options import (
-    Beta1Opt,
-    Beta2Opt,
-    BufOpt,
     CompareOpt,
     ConventionOpt,
-    DampeningOpt,
     DataLossOpt,
     DataOpt,
     DigitsOpt,
-    EpsOpt,
     ExactOpt,
     FormatOpt,
     GradOpt,
     InterceptOpt,
-    L1MethodChoice,
     L1MethodOpt,
-    L2FormChoice,
     L2FormOpt,
     Lam1Opt,
     Lam2Opt,
     LamOpt,
-    LayoutChoice,
     LayoutOpt,
     LossFnOpt,
     LossOpt,
     LrOpt,
     ModelChoice,
     ModelOpt,
-    MomentOneOpt,
-    MomentTwoOpt,
-    MomentumOpt,
     OptimizerOpt,
     OutOpt,
     OutputFormat,
@@ -47,6 +38,8 @@ from regtrace.cli.options import (
     XOpt,
     YOpt,
 )
+from regtrace.regularizers import L1Method, L2Form
+from regtrace.render.layout import Layout
 
 if TYPE_CHECKING:
     from regtrace.cli.inputs import TraceInputs
@@ -66,9 +59,10 @@ from a linear or logistic model (--model, --data-loss) and shown row by row firs
 With --loss-fn "(w0 - 3)^2 + 2*w1^2" the data loss is a formula: L(w) and each partial
 derivative dL/dw_i are computed exactly and shown (--show-work substitutes w into each).
 
---optimizer momentum|nesterov|adam|adamw traces that optimizer instead, with its state
-(momentum buffer; Adam's m, v, m_hat, v_hat and the per-weight step size), following
-PyTorch, Keras or optax exactly (--convention); --compare puts others beside it.
+--optimizer momentum|nesterov|adam|adamw|rmsprop|adagrad traces that optimizer instead, with
+the state of each of its transforms (momentum buffer; Adam's m, v, m_hat, v_hat; RMSprop's
+average of g^2; Adagrad's sum; the per-weight step size), following PyTorch, Keras or optax
+exactly (--convention); --compare puts others beside it.
 """
 
 EPILOG = """Examples:
@@ -101,10 +95,13 @@ EPILOG = """Examples:
 
   regtrace step --optimizer nesterov --momentum 0.9 --convention keras
 
+  regtrace step --optimizer rmsprop --centered --compare adagrad --convention optax
+
   regtrace step --optimizer adam --t 2 --m -0.02,0.01 --v 4e-5,1e-5 --w 2.6,-0.9 --grad -0.1,0.2
 """
 
 
+@with_optimizer_options(states=True)
 def step_command(
     w: WOpt = None,
     grad: GradOpt = None,
@@ -115,26 +112,18 @@ def step_command(
     penalty: PenaltyMaybeOpt = None,
     lam1: Lam1Opt = None,
     lam2: Lam2Opt = None,
-    l2_form: L2FormOpt = L2FormChoice.LAMBDA,
-    l1_method: L1MethodOpt = L1MethodChoice.SUBGRADIENT,
+    l2_form: L2FormOpt = L2Form.LAMBDA,
+    l1_method: L1MethodOpt = L1Method.SUBGRADIENT,
     output_format: FormatOpt = OutputFormat.TABLE,
     digits: DigitsOpt = 12,
     show_work: ShowWorkOpt = False,
-    layout: LayoutOpt = LayoutChoice.AUTO,
+    layout: LayoutOpt = Layout.AUTO,
     exact: ExactOpt = False,
     optimizer: OptimizerOpt = None,
     compare: CompareOpt = None,
     convention: ConventionOpt = None,
-    momentum: MomentumOpt = None,
-    dampening: DampeningOpt = None,
-    beta1: Beta1Opt = None,
-    beta2: Beta2Opt = None,
-    eps: EpsOpt = None,
     weight_decay: WeightDecayOpt = None,
     t: StepNumberOpt = None,
-    buf: BufOpt = None,
-    m: MomentOneOpt = None,
-    v: MomentTwoOpt = None,
     data: DataOpt = None,
     x: XOpt = None,
     y: YOpt = None,
@@ -142,11 +131,14 @@ def step_command(
     data_loss: DataLossOpt = None,
     intercept: InterceptOpt = False,
     out: OutOpt = None,
+    hyper: Mapping[str, str | bool | None] | None = None,
+    states: Mapping[str, str | None] | None = None,
 ) -> None:
     """One gradient-descent step under L2 and L1 (or elastic net), side by side."""
     from collections.abc import Callable
 
     from regtrace.cli.dataoptions import DataOptions
+    from regtrace.cli.emit import emit_step, save_step
     from regtrace.cli.inputs import (
         ExactInputs,
         TraceInputs,
@@ -155,23 +147,16 @@ def step_command(
         resolve_exact,
     )
     from regtrace.cli.optimizer_options import OptimizerOptions
-    from regtrace.cli.render import emit_step, save_step
     from regtrace.engine.step import StepReport, step
 
     options = OptimizerOptions(
         optimizer=None if optimizer is None else optimizer.value,
         compare=compare,
         convention=None if convention is None else convention.value,
-        momentum=momentum,
-        dampening=dampening,
-        beta1=beta1,
-        beta2=beta2,
-        eps=eps,
         weight_decay=weight_decay,
+        hyper=hyper or {},
         t=t,
-        buf=buf,
-        m=m,
-        v=v,
+        states=states or {},
     )
     if penalty is None:  # with an optimizer the default is no loss-side penalty
         penalty = "none" if options.given else "l2,l1"
@@ -283,25 +268,25 @@ def step_command(
 def _optimizer_step(
     inputs: TraceInputs,
     options: OptimizerOptions,
-    l2_form: L2FormChoice,
-    l1_method: L1MethodChoice,
+    l2_form: L2Form,
+    l1_method: L1Method,
     output_format: OutputFormat,
     digits: int,
     show_work: bool,
-    layout: LayoutChoice,
+    layout: Layout,
     evaluation: DataEval | None = None,
     formula: FormulaShown | None = None,
 ) -> None:
     """``step`` with an optimizer: trace its state, side by side with ``--compare``; with a
     table, ``evaluation`` is its data part, drawn first."""
+    from regtrace.cli.emit import emit_optimizer_step
     from regtrace.cli.optimizer_inputs import optimizer_report
-    from regtrace.cli.render import emit_optimizer_step
 
     report = optimizer_report(
         inputs,
         options,
         l2_form=l2_form.value,
-        proximal=l1_method is L1MethodChoice.PROXIMAL,
+        proximal=l1_method is L1Method.PROXIMAL,
     )
     emit_optimizer_step(
         report,

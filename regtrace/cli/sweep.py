@@ -9,9 +9,7 @@ from regtrace.cli.options import (
     FormatOpt,
     GradOpt,
     InterceptOpt,
-    L1MethodChoice,
     L1MethodOpt,
-    L2FormChoice,
     L2FormOpt,
     Lam1Opt,
     Lam2Opt,
@@ -30,6 +28,7 @@ from regtrace.cli.options import (
     XOpt,
     YOpt,
 )
+from regtrace.regularizers import L1Method, L2Form
 
 HELP = """Final weights per penalty and lam: the blog's "Lambda sensitivity" as a table.
 
@@ -67,8 +66,8 @@ def sweep_command(
     penalty: PenaltyOpt = "l2,l1",
     lam1: Lam1Opt = None,
     lam2: Lam2Opt = None,
-    l2_form: L2FormOpt = L2FormChoice.LAMBDA,
-    l1_method: L1MethodOpt = L1MethodChoice.SUBGRADIENT,
+    l2_form: L2FormOpt = L2Form.LAMBDA,
+    l1_method: L1MethodOpt = L1Method.SUBGRADIENT,
     output_format: FormatOpt = OutputFormat.TABLE,
     digits: DigitsOpt = 12,
     plot: PlotOpt = False,

@@ -93,7 +93,7 @@ class CheckResult:
     @property
     def penalty(self) -> ExactPenalty:
         """The penalty of the problem."""
-        return cast(ExactPenalty, self.report.results[0].penalty)
+        return self.report.results[0].penalty
 
     def _numbers(self, values: Sequence[Fraction]) -> float | list[float]:
         floats = [float(v) for v in values]

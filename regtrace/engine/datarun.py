@@ -31,6 +31,7 @@ from regtrace.engine.trajectory import (
     run_penalty,
 )
 from regtrace.errors import RegtraceError
+from regtrace.regularizers import choose_from
 
 
 def _strengths(
@@ -193,7 +194,7 @@ def sweep_data(
                 ).w_final
             points.append(SweepPoint(penalty, value, final))
     if not points:
-        raise RegtraceError("no penalty given; choose from l2, l1, elastic, none")
+        raise RegtraceError(f"no penalty given; {choose_from()}")
     report = SweepReport(
         w_arr, None, None, None if steps is None else lr, steps, lam_values, tuple(points)
     )

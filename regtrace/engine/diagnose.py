@@ -22,6 +22,7 @@ from fractions import Fraction
 from regtrace.engine.exact import exact_text
 from regtrace.engine.grading import Mark, Written, agrees
 from regtrace.engine.penalties import L1Method, L2Form, PenaltyKind
+from regtrace.regularizers import rule_for
 
 VALUE_QUANTITIES = ("penalty", "loss")
 
@@ -152,11 +153,16 @@ class Mistake:
 
 
 def _has_l2(p: Problem) -> bool:
-    return p.kind in (PenaltyKind.L2, PenaltyKind.ELASTIC)
+    return rule_for(p.kind).l2_part
 
 
 def _has_l1(p: Problem) -> bool:
-    return p.kind in (PenaltyKind.L1, PenaltyKind.ELASTIC)
+    return rule_for(p.kind).l1_part
+
+
+def _described(p: Problem) -> bool:
+    """The variants are written for the ``|w|`` and ``w^2`` parts (or no penalty)."""
+    return _has_l1(p) or _has_l2(p) or p.kind is PenaltyKind.NONE
 
 
 def _penalized(p: Problem) -> bool:
@@ -255,7 +261,7 @@ def diagnose(
 ) -> Diagnosis | None:
     """The first mistake in :data:`MISTAKES` reproducing every wrong element, or ``None``."""
     wrong = [i for i, mark in enumerate(marks) if mark is Mark.WRONG]
-    if not wrong or (_has_l1(p) and p.l1_method is L1Method.PROXIMAL):
+    if not wrong or not _described(p) or (_has_l1(p) and p.l1_method is L1Method.PROXIMAL):
         return None
     correct = quantity_values(p, Knobs(), quantity, steps)
     for mistake in MISTAKES:

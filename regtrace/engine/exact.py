@@ -17,19 +17,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, cast
 
 import numpy as np
 from numpy.typing import NDArray
 
-from regtrace.engine.penalties import L1Method, L2Form, Penalty, PenaltyKind, Strength, Vector
-from regtrace.engine.step import StepReport, StepResult
+from regtrace.engine.penalties import L1Method, L2Form, Penalty, PenaltyKind, Vector, parse_kind
+from regtrace.engine.step import StepReport, StepResult, step_arithmetic, step_result
 from regtrace.errors import RegtraceError
-
-Exact = NDArray[np.object_]
-"""A vector of ``Fraction`` values."""
+from regtrace.regularizers import choose_from, rule_for
 
 # A decimal (optionally scientific) or a ratio of two of them: 2.5, -0.8, 1e-3, 1/3, 0.5/3.
 _DECIMAL = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
@@ -76,6 +73,10 @@ def exact_text(q: Fraction) -> str:
     return f"{sign}{digits[:-places]}.{digits[-places:]}"
 
 
+Exact = NDArray[np.object_]
+"""A vector of ``Fraction`` values."""
+
+
 def exact_vector(values: Sequence[Fraction]) -> Exact:
     """A 1-D object array of fractions (what the exact path computes with)."""
     out = np.empty(len(values), dtype=object)
@@ -84,7 +85,7 @@ def exact_vector(values: Sequence[Fraction]) -> Exact:
 
 
 def _sign(x: Fraction) -> int:
-    """``sign(x)`` with ``sign(0) = 0``, as DESIGN.md's L1 subgradient."""
+    """``sign(x)`` with ``sign(0) = 0``, as the L1 subgradient takes it."""
     return (x > 0) - (x < 0)
 
 
@@ -93,40 +94,44 @@ def signs(values: Exact) -> Exact:
     return exact_vector([Fraction(_sign(x)) for x in values])
 
 
-@dataclass(frozen=True)
-class ExactPenalty(Penalty):
-    """A :class:`Penalty` whose strengths are fractions and whose arithmetic stays exact."""
+class ExactOps:
+    """Exact arithmetic on object arrays of ``Fraction``."""
 
-    @property
-    def coef(self) -> int:
-        """``c`` in the L2 gradient ``c*lam2*w``: 2 (``lambda`` form) or 1 (``half``)."""
-        return 2 if self.l2_form is L2Form.LAMBDA else 1
+    exact = True
+    zero: Any = Fraction(0)
 
-    def l1_norm_term(self, w: Vector) -> Any:
-        """``sum(lam1 * |w|)``, exactly."""
-        return sum(self.lam1 * np.abs(w), Fraction(0)) if self.has_l1 else Fraction(0)
+    def zeros(self, w: Any) -> Any:
+        return exact_vector([Fraction(0)] * len(w))
 
-    def l2_norm_term(self, w: Vector) -> Any:
-        """``sum(c/2 * lam2 * w**2)``, exactly."""
-        if not self.has_l2:
-            return Fraction(0)
-        return Fraction(self.coef, 2) * sum(self.lam2 * w * w, Fraction(0))
+    def sign(self, w: Any) -> Any:
+        return signs(cast(Exact, w))
 
-    def l2_grad(self, w: Vector) -> Vector:
-        """``c*lam2*w``, exactly."""
-        if not self.has_l2:
-            return cast(Vector, exact_vector([Fraction(0)] * len(w)))
-        return self.coef * self.lam2 * w
+    def abs(self, w: Any) -> Any:
+        return np.abs(w)
 
-    def l1_subgrad(self, w: Vector) -> Vector:
-        """``lam1*sign(w)`` with ``sign(0) = 0``, exactly."""
-        if not self.has_l1:
-            return cast(Vector, exact_vector([Fraction(0)] * len(w)))
-        return cast(Vector, self.lam1 * signs(cast(Exact, w)))
+    def total(self, x: Any) -> Any:
+        return sum(x, Fraction(0))
 
-    def decay_factor(self, lr: float) -> Strength:
-        """``1 - c*lr*lam2``, exactly."""
-        return cast(Strength, 1 - self.coef * cast(Any, lr) * self.lam2)
+    def coef(self, form: L2Form) -> Any:
+        return 2 if form is L2Form.LAMBDA else 1
+
+    def half(self, x: Any) -> Any:
+        return Fraction(x, 2)
+
+    def clip(self, x: Any, lo: Any, hi: Any) -> Any:
+        return np.clip(x, lo, hi)
+
+    def soft_threshold(self, v: Any, t: Any) -> Any:
+        zero: Any = Fraction(0)
+        return signs(cast(Exact, v)) * np.maximum(np.abs(v) - t, zero)
+
+
+EXACT = ExactOps()
+"""Exact arithmetic, the number type of ``--exact``."""
+
+
+ExactPenalty = Penalty
+"""A :class:`Penalty` built with ``exact=True``: fractional strengths, exact arithmetic."""
 
 
 def _strength(values: Fraction | Sequence[Fraction], n: int, name: str) -> Any:
@@ -156,63 +161,28 @@ def exact_penalty(
     l1_method: L1Method | str = L1Method.SUBGRADIENT,
 ) -> ExactPenalty:
     """The exact twin of :meth:`Penalty.build`: same rules, fractional strengths."""
+    kind = parse_kind(kind)
     try:
-        kind, l2_form, l1_method = PenaltyKind(kind), L2Form(l2_form), L1Method(l1_method)
+        l2_form, l1_method = L2Form(l2_form), L1Method(l1_method)
     except ValueError as exc:
         raise RegtraceError(str(exc)) from None
+    rule = rule_for(kind)
+    if not rule.exact:
+        raise RegtraceError(
+            f"the {kind.label} penalty has no exact form; drop --exact to compute in float64"
+        )
     s = _strength(lam, n, "lam")
-    s1 = s if lam1 is None else _strength(lam1, n, "lam1")
-    s2 = s if lam2 is None else _strength(lam2, n, "lam2")
-    zero: Any = Fraction(0)
-    if kind is PenaltyKind.L2:
-        return ExactPenalty(kind, zero, s, l2_form, l1_method)
-    if kind is PenaltyKind.L1:
-        return ExactPenalty(kind, s, zero, l2_form, l1_method)
-    if kind is PenaltyKind.ELASTIC:
-        return ExactPenalty(kind, s1, s2, l2_form, l1_method)
-    return ExactPenalty(kind, zero, zero, l2_form, l1_method)
-
-
-def _soft_threshold(v: Exact, threshold: Any) -> Exact:
-    """``sign(v) * max(|v| - t, 0)``; exact, so a zero is a true zero."""
-    zero: Any = Fraction(0)
-    return cast(Exact, signs(v) * np.maximum(np.abs(v) - threshold, zero))
+    s1 = None if lam1 is None else _strength(lam1, n, "lam1")
+    s2 = None if lam2 is None else _strength(lam2, n, "lam2")
+    split1, split2 = rule.split(s, s1, s2)
+    return Penalty(kind, split1, split2, l2_form, l1_method, exact=True)
 
 
 def exact_apply(
     w: Exact, grad: Exact, penalty: ExactPenalty, lr: Fraction, loss: Fraction | None = None
 ) -> StepResult:
-    """One exact step (the rationals' version of :func:`regtrace.engine.step.apply_penalty`)."""
-    v: Exact | None = None
-    wv = cast(Vector, w)
-    rate: Any = lr  # a Fraction; Any because NumPy's stubs know no object arithmetic
-    if penalty.proximal:
-        l2_grad = penalty.l2_grad(wv)
-        v = cast(Exact, w - rate * (grad + l2_grad))
-        w_new = _soft_threshold(v, rate * penalty.lam1)
-        if lr > 0:
-            clipped = np.clip(v / rate, -penalty.lam1, penalty.lam1)
-            penalty_grad: Any = l2_grad + clipped
-        else:
-            penalty_grad = l2_grad + penalty.l1_subgrad(wv)
-        full_grad = grad + penalty_grad
-        step = w_new - w
-    else:
-        penalty_grad = penalty.grad(wv)
-        full_grad = grad + penalty_grad
-        step = -rate * full_grad
-        w_new = w + step
-    value = penalty.value(wv)
-    return StepResult(
-        penalty=penalty,
-        penalty_value=value,
-        loss=None if loss is None else loss + value,
-        penalty_grad=penalty_grad,
-        full_grad=cast(Vector, full_grad),
-        step=cast(Vector, step),
-        w_new=cast(Vector, w_new),
-        prox_input=cast(Vector | None, v),
-    )
+    """One exact step: :func:`regtrace.engine.step.step_arithmetic` on fractions."""
+    return step_result(penalty, step_arithmetic(w, grad, penalty, lr), loss)
 
 
 def exact_step(
@@ -248,7 +218,7 @@ def exact_step(
     if lr < 0:
         raise RegtraceError("lr must not be negative; a step goes against the gradient")
     if not penalties:
-        raise RegtraceError("no penalty given; choose from l2, l1, elastic, none")
+        raise RegtraceError(f"no penalty given; {choose_from()}")
     w_arr, g_arr = exact_vector(w), exact_vector(grad)
     results = tuple(
         exact_apply(

@@ -39,6 +39,7 @@ from regtrace.engine.trajectory import (
     kept_steps,
 )
 from regtrace.errors import RegtraceError
+from regtrace.regularizers import choose_from
 
 MAX_EXACT_STEPS = 1000  # as check --steps: 1000 steps of 3 weights take seconds, not minutes
 
@@ -163,7 +164,7 @@ def exact_run(
     if every is not None and every < 1:
         raise RegtraceError(f"every must be at least 1 (keep every step), not {every}")
     if not penalties:
-        raise RegtraceError("no penalty given; choose from l2, l1, elastic, none")
+        raise RegtraceError(f"no penalty given; {choose_from()}")
     chosen = default_every(steps, len(w)) if every is None else every
     keep = kept_steps(steps, chosen)
     w_arr = exact_vector(w)

@@ -69,7 +69,7 @@ class FitResult:
 def closed_form(problem: DataProblem, penalty: Penalty) -> Vector | None:
     """The minimiser of a linear model under L2 or no penalty; ``None`` otherwise or if the
     system is singular (more features than independent rows and no L2)."""
-    if problem.model is not Model.LINEAR or penalty.has_l1:
+    if problem.model is not Model.LINEAR or penalty.has_l1 or penalty.elementwise(0.0) is None:
         return None
     X, s = problem.design, problem.loss.scale(problem.n)
     lam2 = np.broadcast_to(np.asarray(penalty.lam2, dtype=np.float64), (problem.n_weights,))

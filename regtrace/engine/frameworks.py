@@ -40,6 +40,37 @@ optax (``optax/_src/alias.py`` ``sgd``/``adam``/``adamw``, ``optax/_src/transfor
   step is ``g``, no dampening); Nesterov returns ``g + momentum*t``.
 - ``scale_by_adam``: ``mu = (1-b1)*g + b1*mu``, ``mu_hat = mu/(1 - b1^t)``, likewise ``nu``,
   update ``mu_hat/(sqrt(nu_hat + eps_root) + eps)`` with ``eps=1e-8``, ``eps_root=0``.
+
+RMSprop, Adagrad and AMSGrad (the same three frameworks; weight decay as above: coupled in
+torch and optax, decoupled in Keras):
+
+- torch/optim/rmsprop.py ``_single_tensor_rmsprop``: ``square_avg = alpha*square_avg +
+  (1-alpha)*g*g`` from 0; centered: ``grad_avg = lerp(grad_avg, g, 1-alpha)`` and
+  ``avg = sqrt(square_avg - grad_avg^2) + eps``, else ``sqrt(square_avg) + eps`` (eps OUTSIDE
+  the root); momentum: ``buf = momentum*buf + g/avg`` from 0, ``w -= lr*buf``; defaults
+  ``alpha=0.99``, ``eps=1e-8``.
+- keras/src/optimizers/rmsprop.py: ``velocity = rho*velocity + (1-rho)*g^2``; centered keeps
+  ``average_gradient`` likewise and divides by ``sqrt(velocity - average_gradient^2 + eps)``,
+  else ``sqrt(velocity + eps)`` (eps INSIDE the root); ``increment = lr*g/sqrt(...)``;
+  momentum: ``momentum = momentum*momentum + increment``, ``w -= momentum``; defaults
+  ``rho=0.9``, ``epsilon=1e-7``.
+- optax/_src/alias.py ``rmsprop``: ``chain(scale_by_rms | scale_by_stddev,
+  scale_by_learning_rate, trace(momentum))``; optax/_src/transform.py ``scale_by_rms``:
+  ``nu = (1-decay)*g^2 + decay*nu``, ``g*rsqrt(nu + eps)`` (inside), ``scale_by_stddev``:
+  ``g*rsqrt(nu - mu^2 + eps)``; the trace runs AFTER the learning rate, so it holds ``-lr``
+  times the update; defaults ``decay=0.9``, ``eps=1e-8``.
+- torch/optim/adagrad.py ``_single_tensor_adagrad``: ``clr = lr/(1 + (t-1)*lr_decay)``,
+  ``sum += g*g`` from ``initial_accumulator_value`` (default 0), ``std = sqrt(sum) + eps``
+  (eps 1e-10, outside), ``w -= clr*g/std``.
+- keras/src/optimizers/adagrad.py: ``accumulator += g^2`` from 0.1, ``w -= lr*g/sqrt(
+  accumulator + epsilon)`` (eps 1e-7, inside); no ``lr_decay``.
+- optax/_src/transform.py ``scale_by_rss`` (alias.py ``adagrad``): ``sum_of_squares += g^2``
+  from 0.1, ``g*rsqrt(sum_of_squares + eps)`` where the sum is above 0, else 0 (eps 1e-7).
+- AMSGrad. torch/optim/adam.py ``amsgrad=True``: ``max_exp_avg_sq = max(max_exp_avg_sq, v)``
+  (the raw ``v``), ``denom = sqrt(max_exp_avg_sq)/sqrt(1 - b2^t) + eps``. Keras adam.py
+  ``amsgrad=True``: ``velocity_hat = max(velocity_hat, v)`` (raw ``v``), used in place of
+  ``v``. optax transform.py ``scale_by_amsgrad`` (alias ``amsgrad``): ``nu_max =
+  max(nu_max, nu_hat)``: the max of the BIAS-CORRECTED ``nu_hat``.
 """
 
 from __future__ import annotations
@@ -68,16 +99,20 @@ class OptimizerKind(StrEnum):
     NESTEROV = "nesterov"
     ADAM = "adam"
     ADAMW = "adamw"
+    RMSPROP = "rmsprop"
+    ADAGRAD = "adagrad"
 
     @property
     def label(self) -> str:
-        """Short name for tables: ``SGD``, ``Momentum``, ``Nesterov``, ``Adam``, ``AdamW``."""
+        """Short name for tables: ``SGD``, ``Momentum``, ``Adam``, ``RMSprop``, ..."""
         return {
             "sgd": "SGD",
             "momentum": "Momentum",
             "nesterov": "Nesterov",
             "adam": "Adam",
             "adamw": "AdamW",
+            "rmsprop": "RMSprop",
+            "adagrad": "Adagrad",
         }[self.value]
 
     @property
@@ -125,6 +160,26 @@ DEFAULT_EPS: dict[Convention, float] = {
     Convention.TORCH: 1e-8,  # torch/optim/adam.py, adamw.py: eps=1e-8
     Convention.KERAS: 1e-7,  # keras/src/optimizers/adam.py, adamw.py: epsilon=1e-7
     Convention.OPTAX: 1e-8,  # optax/_src/alias.py adam/adamw: eps=1e-8
+}
+DEFAULT_RMSPROP_EPS: dict[Convention, float] = {
+    Convention.TORCH: 1e-8,  # torch/optim/rmsprop.py: eps=1e-8
+    Convention.KERAS: 1e-7,  # keras/src/optimizers/rmsprop.py: epsilon=1e-7
+    Convention.OPTAX: 1e-8,  # optax/_src/alias.py rmsprop: eps=1e-8
+}
+DEFAULT_RHO: dict[Convention, float] = {
+    Convention.TORCH: 0.99,  # torch/optim/rmsprop.py: alpha=0.99
+    Convention.KERAS: 0.9,  # keras/src/optimizers/rmsprop.py: rho=0.9
+    Convention.OPTAX: 0.9,  # optax/_src/alias.py rmsprop: decay=0.9
+}
+DEFAULT_ADAGRAD_EPS: dict[Convention, float] = {
+    Convention.TORCH: 1e-10,  # torch/optim/adagrad.py: eps=1e-10
+    Convention.KERAS: 1e-7,  # keras/src/optimizers/adagrad.py: epsilon=1e-7
+    Convention.OPTAX: 1e-7,  # optax/_src/alias.py adagrad: eps=1e-7
+}
+DEFAULT_ACCUMULATOR: dict[Convention, float] = {
+    Convention.TORCH: 0.0,  # torch/optim/adagrad.py: initial_accumulator_value=0
+    Convention.KERAS: 0.1,  # keras/src/optimizers/adagrad.py: initial_accumulator_value=0.1
+    Convention.OPTAX: 0.1,  # optax/_src/alias.py adagrad: initial_accumulator_value=0.1
 }
 DEFAULT_ADAMW_DECAY: dict[Convention, float] = {
     Convention.TORCH: 1e-2,  # torch/optim/adamw.py: weight_decay=1e-2

@@ -6,25 +6,28 @@ file names in :mod:`regtrace.engine.frameworks`.
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import numpy as np
 
 from regtrace.engine.frameworks import (
     DEFAULT_ADAMW_DECAY,
-    DEFAULT_BETA1,
-    DEFAULT_BETA2,
-    DEFAULT_EPS,
-    DEFAULT_MOMENTUM,
     Convention,
     DecayMode,
     OptimizerKind,
     decay_mode,
 )
+from regtrace.engine.optimizer_params import (
+    AdamParams,
+    MomentumParams,
+    Params,
+    build_params,
+    params_to_dict,
+)
 from regtrace.engine.penalties import Strength, Vector, _as_strength, strength_to_json
 from regtrace.engine.step import check_lr
+from regtrace.engine.transforms import OptimizerState, Transform, chain
 from regtrace.errors import RegtraceError
 
 OPTIMIZER_WORDS = ", ".join(k.value for k in OptimizerKind)
@@ -34,15 +37,9 @@ CONVENTION_WORDS = ", ".join(c.value for c in Convention)
 BUFFER_NAME: dict[Convention, str] = {
     Convention.TORCH: "momentum_buffer",  # torch/optim/sgd.py state["momentum_buffer"]
     Convention.KERAS: "velocity",  # keras/src/optimizers/sgd.py: v = momentum*v - lr*g
+    # (keras/src/optimizers/rmsprop.py calls its buffer "momentum")
     Convention.OPTAX: "trace",  # optax/transforms/_accumulation.py TraceState.trace
 }
-
-
-def _finite(value: float, name: str) -> float:
-    value = float(value)
-    if not math.isfinite(value):
-        raise RegtraceError(f"{name} must be finite; NaN and infinity are not allowed")
-    return value
 
 
 _E = TypeVar("_E", OptimizerKind, Convention)
@@ -58,17 +55,14 @@ def _enum(cls: type[_E], value: _E | str, option: str) -> _E:
 
 @dataclass(frozen=True)
 class OptimizerSpec:
-    """One optimizer with its hyper-parameters, following one framework's convention."""
+    """One optimizer: its kind, framework, learning rate, weight decay and the
+    hyper-parameters of its transforms (one dataclass per transform, ``params``)."""
 
     kind: OptimizerKind
     convention: Convention = Convention.TORCH
     lr: float = 0.1
-    momentum: float = 0.0
-    dampening: float = 0.0
-    beta1: float = DEFAULT_BETA1
-    beta2: float = DEFAULT_BETA2
-    eps: float = DEFAULT_EPS[Convention.TORCH]
     weight_decay: Strength = 0.0
+    params: tuple[Params, ...] = field(default=())
 
     @classmethod
     def build(
@@ -78,51 +72,69 @@ class OptimizerSpec:
         *,
         lr: float,
         n: int = 1,
-        momentum: float | None = None,
-        dampening: float | None = None,
-        beta1: float | None = None,
-        beta2: float | None = None,
-        eps: float | None = None,
         weight_decay: float | Vector | None = None,
+        **hyper: float | bool | None,
     ) -> OptimizerSpec:
         """Check the options that apply to ``kind`` and fill in the framework's defaults.
 
-        ``weight_decay`` is one number or one per weight (0 exempts a bias, as a PyTorch
-        parameter group with ``weight_decay=0`` would).
+        ``hyper`` holds the transforms' hyper-parameters by field name (``momentum=0.9``,
+        ``beta1=...``, ``centered=True``); ``None`` takes the default. ``weight_decay`` is one
+        number or one per weight (0 exempts a bias, as a PyTorch parameter group with
+        ``weight_decay=0`` would).
         """
         kind = _enum(OptimizerKind, kind, "--optimizer")
         convention = _enum(Convention, convention, "--convention")
         lr = check_lr(lr)
-        _check_applies(kind, convention, momentum, dampening, beta1, beta2, eps)
-        spec = cls(kind=kind, convention=convention, lr=lr, eps=DEFAULT_EPS[convention])
-        if kind.has_momentum:
-            m = DEFAULT_MOMENTUM if momentum is None else _finite(momentum, "momentum")
-            if not 0 < m <= 1:
-                raise RegtraceError(
-                    f"momentum must be above 0 and at most 1, not {m:g}; "
-                    "0 would be plain sgd (use --optimizer sgd)"
-                )
-            d = 0.0 if dampening is None else _finite(dampening, "dampening")
-            if not 0 <= d <= 1:
-                raise RegtraceError(f"dampening must be between 0 and 1, not {d:g}")
-            spec = replace(spec, momentum=m, dampening=d)
-        if kind.adaptive:
-            b1 = DEFAULT_BETA1 if beta1 is None else _finite(beta1, "beta1")
-            b2 = DEFAULT_BETA2 if beta2 is None else _finite(beta2, "beta2")
-            for name, b in (("beta1", b1), ("beta2", b2)):
-                if not 0 <= b < 1:  # torch/optim/adam.py: "Invalid beta parameter"
-                    raise RegtraceError(f"{name} must be at least 0 and below 1, not {b:g}")
-            e = spec.eps if eps is None else _finite(eps, "eps")
-            if e <= 0:
-                raise RegtraceError(
-                    f"eps must be above 0, not {e:g}; it keeps sqrt(v_hat) + eps away from 0"
-                )
-            spec = replace(spec, beta1=b1, beta2=b2, eps=e)
+        params = build_params(kind, convention, hyper)
         if weight_decay is None:
             wd: Strength = DEFAULT_ADAMW_DECAY[convention] if kind is OptimizerKind.ADAMW else 0.0
         else:
             wd = _as_strength(weight_decay, n, "weight_decay")
-        return replace(spec, weight_decay=wd)
+        return cls(kind=kind, convention=convention, lr=lr, weight_decay=wd, params=params)
+
+    def value(self, name: str) -> Any:
+        """A hyper-parameter by field name (``spec.value("beta1")``)."""
+        for p in self.params:
+            if hasattr(p, name):
+                return getattr(p, name)
+        raise AttributeError(name)
+
+    @property
+    def momentum(self) -> float:
+        """The momentum factor (momentum, nesterov, rmsprop)."""
+        return float(self.value("momentum"))
+
+    @property
+    def dampening(self) -> float:
+        """PyTorch SGD's dampening."""
+        return float(self.value("dampening"))
+
+    @property
+    def beta1(self) -> float:
+        """Adam's b1."""
+        return float(self.value("beta1"))
+
+    @property
+    def beta2(self) -> float:
+        """Adam's b2."""
+        return float(self.value("beta2"))
+
+    @property
+    def eps(self) -> float:
+        """Adam's, RMSprop's or Adagrad's eps."""
+        return float(self.value("eps"))
+
+    @property
+    def amsgrad(self) -> bool:
+        """Whether Adam keeps the largest second moment."""
+        return any(isinstance(p, AdamParams) and p.amsgrad for p in self.params)
+
+    @property
+    def has_momentum(self) -> bool:
+        """Whether a momentum state is kept (SGD momentum, or RMSprop with momentum > 0)."""
+        return any(
+            isinstance(p, MomentumParams) or getattr(p, "momentum", 0) > 0 for p in self.params
+        )
 
     @property
     def decay(self) -> DecayMode:
@@ -132,6 +144,11 @@ class OptimizerSpec:
         return decay_mode(self.kind, self.convention)
 
     @property
+    def chain(self) -> tuple[Transform, ...]:
+        """The transforms one step goes through, in order."""
+        return chain(self.kind, self.convention, self.params, self.weight_decay, self.decay)
+
+    @property
     def label(self) -> str:
         """``Adam (PyTorch)``: the optimizer and whose convention it follows."""
         return f"{self.kind.label} ({self.convention.label})"
@@ -139,6 +156,8 @@ class OptimizerSpec:
     @property
     def buffer_name(self) -> str:
         """What the framework calls its momentum state."""
+        if self.kind is OptimizerKind.RMSPROP and self.convention is Convention.KERAS:
+            return "momentum"
         return BUFFER_NAME[self.convention]
 
     def to_dict(self) -> dict[str, Any]:
@@ -147,67 +166,11 @@ class OptimizerSpec:
             "optimizer": self.kind.value,
             "convention": self.convention.value,
             "lr": self.lr,
+            **params_to_dict(self.params),
         }
-        if self.kind.has_momentum:
-            out.update(momentum=self.momentum, dampening=self.dampening)
-        if self.kind.adaptive:
-            out.update(beta1=self.beta1, beta2=self.beta2, eps=self.eps)
         out.update(weight_decay=strength_to_json(self.weight_decay), decay=self.decay.value)
+        out["chain"] = [t.name for t in self.chain]
         return out
 
 
-def _check_applies(
-    kind: OptimizerKind,
-    convention: Convention,
-    momentum: float | None,
-    dampening: float | None,
-    beta1: float | None,
-    beta2: float | None,
-    eps: float | None,
-) -> None:
-    """An option given for an optimizer that has no such setting is a usage error."""
-    if not kind.has_momentum:
-        for name, value in (("momentum", momentum), ("dampening", dampening)):
-            if value is not None:
-                raise RegtraceError(
-                    f"--{name} applies to --optimizer momentum or nesterov, not {kind.value}"
-                )
-    if not kind.adaptive:
-        for name, value in (("beta1", beta1), ("beta2", beta2), ("eps", eps)):
-            if value is not None:
-                raise RegtraceError(
-                    f"--{name} applies to --optimizer adam or adamw, not {kind.value}"
-                )
-    if dampening is not None and dampening != 0:
-        if convention is not Convention.TORCH:
-            # keras/src/optimizers/sgd.py and optax/_src/alias.py sgd take no dampening.
-            raise RegtraceError(
-                f"--dampening is a PyTorch setting; {convention.label} SGD has no dampening "
-                "(use --convention torch)"
-            )
-        if kind is OptimizerKind.NESTEROV:
-            # torch/optim/sgd.py: "Nesterov momentum requires a momentum and zero dampening"
-            raise RegtraceError("nesterov needs --dampening 0 (PyTorch refuses anything else)")
-
-
-@dataclass(frozen=True)
-class OptimizerState:
-    """What an optimizer carries from one step to the next (all ``None`` before step 1)."""
-
-    t: int = 0
-    """Steps taken so far."""
-    buf: Vector | None = None
-    """Momentum state: torch ``momentum_buffer``, Keras ``velocity``, optax ``trace``."""
-    m: Vector | None = None
-    """Adam's first moment (torch ``exp_avg``, optax ``mu``)."""
-    v: Vector | None = None
-    """Adam's second moment (torch ``exp_avg_sq``, optax ``nu``)."""
-
-    def to_dict(self) -> dict[str, Any]:
-        """The state as JSON (missing parts as null)."""
-        return {
-            "t": self.t,
-            "buf": None if self.buf is None else self.buf.tolist(),
-            "m": None if self.m is None else self.m.tolist(),
-            "v": None if self.v is None else self.v.tolist(),
-        }
+__all__ = ["OptimizerSpec", "OptimizerState"]

@@ -1,11 +1,13 @@
-"""SGD, momentum, Nesterov, Adam and AdamW, in the exact update order of PyTorch, Keras or optax.
+"""SGD, momentum, Nesterov, Adam, AdamW, RMSprop and Adagrad, in the update order of PyTorch,
+Keras or optax.
 
 The gradient an optimizer sees is ``full_grad = dL/dw + penalty_grad (+ wd*w when the weight
 decay is coupled)``; a decoupled decay moves the weights by ``-lr*wd*w`` outside the
 optimizer's moments. Which framework does what, with the file each rule comes from, is in
-:mod:`regtrace.engine.frameworks`; the arithmetic (:mod:`regtrace.engine.framework_updates`)
-follows those files line by line, down to the order of the floating-point operations where
-that is cheap, so a trace matches the framework to about 1e-16 relative.
+:mod:`regtrace.engine.frameworks`; each optimizer is a chain of small transforms
+(:mod:`regtrace.engine.transforms`) that follow those files line by line, down to the order
+of the floating-point operations where that is cheap, so a trace matches the framework to
+about 1e-16 relative.
 ``tests/test_torch_reference.py`` checks the PyTorch convention against fixtures written by
 real PyTorch (``scripts/make_reference.py``).
 
@@ -18,13 +20,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 import numpy as np
 
-from regtrace.engine.framework_updates import UPDATES
 from regtrace.engine.frameworks import Convention, DecayMode, OptimizerKind
+from regtrace.engine.optimizer_params import PARAMS_OF
 from regtrace.engine.optimizer_spec import (
     OPTIMIZER_WORDS,
     OptimizerSpec,
@@ -39,6 +41,7 @@ from regtrace.engine.penalties import (
     Vector,
 )
 from regtrace.engine.step import as_vector, check_lr, check_same_length, step_contract
+from regtrace.engine.transforms import STATE_KEYS, run_chain
 from regtrace.errors import RegtraceError
 
 
@@ -75,9 +78,10 @@ class OptimizerStep:
     m_hat: Vector | None = None
     v_hat: Vector | None = None
     denom: Vector | None = None
-    """Adam's denominator in ``m_hat`` units: ``sqrt(v_hat) + eps`` (Keras: eps-hat form)."""
+    """The denominator: Adam's in ``m_hat`` units, ``sqrt(v_hat) + eps`` (Keras: eps-hat
+    form); RMSprop's ``sqrt(v) + eps`` or ``sqrt(v + eps)``; Adagrad's likewise of the sum."""
     lr_eff: Vector | None = None
-    """Adam's per-weight step size ``lr/denom``: the update is ``-lr_eff*m_hat``."""
+    """The per-weight step size ``lr/denom`` (Adam: the update is ``-lr_eff*m_hat``)."""
     previous: OptimizerState = field(default_factory=OptimizerState)
     """The state this step started from (to show the arithmetic of the moments)."""
 
@@ -107,15 +111,21 @@ class OptimizerStep:
 def _check_state(state: OptimizerState, spec: OptimizerSpec, n: int) -> None:
     if state.t < 0:
         raise RegtraceError(f"the step count t must not be negative, not {state.t}")
-    for name in ("buf", "m", "v"):
+    for name in STATE_KEYS:
         value = getattr(state, name)
         if value is not None and value.shape != (n,):
             raise RegtraceError(
                 f"the optimizer state {name} has {value.size} values but w has {n}; "
                 "give one per weight"
             )
-    if state.v is not None and np.any(state.v < 0):
-        raise RegtraceError("the second moment v must not be negative (it averages g^2)")
+    for name, what in (
+        ("v", "the second moment v must not be negative (it averages g^2)"),
+        ("v_max", "the largest second moment v_max must not be negative (it is a max of v)"),
+        ("acc", "Adagrad's sum acc must not be negative (it sums g^2)"),
+    ):
+        value = getattr(state, name)
+        if value is not None and np.any(value < 0):
+            raise RegtraceError(what)
     if spec.kind.adaptive and state.t == 0 and (state.m is not None or state.v is not None):
         raise RegtraceError("Adam's m and v need the step count t they belong to (t >= 1)")
 
@@ -136,12 +146,12 @@ def optimizer_update(
     state = OptimizerState() if state is None else state
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         penalty_grad = penalty.grad(w)
-        moves = UPDATES[spec.convention](spec, w, grad + penalty_grad, state)
+        moves = run_chain(spec.chain, w, grad + penalty_grad, spec.lr, state)
         value = penalty.value(w)
         full_grad = moves.full_grad
         step = moves.w_new - w
         optimizer_step = moves.w_new - (w + moves.decay_step)
-    moments = (moves.state.m, moves.state.v, moves.state.buf)
+    moments = [getattr(moves.state, key) for key in STATE_KEYS]
     checked = [moves.w_new, full_grad, *(x for x in moments if x is not None)]
     if not all(np.all(np.isfinite(x)) for x in checked) or not math.isfinite(value):
         raise RegtraceError(
@@ -165,10 +175,10 @@ def optimizer_update(
         state=moves.state,
         penalty_value=value,
         loss=None if loss is None else loss + value,
-        m_hat=moves.m_hat,
-        v_hat=moves.v_hat,
-        denom=moves.denom,
-        lr_eff=moves.lr_eff,
+        m_hat=moves.shown.get("m_hat"),
+        v_hat=moves.shown.get("v_hat"),
+        denom=moves.shown.get("denom"),
+        lr_eff=moves.shown.get("lr_eff"),
         previous=state,
     )
 
@@ -297,16 +307,13 @@ def optimizer_step(
     lam1: float | Vector | None = None,
     lam2: float | Vector | None = None,
     l2_form: L2Form | str = L2Form.LAMBDA,
-    momentum: float | None = None,
-    dampening: float | None = None,
-    beta1: float | None = None,
-    beta2: float | None = None,
-    eps: float | None = None,
     weight_decay: float | Vector | None = None,
     state: OptimizerState | None = None,
+    **hyper: float | bool | None,
 ) -> OptimizerReport:
     """One step of each optimizer in ``optimizers`` on the same ``w`` and ``grad``.
 
+    ``hyper`` holds the hyper-parameters by name (``momentum``, ``beta1``, ``centered``, ...).
     Options that do not apply to one of the optimizers (``momentum`` for Adam) are an error,
     unless another optimizer in the comparison uses them.
 
@@ -333,16 +340,8 @@ def optimizer_step(
             convention,
             lr=lr,
             n=n,
-            **_applicable(
-                kinds,
-                kind,
-                momentum=momentum,
-                dampening=dampening,
-                beta1=beta1,
-                beta2=beta2,
-                eps=eps,
-            ),
             weight_decay=weight_decay,
+            **_applicable(kinds, kind, hyper),
         )
         for kind in kinds
     ]
@@ -354,32 +353,28 @@ def optimizer_step(
 
 
 def _applicable(
-    kinds: list[OptimizerKind], kind: OptimizerKind, **options: float | None
-) -> dict[str, float | None]:
+    kinds: list[OptimizerKind], kind: OptimizerKind, options: dict[str, float | bool | None]
+) -> dict[str, float | bool | None]:
     """In a comparison, pass each optimizer only the options it has.
 
     An option that no optimizer in the comparison has stays, so that building the first
     optimizer reports it as a usage error.
     """
-    has: dict[str, Callable[[OptimizerKind], bool]] = {
-        "momentum": lambda k: k.has_momentum,
-        "dampening": lambda k: k.has_momentum,
-        "beta1": lambda k: k.adaptive,
-        "beta2": lambda k: k.adaptive,
-        "eps": lambda k: k.adaptive,
+
+    def has(k: OptimizerKind, name: str) -> bool:
+        return any(name in {f.name for f in fields(c)} for c in PARAMS_OF[k])
+
+    return {
+        name: value
+        for name, value in options.items()
+        if value is None or has(kind, name) or not any(has(k, name) for k in kinds)
     }
-    out: dict[str, float | None] = {}
-    for name, value in options.items():
-        test = has[name]
-        if value is None or test(kind) or not any(test(k) for k in kinds):
-            out[name] = value
-    return out
 
 
 class OptimizerRule:
     """One optimizer as an in-place update rule ``rule(w, g)``, keeping its state inside.
 
-    This is the shape of ``regtrace.engine.trajectory``'s ``UpdateRule`` (issue 3's seam for
+    This is the shape of ``regtrace.engine.trajectory``'s ``UpdateRule`` (its seam for
     optimizers), so ``run(..., rule=optimizer_rules(spec))`` traces an optimizer over many
     steps; ``g`` is the data gradient, the penalty enters as in :func:`optimizer_update`.
     """

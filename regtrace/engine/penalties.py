@@ -1,13 +1,9 @@
-"""Regularization penalties: their value and (sub)gradient, as DESIGN.md defines them.
+"""A penalty with its strengths: what every step applies.
 
-Conventions (seed: the blog post ``002``, and the lesson ``001``):
-
-- ``l2`` in the default ``lambda`` form: ``lam * sum(w**2)``, gradient ``2*lam*w``.
-- ``l2`` in the ``half`` form (PyTorch ``weight_decay``, many textbooks):
-  ``lam/2 * sum(w**2)``, gradient ``lam*w``.
-- ``l1``: ``lam * sum(|w|)``, subgradient ``lam*sign(w)`` with ``sign(0) = 0``.
-- ``elastic``: ``lam1*sum(|w|) + lam2*sum(w**2)`` (the L2 part follows the form above).
-- ``none``: 0.
+The penalty kinds themselves (their value, gradient, proximal map and formula text) are
+:class:`~regtrace.regularizers.PenaltyRule` objects in a registry
+(:mod:`regtrace.regularizers`); a :class:`Penalty` is one kind with its strengths, L2
+form and L1 method, and asks its rule, in float64 or (``exact``) in ``Fraction`` arithmetic.
 
 A strength is one number or one number per weight (0 exempts a weight, e.g. a bias).
 """
@@ -15,57 +11,76 @@ A strength is one number or one number per weight (0 exempts a weight, e.g. a bi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from regtrace.errors import RegtraceError
+from regtrace.regularizers import Elementwise, Ops, PenaltyRule, choose_from, rule_for
+from regtrace.regularizers import L1Method as L1Method
+from regtrace.regularizers import L2Form as L2Form
+from regtrace.regularizers import PenaltyKind as PenaltyKind
 
 Vector = NDArray[np.float64]
 Strength = float | Vector
 """One strength for every weight, or one per weight."""
 
 
-class PenaltyKind(StrEnum):
-    """Which regularizer; the values are the CLI's ``--penalty`` words."""
-
-    L2 = "l2"
-    L1 = "l1"
-    ELASTIC = "elastic"
-    NONE = "none"
-
-    @property
-    def label(self) -> str:
-        """Short name for tables: ``L2``, ``L1``, ``Elastic``, ``none``."""
-        return {"l2": "L2", "l1": "L1", "elastic": "Elastic", "none": "none"}[self.value]
+# |v| - t at or below this many ulps of |v| is rounding, not a weight: v = -0.001 against
+# t = 0.1*0.01 leaves 8.7e-19 in float64 where the arithmetic gives exactly 0.
+_PROX_ULPS = 4 * float(np.finfo(np.float64).eps)
 
 
-class L2Form(StrEnum):
-    """How the L2 strength is written: ``lam*||w||^2`` or ``lam/2*||w||^2``."""
-
-    LAMBDA = "lambda"
-    HALF = "half"
-
-    @property
-    def coef(self) -> float:
-        """Factor ``c`` in the gradient ``c*lam*w``: 2 for ``lambda``, 1 for ``half``."""
-        return 2.0 if self is L2Form.LAMBDA else 1.0
-
-    @property
-    def formula(self) -> str:
-        """The penalty and its gradient, as shown to the user."""
-        if self is L2Form.LAMBDA:
-            return "lam*sum(w^2), gradient 2*lam*w"
-        return "lam/2*sum(w^2), gradient lam*w"
+def float_soft_threshold(v: Any, threshold: Any) -> NDArray[np.float64]:
+    """``sign(v) * max(|v| - t, 0)``: the proximal operator of ``t*|.|``, exact zeros kept."""
+    magnitude = np.abs(v)
+    shrunk = magnitude - threshold
+    kept = np.where(shrunk > _PROX_ULPS * magnitude, shrunk, 0.0)
+    return np.asarray(np.sign(v) * kept, dtype=np.float64)
 
 
-class L1Method(StrEnum):
-    """How the L1 part is applied: a subgradient step or a proximal (soft-threshold) step."""
+class FloatOps:
+    """float64 arithmetic on NumPy arrays."""
 
-    SUBGRADIENT = "subgradient"
-    PROXIMAL = "proximal"
+    exact = False
+    zero: Any = 0.0
+
+    def zeros(self, w: Any) -> Any:
+        return np.zeros_like(w)
+
+    def sign(self, w: Any) -> Any:
+        return np.sign(w)
+
+    def abs(self, w: Any) -> Any:
+        return np.abs(w)
+
+    def total(self, x: Any) -> Any:
+        return float(np.sum(x))
+
+    def coef(self, form: L2Form) -> Any:
+        return form.coef
+
+    def half(self, x: Any) -> Any:
+        return x / 2.0
+
+    def clip(self, x: Any, lo: Any, hi: Any) -> Any:
+        return np.clip(x, lo, hi)
+
+    def soft_threshold(self, v: Any, t: Any) -> Any:
+        return float_soft_threshold(v, t)
+
+
+FLOAT = FloatOps()
+"""float64 arithmetic, the number type of every path but ``--exact``."""
+
+
+def parse_kind(kind: PenaltyKind | str) -> PenaltyKind:
+    """A registered kind, or a :class:`RegtraceError` listing the registered words."""
+    try:
+        return PenaltyKind(kind)
+    except ValueError:
+        raise RegtraceError(f"{str(kind)!r} is not a valid PenaltyKind; {choose_from()}") from None
 
 
 def _as_strength(value: float | Vector, n: int, name: str) -> Strength:
@@ -100,8 +115,10 @@ def strength_to_json(value: Strength) -> float | list[float]:
 class Penalty:
     """One regularizer with its strengths.
 
-    ``lam1`` is the strength of the ``|w|`` part and ``lam2`` of the ``w**2`` part; a plain
-    ``l2`` penalty has ``lam1 = 0`` and a plain ``l1`` penalty ``lam2 = 0``.
+    ``lam1`` is the strength of the ``|w|`` part and ``lam2`` of the ``w**2`` part (a rule
+    without such parts keeps its strengths where its ``split`` puts them); a plain ``l2``
+    penalty has ``lam1 = 0`` and a plain ``l1`` penalty ``lam2 = 0``. ``exact`` says the
+    strengths are fractions and the arithmetic stays exact.
     """
 
     kind: PenaltyKind
@@ -109,6 +126,7 @@ class Penalty:
     lam2: Strength = 0.0
     l2_form: L2Form = L2Form.LAMBDA
     l1_method: L1Method = L1Method.SUBGRADIENT
+    exact: bool = False
 
     @classmethod
     def build(
@@ -123,83 +141,86 @@ class Penalty:
         l1_method: L1Method | str = L1Method.SUBGRADIENT,
     ) -> Penalty:
         """Make a penalty for ``n`` weights; ``lam1``/``lam2`` default to ``lam`` (elastic)."""
+        kind = parse_kind(kind)
         try:
-            kind = PenaltyKind(kind)
             l2_form = L2Form(l2_form)
             l1_method = L1Method(l1_method)
         except ValueError as exc:
             raise RegtraceError(str(exc)) from None
         strength = _as_strength(lam, n, "lam")
-        if kind is PenaltyKind.L2:
-            return cls(kind, 0.0, strength, l2_form, l1_method)
-        if kind is PenaltyKind.L1:
-            return cls(kind, strength, 0.0, l2_form, l1_method)
-        if kind is PenaltyKind.ELASTIC:
-            s1 = strength if lam1 is None else _as_strength(lam1, n, "lam1")
-            s2 = strength if lam2 is None else _as_strength(lam2, n, "lam2")
-            return cls(kind, s1, s2, l2_form, l1_method)
-        return cls(kind, 0.0, 0.0, l2_form, l1_method)
+        s1 = None if lam1 is None else _as_strength(lam1, n, "lam1")
+        s2 = None if lam2 is None else _as_strength(lam2, n, "lam2")
+        split1, split2 = rule_for(kind).split(strength, s1, s2)
+        return cls(kind, split1, split2, l2_form, l1_method)
+
+    @property
+    def rule(self) -> PenaltyRule:
+        """The registered rule of this kind: its math and its text."""
+        return rule_for(self.kind)
+
+    @property
+    def ops(self) -> Ops:
+        """The arithmetic of this penalty's numbers: float64, or exact fractions."""
+        if self.exact:
+            from regtrace.engine.exact import EXACT
+
+            return EXACT
+        return FLOAT
 
     @property
     def has_l1(self) -> bool:
         """Whether the penalty has an ``|w|`` part."""
-        return self.kind in (PenaltyKind.L1, PenaltyKind.ELASTIC)
+        return self.rule.l1_part
 
     @property
     def has_l2(self) -> bool:
         """Whether the penalty has a ``w**2`` part."""
-        return self.kind in (PenaltyKind.L2, PenaltyKind.ELASTIC)
+        return self.rule.l2_part
 
     @property
     def proximal(self) -> bool:
-        """Whether the L1 part is applied by soft-thresholding rather than a subgradient."""
-        return self.has_l1 and self.l1_method is L1Method.PROXIMAL
+        """Whether a step applies part of the penalty by its proximal map (soft-thresholding
+        for the L1 part)."""
+        return self.rule.proximal(self)
+
+    @property
+    def coef(self) -> Any:
+        """``c`` in the L2 gradient ``c*lam2*w`` in this penalty's number type."""
+        return self.ops.coef(self.l2_form)
 
     @property
     def lam(self) -> Strength:
         """The single strength of an ``l1`` or ``l2`` penalty (0 for ``none``)."""
-        return self.lam2 if self.kind is PenaltyKind.L2 else self.lam1
+        return self.lam2 if self.has_l2 and not self.has_l1 else self.lam1
 
     def lam_json(self) -> Any:
-        """``lam`` as DESIGN.md's JSON shows it; elastic gives ``{"l1": lam1, "l2": lam2}``."""
-        if self.kind is PenaltyKind.ELASTIC:
-            return {"l1": strength_to_json(self.lam1), "l2": strength_to_json(self.lam2)}
-        return strength_to_json(self.lam)
+        """``lam`` as the JSON shows it; elastic gives ``{"l1": lam1, "l2": lam2}``."""
+        return self.rule.lam_json(self, strength_to_json)
 
-    def l1_norm_term(self, w: Vector) -> float:
-        """``sum(lam1 * |w|)``: the value of the L1 part."""
-        return float(np.sum(self.lam1 * np.abs(w))) if self.has_l1 else 0.0
+    def formula(self) -> str:
+        """The penalty and its gradient in words, e.g. ``lam*sum(w^2), gradient 2*lam*w``."""
+        return self.rule.formula(self)
 
-    def l2_norm_term(self, w: Vector) -> float:
-        """``sum(c/2 * lam2 * w**2)``: the value of the L2 part (``c`` from the form)."""
-        if not self.has_l2:
-            return 0.0
-        # (lam2*w)*w, not lam2*w**2: with lam2 = 0 a weight of 1e200 gives 0, not 0*inf = nan,
-        # and a small lam2 keeps w**2 from overflowing when the product fits in float64.
-        return float(self.l2_form.coef / 2.0 * np.sum((self.lam2 * w) * w))
-
-    def value(self, w: Vector) -> float:
+    def value(self, w: Vector) -> Any:
         """The penalty added to the loss."""
-        return self.l1_norm_term(w) + self.l2_norm_term(w)
-
-    def l2_grad(self, w: Vector) -> Vector:
-        """Gradient of the L2 part: ``2*lam2*w`` (``lambda`` form) or ``lam2*w`` (``half``)."""
-        if not self.has_l2:
-            return np.zeros_like(w)
-        return np.asarray(self.l2_form.coef * self.lam2 * w, dtype=np.float64)
-
-    def l1_subgrad(self, w: Vector) -> Vector:
-        """Subgradient of the L1 part: ``lam1*sign(w)``, taking ``sign(0) = 0``."""
-        if not self.has_l1:
-            return np.zeros_like(w)
-        return np.asarray(self.lam1 * np.sign(w), dtype=np.float64)
+        return self.rule.value(self, w, self.ops)
 
     def grad(self, w: Vector) -> Vector:
         """The (sub)gradient of the whole penalty at ``w``."""
-        return self.l2_grad(w) + self.l1_subgrad(w)
+        return np.asarray(self.rule.grad(self, w, self.ops))
+
+    def l2_grad(self, w: Vector) -> Vector:
+        """Gradient of the part a proximal step takes by gradient (the L2 part)."""
+        return np.asarray(self.rule.smooth_grad(self, w, self.ops))
+
+    def elementwise(self, lr: float) -> Elementwise | None:
+        """The per-weight form of the fast float loops (``None``: the rule has none)."""
+        return self.rule.elementwise(self, lr)
 
     def decay_factor(self, lr: float) -> Strength:
-        """The L2 weight-decay factor ``1 - c*lr*lam2`` (lesson ``001``: ``1 - 2*alpha*lam``)."""
+        """The L2 weight-decay factor ``1 - c*lr*lam2`` (``1 - 2*lr*lam`` in the lambda form)."""
+        if self.exact:
+            return 1 - self.coef * lr * self.lam2  # type: ignore[no-any-return]
         # lr*lam first: with lam = 0, a huge lr must give 1, not 1 - inf*0 = nan. An overflow
         # gives -inf, which apply_penalty turns into an error.
         with np.errstate(over="ignore"):

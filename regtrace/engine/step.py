@@ -25,6 +25,7 @@ from regtrace.engine.penalties import (
     strength_to_json,
 )
 from regtrace.errors import RegtraceError
+from regtrace.regularizers import choose_from
 
 DEFAULT_PENALTIES: tuple[PenaltyKind, ...] = (PenaltyKind.L2, PenaltyKind.L1)
 
@@ -157,41 +158,50 @@ class StepReport:
         }
 
 
-# |v| - t at or below this many ulps of |v| is rounding, not a weight: v = -0.001 against
-# t = 0.1*0.01 leaves 8.7e-19 in float64 where the arithmetic gives exactly 0.
-_PROX_ULPS = 4 * float(np.finfo(np.float64).eps)
+@dataclass(frozen=True)
+class Arithmetic:
+    """The quantities of one step, in whatever number type the inputs are."""
+
+    penalty_value: Any
+    penalty_grad: Any
+    full_grad: Any
+    step: Any
+    w_new: Any
+    prox_input: Any
 
 
-def _soft_threshold(v: Vector, threshold: float | Vector) -> Vector:
-    """``sign(v) * max(|v| - t, 0)``: the proximal operator of ``t*|.|``, exact zeros kept."""
-    magnitude = np.abs(v)
-    shrunk = magnitude - threshold
-    kept = np.where(shrunk > _PROX_ULPS * magnitude, shrunk, 0.0)
-    return np.asarray(np.sign(v) * kept, dtype=np.float64)
+def step_arithmetic(w: Any, grad: Any, penalty: Penalty, lr: Any) -> Arithmetic:
+    """One step's arithmetic, written once for float64 and for exact fractions.
+
+    ``w_new = w - lr*(g + penalty_grad)``; a proximal penalty takes its smooth part by
+    gradient, ``v = w - lr*(g + smooth_grad)``, and the rest by its proximal map, reporting
+    the effective gradient so that ``w_new = w - lr*full_grad`` still holds.
+    """
+    rule, ops = penalty.rule, penalty.ops
+    v: Any = None
+    if penalty.proximal:
+        smooth = rule.smooth_grad(penalty, w, ops)
+        v = w - lr * (grad + smooth)
+        w_new, prox_grad = rule.prox(penalty, v, lr, ops)
+        penalty_grad = smooth + prox_grad
+        full_grad = grad + penalty_grad
+        step = w_new - w
+    else:
+        penalty_grad = rule.grad(penalty, w, ops)
+        full_grad = grad + penalty_grad
+        step = -lr * full_grad
+        w_new = w + step
+    value = rule.value(penalty, w, ops)
+    return Arithmetic(value, penalty_grad, full_grad, step, w_new, v)
 
 
 def apply_penalty(
     w: Vector, grad: Vector, penalty: Penalty, lr: float, loss: float | None = None
 ) -> StepResult:
     """One step of ``w`` with data gradient ``grad`` under ``penalty``; inputs are trusted."""
-    v: Vector | None = None
     with np.errstate(over="ignore", invalid="ignore"):
-        if penalty.proximal:
-            l2_grad = penalty.l2_grad(w)
-            v = w - lr * (grad + l2_grad)
-            w_new = _soft_threshold(v, lr * penalty.lam1)
-            if lr > 0:
-                penalty_grad = l2_grad + np.clip(v / lr, -penalty.lam1, penalty.lam1)
-            else:
-                penalty_grad = l2_grad + penalty.l1_subgrad(w)
-            full_grad = grad + penalty_grad
-            step = w_new - w
-        else:
-            penalty_grad = penalty.grad(w)
-            full_grad = grad + penalty_grad
-            step = -lr * full_grad
-            w_new = w + step
-        value = penalty.value(w)
+        a = step_arithmetic(w, grad, penalty, lr)
+    w_new, full_grad, value = a.w_new, a.full_grad, a.penalty_value
     if not (np.all(np.isfinite(w_new)) and np.all(np.isfinite(full_grad))):
         raise RegtraceError(
             f"the {penalty.kind.label} step overflows float64 (a weight or gradient beyond "
@@ -219,15 +229,20 @@ def apply_penalty(
             f"the {penalty.kind.label} loss L + penalty overflows float64; use a smaller loss, "
             "lam or weights"
         )
+    return step_result(penalty, a, loss)
+
+
+def step_result(penalty: Penalty, a: Arithmetic, loss: Any) -> StepResult:
+    """A :class:`StepResult` from the arithmetic (float or exact)."""
     return StepResult(
         penalty=penalty,
-        penalty_value=value,
-        loss=None if loss is None else loss + value,
-        penalty_grad=penalty_grad,
-        full_grad=full_grad,
-        step=step,
-        w_new=w_new,
-        prox_input=v,
+        penalty_value=a.penalty_value,
+        loss=None if loss is None else loss + a.penalty_value,
+        penalty_grad=a.penalty_grad,
+        full_grad=a.full_grad,
+        step=a.step,
+        w_new=a.w_new,
+        prox_input=a.prox_input,
     )
 
 
@@ -263,7 +278,7 @@ def step(
     if loss is not None and not np.isfinite(loss):
         raise RegtraceError("loss must be finite; NaN and infinity are not allowed")
     if not penalties:
-        raise RegtraceError("no penalty given; choose from l2, l1, elastic, none")
+        raise RegtraceError(f"no penalty given; {choose_from()}")
     n = w_arr.size
     lam_arr = _strength_input(lam)
     built = [

@@ -28,6 +28,7 @@ from regtrace.engine.trajectory import (
     run_penalty,
 )
 from regtrace.errors import RegtraceError
+from regtrace.regularizers import choose_from
 
 
 @dataclass(frozen=True)
@@ -151,7 +152,7 @@ def sweep(
                 final = run_penalty(w_arr, g_arr, t_arr, penalty, lr, steps, every, rule).w_final
             points.append(SweepPoint(penalty, lam, final))
     if not points:
-        raise RegtraceError("no penalty given; choose from l2, l1, elastic, none")
+        raise RegtraceError(f"no penalty given; {choose_from()}")
     return SweepReport(
         w_arr,
         g_arr,

@@ -41,14 +41,15 @@ from regtrace.engine.penalties import (
     Strength,
     Vector,
 )
+from regtrace.engine.penalties import float_soft_threshold as _soft_threshold
 from regtrace.engine.step import (
     DEFAULT_PENALTIES,
-    _soft_threshold,
     as_vector,
     check_lr,
     check_same_length,
 )
 from regtrace.errors import RegtraceError
+from regtrace.regularizers import Elementwise, choose_from
 
 MAX_STEPS = 10_000_000
 SMALL_RUN_STEPS = 50  # up to this many steps a run keeps every step by default
@@ -90,6 +91,18 @@ GradientFn = Callable[[Vector, Vector], None]
 """``fn(w, g)`` writes the data gradient at ``w`` into ``g`` (a loss on a table, issue 7)."""
 
 
+def elementwise(penalty: Penalty, lr: float) -> Elementwise:
+    """The per-weight form of ``penalty`` (its ``w^2`` and ``|w|`` parts) that the loops and
+    the fixed point use, or an error for a penalty without one."""
+    form = penalty.elementwise(lr)
+    if form is None:
+        raise RegtraceError(
+            f"the {penalty.kind.label} penalty has no per-weight update, so run and sweep "
+            "cannot apply it; trace it one step at a time with regtrace step"
+        )
+    return form
+
+
 class _GradientDescent:
     """``w <- w - lr*(g + penalty_grad)`` in place; proximal L1 soft-thresholds afterwards.
 
@@ -102,9 +115,8 @@ class _GradientDescent:
     def __init__(self, penalty: Penalty, lr: float) -> None:
         self.penalty = penalty
         self.lr = lr
-        self.l2_coef = penalty.l2_form.coef * penalty.lam2 if penalty.has_l2 else None
-        self.l1_sub = penalty.lam1 if penalty.has_l1 and not penalty.proximal else None
-        self.threshold = lr * penalty.lam1 if penalty.proximal else None
+        form = elementwise(penalty, lr)
+        self.l2_coef, self.l1_sub, self.threshold = form.l2_coef, form.l1_sub, form.threshold
         self._tmp: Vector | None = None
         self._tmp2: Vector | None = None  # only the subgradient elastic net needs two
         self.sign_before: Int8 | None = None
@@ -342,6 +354,7 @@ def fixed_point(penalty: Penalty, target: Vector) -> Vector:
     The proximal iteration's fixed points are exactly these minimisers; subgradient L1 only
     hovers around a zero within ``lr*lam1``.
     """
+    elementwise(penalty, 1.0)
     shrunk = _soft_threshold(target, penalty.lam1) if penalty.has_l1 else target.copy()
     if penalty.has_l2:
         shrunk = np.asarray(shrunk / (1.0 + penalty.l2_form.coef * penalty.lam2), np.float64)
@@ -529,7 +542,7 @@ def build_penalties(
 ) -> list[Penalty]:
     """One :class:`Penalty` per requested kind, in order, without repeats."""
     if not kinds:
-        raise RegtraceError("no penalty given; choose from l2, l1, elastic, none")
+        raise RegtraceError(f"no penalty given; {choose_from()}")
     return [
         Penalty.build(kind, n, lam, lam1=lam1, lam2=lam2, l2_form=l2_form, l1_method=l1_method)
         for kind in dict.fromkeys(kinds)

@@ -27,7 +27,7 @@ from regtrace.explore.state import LAM_RANGE, ExploreState
 from regtrace.explore.sweep_pane import SweepPane
 from regtrace.explore.trace_pane import TracePane
 from regtrace.render.numfmt import fmt
-from regtrace.render.work import Layout, Work, choose_layout
+from regtrace.render.step_text import Layout, Work, choose_layout
 
 DEGREE = 9
 SEED = 0

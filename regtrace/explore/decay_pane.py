@@ -17,7 +17,7 @@ from regtrace.engine.step import step
 from regtrace.explore.chart import Chart
 from regtrace.explore.decay import DecayDemo, Regime
 from regtrace.explore.plot import Axis, Series, chart, legend
-from regtrace.render.work import Work
+from regtrace.render.step_text import Work
 
 STYLES = (("•", "cyan"), ("x", "magenta"), ("+", "green"))
 Y_HEADROOM = 1.25  # the chart spans +-1.25*|w0|: room for the first oscillations to show

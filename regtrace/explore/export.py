@@ -7,8 +7,8 @@ import tempfile
 from pathlib import Path
 
 from regtrace.explore.state import ExploreState
-from regtrace.render.markdown import trace_markdown
-from regtrace.render.work import Layout, Work, choose_layout
+from regtrace.render.markdown import page_markdown
+from regtrace.render.step_text import Layout, Work, choose_layout, work_page
 
 EXPORT_NAME = "regtrace-trace.md"
 
@@ -20,7 +20,7 @@ def trace_document(state: ExploreState, digits: int) -> str:
     layout = choose_layout(Layout.AUTO, report.w.size, len(report.results), full=True)
     command = "regtrace step " + " ".join(state.step_args()) + f" --digits {digits}"
     caption = f"Exported from regtrace explore. The same trace: {command}"
-    return trace_markdown(Work(report, digits=digits), layout, caption)
+    return page_markdown(work_page(Work(report, digits=digits), layout, caption))
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -1,6 +1,6 @@
 """Pane 1, Trace: the ``regtrace step`` table for the current inputs (L2 and L1 side by side).
 
-The cells are the strings of :class:`regtrace.render.work.Work`, the same as the CLI's
+The cells are the strings of :class:`regtrace.render.step_text.Work`, the same as the CLI's
 ``--digits`` output, so a number on screen is the number ``regtrace step`` prints; a
 side-by-side table too wide for the pane splits into one per penalty, as the CLI's does.
 """
@@ -12,8 +12,8 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
+from regtrace.render.step_text import Grid, Layout, Work
 from regtrace.render.table import fitted_grids
-from regtrace.render.work import Grid, Layout, Work
 
 
 class TraceTable(DataTable[Text]):

@@ -13,7 +13,9 @@ from regtrace.engine.check import CheckResult
 from regtrace.engine.exact import exact_vector
 from regtrace.engine.grading import MIN_SIGNIFICANT, Mark, significant
 from regtrace.engine.penalties import Vector
-from regtrace.render.work import QUANTITIES, ROW_LABELS, Grid, Work, penalty_formula
+from regtrace.render.csvfmt import grid
+from regtrace.render.page import Page, text_page
+from regtrace.render.step_text import QUANTITIES, ROW_LABELS, Grid, Work, penalty_formula
 
 MARK_TEXT = {Mark.RIGHT: "right", Mark.WRONG: "WRONG", Mark.COARSE: "too coarse to tell"}
 TRAJECTORY_MAX = 12  # a longer trajectory shows its first and last few steps
@@ -138,3 +140,15 @@ def _verdict(result: CheckResult) -> str:
     if counts[Mark.COARSE]:
         parts.append(f"{counts[Mark.COARSE]} too coarse to tell")
     return ", ".join(parts) + "."
+
+
+CHECK_COLUMNS = ("element", "answer", "expected", "mark")
+
+
+def check_page(result: CheckResult, *, digits: int, exact: bool) -> Page:
+    """A graded answer as a page; its CSV is one row per element."""
+    work = Work(result.report, digits=digits, show_work=True, exact=exact)
+    view = check_view(result, work)
+    marks = view.grids[0]
+    grids = [Grid(marks.title, marks.header, marks.rows, math=False), *view.grids[1:]]
+    return text_page(view.head, grids, view.notes, csv=grid(CHECK_COLUMNS, view.rows))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from regtrace.engine.conventions import ConventionsReport, Equivalent
 from regtrace.render.numfmt import DEFAULT_DIGITS, fmt
-from regtrace.render.work import Grid, Layout
+from regtrace.render.page import Grid, Layout, Page, trace_page
 
 STEP_HEADER = ("Where", "Penalty as written", "L2 gradient", "Parameter", "From lam", "Value")
 MINIMIZER_HEADER = ("Where", "Objective as written", "Equals", "Parameter", "From lam", "Value")
@@ -15,7 +15,7 @@ MINIMIZER_HEADER = ("Where", "Objective as written", "Equals", "Parameter", "Fro
 
 @dataclass(frozen=True)
 class ConventionsText:
-    """Text for a :class:`ConventionsReport` (the :class:`~regtrace.render.work.TraceText`
+    """Text for a :class:`ConventionsReport` (the :class:`~regtrace.render.page.TraceText`
     protocol, so the trace renderers draw it)."""
 
     report: ConventionsReport
@@ -61,6 +61,23 @@ class ConventionsText:
                 r.same_minimizer,
             ),
         ]
+
+    def csv(self) -> str:
+        """The CSV text of the page."""
+        from regtrace.render.csvfmt import page_csv
+
+        return page_csv(self.page())
+
+    def page(self) -> Page:
+        """Both tables; the CSV is one row per convention, naming its table."""
+        r = self.report
+        rows = tuple(
+            (table, e.where, e.written, e.relation, e.parameter, e.conversion, self._value(e))
+            for table, group in (("same_step", r.same_step), ("same_minimizer", r.same_minimizer))
+            for e in group
+        )
+        header = ("table", "where", "written", "relation", "parameter", "conversion", "value")
+        return trace_page(self, Layout.TALL, csv=Grid(None, header, rows, math=False))
 
     def notes(self) -> list[str]:
         """What 'same' means, and the seed's slip."""

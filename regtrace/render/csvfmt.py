@@ -1,8 +1,5 @@
-"""The trace as CSV: one row per penalty and weight ("long" form, ready for a spreadsheet).
-
-``lam_l1`` and ``lam_l2`` are the strengths of the ``|w|`` and ``w^2`` parts at that weight;
-numbers are rounded to ``--digits`` like the table (JSON keeps full float64 precision).
-"""
+"""A :class:`~regtrace.render.page.Page` as CSV: its machine-readable table, numbers rounded to
+``--digits`` like the table (JSON keeps full float64 precision)."""
 
 from __future__ import annotations
 
@@ -10,47 +7,7 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 
-from regtrace.render.work import QUANTITIES, Work, item
-
-COLUMNS = (
-    "penalty",
-    "weight",
-    "w",
-    "grad",
-    "lam_l1",
-    "lam_l2",
-    *QUANTITIES,
-    "penalty_value",
-    "loss",
-)
-
-
-def trace_csv(work: Work) -> str:
-    """Every weight under every penalty, one row each, with a header row."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    report, num = work.report, work.num
-    for r in report.results:
-        loss = "" if r.loss is None else num(r.loss)
-        for i in range(report.w.size):
-            writer.writerow(
-                [
-                    r.penalty.kind.value,
-                    i,
-                    num(report.w[i]),
-                    num(report.grad[i]),
-                    num(item(r.penalty.lam1, i)),
-                    num(item(r.penalty.lam2, i)),
-                    *(num(getattr(r, q)[i]) for q in QUANTITIES),
-                    num(r.penalty_value),
-                    loss,
-                ]
-            )
-    return out.getvalue()
-
-
-CHECK_COLUMNS = ("element", "answer", "expected", "mark")
+from regtrace.render.page import Grid, Page
 
 
 def rows_csv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
@@ -60,3 +17,23 @@ def rows_csv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     writer.writerow(header)
     writer.writerows(rows)
     return out.getvalue()
+
+
+def page_csv(page: Page) -> str:
+    """The page's own CSV table; without one, every table of the page, one row per table
+    row, with a ``table`` column naming the table when there are several."""
+    if page.csv is not None:
+        return rows_csv(page.csv.header, page.csv.rows)
+    grids = page.grids()
+    if len(grids) == 1:
+        return rows_csv(grids[0].header, grids[0].rows)
+    width = max(len(g.header) for g in grids)
+    same = all(len(g.header) == width for g in grids)
+    header = grids[0].header if same else tuple(f"column{k + 1}" for k in range(width))
+    rows = [(g.title or "", *row, *[""] * (width - len(row))) for g in grids for row in g.rows]
+    return rows_csv(("table", *header), rows)
+
+
+def grid(header: Sequence[str], rows: Iterable[Sequence[str]]) -> Grid:
+    """A CSV table as a :class:`Grid`."""
+    return Grid(None, tuple(header), tuple(tuple(r) for r in rows), math=False)

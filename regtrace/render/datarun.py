@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from regtrace.engine.data import DataProblem
 from regtrace.engine.datarun import DataRunReport, DataSweepReport
 from regtrace.engine.penalties import L2Form, Penalty
-from regtrace.render.document import Document
+from regtrace.render.csvfmt import page_csv
 from regtrace.render.numfmt import DEFAULT_DIGITS
+from regtrace.render.page import Page, text_page
+from regtrace.render.step_text import Grid
 from regtrace.render.sweep import SweepText
 from regtrace.render.trajectory import Numbers, RunText
-from regtrace.render.work import Grid
 
 
 def data_line(problem: DataProblem) -> str:
@@ -80,14 +81,18 @@ class DataRunText:
             lines.append(f"{label}: w* by the {how}; max |w_N - w*| = {n.num(d)}")
         return (*lines, *self._run.notes())
 
-    def document(self) -> Document:
-        """Everything the table and Markdown formats show."""
-        grids = tuple(self.grid(i) for i in range(len(self.report.solutions)))
-        return Document(self.header(), grids, self.notes())
-
     def csv(self) -> str:
+        """The CSV text of :meth:`csv_table`."""
+        return page_csv(self.page())
+
+    def page(self) -> Page:
+        """Everything every format shows."""
+        grids = tuple(self.grid(i) for i in range(len(self.report.solutions)))
+        return text_page(self.header(), grids, self.notes(), csv=self.csv_table())
+
+    def csv_table(self) -> Grid:
         """The run's CSV (one row per penalty and kept step)."""
-        return self._run.csv()
+        return self._run.csv_table()
 
 
 @dataclass(frozen=True)
@@ -119,13 +124,17 @@ class DataSweepText:
             "gradient to convergence, warm-started from the previous lam (as lasso_path does)",
         )
 
-    def document(self) -> Document:
-        """Everything the table and Markdown formats show."""
-        return Document(self.header(), (self._sweep.grid(),), self.notes())
-
     def csv(self) -> str:
+        """The CSV text of :meth:`csv_table`."""
+        return page_csv(self.page())
+
+    def page(self) -> Page:
+        """Everything every format shows."""
+        return text_page(self.header(), (self._sweep.grid(),), self.notes(), csv=self.csv_table())
+
+    def csv_table(self) -> Grid:
         """One row per penalty and ``lam``."""
-        return self._sweep.csv()
+        return self._sweep.csv_table()
 
 
 __all__ = ["DataRunText", "DataSweepText", "closed_form_text", "data_line"]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from regtrace.engine.data import DataEval, DataLoss, Model
 from regtrace.engine.penalties import Vector
 from regtrace.render.numfmt import DEFAULT_DIGITS, fmt, paren
-from regtrace.render.work import Grid
+from regtrace.render.step_text import Grid
 
 SHOW_ROWS = 20  # a table longer than this shows its first rows and says how many there are
 WORK_ROWS = 8  # sums over more rows than this are not written out term by term

@@ -10,7 +10,7 @@ L1 penalty.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
@@ -18,11 +18,11 @@ import sympy
 from sympy.printing.str import StrPrinter
 
 from regtrace.engine.formula import FormulaLoss, FormulaRunReport, FormulaSweepReport, step
-from regtrace.render.document import Document
+from regtrace.render.csvfmt import page_csv
 from regtrace.render.numfmt import DEFAULT_DIGITS, fmt, fmt_exact, paren
+from regtrace.render.page import Page, text_page
 from regtrace.render.sweep import SweepText
 from regtrace.render.trajectory import RunText
-from regtrace.render.work import Grid
 
 KINK_NOTE = (
     "At a kink the derivative is the L1 penalty's convention: d|x|/dx = sign(x) with "
@@ -105,9 +105,9 @@ class FormulaWork:
             lines.append(KINK_NOTE)
         return lines
 
-    def page(self) -> tuple[list[str], list[Grid], list[str]]:
-        """Header lines, no grid, and the notes: what every page renderer takes."""
-        return self.header_lines(), [], self.notes()
+    def page(self) -> Page:
+        """The formula's part of a step, drawn before the step's own page."""
+        return text_page(self.header_lines(), (), self.notes())
 
 
 @dataclass(frozen=True)
@@ -135,14 +135,14 @@ class FormulaRunText:
         ]
         return (*lines, *self._run.notes())
 
-    def document(self) -> Document:
-        """Everything the table and Markdown formats show."""
+    def page(self) -> Page:
+        """Everything every format shows; the CSV is the run's."""
         grids = tuple(self._run.grid(t) for t in self.report.run.results)
-        return Document(self.header(), grids, self.notes())
+        return text_page(self.header(), grids, self.notes(), csv=self._run.csv_table())
 
     def csv(self) -> str:
         """The run's CSV."""
-        return self._run.csv()
+        return page_csv(self.page())
 
 
 def formula_lines(loss: FormulaLoss, what: str) -> list[str]:
@@ -158,16 +158,17 @@ class FormulaSweepText:
     report: FormulaSweepReport
     digits: int = DEFAULT_DIGITS
 
-    def document(self) -> Document:
-        """Everything the table and Markdown formats show."""
-        inner = SweepText(self.report.sweep, self.digits).document()
-        first, *rest = inner.header
+    def page(self) -> Page:
+        """Everything every format shows: the sweep's page with the formula's lines."""
+        sweep = SweepText(self.report.sweep, self.digits)
+        first, *rest = sweep.header()
         lines = formula_lines(self.report.loss, "its gradient recomputed at every step")
-        return replace(inner, header=(first, *lines, *rest))
+        header = (first, *lines, *rest)
+        return text_page(header, (sweep.grid(),), sweep.notes(), csv=sweep.csv_table())
 
     def csv(self) -> str:
         """The sweep's CSV."""
-        return SweepText(self.report.sweep, self.digits).csv()
+        return page_csv(self.page())
 
 
 __all__ = ["KINK_NOTE", "FormulaRunText", "FormulaShown", "FormulaSweepText", "FormulaWork"]

@@ -11,7 +11,7 @@ from collections.abc import Callable
 import numpy as np
 
 from regtrace.engine.frameworks import Convention, DecayMode, OptimizerKind
-from regtrace.engine.optimizers import OptimizerStep
+from regtrace.engine.optimizers import OptimizerSpec, OptimizerStep
 from regtrace.engine.penalties import Strength, Vector
 from regtrace.render.numfmt import paren
 
@@ -48,6 +48,8 @@ def arithmetic(r: OptimizerStep, key: str, i: int, num: Num, x: str = "x") -> st
 
     if key == "penalty_grad":
         return None
+    if spec.kind in (OptimizerKind.RMSPROP, OptimizerKind.ADAGRAD):
+        return _scaled(r, key, i, num, x)
     if key == "decay_grad":
         return f"{num(wd)}{x}{n(w)}"
     if key == "full_grad":
@@ -65,6 +67,14 @@ def arithmetic(r: OptimizerStep, key: str, i: int, num: Num, x: str = "x") -> st
     if key == "direction":
         assert r.state.buf is not None
         return f"{num(d)} + {num(spec.momentum)}{x}{n(float(r.state.buf[i]))}"
+    if key == "v_max":
+        assert r.state.v_max is not None and r.state.v is not None
+        source = (
+            float(r.state.v[i])
+            if not optax_max(spec)
+            else float(r.state.v[i]) / (1 - spec.beta2**t)
+        )
+        return f"max({num(_prev(r.previous.v_max, i))}, {num(source)})"
     if key in ("m", "v"):
         before = _prev(getattr(r.previous, key), i)
         beta = spec.beta1 if key == "m" else spec.beta2
@@ -96,6 +106,60 @@ def arithmetic(r: OptimizerStep, key: str, i: int, num: Num, x: str = "x") -> st
         return _sum(num, [float(r.optimizer_step[i]), float(r.decay_step[i])])
     if key == "w_new":
         return f"{num(w)} + {n(float(r.step[i]))}"
+    return None
+
+
+def optax_max(spec: OptimizerSpec) -> bool:
+    """optax's AMSGrad keeps the max of the bias-corrected nu_hat (transform.py)."""
+    return spec.convention is Convention.OPTAX
+
+
+def _scaled(r: OptimizerStep, key: str, i: int, num: Num, x: str) -> str | None:
+    """RMSprop's and Adagrad's quantities (rules: regtrace/engine/frameworks.py)."""
+    spec, p = r.spec, paren
+    d = float(r.full_grad[i])
+    torch = spec.convention is Convention.TORCH
+    eps = num(spec.eps)
+    if key == "buf" and r.denom is not None:
+        before, mom, rate = num(_prev(r.previous.buf, i)), num(spec.momentum), num(spec.lr)
+        root = num(float(r.denom[i]))
+        if torch:
+            return f"{mom}{x}{p(before)} + {p(num(d))}/{root}"
+        if spec.convention is Convention.KERAS:
+            return f"{mom}{x}{p(before)} + {rate}{x}{p(num(d))}/{root}"
+        return f"-{rate}{x}{p(num(d))}/{root} + {mom}{x}{p(before)}"
+    if key == "v":
+        rho = float(spec.value("rho"))
+        return f"{num(rho)}{x}{p(num(_prev(r.previous.v, i)))} + {num(1 - rho)}{x}{p(num(d))}^2"
+    if key == "g_avg":
+        rho = float(spec.value("rho"))
+        return f"{num(rho)}{x}{p(num(_prev(r.previous.g_avg, i)))} + {num(1 - rho)}{x}{p(num(d))}"
+    if key == "acc":
+        start = r.previous.acc
+        acc0 = float(spec.value("initial_accumulator_value")) if start is None else float(start[i])
+        return f"{num(acc0)} + {p(num(d))}^2"
+    if key == "denom":
+        if spec.kind is OptimizerKind.ADAGRAD:
+            assert r.state.acc is not None
+            inner = num(float(r.state.acc[i]))
+        else:
+            assert r.state.v is not None
+            inner = num(float(r.state.v[i]))
+            if r.state.g_avg is not None:
+                inner += f" - {p(num(float(r.state.g_avg[i])))}^2"
+        return f"sqrt({inner}) + {eps}" if torch else f"sqrt({inner} + {eps})"
+    if key == "lr_eff":
+        assert r.denom is not None
+        clr = spec.lr
+        if spec.kind is OptimizerKind.ADAGRAD and torch and spec.value("lr_decay") != 0:
+            clr = clr / (1 + (r.t - 1) * float(spec.value("lr_decay")))
+        return f"{num(clr)}/{num(float(r.denom[i]))}"
+    if key == "optimizer_step" and r.lr_eff is not None and r.state.buf is None:
+        return f"-{num(float(r.lr_eff[i]))}{x}{p(num(d))}"
+    if key == "w_new":
+        return f"{num(float(r.w[i]))} + {p(num(float(r.step[i])))}"
+    if key == "decay_grad":
+        return f"{num(_at(spec.weight_decay, i))}{x}{p(num(float(r.w[i])))}"
     return None
 
 

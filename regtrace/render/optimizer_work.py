@@ -1,27 +1,29 @@
 """An optimizer step as text: the update rule, every intermediate value, the notes.
 
 The Rich table, Markdown and CSV of ``regtrace step --optimizer ...`` are views of the strings
-built here (STYLE.md habit 2), exactly as :mod:`regtrace.render.work` does for plain SGD.
+built here (STYLE.md habit 2), exactly as :mod:`regtrace.render.step_text` does for plain SGD.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
 from regtrace.engine.frameworks import Convention, DecayMode, OptimizerKind
+from regtrace.engine.optimizer_params import applies
 from regtrace.engine.optimizers import OptimizerReport, OptimizerSpec, OptimizerStep
 from regtrace.engine.penalties import PenaltyKind, Strength, Vector
 from regtrace.render.numfmt import DEFAULT_DIGITS, fmt, fmt_signed
 from regtrace.render.optimizer_arith import arithmetic
-from regtrace.render.work import (
+from regtrace.render.step_text import (
     NOISE,
     Grid,
     Layout,
     penalty_formula,
     strength_text,
+    strengths_text,
     summary_tables,
     vector_text,
 )
@@ -57,11 +59,27 @@ def _decoupled(r: OptimizerStep) -> bool:
 
 
 def _momentum(r: OptimizerStep) -> bool:
-    return r.spec.kind.has_momentum
+    return r.spec.has_momentum
 
 
 def _adaptive(r: OptimizerStep) -> bool:
     return r.spec.kind.adaptive
+
+
+def _second_moment(r: OptimizerStep) -> bool:
+    return r.spec.kind.adaptive or r.spec.kind is OptimizerKind.RMSPROP
+
+
+def _scaled(r: OptimizerStep) -> bool:
+    """A per-weight denominator: Adam, RMSprop, Adagrad."""
+    return r.denom is not None
+
+
+def _kept(key: str) -> Callable[[OptimizerStep], bool]:
+    def shown(r: OptimizerStep) -> bool:
+        return getattr(r.state, key) is not None
+
+    return shown
 
 
 def _nesterov(r: OptimizerStep) -> bool:
@@ -77,16 +95,27 @@ ROWS: tuple[Row, ...] = (
     Row("buf", "Momentum state", lambda r: r.state.buf, _momentum),
     Row("direction", "g + momentum x buf", lambda r: r.direction, _nesterov),
     Row("m", "m", lambda r: r.state.m, _adaptive),
-    Row("v", "v", lambda r: r.state.v, _adaptive),
+    Row("v", "v", lambda r: r.state.v, _second_moment),
     Row("m_hat", "m_hat", lambda r: r.m_hat, _adaptive),
     Row("v_hat", "v_hat", lambda r: r.v_hat, _adaptive),
-    Row("denom", "sqrt(v_hat)+eps", lambda r: r.denom, _adaptive),
-    Row("lr_eff", "lr/(sqrt(v_hat)+eps)", lambda r: r.lr_eff, _adaptive),
+    Row("denom", "sqrt(v_hat)+eps", lambda r: r.denom, _scaled),
+    Row("lr_eff", "lr/(sqrt(v_hat)+eps)", lambda r: r.lr_eff, _scaled),
     Row("optimizer_step", "Optimizer update", lambda r: r.optimizer_step, _always, True),
     Row("decay_step", "-lr x wd x w (decoupled)", lambda r: r.decay_step, _decoupled, True),
     Row("step", "Update (total)", lambda r: r.step, _always, True),
     Row("w_new", "New weight", lambda r: r.w_new, _always),
 )
+# The state of the newer transforms, shown (and given CSV columns) only where kept.
+EXTRA_ROWS: tuple[Row, ...] = (
+    Row("g_avg", "g_avg (centered)", lambda r: r.state.g_avg, _kept("g_avg")),
+    Row("v_max", "v_max (AMSGrad)", lambda r: r.state.v_max, _kept("v_max")),
+    Row("acc", "Sum of g^2", lambda r: r.state.acc, _kept("acc")),
+)
+_AFTER = {"g_avg": "v", "v_max": "v", "acc": "full_grad"}
+ALL_ROWS: tuple[Row, ...] = tuple(
+    row for base in ROWS for row in (base, *(x for x in EXTRA_ROWS if _AFTER[x.key] == base.key))
+)
+_GENERIC_LABELS = {"denom": "Denominator", "lr_eff": "lr/denominator"}
 
 
 def update_rule(spec: OptimizerSpec) -> str:
@@ -114,6 +143,8 @@ def update_rule(spec: OptimizerSpec) -> str:
             rule = (
                 "buf = g on step 1, then momentum x buf + g; w_new = w - lr x (g + momentum x buf)"
             )
+        case OptimizerKind.RMSPROP | OptimizerKind.ADAGRAD:
+            rule = _scaled_rule(spec)
         case _ if keras:
             rule = (
                 "m += (1-b1)(g - m), v += (1-b2)(g^2 - v), m_hat = m/(1-b1^t), "
@@ -125,7 +156,36 @@ def update_rule(spec: OptimizerSpec) -> str:
                 "m = b1 x m + (1-b1) x g, v = b2 x v + (1-b2) x g^2, "
                 "m_hat = m/(1-b1^t), v_hat = v/(1-b2^t), w_new = w - lr x m_hat/(sqrt(v_hat) + eps)"
             )
+    if spec.amsgrad:
+        rule += (
+            "; AMSGrad: v_max = max(v_max, v_hat) replaces v_hat"
+            if optax
+            else "; AMSGrad: v_max = max(v_max, v) replaces v"
+        )
     return rule
+
+
+def _scaled_rule(spec: OptimizerSpec) -> str:
+    """RMSprop's and Adagrad's update in the framework's form."""
+    keras = spec.convention is Convention.KERAS
+    torch = spec.convention is Convention.TORCH
+    if spec.kind is OptimizerKind.ADAGRAD:
+        root = "(sqrt(sum) + eps)" if torch else "sqrt(sum + eps)"
+        lr = "lr/(1 + (t-1) x lr_decay)" if torch else "lr"
+        return f"sum = sum + g^2 (from initial_accumulator_value), w_new = w - {lr} x g/{root}"
+    centered = spec.value("centered")
+    inner = "v - g_avg^2" if centered else "v"
+    root = f"(sqrt({inner}) + eps)" if torch else f"sqrt({inner} + eps)"
+    rule = "v = rho x v + (1-rho) x g^2"
+    if centered:
+        rule += ", g_avg = rho x g_avg + (1-rho) x g"
+    if spec.momentum == 0:
+        return f"{rule}, w_new = w - lr x g/{root}"
+    if keras:
+        return f"{rule}, momentum = momentum x momentum + lr x g/{root}, w_new = w - momentum"
+    if torch:
+        return f"{rule}, buf = momentum x buf + g/{root}, w_new = w - lr x buf"
+    return f"{rule}, trace = -lr x g/{root} + momentum x trace, w_new = w + trace"
 
 
 def decay_rule(spec: OptimizerSpec) -> str:
@@ -152,6 +212,21 @@ def hyper_parameters(spec: OptimizerSpec, num: Callable[[Strength], str]) -> str
             parts.append(f"dampening {num(spec.dampening)}")
     if spec.kind.adaptive:
         parts.append(f"betas {num(spec.beta1)}, {num(spec.beta2)}, eps {num(spec.eps)}")
+        if spec.amsgrad:
+            parts.append("amsgrad")
+    if spec.kind in (OptimizerKind.RMSPROP, OptimizerKind.ADAGRAD):
+        shown = {
+            f.name: getattr(q, f.name)
+            for q in spec.params
+            for f in fields(q)
+            if applies(q, f.name, spec.convention)
+        }
+        for name, value in shown.items():
+            if isinstance(value, bool):
+                if value:
+                    parts.append(name)
+            else:
+                parts.append(f"{name} {num(value)}")
     parts.append(f"weight_decay {num(spec.weight_decay)}")
     return ", ".join(parts)
 
@@ -179,7 +254,7 @@ class OptimizerWork:
 
     def rows(self) -> list[Row]:
         """The quantities shown: those that apply to at least one optimizer."""
-        return [row for row in ROWS if any(row.shown(r) for r in self.report.results)]
+        return [row for row in ALL_ROWS if any(row.shown(r) for r in self.report.results)]
 
     def cell(self, result: OptimizerStep, row: Row, i: int) -> str:
         """One quantity for weight ``i``; blank when it does not apply to this optimizer."""
@@ -198,6 +273,10 @@ class OptimizerWork:
 
     def row_label(self, row: Row) -> str:
         """The label, naming the framework's momentum state when there is one."""
+        if row.key in _GENERIC_LABELS and not all(
+            r.spec.kind.adaptive for r in self.report.results if row.shown(r)
+        ):
+            return _GENERIC_LABELS[row.key]
         if row.key != "buf":
             return row.label
         names = dict.fromkeys(r.spec.buffer_name for r in self.report.results if _momentum(r))
@@ -227,10 +306,8 @@ class OptimizerWork:
         r = self.report
         parts = [f"w = {self.vector(r.w)}", f"dL/dw = {self.vector(r.grad)}"]
         pen = r.results[0].penalty
-        if pen.kind is PenaltyKind.ELASTIC:
-            parts.append(f"lam1 = {self.strength(pen.lam1)}, lam2 = {self.strength(pen.lam2)}")
-        elif pen.kind is not PenaltyKind.NONE:
-            parts.append(f"lam = {self.strength(pen.lam)}")
+        if lams := strengths_text(pen, self.strength):
+            parts.append(lams)
         parts.append(f"lr = {self.num(r.lr)}")
         if r.loss is not None:
             parts.append(f"L = {self.num(r.loss)}")
@@ -253,6 +330,13 @@ class OptimizerWork:
                     "correction, so in m_hat units the denominator is "
                     "sqrt(v_hat) + eps/sqrt(1-b2^t)"
                 )
+        for r in self.report.results:
+            if r.spec.kind in (OptimizerKind.RMSPROP, OptimizerKind.ADAGRAD):
+                where = "outside" if r.spec.convention is Convention.TORCH else "inside"
+                lines.append(
+                    f"{r.spec.kind.label} ({r.spec.convention.label}): eps is added {where} the "
+                    "square root (PyTorch: sqrt(.) + eps; Keras and optax: sqrt(. + eps))"
+                )
         kinds = {r.spec.kind for r in self.report.results}
         decays = {r.spec.decay for r in self.report.results}
         if any(k.adaptive for k in kinds) and DecayMode.COUPLED in decays:
@@ -264,7 +348,7 @@ class OptimizerWork:
         for r in self.report.results:
             if r.spec.decay is DecayMode.COUPLED and r.spec.convention is Convention.TORCH:
                 lines.append(
-                    f"PyTorch {'Adam' if r.spec.kind.adaptive else 'SGD'}(weight_decay=wd) adds "
+                    f"PyTorch {_torch_class(r.spec.kind)}(weight_decay=wd) adds "
                     "wd x w, the gradient of "
                     "wd/2 x ||w||^2: "
                     f"lam = wd/2 = {self.strength(_half(r.spec.weight_decay))} in the seeds' "
@@ -319,11 +403,29 @@ class OptimizerWork:
         return self.tall_grids()
 
 
+def _torch_class(kind: OptimizerKind) -> str:
+    """The PyTorch class whose weight_decay a coupled decay is."""
+    if kind.adaptive:
+        return "Adam"
+    return kind.label if kind in (OptimizerKind.RMSPROP, OptimizerKind.ADAGRAD) else "SGD"
+
+
 def _half(value: Strength) -> Strength:
     return value / 2 if isinstance(value, np.ndarray) else float(value) / 2
 
 
 CSV_COLUMNS = ("optimizer", "convention", "t", "weight", "w", *(row.key for row in ROWS))
+
+
+def _csv_rows(work: OptimizerWork) -> tuple[Row, ...]:
+    """Every base quantity, then the newer transforms' state where one is kept."""
+    extra = tuple(x for x in EXTRA_ROWS if any(x.shown(r) for r in work.report.results))
+    return ROWS + extra
+
+
+def optimizer_csv_columns(work: OptimizerWork) -> tuple[str, ...]:
+    """The CSV header: :data:`CSV_COLUMNS`, then any newer state column."""
+    return CSV_COLUMNS[:5] + tuple(row.key for row in _csv_rows(work))
 
 
 def optimizer_csv_rows(work: OptimizerWork) -> list[list[str]]:
@@ -332,7 +434,7 @@ def optimizer_csv_rows(work: OptimizerWork) -> list[list[str]]:
     for r in work.report.results:
         for i in range(work.report.w.size):
             cells = []
-            for row in ROWS:
+            for row in _csv_rows(work):
                 values = row.get(r)
                 cells.append("" if not row.shown(r) or values is None else work.num(values[i]))
             head = [r.spec.kind.value, r.spec.convention.value, str(r.t), str(i)]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from regtrace.engine.sweep import SweepReport
 from regtrace.engine.trajectory import RunReport
-from regtrace.render.work import INLINE_VECTOR_MAX
+from regtrace.render.step_text import INLINE_VECTOR_MAX
 
 MAX_SERIES = INLINE_VECTOR_MAX  # a picture of more weights than this is a blur: the first ones
 

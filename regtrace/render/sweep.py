@@ -9,10 +9,12 @@ import numpy as np
 
 from regtrace.engine.penalties import PenaltyKind
 from regtrace.engine.sweep import SweepReport
-from regtrace.render.document import Document, rows_csv
+from regtrace.render.csvfmt import grid as csv_grid
+from regtrace.render.csvfmt import page_csv
 from regtrace.render.numfmt import DEFAULT_DIGITS
+from regtrace.render.page import Page, text_page
+from regtrace.render.step_text import INLINE_VECTOR_MAX, Grid, penalty_formula
 from regtrace.render.trajectory import Numbers, fixed_point_formula, weight_header
-from regtrace.render.work import INLINE_VECTOR_MAX, Grid, penalty_formula
 
 
 @dataclass(frozen=True)
@@ -80,11 +82,15 @@ class SweepText:
                         )
         return tuple(lines)
 
-    def document(self) -> Document:
-        """Everything the table and Markdown formats show."""
-        return Document(self.header(), (self.grid(),), self.notes())
-
     def csv(self) -> str:
+        """The CSV text of :meth:`csv_table`."""
+        return page_csv(self.page())
+
+    def page(self) -> Page:
+        """Everything every format shows."""
+        return text_page(self.header(), (self.grid(),), self.notes(), csv=self.csv_table())
+
+    def csv_table(self) -> Grid:
         """One row per penalty and ``lam``: ``penalty, lam, w0, w1, ...`` (every weight)."""
         size = self.report.w.size
         header = ("penalty", "lam", *(f"w{i}" for i in range(size)))
@@ -92,4 +98,4 @@ class SweepText:
             (p.penalty.kind.value, self.n.num(p.lam), *(self.n.num(x) for x in p.w_final))
             for p in self.report.results
         ]
-        return rows_csv(header, rows)
+        return csv_grid(header, rows)

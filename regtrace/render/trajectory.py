@@ -13,14 +13,17 @@ import numpy as np
 
 from regtrace.engine.penalties import L2Form, Penalty, PenaltyKind, Strength, Vector
 from regtrace.engine.trajectory import RunReport, SignEvents, Trajectory
-from regtrace.render.document import Document, rows_csv
+from regtrace.render.csvfmt import grid as csv_grid
+from regtrace.render.csvfmt import page_csv
 from regtrace.render.norms import count_zeros, fmt_norm, max_abs, norm_l1, norm_l2
 from regtrace.render.numfmt import DEFAULT_DIGITS, fmt, fmt_exact
-from regtrace.render.work import (
+from regtrace.render.page import Page, text_page
+from regtrace.render.step_text import (
     INLINE_VECTOR_MAX,
     Grid,
     penalty_formula,
     strength_text,
+    strengths_text,
     vector_text,
 )
 
@@ -32,7 +35,7 @@ class Numbers:
     """Numbers, vectors and strengths at a given precision.
 
     With ``exact`` (``run --exact``) a ``Fraction`` is written exactly, as
-    :class:`~regtrace.render.work.Work` does, whatever ``digits`` says.
+    :class:`~regtrace.render.step_text.Work` does, whatever ``digits`` says.
     """
 
     digits: int = DEFAULT_DIGITS
@@ -54,11 +57,7 @@ class Numbers:
 
     def lam(self, p: Penalty) -> str:
         """``lam = 0.01``, or both strengths of an elastic net."""
-        if p.kind is PenaltyKind.ELASTIC:
-            return f"lam1 = {self.strength(p.lam1)}, lam2 = {self.strength(p.lam2)}"
-        if p.kind is PenaltyKind.NONE:
-            return "no penalty"
-        return f"lam = {self.strength(p.lam)}"
+        return strengths_text(p, self.strength) or "no penalty"
 
     def cells(self, w: Vector) -> tuple[str, ...]:
         """One cell per weight for a few weights; norms and counts for many."""
@@ -213,12 +212,16 @@ class RunText:
                 )
         return lines
 
-    def document(self) -> Document:
-        """Everything the table and Markdown formats show."""
-        grids = tuple(self.grid(t) for t in self.report.results)
-        return Document(self.header(), grids, self.notes())
-
     def csv(self) -> str:
+        """The CSV text of :meth:`csv_table`."""
+        return page_csv(self.page())
+
+    def page(self) -> Page:
+        """Everything every format shows."""
+        grids = tuple(self.grid(t) for t in self.report.results)
+        return text_page(self.header(), grids, self.notes(), csv=self.csv_table())
+
+    def csv_table(self) -> Grid:
         """One row per penalty and kept step: ``penalty, step, w0, w1, ...`` (every weight)."""
         size = self.report.w.size
         header = ("penalty", "step", *(f"w{i}" for i in range(size)))
@@ -227,4 +230,4 @@ class RunText:
             for t in self.report.results
             for k, w in zip(t.steps, t.weights, strict=True)
         ]
-        return rows_csv(header, rows)
+        return csv_grid(header, rows)

@@ -1,16 +1,15 @@
-"""The trace as text: every cell of the trace table and every line under it.
+"""One gradient step as text: every cell of the trace table and every line under it.
 
-The Rich table, Markdown and CSV are views of the strings built here, so a number cannot
-differ between formats (STYLE.md habit 2). With ``show_work`` each cell carries the
-substituted arithmetic, as the blog's trace table does (``2x0.01x2.5 = 0.05``).
+:func:`step_page` lays it out as a :class:`~regtrace.render.page.Page`, which every format
+draws, so a number cannot differ between formats. With ``show_work`` each cell carries the
+substituted arithmetic (``2x0.01x2.5 = 0.05``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -18,13 +17,22 @@ from numpy.typing import NDArray
 from regtrace.engine.penalties import (
     L2Form,
     Penalty,
-    PenaltyKind,
     Strength,
     Vector,
 )
 from regtrace.engine.step import StepReport, StepResult
 from regtrace.render.norms import BEYOND_FLOAT64, count_zeros, fmt_norm, norm_l1, norm_l2
 from regtrace.render.numfmt import DEFAULT_DIGITS, fmt, fmt_exact, fmt_signed, paren
+from regtrace.render.page import (
+    WIDE_MAX_WEIGHTS,
+    Grid,
+    Layout,
+    Page,
+    choose_layout,
+    trace_page,
+)
+
+__all__ = ["Grid", "Layout", "Work", "choose_layout", "work_page"]
 
 QUANTITIES: tuple[str, ...] = ("penalty_grad", "full_grad", "step", "w_new")
 ROW_LABELS: dict[str, str] = {
@@ -33,10 +41,7 @@ ROW_LABELS: dict[str, str] = {
     "step": "Update (-lr*grad)",
     "w_new": "New weight",
 }
-WIDE_MAX_WEIGHTS = 4  # the blog's table has 3 weights side by side; more turn the table
-WIDE_MAX_COLUMNS = 8  # weights x penalties beyond this do not fit side by side
 NOISE = 1e-12  # a result this small against its operands is rounding: shown as 0
-SUMMARY_MIN_WEIGHTS = 51  # from here on a terminal gets a summary, not one row per weight
 INLINE_VECTOR_MAX = 8  # vectors up to this length are echoed in full in the inputs line
 
 
@@ -57,74 +62,14 @@ def strength_text(value: Strength, num: Callable[[Any], str]) -> str:
     return vector_text(value, num) if isinstance(value, np.ndarray) else num(value)
 
 
-class Layout(StrEnum):
-    """How the trace is laid out: weights as columns, as rows, or summarised."""
-
-    AUTO = "auto"
-    WIDE = "wide"
-    TALL = "tall"
-    SUMMARY = "summary"
-
-
-def choose_layout(requested: Layout, n_weights: int, n_penalties: int, *, full: bool) -> Layout:
-    """``auto`` picks wide for a few weights, tall for more, summary for thousands.
-
-    ``full`` (the file formats) never summarises: those outputs always hold every weight.
-    """
-    if requested is Layout.SUMMARY and full:
-        return Layout.TALL
-    if requested is not Layout.AUTO:
-        return requested
-    if n_weights <= WIDE_MAX_WEIGHTS and n_weights * n_penalties <= WIDE_MAX_COLUMNS:
-        return Layout.WIDE
-    if n_weights >= SUMMARY_MIN_WEIGHTS and not full:
-        return Layout.SUMMARY
-    return Layout.TALL
-
-
-@dataclass(frozen=True)
-class Grid:
-    """A table as strings: what every tabular format draws."""
-
-    title: str | None
-    header: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
+def strengths_text(p: Penalty, strength: Callable[[Any], str]) -> str:
+    """``lam = 0.01`` or ``lam1 = 0.01, lam2 = 0.05`` (empty for no penalty)."""
+    return ", ".join(f"{name} = {strength(s)}" for name, s in p.rule.strengths(p))
 
 
 def penalty_formula(p: Penalty) -> str:
     """The penalty and its gradient in words, e.g. ``lam*sum(w^2), gradient 2*lam*w``."""
-    l2 = "lam2*sum(w^2)" if p.l2_form is L2Form.LAMBDA else "lam2/2*sum(w^2)"
-    how = "soft-thresholding (proximal)" if p.proximal else "subgradient lam*sign(w)"
-    match p.kind:
-        case PenaltyKind.L2:
-            return p.l2_form.formula
-        case PenaltyKind.L1:
-            return f"lam*sum(|w|), {how}"
-        case PenaltyKind.ELASTIC:
-            return f"lam1*sum(|w|) + {l2}, L1 part by {how.split(' lam')[0]}"
-        case _:
-            return "no penalty"
-
-
-class TraceText(Protocol):
-    """What the table and Markdown renderers draw: header lines, grids, notes."""
-
-    def header_lines(self) -> list[str]:
-        """Lines above the table; the first is the title."""
-        ...
-
-    def grids(self, layout: Layout) -> Sequence[Grid]:
-        """The tables of a resolved layout."""
-        ...
-
-    def notes(self) -> list[str]:
-        """Lines under the table."""
-        ...
-
-    def split_wide(self) -> list[Grid]:
-        """The wide table cut into one side-by-side table per column group, for narrow
-        terminals."""
-        ...
+    return p.formula()
 
 
 @dataclass(frozen=True)
@@ -182,6 +127,8 @@ class Work:
         # This weight's own strengths: a per-weight lam must not broadcast over w[i].
         terms = pen.l2_form.coef * float(item(pen.lam2, i)) * w if pen.has_l2 else 0.0
         terms += float(item(pen.lam1, i)) if pen.has_l1 and w != 0 else 0.0
+        if not pen.has_l1 and not pen.has_l2:
+            terms = abs(float(result.penalty_grad[i]))  # a rule of its own: its own size
         grad_scale = max(g, terms)
         if quantity == "penalty_grad":
             return terms
@@ -195,6 +142,8 @@ class Work:
         p, x, w = self.times, self.num, self.report.w[i]
         pen = result.penalty
         terms: list[str] = []
+        if not pen.has_l1 and not pen.has_l2:
+            return x(result.penalty_grad[i])  # a rule without |w| or w^2 parts: its value
         if pen.has_l2:
             coef = f"2{p}" if pen.l2_form is L2Form.LAMBDA else ""
             terms.append(f"{coef}{x(item(pen.lam2, i))}{p}{paren(x(w))}")
@@ -261,6 +210,8 @@ class Work:
             terms.append(self._sum_term(pen.lam2, squares, "w_i^2", half=half))
         expr = " + ".join(terms) if terms else "0"
         label = pen.kind.label
+        if not terms and result.penalty_value != 0:  # a rule without |w| or w^2 parts
+            expr = pen.rule.help
         if result.loss is None or self.report.loss is None:
             return f"{label} penalty: {expr} = {self.num(result.penalty_value)}"
         return f"{label}: {self.num(self.report.loss)} + {expr} = {self.num(result.loss)}"
@@ -271,7 +222,7 @@ class Work:
         if not pen.has_l2:
             return None
         p, lr = self.times, self.num(self.report.lr)
-        lam_name = "lam2" if pen.kind is PenaltyKind.ELASTIC else "lam"
+        lam_name = "lam2" if pen.has_l1 else "lam"  # an L1 part too: the elastic net
         if pen.l2_form is L2Form.LAMBDA:
             formula, sub = f"1 - 2*lr*{lam_name}", f"1 - 2{p}{lr}{p}"
         else:
@@ -308,11 +259,7 @@ class Work:
         lines += [d for r in self.report.results if (d := self.decay_line(r)) is not None]
         lines += [d for r in self.report.results if (d := self.divergence_line(r)) is not None]
         if any(r.prox_input is not None for r in self.report.results):
-            lines.append(
-                "Proximal L1: v = w - lr x (dL/dw + L2 term), w_new = soft(v, lr x lam) = "
-                "sign(v) x max(|v| - lr x lam, 0); the penalty term shown is the effective "
-                "(v - w_new)/lr"
-            )
+            lines.append(PROXIMAL_NOTE)
         return lines
 
     def inputs_line(self) -> str:
@@ -321,11 +268,7 @@ class Work:
         parts = [f"w = {self.vector(r.w)}", f"dL/dw = {self.vector(r.grad)}"]
         for res in r.results:
             pen = res.penalty
-            if pen.kind in (PenaltyKind.L2, PenaltyKind.L1):
-                parts.append(f"lam = {self.strength(pen.lam)}")
-            elif pen.kind is PenaltyKind.ELASTIC:
-                parts.append(f"lam1 = {self.strength(pen.lam1)}")
-                parts.append(f"lam2 = {self.strength(pen.lam2)}")
+            parts += [f"{name} = {self.strength(s)}" for name, s in pen.rule.strengths(pen)]
         parts = list(dict.fromkeys(parts))  # l2 and l1 share --lam: say it once
         parts.append(f"lr = {self.num(r.lr)}")
         if r.loss is not None:
@@ -463,3 +406,52 @@ def summary_tables(
             Grid(f"{label}: largest changes", ("i", "w", "Update", "New weight"), change_rows)
         )
     return grids
+
+
+CSV_COLUMNS = (
+    "penalty",
+    "weight",
+    "w",
+    "grad",
+    "lam_l1",
+    "lam_l2",
+    *QUANTITIES,
+    "penalty_value",
+    "loss",
+)
+
+
+def trace_csv(work: Work) -> Grid:
+    """One row per penalty and weight ("long" form, ready for a spreadsheet); ``lam_l1`` and
+    ``lam_l2`` are the strengths of the ``|w|`` and ``w^2`` parts at that weight."""
+    report, num = work.report, work.num
+    rows = []
+    for r in report.results:
+        loss = "" if r.loss is None else num(r.loss)
+        for i in range(report.w.size):
+            rows.append(
+                (
+                    r.penalty.kind.value,
+                    str(i),
+                    num(report.w[i]),
+                    num(report.grad[i]),
+                    num(item(r.penalty.lam1, i)),
+                    num(item(r.penalty.lam2, i)),
+                    *(num(getattr(r, q)[i]) for q in QUANTITIES),
+                    num(r.penalty_value),
+                    loss,
+                )
+            )
+    return Grid(None, CSV_COLUMNS, tuple(rows), math=False)
+
+
+PROXIMAL_NOTE = (
+    "Proximal L1: v = w - lr x (dL/dw + L2 term), w_new = soft(v, lr x lam) = "
+    "sign(v) x max(|v| - lr x lam, 0); the penalty term shown is the effective "
+    "(v - w_new)/lr"
+)
+
+
+def work_page(work: Work, layout: Layout, caption: str | None = None) -> Page:
+    """A step's page: formulas and inputs, the trace table(s), the lines under them."""
+    return trace_page(work, layout, csv=trace_csv(work), caption=caption)
