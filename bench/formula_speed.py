@@ -10,7 +10,9 @@ import time
 
 import numpy as np
 
-from regtrace.engine.formula import formula_loss, run_formula
+from regtrace.engine.formula import formula_loss
+from regtrace.engine.penalties import PenaltyKind
+from regtrace.engine.problem import FormulaGradient, Problem, Regularization, run_problem
 from regtrace.engine.trajectory import run
 
 FORMULA = "(w0 - 3)^2 + 2*w1^2 + log(1 + exp(-w2)) + abs(w0 - w2)"
@@ -23,7 +25,8 @@ def main() -> None:
     loss = formula_loss(FORMULA, 3)
     build = time.perf_counter() - start
     start = time.perf_counter()
-    run_formula(loss, w, steps=STEPS, every=STEPS, lam=0.1, lr=0.01, penalties=["l2"])
+    problem = Problem(FormulaGradient(loss), Regularization((PenaltyKind.L2,), 0.1), w, 0.01)
+    run_problem(problem, steps=STEPS, every=STEPS)
     formula_time = time.perf_counter() - start
     start = time.perf_counter()
     run(w, [0.1, 0.1, 0.1], steps=STEPS, every=STEPS, lam=0.1, lr=0.01, penalties=["l2"])

@@ -65,6 +65,10 @@ EPILOG = """Examples:
   regtrace check --loss-fn "(w0 - 3)^2 + 2*w1^2" --w 1,1 --lam 0.1 --steps 2 --answer 1.6764,0.3364
 
   regtrace check --x "1; 2; 3" --y 2,3,5 --w 1,0 --intercept --lam 0.1 --answer 1.28,0.1333
+
+  regtrace check --loss-fn "(w0 - 3)^2 + 2*w1^2" --w 1,1 --lam 0.1 --steps 2 --answer 1.6764,0.3364
+
+  regtrace check --x "1; 2; 3" --y 2,3,5 --intercept --steps 2 --answer 0.6,0.3 --tol 0.05
 """
 
 
@@ -97,60 +101,33 @@ def check_command(
     """Grade your answer to one gradient step (or N steps) and say what went wrong."""
     from regtrace.cli.dataoptions import DataOptions
     from regtrace.cli.emit import emit_check
-    from regtrace.cli.inputs import resolve_exact
-    from regtrace.engine.check import check
+    from regtrace.cli.inputs import ProblemOptions, resolve_problem
+    from regtrace.engine.problem import FormulaGradient, check_problem
     from regtrace.errors import ExitCode, RegtraceError
     from regtrace.parse.exact import parse_exact_scalar, vector_tokens
 
-    table = DataOptions(data, x, y, model, data_loss, intercept)
-    gradient = None
-    shown = None
-    if loss_fn is not None:
-        from regtrace.cli import formula_inputs
-
-        formula_inputs.refuse_typed(grad=grad, loss=loss, table=table.given)
-        inputs, formula, shown = formula_inputs.resolve_formula_exact(
-            loss_fn, w=w, lam=lam, lr=lr, penalty=penalty, lam1=lam1, lam2=lam2
-        )
-        gradient = formula.exact
-    elif table.given:
-        from regtrace.cli.datainputs import resolve_data_exact
-
-        if steps > 1:
-            raise RegtraceError(
-                "--steps with --data/--x/--y: the data gradient changes every step; grade one "
-                "step at a time (its --w is the previous answer)"
-            )
-        inputs = resolve_data_exact(
-            table, w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty, lam1=lam1,
-            lam2=lam2,
-        )  # fmt: skip
-    else:
-        inputs = resolve_exact(
-            w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty, lam1=lam1, lam2=lam2
-        )
-    if len(inputs.penalties) != 1:
+    problem = resolve_problem(
+        ProblemOptions(
+            w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty, lam1=lam1, lam2=lam2,
+            l2_form=l2_form.value, l1_method=l1_method.value, exact=True,
+            table=DataOptions(data, x, y, model, data_loss, intercept), loss_fn=loss_fn,
+        ),
+        exact_table=True,
+    )  # fmt: skip
+    if len(problem.regularization.kinds) != 1:
         raise RegtraceError(
             f"--penalty: check grades one penalty at a time; give one of {penalty_names()}"
         )
     if "-" in (w, grad, lam) and answer.strip() == "-":
         raise RegtraceError("--answer and another option both read standard input; use @file")
-    result = check(
-        inputs.w,
-        inputs.grad,
-        lam=inputs.lam,
-        lr=inputs.lr,
+    result = check_problem(
+        problem,
         answer=vector_tokens(answer, "--answer"),
-        loss=inputs.loss,
-        penalty=inputs.penalties[0],
-        lam1=inputs.lam1,
-        lam2=inputs.lam2,
-        l2_form=l2_form.value,
-        l1_method=l1_method.value,
         quantity=quantity.value,
         steps=steps,
         tol=None if tol is None else parse_exact_scalar(tol, "--tol"),
-        gradient=gradient,
     )
-    emit_check(result, output_format=output_format, digits=digits, exact=exact, formula=shown)
+    source = problem.source
+    formula = source.evaluation(problem.w) if isinstance(source, FormulaGradient) else None
+    emit_check(result, output_format=output_format, digits=digits, exact=exact, formula=formula)
     return ExitCode.OK if result.correct else ExitCode.WRONG_ANSWER

@@ -23,9 +23,9 @@ if TYPE_CHECKING:  # the engines load only when their command runs
     from regtrace.cli.outfile import OutTarget
     from regtrace.engine.check import CheckResult
     from regtrace.engine.data import DataEval
+    from regtrace.engine.formula import FormulaPoint
     from regtrace.engine.optimizers import OptimizerReport
     from regtrace.engine.step import StepReport
-    from regtrace.render.formula import FormulaShown
     from regtrace.render.jsonfmt import HasDict
     from regtrace.render.page import Page
     from regtrace.render.plotdata import PlotSpec
@@ -93,6 +93,19 @@ def emit(
         write_text(_terminal_plot(spec))
 
 
+def step_json_extra(
+    exact: bool, data: DataEval | None, formula: FormulaPoint | None = None
+) -> dict[str, Any]:
+    """The keys a step's JSON adds to its report's: ``exact``, and where the data gradient
+    came from: a table's ``data``, a loss formula's ``formula``."""
+    extra: dict[str, Any] = {"exact": True} if exact else {}
+    if data is not None:
+        extra["data"] = data.to_dict()
+    if formula is not None:
+        extra["formula"] = formula.to_dict()
+    return extra
+
+
 def emit_step(
     report: StepReport,
     *,
@@ -103,7 +116,7 @@ def emit_step(
     builtin: bool,
     exact: bool = False,
     data: DataEval | None = None,
-    formula: FormulaShown | None = None,
+    formula: FormulaPoint | None = None,
 ) -> None:
     """A step report; with ``data`` (a step computed from a table) the data part comes first:
     in JSON as a top-level ``"data"`` object, elsewhere as the rows and the loss and gradient
@@ -112,8 +125,7 @@ def emit_step(
     """
     from regtrace.render.step_page import step_page
 
-    extra: dict[str, Any] = {"exact": True} if exact else {}
-    extra.update(_source_json(data, formula))
+    extra = step_json_extra(exact, data, formula)
 
     def page(full: bool) -> Page:
         return step_page(
@@ -133,7 +145,7 @@ def emit_optimizer_step(
     layout: str,
     builtin: bool,
     data: DataEval | None = None,
-    formula: FormulaShown | None = None,
+    formula: FormulaPoint | None = None,
 ) -> None:
     """An optimizer report (``step --optimizer``); ``data`` and ``formula`` as in
     :func:`emit_step`."""
@@ -145,17 +157,8 @@ def emit_optimizer_step(
             builtin=builtin, data=data, formula=formula,
         )  # fmt: skip
 
-    emit(report, page, output_format=output_format, json_extra=_source_json(data, formula))
-
-
-def _source_json(data: DataEval | None, formula: FormulaShown | None) -> dict[str, Any]:
-    """The JSON objects of where the data gradient came from: a table, a loss formula."""
-    extra: dict[str, Any] = {}
-    if data is not None:
-        extra["data"] = data.to_dict()
-    if formula is not None:
-        extra["formula"] = formula.to_dict()
-    return extra
+    extra = step_json_extra(False, data, formula)
+    emit(report, page, output_format=output_format, json_extra=extra)
 
 
 def emit_check(
@@ -164,26 +167,35 @@ def emit_check(
     output_format: OutputFormat,
     digits: int,
     exact: bool,
-    formula: FormulaShown | None = None,
+    formula: FormulaPoint | None = None,
 ) -> None:
-    """A graded answer; ``formula`` (a loss formula's texts) goes into the JSON."""
+    """A graded answer; ``formula`` (a loss formula at the start) goes into the JSON."""
     from regtrace.render.checkview import check_page
 
     def page(full: bool) -> Page:
         return check_page(result, digits=digits, exact=exact)
 
-    emit(result, page, output_format=output_format, json_extra=_source_json(None, formula))
+    extra = step_json_extra(False, None, formula)
+    emit(result, page, output_format=output_format, json_extra=extra)
 
 
-def save_step(report: StepReport, target: OutTarget, *, digits: int, exact: bool = False) -> None:
+def save_step(
+    report: StepReport,
+    target: OutTarget,
+    *,
+    digits: int,
+    exact: bool = False,
+    data: DataEval | None = None,
+    formula: FormulaPoint | None = None,
+) -> None:
     """Save a step report to ``--out``: new weights per penalty, or the CSV/JSON text that
-    ``--format csv|json`` would print."""
+    ``--format csv|json`` would print (``data`` and ``formula`` as in :func:`emit_step`)."""
 
     def text(fmt: str) -> str:
         if fmt == "json":
             from regtrace.render.jsonfmt import to_json
 
-            return to_json(report, **({"exact": True} if exact else {}))
+            return to_json(report, **step_json_extra(exact, data, formula))
         from regtrace.render.csvfmt import page_csv
         from regtrace.render.step_page import step_page
 

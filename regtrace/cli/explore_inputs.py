@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from regtrace.cli.inputs import resolve
+from regtrace.cli.inputs import ProblemOptions, resolve_problem
 from regtrace.engine.penalties import L1Method, L2Form
 from regtrace.errors import RegtraceError
 from regtrace.explore.state import ExploreState
@@ -25,14 +25,11 @@ def explore_state(
     """Parse and check the options as ``regtrace step`` does (its defaults too: with no
     ``w`` and ``grad``, the built-in example); ``lam`` must be one number, as the keys scale it.
     With ``loss_fn`` the gradient and loss come from the formula, as in ``step --loss-fn``."""
-    if loss_fn is not None:
-        from regtrace.cli.formula_inputs import refuse_typed, resolve_formula_trace
-
-        refuse_typed(grad=grad, loss=loss)
-        inputs, _, _ = resolve_formula_trace(loss_fn, w=w, lam=lam, lr=lr, penalty=penalty)
-    else:
-        inputs = resolve(w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty)
-    lam_value = inputs.lam
+    problem = resolve_problem(
+        ProblemOptions(w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty, loss_fn=loss_fn)
+    )
+    start_loss, start_grad = problem.source.evaluate(problem.w)
+    lam_value = problem.regularization.lam
     if isinstance(lam_value, np.ndarray) and lam_value.size == 1:  # e.g. "-1" or @file
         lam_value = float(lam_value[0])
     if isinstance(lam_value, np.ndarray):
@@ -41,15 +38,15 @@ def explore_state(
             "number); for one lam per weight use regtrace step"
         )
     state = ExploreState(
-        w=inputs.w,
-        grad=inputs.grad,
+        w=problem.w,
+        grad=start_grad,
         lam=float(lam_value),
-        lr=inputs.lr,
-        loss=inputs.loss,
-        penalties=inputs.penalties,
+        lr=problem.lr,
+        loss=start_loss,
+        penalties=problem.regularization.kinds,
         l2_form=L2Form(l2_form),
         l1_method=L1Method(l1_method),
-        builtin=inputs.builtin,
+        builtin=problem.example,
         loss_fn=None if loss_fn is None else loss_fn.strip(),
     )
     state.report()  # the engine's checks, now, so a bad input is an error line, not a crash

@@ -81,8 +81,8 @@ class CheckResult:
     trajectory: tuple[tuple[Fraction, ...], ...]
     """The weights after each step, step 0 (``start``) first."""
     start_grad: tuple[Fraction, ...] | None = None
-    """With a loss formula and several steps: ``dL/dw`` and ``L`` at ``start`` (the report
-    holds the last step's)."""
+    """On a table or a loss formula over several steps: ``dL/dw`` and ``L`` at ``start``
+    (``report`` holds the last step's); ``None`` when the gradient is the same at every step."""
     start_loss: Fraction | None = None
 
     @property
@@ -102,12 +102,15 @@ class CheckResult:
     def to_dict(self) -> dict[str, Any]:
         """Inputs echoed, the marks, and ``results`` with DESIGN.md's four keys."""
         r = self.report
+        moving = self.start_grad is not None
+        loss = self.start_loss if moving else r.loss
+        grad = r.grad if self.start_grad is None else self.start_grad
         return {
             "command": "check",
             "w": [float(x) for x in self.start],
-            "grad": [float(x) for x in r.grad],
+            "grad": [float(x) for x in grad],
             "lr": float(r.lr),
-            "loss": None if r.loss is None else float(r.loss),
+            "loss": None if loss is None else float(loss),
             "penalty": self.penalty.kind.value,
             "lam": self.penalty.lam_json(),
             "l2_form": self.penalty.l2_form.value,
@@ -158,8 +161,9 @@ def check(
 ) -> CheckResult:
     """Grade ``answer`` (the numbers as the student wrote them) for one penalty's step.
 
-    ``gradient`` (a loss formula) gives ``(loss, grad)`` at each step's weights, so ``steps``
-    follow the loss instead of repeating the first ``grad``.
+    ``grad`` (and ``loss``) are the data gradient (and loss) at ``w``; with ``gradient`` (a
+    data table, a loss formula: ``w -> (L, dL/dw)``) each later step recomputes them at the
+    current weights, otherwise the gradient stays fixed.
 
     >>> from fractions import Fraction as F
     >>> w, g = [F("2.5"), F("-0.8"), F("0.1")], [F("-0.2"), F("0.1"), F("-0.05")]
@@ -204,11 +208,11 @@ def check(
     first_loss = loss
     current = exact_vector(w)
     trajectory = [tuple(w)]
-    for _ in range(steps):
+    for k in range(steps):
         previous = current
-        if gradient is not None and len(trajectory) > 1:
+        if gradient is not None and k > 0:
             loss, fresh = gradient(list(previous))
-            g = exact_vector(fresh)
+            g = exact_vector(list(fresh))
         result = exact_apply(previous, g, pen, lr, loss)
         current = cast(Any, result.w_new)
         trajectory.append(tuple(current))
@@ -233,12 +237,12 @@ def check(
         l2_form=pen.l2_form,
         l1_method=pen.l1_method,
     )
-    # The slips are replayed with a fixed gradient: not the steps of a formula's loss.
-    found = (
-        None
-        if gradient is not None and steps > 1
-        else diagnose(problem, quantity.value, written, marks, steps=steps, tol=tol)
-    )
+    # The common mistakes are replayed with a fixed gradient; on a loss that moves with w (a
+    # table, a formula) they would name the wrong cause, so several steps go without one.
+    moving = gradient is not None and steps > 1
+    found = None
+    if not moving:
+        found = diagnose(problem, quantity.value, written, marks, steps=steps, tol=tol)
     return CheckResult(
         report=report,
         start=tuple(w),
@@ -250,8 +254,8 @@ def check(
         marks=marks,
         diagnosis=found,
         trajectory=tuple(trajectory),
-        start_grad=None if gradient is None else tuple(grad),
-        start_loss=first_loss,
+        start_grad=tuple(grad) if moving else None,
+        start_loss=first_loss if moving else None,
     )
 
 

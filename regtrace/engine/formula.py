@@ -21,20 +21,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
-from regtrace.engine.penalties import L1Method, L2Form, PenaltyKind, Strength
-from regtrace.engine.step import check_lr
-from regtrace.engine.sweep import SweepPoint, SweepReport, check_lams
-from regtrace.engine.trajectory import (
-    RunReport,
-    _check_steps,
-    build_penalties,
-    default_every,
-    run_penalty,
-)
 from regtrace.errors import RegtraceError
 from regtrace.parse.formula import BinOp, Call, Formula, Neg, Node, Num, Weight, postorder
 
@@ -186,9 +176,8 @@ def _exact(expr: sympy.Expr, values: dict[sympy.Symbol, Fraction]) -> sympy.Expr
     return expr.func(*args)
 
 
-@dataclass(frozen=True)
-class FormulaEval:
-    """``L`` and ``dL/dw`` at one ``w`` (floats), as a table's evaluation is shown."""
+class FormulaEval(NamedTuple):
+    """``L`` and ``dL/dw`` at one ``w`` (floats); unpacks as ``(loss, grad)``."""
 
     loss: float
     grad: Vector
@@ -315,132 +304,22 @@ class FormulaLoss:
 
 
 @dataclass(frozen=True)
-class FormulaRunReport:
-    """A run on a loss formula: the ordinary run (floats, or fractions under ``exact``) and
-    the formula, with ``L`` at each penalty's last weights."""
+class FormulaPoint:
+    """A loss formula evaluated at one ``w``: floats, or fractions when exact (``value`` is
+    ``None`` where an exact ``L(w)`` is irrational)."""
 
-    run: RunReport
     loss: FormulaLoss
-    final_losses: tuple[Any, ...]
-    exact: bool = False
+    w: Sequence[Any]
+    value: Any
+    grad: Sequence[Any]
 
     def to_dict(self) -> dict[str, Any]:
-        """The ``run`` contract plus ``formula`` (texts) and, per penalty, ``L(w_N)``."""
-        out = self.run.to_dict()
-        out["formula"] = self.loss.to_dict()
-        out["final_loss"] = {
-            t.penalty.kind.value: None if v is None else float(v)
-            for t, v in zip(self.run.results, self.final_losses, strict=True)
+        """The formula's texts with ``value`` (L at w) and ``grad`` (floats, as in JSON)."""
+        return {
+            **self.loss.to_dict(),
+            "value": None if self.value is None else float(self.value),
+            "grad": [float(g) for g in self.grad],
         }
-        if self.exact:
-            out["exact"] = True
-        return out
-
-
-def run_formula(
-    loss: FormulaLoss,
-    w: Vector,
-    *,
-    steps: int,
-    every: int | None,
-    lam: Strength,
-    lr: float,
-    penalties: Sequence[PenaltyKind | str],
-    lam1: Strength | None = None,
-    lam2: Strength | None = None,
-    l2_form: L2Form | str = L2Form.LAMBDA,
-    l1_method: L1Method | str = L1Method.SUBGRADIENT,
-) -> FormulaRunReport:
-    """``steps`` steps under each penalty with ``dL/dw`` recomputed from the formula at each
-    step (one compiled NumPy call per step)."""
-    loss.check_w(w)
-    lr = check_lr(lr)
-    _check_steps(steps, every)
-    chosen = default_every(steps, w.size) if every is None else every
-    built = build_penalties(penalties, w.size, lam, lam1, lam2, l2_form, l1_method)
-    runs = tuple(
-        run_penalty(w, None, None, p, lr, steps, chosen, gradient=loss.gradient_into) for p in built
-    )
-    report = RunReport(w, None, None, lr, steps, chosen, runs)
-    return FormulaRunReport(report, loss, tuple(loss.loss_at(t.w_final) for t in runs))
-
-
-def exact_run_formula(
-    loss: FormulaLoss,
-    w: Sequence[Fraction],
-    *,
-    steps: int,
-    every: int | None,
-    lam: Sequence[Fraction],
-    lr: Fraction,
-    penalties: Sequence[PenaltyKind | str],
-    lam1: Sequence[Fraction] | None = None,
-    lam2: Sequence[Fraction] | None = None,
-    l2_form: L2Form | str = L2Form.LAMBDA,
-    l1_method: L1Method | str = L1Method.SUBGRADIENT,
-) -> FormulaRunReport:
-    """:func:`run_formula` in exact fractions: a value that turns irrational is an error."""
-    from regtrace.engine.exact import exact_vector
-    from regtrace.engine.exactrun import exact_run
-
-    def gradient(w_k: Any) -> Any:
-        return exact_vector(loss.exact(list(w_k))[1])
-
-    report = exact_run(
-        w, None, steps=steps, every=every, lam=lam, lr=lr, penalties=penalties, lam1=lam1,
-        lam2=lam2, l2_form=l2_form, l1_method=l1_method, gradient=gradient,
-    )  # fmt: skip
-    finals = tuple(loss.exact_loss(list(t.w_final)) for t in report.results)
-    return FormulaRunReport(report, loss, finals, exact=True)
-
-
-@dataclass(frozen=True)
-class FormulaSweepReport:
-    """A sweep on a loss formula: the ordinary sweep and the formula."""
-
-    sweep: SweepReport
-    loss: FormulaLoss
-
-    def to_dict(self) -> dict[str, Any]:
-        """The ``sweep`` contract plus ``formula`` (texts)."""
-        return {**self.sweep.to_dict(), "formula": self.loss.to_dict()}
-
-
-def sweep_formula(
-    loss: FormulaLoss,
-    w: Vector,
-    *,
-    lams: Sequence[float],
-    steps: int | None,
-    lr: float,
-    penalties: Sequence[PenaltyKind | str],
-    lam1: Strength | None = None,
-    lam2: Strength | None = None,
-    l2_form: L2Form | str = L2Form.LAMBDA,
-    l1_method: L1Method | str = L1Method.SUBGRADIENT,
-) -> FormulaSweepReport:
-    """Per penalty and ``lam``, the weights after ``steps`` steps on the formula from ``w``."""
-    if steps is None:
-        raise RegtraceError(
-            "sweep --loss-fn needs --steps: the weights after N steps are shown per lam (the "
-            "regularization path is drawn for --target and tables)"
-        )
-    loss.check_w(w)
-    lam_values = check_lams(lams)
-    _check_steps(steps, None)
-    lr = check_lr(lr)
-    points = []
-    for kind in dict.fromkeys(penalties):
-        for value in lam_values:
-            (penalty,) = build_penalties([kind], w.size, value, lam1, lam2, l2_form, l1_method)
-            final = run_penalty(
-                w, None, None, penalty, lr, steps, steps, gradient=loss.gradient_into
-            ).w_final
-            points.append(SweepPoint(penalty, value, final))
-    if not points:
-        raise RegtraceError("no penalty given; choose from l2, l1, elastic, none")
-    report = SweepReport(w, None, None, lr, steps, lam_values, tuple(points))
-    return FormulaSweepReport(report, loss)
 
 
 def formula_loss(text: str, n_weights: int | None = None) -> FormulaLoss:
@@ -458,13 +337,4 @@ def formula_loss(text: str, n_weights: int | None = None) -> FormulaLoss:
     return FormulaLoss.build(parse_formula(text), n_weights)
 
 
-__all__ = [
-    "FormulaEval",
-    "FormulaLoss",
-    "FormulaRunReport",
-    "FormulaSweepReport",
-    "exact_run_formula",
-    "formula_loss",
-    "run_formula",
-    "sweep_formula",
-]
+__all__ = ["FormulaEval", "FormulaLoss", "FormulaPoint", "formula_loss"]

@@ -17,8 +17,9 @@ from typing import Any
 import numpy as np
 
 from regtrace.engine.penalties import L1Method, L2Form, Penalty, PenaltyKind, Vector
-from regtrace.engine.step import DEFAULT_PENALTIES, check_lr
+from regtrace.engine.step import DEFAULT_PENALTIES, as_vector, check_lr
 from regtrace.engine.trajectory import (
+    GradientFn,
     RuleFactory,
     _check_steps,
     build_penalties,
@@ -59,6 +60,8 @@ class SweepReport:
     n_steps: int | None
     lams: tuple[float, ...]
     results: tuple[SweepPoint, ...]
+    pattern: Vector | None = None
+    """A per-weight strength pattern that each ``lam`` scales (``None``: ``lam`` itself)."""
 
     @property
     def path(self) -> bool:
@@ -77,7 +80,7 @@ class SweepReport:
     def to_dict(self) -> dict[str, Any]:
         """Inputs echoed, then ``results`` (DESIGN.md)."""
         first = self.results[0].penalty
-        return {
+        data: dict[str, Any] = {
             "command": "sweep",
             "w": self.w.tolist(),
             "grad": None if self.grad is None else self.grad.tolist(),
@@ -87,8 +90,11 @@ class SweepReport:
             "lams": list(self.lams),
             "l2_form": first.l2_form.value,
             "l1_method": first.l1_method.value,
-            "results": [p.to_dict() for p in self.results],
         }
+        if self.pattern is not None:
+            data["lam_pattern"] = self.pattern.tolist()
+        data["results"] = [p.to_dict() for p in self.results]
+        return data
 
 
 def check_lams(lams: Iterable[float]) -> tuple[float, ...]:
@@ -102,6 +108,20 @@ def check_lams(lams: Iterable[float]) -> tuple[float, ...]:
         if x < 0:
             raise RegtraceError(f"lams must not be negative (got {x:g}); use 0 for no penalty")
     return values
+
+
+def scaled(pattern: float | Vector | None, lam: float, n: int) -> float | Vector:
+    """``lam`` times a per-weight ``pattern`` (``lam`` itself without one)."""
+    if pattern is None:
+        return lam
+    values = np.asarray(pattern, dtype=np.float64).reshape(-1)
+    if values.size == 1:
+        return lam * float(values[0])
+    if values.size != n:
+        raise RegtraceError(
+            f"lam has {values.size} values but w has {n}; give one lam, or one per weight"
+        )
+    return np.asarray(lam * values, dtype=np.float64)
 
 
 def sweep(
@@ -118,18 +138,27 @@ def sweep(
     l2_form: L2Form | str = L2Form.LAMBDA,
     l1_method: L1Method | str = L1Method.SUBGRADIENT,
     rule: RuleFactory = gradient_descent,
+    pattern: float | Vector | None = None,
+    gradient: GradientFn | None = None,
 ) -> SweepReport:
     """Final weights per penalty and ``lam``: after ``steps`` steps, or the fixed point.
 
     Each ``lam`` sets the strength of every weight (for elastic both parts, unless ``lam1`` or
-    ``lam2`` pins one). Without ``steps`` a ``target`` is needed: the result is the minimiser
+    ``lam2`` pins one); with a ``pattern`` (one strength per weight, e.g. ``[1, 0]`` to leave a
+    bias unpenalized) each ``lam`` scales it: the strengths are ``lam*pattern``. Without
+    ``steps`` a ``target`` is needed: the result is the minimiser
     of ``1/2*||w - target||^2 + penalty`` (which does not depend on ``w`` or ``lr``).
+    ``gradient`` (instead of ``grad`` or ``target``) writes the data gradient at each step's
+    weights into its second argument (a loss that moves with ``w``).
 
     >>> path = sweep([0.0, 0.0], target=[3.0, 0.5], lams=[1.0], penalties=["l2", "l1"])
     >>> [p.w_final.tolist() for p in path.results]   # 3/(1+2), 0.5/3; soft(3, 1), soft(0.5, 1)
     [[1.0, 0.16666666666666666], [2.0, 0.0]]
     """
-    w_arr, g_arr, t_arr = check_data(w, grad, target)
+    if gradient is None:
+        w_arr, g_arr, t_arr = check_data(w, grad, target)
+    else:
+        w_arr, g_arr, t_arr = as_vector(w, "w"), None, None
     lam_values = check_lams(lams)
     if steps is None and t_arr is None:
         raise RegtraceError(
@@ -142,14 +171,19 @@ def sweep(
     points: list[SweepPoint] = []
     for kind in dict.fromkeys(penalties):
         for lam in lam_values:
-            (penalty,) = build_penalties([kind], w_arr.size, lam, lam1, lam2, l2_form, l1_method)
+            strength = scaled(pattern, lam, w_arr.size)
+            (penalty,) = build_penalties(
+                [kind], w_arr.size, strength, lam1, lam2, l2_form, l1_method
+            )
             if steps is None:
                 assert t_arr is not None
                 final = fixed_point(penalty, t_arr)
             else:
                 # every = steps keeps w_0 and w_N; with 0 steps, every 1 (w_0 is w_N)
                 every = max(steps, 1)
-                final = run_penalty(w_arr, g_arr, t_arr, penalty, lr, steps, every, rule).w_final
+                final = run_penalty(
+                    w_arr, g_arr, t_arr, penalty, lr, steps, every, rule, gradient
+                ).w_final
             points.append(SweepPoint(penalty, lam, final))
     if not points:
         raise RegtraceError(f"no penalty given; {choose_from()}")
@@ -161,7 +195,8 @@ def sweep(
         steps,
         lam_values,
         tuple(points),
+        pattern=None if pattern is None else np.asarray(pattern, np.float64).reshape(-1),
     )
 
 
-__all__ = ["SweepPoint", "SweepReport", "check_lams", "sweep"]
+__all__ = ["SweepPoint", "SweepReport", "check_lams", "scaled", "sweep"]

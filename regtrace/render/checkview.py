@@ -82,7 +82,7 @@ def check_view(result: CheckResult, work: Work) -> CheckView:
     pen = result.penalty
     times = "one step" if result.steps == 1 else f"{result.steps} steps"
     start = replace(result.report, w=cast(Vector, exact_vector(list(result.start))))
-    if result.start_grad is not None:  # a loss formula: its gradient and loss at the start
+    if result.start_grad is not None:  # a table or a formula: dL/dw and L at w_0
         start = replace(
             start,
             grad=cast(Vector, exact_vector(list(result.start_grad))),
@@ -103,6 +103,8 @@ def check_view(result: CheckResult, work: Work) -> CheckView:
     ]
     grids = [Grid(None, ("", "Your answer", "Expected", "Mark"), tuple(rows))]
     notes: list[str] = []
+    if result.start_grad is not None:
+        notes.append("dL/dw is the data loss's gradient at each step's w (above: at the start)")
     wrong = [i for i, m in enumerate(result.marks) if m is Mark.WRONG]
     r = result.report.results[0]
     if result.quantity.is_vector:

@@ -9,20 +9,19 @@ L1 penalty.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, Protocol
 
 import sympy
 from sympy.printing.str import StrPrinter
 
-from regtrace.engine.formula import FormulaLoss, FormulaRunReport, FormulaSweepReport, step
+from regtrace.engine.formula import FormulaLoss, FormulaPoint, step
 from regtrace.render.csvfmt import page_csv
+from regtrace.render.jsonfmt import HasDict
 from regtrace.render.numfmt import DEFAULT_DIGITS, fmt, fmt_exact, paren
-from regtrace.render.page import Page, text_page
-from regtrace.render.sweep import SweepText
-from regtrace.render.trajectory import RunText
+from regtrace.render.page import Grid, Page, lines, text_page
 
 KINK_NOTE = (
     "At a kink the derivative is the L1 penalty's convention: d|x|/dx = sign(x) with "
@@ -43,28 +42,10 @@ class _Substituted(StrPrinter):
 
 
 @dataclass(frozen=True)
-class FormulaShown:
-    """A loss formula evaluated at ``w``: floats, or fractions with ``--exact``."""
-
-    loss: FormulaLoss
-    w: Sequence[Any]
-    value: Any
-    grad: Sequence[Any]
-
-    def to_dict(self) -> dict[str, Any]:
-        """The formula's texts with ``value`` (L at w) and ``grad`` (floats, as in JSON)."""
-        return {
-            **self.loss.to_dict(),
-            "value": None if self.value is None else float(self.value),
-            "grad": [float(g) for g in self.grad],
-        }
-
-
-@dataclass(frozen=True)
 class FormulaWork:
-    """Text for one :class:`FormulaShown`, at a precision, with or without arithmetic."""
+    """Text for one :class:`FormulaPoint`, at a precision, with or without arithmetic."""
 
-    shown: FormulaShown
+    shown: FormulaPoint
     digits: int = DEFAULT_DIGITS
     show_work: bool = False
 
@@ -110,65 +91,61 @@ class FormulaWork:
         return text_page(self.header_lines(), (), self.notes())
 
 
-@dataclass(frozen=True)
-class FormulaRunText:
-    """Text for a :class:`FormulaRunReport`: the run's, with the formula and its partial
-    derivatives after the update rule and ``L(w_N)`` per penalty in the notes."""
-
-    report: FormulaRunReport
-    digits: int = DEFAULT_DIGITS
-
-    @property
-    def _run(self) -> RunText:
-        return RunText(self.report.run, self.digits, exact=self.report.exact)
-
-    def header(self) -> tuple[str, ...]:
-        first, *rest = self._run.header()
-        lines = formula_lines(self.report.loss, "its gradient recomputed at every step")
-        return (first, *lines, *rest)
-
-    def notes(self) -> tuple[str, ...]:
-        num = FormulaWork(FormulaShown(self.report.loss, [], 0, []), self.digits).num
-        lines = [
-            f"{t.penalty.kind.label}: L(w_N) = {num(v)}"
-            for t, v in zip(self.report.run.results, self.report.final_losses, strict=True)
-        ]
-        return (*lines, *self._run.notes())
-
-    def page(self) -> Page:
-        """Everything every format shows; the CSV is the run's."""
-        grids = tuple(self._run.grid(t) for t in self.report.run.results)
-        return text_page(self.header(), grids, self.notes(), csv=self._run.csv_table())
-
-    def csv(self) -> str:
-        """The run's CSV."""
-        return page_csv(self.page())
-
-
 def formula_lines(loss: FormulaLoss, what: str) -> list[str]:
     """``Data loss L(w) = ...`` and its partial derivatives, for a run or sweep header."""
     partials = [f"dL/dw{i} = {text}" for i, text in enumerate(loss.partial_texts())]
     return [f"Data loss L(w) = {loss.formula.text}, {what}:", ", ".join(partials)]
 
 
-@dataclass(frozen=True)
-class FormulaSweepText:
-    """Text for a :class:`FormulaSweepReport`: the sweep's, with the formula's lines."""
+class _HasPage(Protocol):
+    def page(self) -> Page: ...
 
-    report: FormulaSweepReport
+
+@dataclass(frozen=True)
+class FormulaText:
+    """A run's or a sweep's text on a loss formula: the formula and its partial derivatives
+    after the title, and ``L`` at each final ``w`` (a run's ``finals``: label, value) after
+    the tables."""
+
+    inner: _HasPage
+    loss: FormulaLoss
+    finals: tuple[tuple[str, Any], ...] = ()
     digits: int = DEFAULT_DIGITS
 
     def page(self) -> Page:
-        """Everything every format shows: the sweep's page with the formula's lines."""
-        sweep = SweepText(self.report.sweep, self.digits)
-        first, *rest = sweep.header()
-        lines = formula_lines(self.report.loss, "its gradient recomputed at every step")
-        header = (first, *lines, *rest)
-        return text_page(header, (sweep.grid(),), sweep.notes(), csv=sweep.csv_table())
+        """The inner page with the formula's lines; its CSV unchanged."""
+        page = self.inner.page()
+        num = FormulaWork(FormulaPoint(self.loss, [], 0, []), self.digits).num
+        head = lines(
+            formula_lines(self.loss, "its gradient recomputed at every step"), formula=True
+        )
+        ends = lines([f"{label}: L(w_N) = {num(v)}" for label, v in self.finals], formula=True)
+        blocks = list(page.blocks)
+        after = 1 + max((i for i, b in enumerate(blocks) if isinstance(b, Grid)), default=-1)
+        blocks[after:after] = ends
+        return Page(page.title, (*head, *blocks), page.csv, page.caption)
 
     def csv(self) -> str:
-        """The sweep's CSV."""
+        """The CSV of the inner page."""
         return page_csv(self.page())
 
 
-__all__ = ["KINK_NOTE", "FormulaRunText", "FormulaShown", "FormulaSweepText", "FormulaWork"]
+@dataclass(frozen=True)
+class FormulaJson:
+    """A run's or a sweep's JSON with ``formula`` (its texts) and, for a run,
+    ``final_loss`` (``L`` at each final ``w``, by penalty or optimizer)."""
+
+    report: HasDict
+    loss: FormulaLoss
+    final_loss: Mapping[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {**self.report.to_dict(), "formula": self.loss.to_dict()}
+        if self.final_loss is not None:
+            out["final_loss"] = {
+                k: None if v is None else float(v) for k, v in self.final_loss.items()
+            }
+        return out
+
+
+__all__ = ["KINK_NOTE", "FormulaJson", "FormulaText", "FormulaWork", "formula_lines"]

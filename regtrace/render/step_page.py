@@ -17,8 +17,8 @@ from regtrace.render.step_text import Work, trace_csv
 
 if TYPE_CHECKING:
     from regtrace.engine.data import DataEval
+    from regtrace.engine.formula import FormulaPoint
     from regtrace.engine.optimizers import OptimizerReport
-    from regtrace.render.formula import FormulaShown
 
 
 def _caption(builtin: bool) -> str | None:
@@ -34,7 +34,7 @@ def data_page(data: DataEval, digits: int, show_work: bool) -> Page:
     return text_page(head, grids, notes)
 
 
-def formula_page(formula: FormulaShown, digits: int, show_work: bool) -> Page:
+def formula_page(formula: FormulaPoint, digits: int, show_work: bool) -> Page:
     """The loss-formula part of a step: L and each partial derivative at w."""
     from regtrace.render.formula import FormulaWork
 
@@ -44,7 +44,7 @@ def formula_page(formula: FormulaShown, digits: int, show_work: bool) -> Page:
 def _after_source(
     page: Page,
     data: DataEval | None,
-    formula: FormulaShown | None,
+    formula: FormulaPoint | None,
     digits: int,
     show_work: bool,
 ) -> Page:
@@ -66,7 +66,7 @@ def step_page(
     builtin: bool = False,
     exact: bool = False,
     data: DataEval | None = None,
-    formula: FormulaShown | None = None,
+    formula: FormulaPoint | None = None,
 ) -> Page:
     """One gradient step: formulas and inputs, the trace, the losses; after the data part
     (``data``, a table's; ``formula``, a loss formula's)."""
@@ -85,7 +85,7 @@ def optimizer_step_page(
     full: bool,
     builtin: bool = False,
     data: DataEval | None = None,
-    formula: FormulaShown | None = None,
+    formula: FormulaPoint | None = None,
 ) -> Page:
     """One optimizer step, its state and notes; after the data part (as in :func:`step_page`)."""
     from regtrace.render.csvfmt import grid
