@@ -372,12 +372,13 @@ def test_inputs_are_edited_in_place() -> None:
     assert captured["Update (-lr*grad)"] == ["-0.052", "-0.051", "-0.006", "-0.009"]
 
 
-def test_a_bad_edit_says_why_and_keeps_the_inputs() -> None:
-    """A value the parser refuses is shown in the dialog; Esc leaves the old inputs."""
+def _refused_edit(field: str, value: str) -> tuple[ExploreApp, list[str]]:
+    """Type ``value`` into the edit dialog's ``field``, press Enter, read the error the dialog
+    shows, then leave it with Esc."""
     errors: list[str] = []
 
     async def check(app: ExploreApp, pilot: Pilot[None]) -> None:
-        app.screen.query_one("#edit-grad", Input).value = "1,2"
+        app.screen.query_one(f"#{field}", Input).value = value
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, EditScreen)
@@ -387,6 +388,12 @@ def test_a_bad_edit_says_why_and_keeps_the_inputs() -> None:
 
     app = ExploreApp(blog_state())
     drive(app, ["i"], check)
+    return app, errors
+
+
+def test_a_bad_edit_says_why_and_keeps_the_inputs() -> None:
+    """A value the parser refuses is shown in the dialog; Esc leaves the old inputs."""
+    app, errors = _refused_edit("edit-grad", "1,2")
     assert errors == ["Error: w has 3 values but grad has 2; give one gradient per weight"]
     assert app.state.w.tolist() == [2.5, -0.8, 0.1]
 
@@ -469,18 +476,6 @@ def test_a_loss_formula_is_edited_in_place() -> None:
 
 
 def test_a_bad_formula_says_why_in_the_dialog() -> None:
-    errors: list[str] = []
-
-    async def check(app: ExploreApp, pilot: Pilot[None]) -> None:
-        app.screen.query_one("#edit-formula", Input).value = "w0.__class__"
-        await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, EditScreen)
-        errors.append(str(app.screen.query_one("#edit-error", Static).render()))
-        await pilot.press("escape")
-        await pilot.pause()
-
-    app = ExploreApp(blog_state())
-    drive(app, ["i"], check)
+    app, errors = _refused_edit("edit-formula", "w0.__class__")
     assert errors[0].startswith("Error: --loss-fn: '.' at character 3 is not allowed")
     assert app.state.loss_fn is None
