@@ -138,3 +138,21 @@ def test_check_json_echoes_the_start_of_a_moving_formula() -> None:
     assert out["marks"] == ["right", "right"]
     assert (out["grad"], out["loss"]) == ([-4.0, 4.0], 6.0)
     assert out["formula"]["value"] == 6.0
+
+
+def test_a_formula_file_is_read_as_every_input_is(tmp_path: Path) -> None:
+    """``--loss-fn @file`` goes through the guarded reader's checks: a named pipe is refused
+    before it is opened (it could wait forever), and the file counts as an input that --out
+    must not replace."""
+    import os
+
+    pipe = tmp_path / "loss.fifo"
+    os.mkfifo(pipe)
+    done = invoke(["step", "--loss-fn", f"@{pipe}"])
+    assert done.code == 2
+    assert done.stderr.startswith("Error: --loss-fn: ") and "named pipe" in done.stderr
+    source = tmp_path / "loss.json"
+    source.write_text("w0^2\n")
+    done = invoke(["step", "--loss-fn", f"@{source}", "--w", "1", "--out", str(source)])
+    assert done.code == 2 and "is the input file of --loss-fn" in done.stderr
+    assert source.read_text() == "w0^2\n"

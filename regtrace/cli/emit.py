@@ -8,7 +8,6 @@ writes the picture atomically.
 
 from __future__ import annotations
 
-import os
 import shutil
 import sys
 from collections.abc import Callable
@@ -16,7 +15,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from regtrace.cli.options import OutputFormat
-from regtrace.cli.output import terminal_width, write_file, write_renderable, write_text
+from regtrace.cli.output import (
+    color_wanted,
+    terminal_width,
+    write_file,
+    write_renderable,
+    write_text,
+)
 from regtrace.errors import RegtraceError
 
 if TYPE_CHECKING:  # the engines load only when their command runs
@@ -57,9 +62,11 @@ def check_plot_options(output_format: OutputFormat, plot: bool, plot_file: str |
             "use --plot-file PATH for a picture beside the data"
         )
     if plot_file is not None:
+        from regtrace.cli.output import check_target
         from regtrace.render.plotfile import plot_format
 
         plot_format(plot_file)
+        check_target(Path(plot_file), "--plot-file")
 
 
 def emit(
@@ -211,7 +218,7 @@ def _terminal_plot(spec: PlotSpec) -> str:
     width = (
         shutil.get_terminal_size((TERMINAL_PLOT_WIDTH, 24)).columns if tty else TERMINAL_PLOT_WIDTH
     )
-    return terminal_plot(spec, width, color=tty and "NO_COLOR" not in os.environ)
+    return terminal_plot(spec, width, color=color_wanted())
 
 
 def _write_plot_file(spec: PlotSpec, name: str) -> None:
@@ -219,10 +226,4 @@ def _write_plot_file(spec: PlotSpec, name: str) -> None:
     from regtrace.render.plotfile import plot_bytes, plot_format
 
     data = plot_bytes(spec, plot_format(name))
-    path = Path(name)
-    if path.is_dir():
-        raise RegtraceError(f"--plot-file: '{path}' is a folder; give a file name")
-    folder = path.parent
-    if not folder.is_dir():
-        raise RegtraceError(f"--plot-file: folder '{folder}' does not exist")
-    write_file(path, lambda handle: handle.write(data), option="--plot-file")
+    write_file(Path(name), lambda handle: handle.write(data), option="--plot-file")

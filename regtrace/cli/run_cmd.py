@@ -18,6 +18,7 @@ from regtrace.cli.options import (
     DigitsOpt,
     EveryOpt,
     ExactOpt,
+    ForceOpt,
     FormatOpt,
     GradOpt,
     InterceptOpt,
@@ -49,7 +50,7 @@ if TYPE_CHECKING:
     from regtrace.cli.emit import TextView
     from regtrace.engine.optimizer_spec import OptimizerSpec
     from regtrace.engine.penalties import Vector
-    from regtrace.engine.problem import FormulaGradient, RunOutcome
+    from regtrace.engine.problem import FormulaGradient, Problem, RunOutcome
     from regtrace.render.jsonfmt import HasDict
     from regtrace.render.plotdata import PlotSpec
 
@@ -138,6 +139,7 @@ def run_command(
     intercept: InterceptOpt = False,
     out: OutOpt = None,
     exact: ExactOpt = False,
+    force: ForceOpt = False,
     hyper: Mapping[str, str | bool | None] | None = None,
 ) -> None:
     """N gradient steps under L2 and L1 (or elastic net), side by side."""
@@ -145,10 +147,12 @@ def run_command(
     from regtrace.cli.emit import check_plot_options, emit
     from regtrace.cli.inputs import ProblemOptions, one_penalty, resolve_problem
     from regtrace.cli.optimizer_options import OptimizerOptions
+    from regtrace.cli.output import allow_replacing
     from regtrace.cli.step import out_target
     from regtrace.engine.problem import FormulaGradient, run_problem
     from regtrace.errors import RegtraceError
 
+    allow_replacing(force)
     check_plot_options(output_format, plot, plot_file)
     options = ProblemOptions(
         w=w, grad=grad, target=target, lam=lam, lr=lr, penalty=penalty, lam1=lam1, lam2=lam2,
@@ -165,6 +169,7 @@ def run_command(
     )  # fmt: skip
     target_file = None if out is None else out_target(out, options)
     problem = resolve_problem(options)
+    _check_run_output_size(problem, steps, every)
     if exact and (plot or plot_file is not None):
         raise RegtraceError(
             "--exact prints exact numbers; a plot shows floats (leave out --exact for --plot "
@@ -297,3 +302,20 @@ def _views(outcome: RunOutcome, digits: int, exact: bool) -> RunViews:
             ExactJson(report), RunText(report, digits, exact=True), PlotSpec((), None), nearest
         )
     return RunViews(report, RunText(report, digits), run_plot(report), finals)
+
+
+def _check_run_output_size(problem: Problem, steps: int, every: int | None) -> None:
+    """Refuse, before any work, a run whose kept rows would pass the output size limit."""
+    from regtrace.cli.output import check_output_size
+    from regtrace.engine.trajectory import default_every, kept_steps
+
+    n = len(problem.w)
+    runs = len(problem.regularization.kinds)
+    if problem.optimizer is not None:
+        runs *= len(problem.optimizer.kinds)
+    kept = kept_steps(steps, every or default_every(steps, n)) if steps >= 0 else ()
+    check_output_size(
+        len(kept) * n * runs,
+        f"the run ({len(kept):,} kept steps x {n:,} weights)",
+        "keep fewer steps with a larger --every (or leave it out)",
+    )

@@ -13,6 +13,7 @@ from regtrace.cli.options import (
     DataOpt,
     DigitsOpt,
     ExactOpt,
+    ForceOpt,
     FormatOpt,
     GradOpt,
     InterceptOpt,
@@ -133,6 +134,7 @@ def step_command(
     data_loss: DataLossOpt = None,
     intercept: InterceptOpt = False,
     out: OutOpt = None,
+    force: ForceOpt = False,
     hyper: Mapping[str, str | bool | None] | None = None,
     states: Mapping[str, str | None] | None = None,
 ) -> None:
@@ -140,7 +142,10 @@ def step_command(
     from regtrace.cli.dataoptions import DataOptions
     from regtrace.cli.inputs import ProblemOptions, one_penalty, resolve_problem
     from regtrace.cli.optimizer_options import OptimizerOptions
+    from regtrace.cli.output import allow_replacing
     from regtrace.engine.problem import step_problem
+
+    allow_replacing(force)
 
     optimizer_options = OptimizerOptions(
         optimizer=None if optimizer is None else optimizer.value,
@@ -161,6 +166,8 @@ def step_command(
     )  # fmt: skip
     target = None if out is None else out_target(out, options)
     problem = resolve_problem(options)
+    _check_step_output_size(len(problem.w) * len(problem.regularization.kinds), output_format,
+                            target)  # fmt: skip
     if problem.optimizer is not None:
         one_penalty(
             problem,
@@ -278,3 +285,18 @@ def _save_optimizer_step(
         return page_csv(page)
 
     target.save({r.spec.kind.value: r.w_new for r in report.results}, text)
+
+
+def _check_step_output_size(numbers: int, output_format: OutputFormat, target: Any) -> None:
+    """Refuse, before any work, a JSON or CSV step that would pass the output size limit."""
+    texts = [f"--format {output_format.value}"] if output_format.value in ("json", "csv") else []
+    if target is not None and target.suffix in (".json", ".csv"):
+        texts.append(f"--out {target.path}")
+    for what in texts:
+        from regtrace.cli.output import check_output_size
+
+        check_output_size(
+            numbers * 11,  # the CSV's 11 numbers per weight and penalty
+            f"the step as {what}",
+            "write the weights with --out FILE.npy (or .npz), or view the table",
+        )

@@ -11,6 +11,7 @@ from regtrace.cli.options import (
     DataOpt,
     DigitsOpt,
     ExactOpt,
+    ForceOpt,
     FormatOpt,
     GradOpt,
     InterceptOpt,
@@ -108,17 +109,20 @@ def sweep_command(
     data_loss: DataLossOpt = None,
     intercept: InterceptOpt = False,
     exact: ExactOpt = False,
+    force: ForceOpt = False,
 ) -> None:
     """Final weights per penalty and lam, or the regularization path."""
     from regtrace.cli.dataoptions import DataOptions
     from regtrace.cli.emit import TextView, check_plot_options, emit
     from regtrace.cli.inputs import ProblemOptions, resolve_problem
+    from regtrace.cli.output import allow_replacing
     from regtrace.engine.problem import FormulaGradient, sweep_problem
     from regtrace.errors import RegtraceError
     from regtrace.render.jsonfmt import HasDict
     from regtrace.render.plotdata import PlotSpec, sweep_plot
     from regtrace.render.sweep import SweepText
 
+    allow_replacing(force)
     check_plot_options(output_format, plot, plot_file)
     if exact and (plot or plot_file is not None):
         raise RegtraceError(

@@ -18,7 +18,13 @@ from fractions import Fraction
 from typing import Any, cast
 
 from regtrace.engine.diagnose import Diagnosis, Problem, diagnose
-from regtrace.engine.exact import ExactPenalty, exact_apply, exact_penalty, exact_vector
+from regtrace.engine.exact import (
+    ExactPenalty,
+    check_growth,
+    exact_apply,
+    exact_penalty,
+    exact_vector,
+)
 from regtrace.engine.grading import Mark, Written, grade
 from regtrace.engine.penalties import L1Method, L2Form, PenaltyKind, Vector
 from regtrace.engine.step import StepReport
@@ -208,13 +214,14 @@ def check(
     first_loss = loss
     current = exact_vector(w)
     trajectory = [tuple(w)]
-    for k in range(steps):
+    for k in range(1, steps + 1):
         previous = current
-        if gradient is not None and k > 0:
+        if gradient is not None and k > 1:
             loss, fresh = gradient(list(previous))
             g = exact_vector(list(fresh))
         result = exact_apply(previous, g, pen, lr, loss)
         current = cast(Any, result.w_new)
+        check_growth(current, k)
         trajectory.append(tuple(current))
     report = StepReport(
         w=cast(Vector, previous),

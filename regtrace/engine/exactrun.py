@@ -22,6 +22,7 @@ import numpy as np
 from regtrace.engine.exact import (
     Exact,
     ExactPenalty,
+    check_growth,
     exact_apply,
     exact_penalty,
     exact_vector,
@@ -100,6 +101,7 @@ def _exact_trajectory(
         )
         assert g is not None
         w = cast(Exact, exact_apply(w, g, penalty, lr).w_new)
+        check_growth(w, k)
         if watch is not None:
             watch.observe(np.asarray(_sign_vector(w), dtype=np.int8), k)
         if k in keep:

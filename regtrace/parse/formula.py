@@ -22,7 +22,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
-from pathlib import Path
 from typing import TypeVar
 
 from regtrace.errors import RegtraceError
@@ -490,17 +489,24 @@ def postorder(root: Node, combine: Callable[[Node, list[T]], T]) -> T:
 
 
 def read_formula(spec: str, option: str = "--loss-fn") -> str:
-    """The formula typed, or read from ``@path`` (at most :data:`MAX_LENGTH` + 1 characters
-    are read, so an oversized file is refused without loading it)."""
+    """The formula typed, or read from ``@path`` through the guarded reader's checks (a
+    regular file, remembered as an input so no output replaces it); at most
+    ``4*MAX_LENGTH + 1`` bytes are read, so an oversized file is refused without loading it."""
+    from regtrace.parse.source import decode, regular_file, remember_file, shown_path
+
     if not spec.startswith("@"):
         return spec
-    path = Path(spec[1:])
+    path = regular_file(spec[1:], option)
+    limit = 4 * MAX_LENGTH  # UTF-8 takes at most 4 bytes a character
     try:
-        with path.open(encoding="utf-8") as handle:
-            return handle.read(MAX_LENGTH + 1).strip()
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8 text"
-        raise _fail(option, f"cannot read {str(path)!r}: {reason}") from None
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise _fail(option, f"cannot read {shown_path(spec[1:])!r}: {exc.strerror}") from None
+    remember_file(path)
+    if len(data) > limit:
+        raise _fail(option, f"the formula is longer than {MAX_LENGTH} characters; shorten it")
+    return decode(data, f"{option} @{shown_path(spec[1:])}").strip()
 
 
 def parse_formula(text: str, option: str = "--loss-fn") -> Formula:

@@ -10,7 +10,6 @@ and labels the columns. ``--x``: rows separated by ``;`` or newlines (``"1,2; 3,
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from numpy.typing import NDArray
 
 from regtrace.errors import RegtraceError
 from regtrace.parse.numbers import parse_number, parse_vector
+from regtrace.parse.source import decode, read_bytes, read_stdin, regular_file
 
 Matrix = NDArray[np.float64]
 Vector = NDArray[np.float64]
@@ -110,9 +110,9 @@ def parse_matrix(spec: str, name: str = "--x") -> Matrix:
     """A feature matrix from ``"1,2; 3,4"`` (rows by ``;`` or newline) or ``@file``."""
     text, where = spec, name
     if spec.strip() == "-":
-        text, where = sys.stdin.read(), f"{name} (stdin)"
+        text, where = read_stdin(name), f"{name} (stdin)"
     elif spec.strip().startswith("@"):
-        path = _existing(spec.strip()[1:], name)
+        path = regular_file(spec.strip()[1:], name)
         text, where = _read(path, name), f"{name} @{path}"
     rows = [
         (k, line.split("#", 1)[0].strip())
@@ -125,33 +125,25 @@ def parse_matrix(spec: str, name: str = "--x") -> Matrix:
     return parse_rows(rows, where)
 
 
-def _existing(path_text: str, name: str) -> Path:
-    if not path_text:
-        raise RegtraceError(f"{name} needs a file name, e.g. {name} data.csv")
-    path = Path(path_text)
-    if not path.exists():
-        raise RegtraceError(f"{name}: file '{path}' does not exist; check the path")
-    if path.is_dir():
-        raise RegtraceError(f"{name}: '{path}' is a folder; give a CSV file")
-    return path
-
-
 def _read(path: Path, name: str) -> str:
+    """The text of a table file: UTF-8, a byte-order mark at the start skipped."""
+    data = read_bytes(path, name)
     try:
-        return path.read_text(encoding="utf-8")
+        data.decode("utf-8")
     except UnicodeDecodeError:
         raise RegtraceError(f"{name}: '{path}' is not a text file; save the table as CSV") from None
-    except OSError as exc:
-        raise RegtraceError(f"{name}: cannot read '{path}' ({exc.strerror})") from None
+    return decode(data, f"{name} {path}")
 
 
 def read_table(path_text: str, name: str = "--data") -> Table:
     """A CSV file (``-``: standard input): feature columns then the target column, with an
     optional header row."""
     if path_text.strip() == "-":
-        text, where = sys.stdin.read(), f"{name} (stdin)"
+        text, where = read_stdin(name), f"{name} (stdin)"
     else:
-        path = _existing(path_text.removeprefix("@"), name)
+        if not path_text.removeprefix("@"):
+            raise RegtraceError(f"{name} needs a file name, e.g. {name} data.csv")
+        path = regular_file(path_text.removeprefix("@"), name, after="")
         text, where = _read(path, name), f"{name} {path}"
     rows = [(k, line.split("#", 1)[0].strip()) for k, line in enumerate(text.splitlines(), 1)]
     rows = [(k, line) for k, line in rows if line]
