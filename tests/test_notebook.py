@@ -149,3 +149,11 @@ def test_magic_plot_is_inline(executed: Any) -> None:
     assert "<table" in table["data"]["text/html"]
     assert sorted(picture["data"]) == ["image/png", "text/plain"]
     assert picture["data"]["image/png"].startswith(PNG_MAGIC)
+
+
+def test_magic_takes_a_loss_formula(executed: Any) -> None:
+    """L = (w0 - 3)^2 + 2*w1^2 at w = (1, 2): dL/dw = (2*(1 - 3), 4*2) = (-4, 8); the L2 step
+    (lam 0.01, lr 0.1) gives w0 = 1 - 0.1 x (-4 + 0.02) = 1.398, w1 = 2 - 0.1 x 8.04 = 1.196."""
+    pytest.importorskip("sympy")
+    cells = cells_of(html_of(code_cell(executed, "%regtrace step --loss-fn")))
+    assert {"-3.98", "8.04", "1.398", "1.196"} <= set(cells)
