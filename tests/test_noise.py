@@ -112,7 +112,7 @@ def test_optimizer_step_and_csv_print_zero(cli: Cli) -> None:
         assert "e-1" not in cli([*args, "--show-work", "--format", fmt]).stdout
     table = cli([*args, "--show-work"]).stdout
     assert "0.3 + (-0.3)" in table
-    assert cli(args).stdout.splitlines()[-1].split() == ["New", "weight", "0", "0"]
+    assert cli(args).stdout.splitlines()[-2].split() == ["New", "weight", "0", "0"]
     rows = cli([*args, "--format", "csv"]).stdout.splitlines()
     assert [row.split(",")[-1] for row in rows] == ["w_new", "0", "0"]
     plain = ["step", "--w", "0.3,1", "--grad", "3,0", "--penalty", "none", "--format", "csv"]
