@@ -344,9 +344,7 @@ def test_shown_derivatives_use_the_typed_notation(cli: Cli) -> None:
     args = ["step", "--loss-fn", "abs(w0)^3 + exp(w1)", "--w", "-2,-1", "--penalty", "none"]
     lines = cli([*args, "--show-work"]).stdout.splitlines()
     assert "L = w0^2*abs(w0) + exp(w1) = (-2)^2*abs(-2) + exp(-1) = 8.36787944117" in lines
-    assert (
-        "dL/dw0 = w0*(w0*sign(w0) + 2*abs(w0)) = (-2)*((-2)*sign(-2) + 2*abs(-2)) = -12" in lines
-    )
+    assert "dL/dw0 = w0*(w0*sign(w0) + 2*abs(w0)) = (-2)*((-2)*sign(-2) + 2*abs(-2)) = -12" in lines
     run = cli(["run", *args[1:], "--steps", "1"]).stdout
     assert "dL/dw0 = w0*(w0*sign(w0) + 2*abs(w0)), dL/dw1 = exp(w1)" in run
     data = json.loads(cli([*args, "--format", "json"]).stdout)["formula"]

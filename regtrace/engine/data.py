@@ -219,7 +219,9 @@ class DataProblem:
             )
 
     def evaluate(self, w: Vector) -> DataEval:
-        """Predictions, residuals, the data loss and its gradient at ``w``."""
+        """Predictions, residuals, the data loss and its gradient at ``w``; a residual or
+        gradient element that is cancellation noise of an exact 0 is 0 (the hot loop,
+        :meth:`gradient_into`, keeps the float64 values as computed)."""
         self.check_w(w)
         with np.errstate(over="ignore", invalid="ignore"):
             z = self.design @ w
