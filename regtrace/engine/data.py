@@ -25,6 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from regtrace.engine.penalties import Strength, Vector
+from regtrace.engine.trajectory import NOISE
 from regtrace.errors import RegtraceError
 
 Matrix = NDArray[np.float64]
@@ -68,6 +69,12 @@ class DataLoss(StrEnum):
     def scale(self, n: int) -> float:
         """``s`` in ``dL/dw = s * X^T r``: ``1/n``, ``2/n``, ``2`` or ``1/n``."""
         return {"half-mse": 1.0 / n, "mse": 2.0 / n, "sse": 2.0, "log-loss": 1.0 / n}[self.value]
+
+
+def _settled(values: Vector, scale: Vector) -> Vector:
+    """``values`` with each element that is cancellation noise against its operands' size
+    ``scale`` set to 0 (``3 x 0.1 - 0.3`` leaves 5.6e-17 where the residual is 0)."""
+    return np.where(np.abs(values) <= NOISE * scale, 0.0, values)
 
 
 def _sigmoid(z: Vector) -> Vector:
@@ -212,7 +219,9 @@ class DataProblem:
             )
 
     def evaluate(self, w: Vector) -> DataEval:
-        """Predictions, residuals, the data loss and its gradient at ``w``."""
+        """Predictions, residuals, the data loss and its gradient at ``w``; a residual or
+        gradient element that is cancellation noise of an exact 0 is 0 (the hot loop,
+        :meth:`gradient_into`, keeps the float64 values as computed)."""
         self.check_w(w)
         with np.errstate(over="ignore", invalid="ignore"):
             z = self.design @ w
@@ -223,12 +232,14 @@ class DataProblem:
                 loss = float(np.mean(np.logaddexp(0.0, z) - self.y * z))
             else:
                 preds = z
-                residuals = z - self.y
+                residuals = _settled(z - self.y, np.maximum(np.abs(z), np.abs(self.y)))
                 sq = float(residuals @ residuals)
                 loss = {"half-mse": sq / (2 * self.n), "mse": sq / self.n, "sse": sq}[
                     self.loss.value
                 ]
-            grad = self.loss.scale(self.n) * (self.design.T @ residuals)
+            grad = self.loss.scale(self.n) * _settled(
+                self.design.T @ residuals, np.abs(self.design.T) @ np.abs(residuals)
+            )
         if not (np.isfinite(loss) and np.all(np.isfinite(grad))):
             raise RegtraceError(
                 "the data loss or its gradient overflows float64; rescale the data or use "

@@ -134,8 +134,14 @@ def _prepared(problem: DataProblem, penalty: Penalty, w0: Vector | None) -> tupl
 
 
 def _next(problem: DataProblem, penalty: Penalty, w: Vector, lr: float) -> Vector:
-    """One traced step with the gradient of the data at ``w``."""
-    return apply_penalty(w, problem.evaluate(w).grad, penalty, lr).w_new
+    """One traced step with the gradient of the data at ``w`` (as computed: a gradient
+    near 0 is what convergence is measured by, so no noise is settled here)."""
+    grad = np.empty_like(w)
+    with np.errstate(over="ignore", invalid="ignore"):
+        problem.gradient_into(w, grad)
+    if not np.all(np.isfinite(grad)):
+        problem.evaluate(w)  # raises the overflow error, in words
+    return apply_penalty(w, grad, penalty, lr).w_new
 
 
 def trajectory(

@@ -19,7 +19,7 @@ from regtrace.engine.exact import exact_vector
 from regtrace.engine.grading import MIN_SIGNIFICANT, Mark, Written, significant
 from regtrace.engine.penalties import L2Form, Vector
 from regtrace.render.csvfmt import grid
-from regtrace.render.page import Page, text_page
+from regtrace.render.page import Line, Page, lines, text_page
 from regtrace.render.step_text import (
     QUANTITIES,
     ROW_LABELS,
@@ -70,6 +70,9 @@ class CheckView:
     notes: list[str]
     rows: list[tuple[str, str, str, str]]
     """(element, answer, expected, mark) per element: the CSV rows."""
+    data_lines: tuple[str, ...] = ()
+    """The data loss and its gradient worked out, drawn under the data part's table (the
+    second grid), before the weights' working that uses them."""
 
 
 def rule_line(result: Graded, work: Numbers) -> str:
@@ -152,6 +155,7 @@ def check_view(result: CheckResult, work: Work) -> CheckView:
         notes.append(MOVING_NOTE)
     wrong = [i for i, m in enumerate(result.marks) if m is Mark.WRONG]
     r = result.report.results[0]
+    data_lines: tuple[str, ...] = ()
     if result.data is not None and wrong:
         from regtrace.render.datawork import DataWork
 
@@ -161,7 +165,7 @@ def check_view(result: CheckResult, work: Work) -> CheckView:
         if result.steps > 1:
             title = "The data part of step 1"
         grids.append(Grid(title, table.header, table.rows))
-        notes += [*data.header_lines(), *data.notes()]
+        data_lines = (*data.header_lines(), *data.notes())
     if result.quantity is Quantity.DECAY_FACTOR:
         notes += [_factor_line(result, work, i) for i in wrong]
     elif result.quantity.is_vector:
@@ -173,7 +177,7 @@ def check_view(result: CheckResult, work: Work) -> CheckView:
         notes.append(f"Worked solution: {work.loss_line(r)}")
     what = "factor" if result.quantity is Quantity.DECAY_FACTOR else "update"
     notes += _closing(result, work, names, what)
-    return CheckView(head, grids, notes, rows)
+    return CheckView(head, grids, notes, rows, data_lines)
 
 
 def _marks(result: Graded, work: Numbers, names: Sequence[str]) -> list[tuple[str, str, str, str]]:
@@ -266,7 +270,13 @@ def view_page(view: CheckView) -> Page:
     """A graded answer's view as a page; its CSV is one row per element."""
     marks = view.grids[0]
     grids = [Grid(marks.title, marks.header, marks.rows, math=False), *view.grids[1:]]
-    return text_page(view.head, grids, view.notes, csv=grid(CHECK_COLUMNS, view.rows))
+    page = text_page(view.head, grids, view.notes, csv=grid(CHECK_COLUMNS, view.rows))
+    if not view.data_lines:
+        return page
+    blocks = list(page.blocks)
+    after = blocks.index(grids[1]) + 1
+    blocks[after:after] = (*lines(view.data_lines, formula=True), Line(""))  # a blank line
+    return replace(page, blocks=tuple(blocks))
 
 
 def check_page(result: CheckResult, *, digits: int, exact: bool) -> Page:
