@@ -18,7 +18,7 @@ from regtrace.engine.frameworks import DecayMode
 from regtrace.engine.optimizer_spec import OptimizerSpec
 from regtrace.engine.penalties import L2Form, Penalty
 from regtrace.render.csvfmt import page_csv
-from regtrace.render.numfmt import DEFAULT_DIGITS
+from regtrace.render.numfmt import DEFAULT_DIGITS, count_text
 from regtrace.render.page import Page, text_page
 from regtrace.render.step_text import Grid
 from regtrace.render.sweep import SweepText
@@ -125,7 +125,9 @@ class DataSweepText:
         if r.path:
             first = "Regularization path: the minimiser w* of L + penalty for each lam"
         else:
-            first = f"Final weights after {r.n_steps} gradient steps for each lam"
+            first = (
+                f"Final weights after {count_text(r.n_steps or 0, 'gradient step')} for each lam"
+            )
         return (first, data_line(self.report.problem), *self._sweep.header()[1:])
 
     def notes(self) -> tuple[str, ...]:
