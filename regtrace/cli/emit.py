@@ -39,8 +39,9 @@ but the terminal table, which may summarise thousands of weights)."""
 class TextView(Protocol):
     """A result's text whose page is the same for every format (``run``, ``sweep``)."""
 
-    def page(self) -> Page:
-        """Header, tables, notes and the CSV table."""
+    def page(self, full: bool = True) -> Page:
+        """Header, tables, notes and (with ``full``) the CSV table, which only the machine
+        formats write: building it costs a string per weight."""
         ...
 
     def csv(self) -> str:
@@ -73,7 +74,7 @@ def emit(
 ) -> None:
     """Write the result in its format, then the terminal plot (``--plot``); the picture file
     (``--plot-file``) is written first, so a missing extra fails before any output."""
-    page: PageFor = view if callable(view) else lambda _: view.page()
+    page: PageFor = view if callable(view) else view.page
     if plot_file is not None and spec is not None:
         _write_plot_file(spec, plot_file)
     if output_format is OutputFormat.JSON:
