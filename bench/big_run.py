@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from paired import MB, machine, paired, regtrace_command  # noqa: E402
+from paired import MB, machine, paired, regtrace_command
 
 GOAL_TWO_OP, GOAL_BLOCKED = 1.0, 1.2
 

@@ -21,10 +21,12 @@ from regtrace.engine.step import DEFAULT_PENALTIES, check_lr
 from regtrace.engine.trajectory import (
     RuleFactory,
     _check_steps,
+    _shared_start,
     build_penalties,
     check_data,
     fixed_point,
     gradient_descent,
+    kept_steps,
     run_penalty,
 )
 from regtrace.errors import RegtraceError
@@ -140,16 +142,26 @@ def sweep(
         _check_steps(steps, None)
         lr = check_lr(lr)
     points: list[SweepPoint] = []
-    for kind in dict.fromkeys(penalties):
+    kinds = tuple(dict.fromkeys(penalties))
+    # every = steps keeps w_0 and w_N; with 0 steps, every 1 (w_0 is w_N)
+    every = max(steps or 0, 1)
+    # One w_0 row shared by every point (no copy per point); nothing shows sign changes.
+    rows = iter(
+        _shared_start(w_arr, len(kinds) * len(lam_values), kept_steps(steps, every))
+        if steps is not None
+        else ()
+    )
+    for kind in kinds:
         for lam in lam_values:
             (penalty,) = build_penalties([kind], w_arr.size, lam, lam1, lam2, l2_form, l1_method)
             if steps is None:
                 assert t_arr is not None
                 final = fixed_point(penalty, t_arr)
             else:
-                # every = steps keeps w_0 and w_N; with 0 steps, every 1 (w_0 is w_N)
-                every = max(steps, 1)
-                final = run_penalty(w_arr, g_arr, t_arr, penalty, lr, steps, every, rule).w_final
+                final = run_penalty(
+                    w_arr, g_arr, t_arr, penalty, lr, steps, every, rule,
+                    into=next(rows), signs=False,
+                ).w_final  # fmt: skip
             points.append(SweepPoint(penalty, lam, final))
     if not points:
         raise RegtraceError(f"no penalty given; {choose_from()}")
