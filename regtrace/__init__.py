@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     from regtrace.engine.trajectory import RunReport, Trajectory, run
     from regtrace.errors import RegtraceError
 
+# The one place the version is written (pyproject.toml reads it from here).
+__version__ = "0.1.0"
+
 __all__ = [
     "CheckResult",
     "DataProblem",
@@ -73,20 +76,8 @@ _CHECK_NAMES = {
 }
 
 
-def _version() -> str:
-    """The installed distribution's version: the one place it is written is pyproject.toml."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("regtrace")
-    except PackageNotFoundError:  # running from a source tree that was never installed
-        return "0+unknown"
-
-
 def __getattr__(name: str) -> Any:
     """Import public names lazily (PEP 562)."""
-    if name == "__version__":
-        return _version()
     if name == "RegtraceError":
         from regtrace.errors import RegtraceError
 

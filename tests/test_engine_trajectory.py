@@ -255,7 +255,6 @@ def test_an_update_rule_plugs_into_run() -> None:
 
     A toy "heavy ball" rule, v <- 0.5*v + g, w <- w - lr*v (penalty ignored), g = 1, lr = 0.1,
     from w = 0: v = 1, 1.5, 1.75 -> w = -0.1, -0.25, -0.425."""
-    from regtrace.engine.trajectory import UpdateRule
 
     made: list[str] = []
 

@@ -26,23 +26,18 @@ def _usage_hint(exc: Exception) -> str:
 def app_for(args: Sequence[str]) -> typer.Typer:
     """The app, holding only the command that ``args`` name when they name one.
 
-    Typer turns every registered command's signature into Click options on each call, which
-    costs more with every command added (12 ms of a ~25 ms ``regtrace step`` with five
-    commands); a run needs only its own. The root options are all flags, so the first word
-    that is not an option is the command. ``regtrace --help`` and an unknown command get the
-    whole app, so the command list and "No such command" stay as they are.
+    Typer turns every registered command's signature into Click options on each call, and
+    each command's module has its own imports; a run needs only its own command. The root
+    options are all flags, so the first word that is not an option is the command.
+    ``regtrace --help`` and an unknown command get the whole app, so the command list and
+    "No such command" stay as they are.
     """
-    import copy
-
-    from regtrace.cli.app import app
+    from regtrace.cli import app as commands
 
     name = next((a for a in args if not a.startswith("-")), None)
-    chosen = [c for c in app.registered_commands if c.name == name]
-    if not chosen:
-        return app
-    single = copy.copy(app)
-    single.registered_commands = chosen
-    return single
+    if name in commands.NAMES:
+        return commands.build([name])
+    return commands.app
 
 
 def run(argv: Sequence[str] | None = None) -> int:
@@ -98,7 +93,14 @@ def _silence_stdout() -> None:
 
 
 def main() -> None:
-    """Console-script entry point; Ctrl-C at any point (even while importing) exits 130."""
+    """Console-script entry point; Ctrl-C at any point (even while importing) exits 130.
+
+    ``regtrace --version`` alone is answered here, before Typer is imported."""
+    if sys.argv[1:] in (["--version"], ["-V"]):
+        from regtrace import __version__
+
+        sys.stdout.write(f"regtrace {__version__}\n")
+        sys.exit(ExitCode.OK)
     try:
         code = int(run())
     except KeyboardInterrupt:

@@ -22,12 +22,10 @@ from enum import StrEnum
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
+from regtrace.arrays import Matrix
 from regtrace.engine.penalties import Strength, Vector
 from regtrace.errors import RegtraceError
-
-Matrix = NDArray[np.float64]
 
 
 class Model(StrEnum):

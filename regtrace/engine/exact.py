@@ -21,8 +21,8 @@ from fractions import Fraction
 from typing import Any, cast
 
 import numpy as np
-from numpy.typing import NDArray
 
+from regtrace.arrays import Exact
 from regtrace.engine.penalties import L1Method, L2Form, Penalty, PenaltyKind, Vector, parse_kind
 from regtrace.engine.step import StepReport, StepResult, step_arithmetic, step_result
 from regtrace.errors import RegtraceError
@@ -73,7 +73,6 @@ def exact_text(q: Fraction) -> str:
     return f"{sign}{digits[:-places]}.{digits[-places:]}"
 
 
-Exact = NDArray[np.object_]
 """A vector of ``Fraction`` values."""
 
 

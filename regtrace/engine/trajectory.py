@@ -28,11 +28,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
-from numpy.typing import NDArray
 
+from regtrace.arrays import Int8
 from regtrace.engine.penalties import (
     L1Method,
     L2Form,
@@ -51,6 +51,9 @@ from regtrace.engine.step import (
 from regtrace.errors import RegtraceError
 from regtrace.regularizers import Elementwise, choose_from
 
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
 MAX_STEPS = 10_000_000
 SMALL_RUN_STEPS = 50  # up to this many steps a run keeps every step by default
 DEFAULT_ROWS = 50  # longer runs keep about this many evenly spaced steps by default
@@ -60,9 +63,6 @@ DEFAULT_ROWS = 50  # longer runs keep about this many evenly spaced steps by def
 CHUNK = 1 << 15
 BIG_VECTOR = 10_000  # from this many weights a run keeps only w_0 and w_N by default
 _CHECK_EVERY_BIG = 16  # a big run tests for overflow every this many steps (then replays)
-
-
-Int8 = NDArray[np.int8]
 
 
 def sign_int8(w: Vector, out: Int8, pos: NDArray[np.bool_], neg: NDArray[np.bool_]) -> None:

@@ -14,11 +14,9 @@ from pathlib import Path
 from typing import TextIO
 
 import numpy as np
-from numpy.typing import NDArray
 
+from regtrace.arrays import Vector as Vector
 from regtrace.errors import RegtraceError
-
-Vector = NDArray[np.float64]
 
 EXAMPLE = "2.5,-0.8,0.1"
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")

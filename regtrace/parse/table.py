@@ -15,13 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from numpy.typing import NDArray
 
+from regtrace.arrays import Matrix, Vector
 from regtrace.errors import RegtraceError
 from regtrace.parse.numbers import parse_number, parse_vector
-
-Matrix = NDArray[np.float64]
-Vector = NDArray[np.float64]
 
 FAST_ROWS = 50  # from this many rows on, try NumPy's conversion before the cell-by-cell one
 
