@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+import typer
+
 from regtrace.cli.options import (
     AnswerOpt,
     CheckPenaltyOpt,
@@ -31,6 +35,17 @@ from regtrace.cli.options import (
     YOpt,
 )
 from regtrace.regularizers import L1Method, L2Form, penalty_names
+from regtrace.render.layout import Layout
+
+CheckLayoutOpt = Annotated[
+    Layout,
+    typer.Option(
+        "--layout",
+        help="tall: a row per element; summary: counts, the furthest-off elements and the "
+        "first wrong ones. auto: summary from 51 elements in the terminal (files and other "
+        "formats always hold every element).",
+    ),
+]
 
 HELP = """Grade your answer to one gradient step (or N steps) and say what went wrong.
 
@@ -62,6 +77,8 @@ EPILOG = """Examples:
   regtrace check --exact --w 1/3 --grad 0 --lam 0.5 --lr 0.1 --answer 0.3 --format json
 
   regtrace check --x "1; 2; 3" --y 2,3,5 --w 1,0 --intercept --lam 0.1 --answer 1.28,0.1333
+
+  regtrace check --w @w.txt --grad @g.txt --answer @answer.txt --layout tall    (every row)
 """
 
 
@@ -83,6 +100,7 @@ def check_command(
     exact: ExactOpt = False,
     output_format: FormatOpt = OutputFormat.TABLE,
     digits: DigitsOpt = 12,
+    layout: CheckLayoutOpt = Layout.AUTO,
     data: DataOpt = None,
     x: XOpt = None,
     y: YOpt = None,
@@ -137,5 +155,5 @@ def check_command(
         steps=steps,
         tol=None if tol is None else parse_exact_scalar(tol, "--tol"),
     )
-    emit_check(result, output_format=output_format, digits=digits, exact=exact)
+    emit_check(result, output_format=output_format, digits=digits, exact=exact, layout=layout)
     return ExitCode.OK if result.correct else ExitCode.WRONG_ANSWER

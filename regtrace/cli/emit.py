@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from regtrace.cli.options import OutputFormat
 from regtrace.cli.output import terminal_width, write_file, write_renderable, write_text
 from regtrace.errors import RegtraceError
+from regtrace.render.layout import Layout
 
 if TYPE_CHECKING:  # the engines load only when their command runs
     from regtrace.cli.outfile import OutTarget
@@ -146,13 +147,18 @@ def emit_optimizer_step(
 
 
 def emit_check(
-    result: CheckResult, *, output_format: OutputFormat, digits: int, exact: bool
+    result: CheckResult,
+    *,
+    output_format: OutputFormat,
+    digits: int,
+    exact: bool,
+    layout: Layout = Layout.AUTO,
 ) -> None:
-    """A graded answer."""
+    """A graded answer; a terminal gets a summary of thousands of elements."""
     from regtrace.render.checkview import check_page
 
     def page(full: bool) -> Page:
-        return check_page(result, digits=digits, exact=exact)
+        return check_page(result, digits=digits, exact=exact, layout=layout, full=full)
 
     emit(result, page, output_format=output_format)
 

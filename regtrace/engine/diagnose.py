@@ -16,7 +16,7 @@ Proximal L1 (soft-thresholding) is not diagnosed: its mistakes are of another ki
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from regtrace.engine.exact import exact_text
@@ -25,6 +25,7 @@ from regtrace.engine.penalties import L1Method, L2Form, PenaltyKind
 from regtrace.regularizers import rule_for
 
 VALUE_QUANTITIES = ("penalty", "loss")
+_NAMED_MAX = 10  # a diagnosis names up to this many wrong elements one by one
 
 
 @dataclass(frozen=True)
@@ -246,8 +247,19 @@ def _element_names(indices: Sequence[int], quantity: str) -> str:
     if quantity in VALUE_QUANTITIES:
         return f"your {quantity}"
     names = [f"w{i}" for i in indices]
+    if len(names) > _NAMED_MAX:  # thousands of wrong elements: count them, name a few
+        return f"your {len(names)} wrong elements ({', '.join(names[:3])}, ...)"
     listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     return f"your {listed}"
+
+
+def _restricted(p: Problem, indices: Sequence[int]) -> Problem:
+    """The same problem on the weights at ``indices`` only."""
+
+    def pick(values: tuple[Fraction, ...]) -> tuple[Fraction, ...]:
+        return tuple(values[i] for i in indices)
+
+    return replace(p, w=pick(p.w), grad=pick(p.grad), lam1=pick(p.lam1), lam2=pick(p.lam2))
 
 
 def diagnose(
@@ -263,14 +275,22 @@ def diagnose(
     wrong = [i for i, mark in enumerate(marks) if mark is Mark.WRONG]
     if not wrong or not _described(p) or (_has_l1(p) and p.l1_method is L1Method.PROXIMAL):
         return None
-    correct = quantity_values(p, Knobs(), quantity, steps)
+    # A vector quantity is computed weight by weight, so the variants are first tried on the
+    # wrong elements alone (a few of perhaps 10^5); only the one that reproduces them is
+    # computed for every element. A variant equal to the correct update there cannot.
+    probe, at = p, wrong
+    if quantity not in VALUE_QUANTITIES and len(wrong) < len(p.w):
+        probe, at = _restricted(p, wrong), list(range(len(wrong)))
+    correct = quantity_values(probe, Knobs(), quantity, steps)
     for mistake in MISTAKES:
         if not mistake.applies(p):
             continue
-        values = quantity_values(p, mistake.knobs, quantity, steps)
+        values = quantity_values(probe, mistake.knobs, quantity, steps)
         if values == correct:
             continue
-        if all(agrees(values[i], answer[i], tol) for i in wrong):
+        if all(agrees(values[j], answer[i], tol) for j, i in zip(at, wrong, strict=True)):
+            if probe is not p:
+                values = quantity_values(p, mistake.knobs, quantity, steps)
             everything = all(agrees(v, a, tol) for v, a in zip(values, answer, strict=True))
             who = "your answer" if everything else _element_names(wrong, quantity)
             verb = "matches" if everything or len(wrong) == 1 else "match"
