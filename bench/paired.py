@@ -27,8 +27,11 @@ class Timing:
     peak: int
 
 
-def measure(argv: list[str], cwd: Path | None = None) -> tuple[float, int]:
-    """Wall time (s) and peak resident memory (bytes) of one child process."""
+def measure(
+    argv: list[str], cwd: Path | None = None, codes: tuple[int, ...] = (0,)
+) -> tuple[float, int]:
+    """Wall time (s) and peak resident memory (bytes) of one child process, which must exit
+    with one of ``codes``."""
     # Without PYTHONDONTWRITEBYTECODE, so that regtrace, like an installed package, loads
     # compiled bytecode instead of compiling its source on every run.
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
@@ -42,18 +45,23 @@ def measure(argv: list[str], cwd: Path | None = None) -> tuple[float, int]:
     err = proc.stderr.read().decode() if proc.stderr else ""
     if proc.stderr:
         proc.stderr.close()
-    if code != 0:
+    if code not in codes:
         raise SystemExit(f"{' '.join(argv)} failed ({code}): {err}")
     return elapsed, usage.ru_maxrss * 1024  # Linux reports KiB
 
 
-def paired(sides: dict[str, list[str]], repeats: int, cwd: Path | None = None) -> dict[str, Timing]:
+def paired(
+    sides: dict[str, list[str]],
+    repeats: int,
+    cwd: Path | None = None,
+    codes: tuple[int, ...] = (0,),
+) -> dict[str, Timing]:
     """Run every side ``repeats`` times, taking turns; the median time and peak of each."""
     times: dict[str, list[float]] = {name: [] for name in sides}
     peaks: dict[str, list[int]] = {name: [] for name in sides}
     for _ in range(repeats):
         for name, argv in sides.items():
-            elapsed, peak = measure(argv, cwd)
+            elapsed, peak = measure(argv, cwd, codes)
             times[name].append(elapsed)
             peaks[name].append(peak)
     return {n: Timing(statistics.median(times[n]), max(peaks[n])) for n in sides}
