@@ -11,6 +11,7 @@ and labels the columns. ``--x``: rows separated by ``;`` or newlines (``"1,2; 3,
 from __future__ import annotations
 
 import sys
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,6 +123,21 @@ def parse_matrix(spec: str, name: str = "--x") -> Matrix:
     return parse_rows(rows, where)
 
 
+def _parse_text(text: str, where: str) -> tuple[Matrix, list[str] | None]:
+    """The table in ``text`` and its header, cell by cell, naming any bad row and column."""
+    rows = [(k, line.split("#", 1)[0].strip()) for k, line in enumerate(text.splitlines(), 1)]
+    rows = [(k, line) for k, line in rows if line]
+    if not rows:
+        raise RegtraceError(f"{where} is empty; give one row per sample: features, then target")
+    header: list[str] | None = None
+    if _is_header(_cells(rows[0][1])):
+        header = _cells(rows[0][1])
+        rows = rows[1:]
+        if not rows:
+            raise RegtraceError(f"{where} has a header but no rows of numbers")
+    return parse_rows(rows, where), header
+
+
 def _existing(path_text: str, name: str) -> Path:
     if not path_text:
         raise RegtraceError(f"{name} needs a file name, e.g. {name} data.csv")
@@ -142,25 +158,59 @@ def _read(path: Path, name: str) -> str:
         raise RegtraceError(f"{name}: cannot read '{path}' ({exc.strerror})") from None
 
 
+def _load_file(path: Path) -> tuple[Matrix, list[str] | None] | None:
+    """A well-formed CSV file read by ``np.loadtxt`` (in C, chunk by chunk: about the time
+    and memory of the float table itself), with its header; ``None`` for anything it does
+    not read cleanly (ragged rows, empty cells, non-numbers, NaN or infinity, mixed
+    separators, undecodable text), which the careful parser then reads or names the problem.
+    """
+    skip, first = 0, ""
+    try:
+        with path.open(encoding="utf-8") as f:
+            for raw in f:
+                skip += 1
+                first = raw.split("#", 1)[0].strip()
+                if first:
+                    break
+    except (OSError, UnicodeDecodeError):
+        return None
+    if not first:
+        return None
+    header = _cells(first) if _is_header(_cells(first)) else None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # "input contained no data": a header and no rows
+            table = np.loadtxt(
+                path,
+                dtype=np.float64,
+                delimiter="," if "," in first else None,  # as _cells splits the rows
+                comments="#",
+                skiprows=skip if header is not None else skip - 1,
+                ndmin=2,
+                encoding="utf-8",
+            )
+    except (ValueError, UnicodeDecodeError, OSError, UserWarning):
+        return None
+    if table.shape[0] < FAST_ROWS or not np.isfinite(table).all():
+        return None  # a few rows: the careful parser's result, cell by cell, is the rule
+    return table, header
+
+
 def read_table(path_text: str, name: str = "--data") -> Table:
     """A CSV file (``-``: standard input): feature columns then the target column, with an
     optional header row."""
+    loaded = None
     if path_text.strip() == "-":
         text, where = sys.stdin.read(), f"{name} (stdin)"
     else:
         path = _existing(path_text.removeprefix("@"), name)
-        text, where = _read(path, name), f"{name} {path}"
-    rows = [(k, line.split("#", 1)[0].strip()) for k, line in enumerate(text.splitlines(), 1)]
-    rows = [(k, line) for k, line in rows if line]
-    if not rows:
-        raise RegtraceError(f"{where} is empty; give one row per sample: features, then target")
-    header: list[str] | None = None
-    if _is_header(_cells(rows[0][1])):
-        header = _cells(rows[0][1])
-        rows = rows[1:]
-        if not rows:
-            raise RegtraceError(f"{where} has a header but no rows of numbers")
-    table = parse_rows(rows, where)
+        where = f"{name} {path}"
+        loaded = _load_file(path)
+        text = "" if loaded is not None else _read(path, name)
+    if loaded is not None:
+        table, header = loaded
+    else:
+        table, header = _parse_text(text, where)
     if header is not None and len(header) != table.shape[1]:
         raise RegtraceError(
             f"{where}: the header has {len(header)} names but the rows have "
