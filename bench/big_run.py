@@ -24,12 +24,19 @@ import sys
 import tempfile
 from pathlib import Path
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from paired import MB, machine, paired, regtrace_command
+from paired import MB, machine, make, paired, regtrace_command
 
 GOAL_TWO_OP, GOAL_BLOCKED = 1.0, 1.2
+
+INPUTS = """
+import sys
+import numpy as np
+rng = np.random.default_rng(6)
+n = int(sys.argv[1])
+np.save("w.npy", rng.standard_normal(n))
+np.save("g.npy", 0.1 * rng.standard_normal(n))
+"""
 
 HAND = """
 import sys
@@ -67,13 +74,10 @@ def main() -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 if a goal is missed")
     args = parser.parse_args()
     print(f"run, {args.weights} weights, {args.steps} steps, median of {args.repeats}")
-    print(f"  {machine()}")
     missed = False
     with tempfile.TemporaryDirectory(prefix="regtrace-bench-") as folder:
         where = Path(folder)
-        rng = np.random.default_rng(6)
-        np.save(where / "w.npy", rng.standard_normal(args.weights))
-        np.save(where / "g.npy", 0.1 * rng.standard_normal(args.weights))
+        make(INPUTS, where, str(args.weights))
         inputs = sum((where / n).stat().st_size for n in ("w.npy", "g.npy"))
         common = ["w.npy", "g.npy"]
         for penalty in dict.fromkeys(args.penalties.split(",")):
@@ -88,6 +92,8 @@ def main() -> int:
                 "blocked": [*hand, "blocked.npy", *tail, str(1 << 15)],
             }
             got = paired(sides, args.repeats, where)
+            import numpy as np  # only now: see paired.py
+
             ours_w, two_w = np.load(where / "ours.npy"), np.load(where / "two.npy")
             agree = np.allclose(ours_w, two_w, rtol=1e-12, atol=1e-12 * args.steps)
             r2 = got["regtrace"].seconds / got["2-op"].seconds
@@ -101,6 +107,7 @@ def main() -> int:
                 f"peak {got['regtrace'].peak / MB:.0f} MB (2-op {got['2-op'].peak / MB:.0f}, "
                 f"budget {budget / MB:.0f})  agree {agree}  {'ok' if ok else 'MISSED'}"
             )
+    print(f"  {machine()}")
     return 1 if args.check and missed else 0
 
 

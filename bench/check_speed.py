@@ -18,12 +18,24 @@ import sys
 import tempfile
 from pathlib import Path
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from paired import MB, machine, paired, regtrace_command
+from paired import MB, machine, make, paired, regtrace_command
 
 GOAL = 2.0
+
+INPUTS = """
+import sys
+import numpy as np
+rng = np.random.default_rng(1)
+n = int(sys.argv[1])
+w = np.round(rng.standard_normal(n), 3)
+g = np.round(0.1 * rng.standard_normal(n), 3)
+new = w - 0.1 * (g + 2 * 0.01 * w)
+new[::997] += 0.01
+open("w.txt", "w").write(",".join(f"{x:.3f}" for x in w))
+open("g.txt", "w").write(",".join(f"{x:.3f}" for x in g))
+open("answer.txt", "w").write(",".join(f"{x:.6f}" for x in new))
+"""
 
 GRADER = """
 from fractions import Fraction
@@ -49,14 +61,7 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="regtrace-bench-") as folder:
         where = Path(folder)
-        rng = np.random.default_rng(1)
-        w = np.round(rng.standard_normal(args.weights), 3)
-        g = np.round(0.1 * rng.standard_normal(args.weights), 3)
-        new = w - 0.1 * (g + 2 * 0.01 * w)
-        new[::997] += 0.01
-        (where / "w.txt").write_text(",".join(f"{x:.3f}" for x in w))
-        (where / "g.txt").write_text(",".join(f"{x:.3f}" for x in g))
-        (where / "answer.txt").write_text(",".join(f"{x:.6f}" for x in new))
+        make(INPUTS, where, str(args.weights))
         ours = [*regtrace_command(), "check", "--w", "@w.txt", "--grad", "@g.txt"]
         ours += ["--lam", "0.01", "--lr", "0.1", "--answer", "@answer.txt"]
         sides = {

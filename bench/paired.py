@@ -2,7 +2,9 @@
 
 Each side runs as its own fresh process, the sides alternate (so a burst of load from other
 processes hits every side alike), and each side's time is the median of ``repeats`` runs;
-peak memory is the child's ``ru_maxrss``.
+peak memory is the child's ``ru_maxrss``. Linux counts in it what the child shared with this
+process when it was forked, so the benchmarks keep this process small: inputs are made by
+a child (:func:`make`) and NumPy is imported here only after the timing.
 """
 
 from __future__ import annotations
@@ -65,6 +67,11 @@ def paired(
             times[name].append(elapsed)
             peaks[name].append(peak)
     return {n: Timing(statistics.median(times[n]), max(peaks[n])) for n in sides}
+
+
+def make(script: str, cwd: Path, *args: str) -> None:
+    """Run ``script`` (Python) in a child in ``cwd``: it writes the inputs of a benchmark."""
+    subprocess.run([sys.executable, "-c", script, *args], cwd=cwd, check=True)
 
 
 def regtrace_command() -> list[str]:

@@ -18,12 +18,19 @@ import sys
 import tempfile
 from pathlib import Path
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from paired import MB, machine, paired
+from paired import MB, machine, make, paired
 
 GOAL = 1.2
+
+INPUTS = """
+import sys
+import numpy as np
+rng = np.random.default_rng(8)
+n = int(sys.argv[1])
+np.save("w.npy", rng.standard_normal(n))
+np.save("g.npy", 0.1 * rng.standard_normal(n))
+"""
 
 OURS = """
 import sys
@@ -75,15 +82,15 @@ def main() -> int:
     spec = f"1e-4:1:{args.lams}"
     with tempfile.TemporaryDirectory(prefix="regtrace-bench-") as folder:
         where = Path(folder)
-        rng = np.random.default_rng(8)
-        np.save(where / "w.npy", rng.standard_normal(args.weights))
-        np.save(where / "g.npy", 0.1 * rng.standard_normal(args.weights))
+        make(INPUTS, where, str(args.weights))
         inputs = sum((where / n).stat().st_size for n in ("w.npy", "g.npy"))
         sides = {
             "regtrace": [sys.executable, "-c", OURS, spec, str(args.steps)],
             "hand": [sys.executable, "-c", HAND, spec, str(args.steps)],
         }
         got = paired(sides, args.repeats, where)
+        import numpy as np  # only now: see paired.py
+
         agree = np.allclose(np.load(where / "ours.npy"), np.load(where / "hand.npy"), atol=1e-9)
     result = 2 * args.lams * args.weights * 8
     budget = 3 * inputs + 100 * MB + result

@@ -223,7 +223,8 @@ def read_table(path_text: str, name: str = "--data") -> Table:
     names = tuple(header) if header else tuple(f"x{j}" for j in range(table.shape[1] - 1))
     target = header[-1] if header else "y"
     feature_names = names[:-1] if header else names
-    return Table(table[:, :-1].copy(), table[:, -1].copy(), feature_names, target)
+    # X is a view of the table (no second copy of 10^5 x 50 floats); y, one column, a copy
+    return Table(table[:, :-1], table[:, -1].copy(), feature_names, target)
 
 
 def resolve_table(data: str | None, x: str | None, y: str | None) -> Table:
