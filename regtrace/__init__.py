@@ -10,7 +10,11 @@ Names are imported on first use, so ``regtrace --help`` and ``--version`` never 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from regtrace._early import quiet_ctrl_c_if_command
+
+quiet_ctrl_c_if_command()  # first: the command's Ctrl-C handler, before anything else loads
+
+from typing import TYPE_CHECKING, Any  # noqa: E402
 
 if TYPE_CHECKING:
     from regtrace.engine import L1Method, L2Form, Penalty, PenaltyKind, StepReport, StepResult

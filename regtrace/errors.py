@@ -13,6 +13,15 @@ class RegtraceError(ValueError):
     """Bad input or an impossible request; ``str(error)`` is the user-facing message."""
 
 
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP arrived; unwinds like ``KeyboardInterrupt`` (files being written are
+    removed) and ends the run with status ``128 + signum``."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
 class ExitCode(IntEnum):
     """Exit statuses of the ``regtrace`` command (DESIGN.md, CLI contract)."""
 

@@ -172,7 +172,7 @@ def test_adam_state_sets_the_bias_correction() -> None:
 
 
 ERRORS = [
-    (["-o", "adam", "--exact"], "--exact works with plain sgd only"),
+    (["-o", "adam", "--exact"], "--exact works with plain gradient descent only"),
     (["-o", "adam", "--m", "0,0,0"], "Adam needs both --m and --v from the previous step"),
     (
         ["-o", "adam", "--m", "0,0,0", "--v", "0,0,0"],

@@ -116,7 +116,7 @@ ERRORS = [
     (["run", "--plot-file", "out.gif"],
      "--plot-file 'out.gif': name a .png, .svg or .pdf file (the suffix picks the format)"),
     (["run", "--plot-file", "no/such/folder/x.svg"],
-     "--plot-file: folder 'no/such/folder' does not exist"),
+     "--plot-file 'no/such/folder/x.svg': folder 'no/such/folder' does not exist"),
     (["sweep"],
      "a sweep with a fixed gradient needs steps (the weights after N steps); the "
      "regularization path without steps needs a target"),

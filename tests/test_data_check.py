@@ -82,11 +82,6 @@ def test_check_the_data_loss(cli: Cli) -> None:
     ("extra", "message"),
     [
         (
-            ["--steps", "2", "--answer", "1,1"],
-            "--steps with --data/--x/--y: the data gradient changes every step; grade one step "
-            "at a time (its --w is the previous answer)",
-        ),
-        (
             ["--grad", "1,1", "--answer", "1,1"],
             "--grad is computed from the data; leave it out, or leave out --data/--x/--y",
         ),

@@ -125,11 +125,6 @@ def test_logistic_run_first_step_by_hand(cli: Cli) -> None:
             "--grad is computed from the data; leave it out, or leave out --data/--x/--y",
         ),
         (
-            ["run", "--x", "1; 2", "--y", "1,2", "--optimizer", "adam"],
-            "--optimizer with --data/--x/--y is not supported by run yet; use plain gradient "
-            "descent, or step --optimizer for one step on the table",
-        ),
-        (
             ["run", "--x", "1; 2", "--y", "1,2", "--w", "1,2"],
             "--w has 2 values but the data needs 1 (1 features); give one weight per feature",
         ),

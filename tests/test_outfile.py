@@ -289,15 +289,6 @@ def test_run_never_overwrites_its_target_file(
     assert "is the input file of --target" in _errors(args)
 
 
-def test_step_out_with_an_optimizer_is_refused(tmp_path: Path) -> None:
-    """``step --optimizer`` traces optimizer state; saving it is not supported (yet): say so."""
-    target = tmp_path / "r.npz"
-    assert _errors(["step", "--optimizer", "adam", "--out", str(target)]) == (
-        "Error: --out saves plain gradient steps; it does not work with --optimizer yet"
-    )
-    assert not target.exists()
-
-
 def test_run_out_with_an_optimizer_saves_its_final_weights(tmp_path: Path) -> None:
     """``run --optimizer momentum --out``: the file holds each penalty's ``w_final``, and the
     JSON file is what ``--format json`` prints for the same run."""
@@ -311,18 +302,6 @@ def test_run_out_with_an_optimizer_saves_its_final_weights(tmp_path: Path) -> No
     with np.load(arrays) as saved:
         for result in data["results"]:
             np.testing.assert_array_equal(saved[result["penalty"]], result["w_final"])
-
-
-def test_run_out_with_a_data_table_is_refused(tmp_path: Path) -> None:
-    """``run --x/--y`` computes the data gradient at every step; ``--out`` does not cover it
-    yet, and says so instead of silently writing nothing."""
-    target = tmp_path / "r.npz"
-    args = ["run", "--x", "1; 2; 3", "--y", "2,3,5", "--w", "0", "--out", str(target)]
-    assert _errors(args) == (
-        "Error: --out saves runs on --w/--grad or --target; it does not work with "
-        "--data/--x/--y yet"
-    )
-    assert not target.exists()
 
 
 def test_step_out_never_overwrites_its_data_table(tmp_path: Path) -> None:

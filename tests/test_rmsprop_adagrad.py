@@ -244,7 +244,7 @@ def test_every_format_has_the_new_state(fmt: str) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["-o", "rmsprop", "--exact"], "--exact works with plain sgd only"),
+        (["-o", "rmsprop", "--exact"], "--exact works with plain gradient descent only"),
         (
             ["-o", "adam", "--acc", "1,1,1", "--t", "2"],
             "--acc is Adagrad's sum of squared gradients; use it with --optimizer adagrad",

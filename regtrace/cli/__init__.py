@@ -7,11 +7,13 @@ it in-process; :func:`main` is the console-script entry point.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from collections.abc import Sequence
+from types import FrameType
 from typing import TYPE_CHECKING
 
-from regtrace.errors import ExitCode
+from regtrace.errors import ExitCode, Terminated
 
 if TYPE_CHECKING:
     import typer
@@ -48,12 +50,15 @@ def run(argv: Sequence[str] | None = None) -> int:
     """
     import typer
 
-    from regtrace.cli.output import PipeClosed, write_error
+    from regtrace.cli.output import PipeClosed, allow_replacing, write_error
     from regtrace.errors import RegtraceError
+    from regtrace.parse import source
 
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args or os.environ.get("REGTRACE_DEBUG") == "1"
     args = [a for a in args if a != "--debug"]
+    source.reset()
+    allow_replacing(False)
     try:
         result = app_for(args)(args=args, prog_name="regtrace", standalone_mode=False)
     except RegtraceError as exc:
@@ -78,9 +83,39 @@ def run(argv: Sequence[str] | None = None) -> int:
     except PipeClosed:
         _silence_stdout()
         return ExitCode.BROKEN_PIPE
+    except SystemExit as exc:  # Rich ends a help page whose reader went away this way
+        if isinstance(exc.__context__, BrokenPipeError):
+            _silence_stdout()
+            return ExitCode.BROKEN_PIPE
+        raise
+    except OSError as exc:  # the environment failed under a library writing (a help page)
+        if debug:
+            raise
+        from regtrace.cli.output import stdout_failed
+
+        write_error(str(stdout_failed(exc)))
+        _silence_stdout()
+        return ExitCode.BAD_INPUT
     except (typer.Abort, KeyboardInterrupt):
         return ExitCode.INTERRUPTED
     return result if isinstance(result, int) else ExitCode.OK
+
+
+def _print_version() -> int:
+    """``regtrace --version`` alone: the version constant, without importing Typer."""
+    from regtrace import __version__
+    from regtrace.cli.output import PipeClosed, write_error, write_text
+    from regtrace.errors import RegtraceError
+
+    try:
+        write_text(f"regtrace {__version__}\n")
+    except PipeClosed:
+        _silence_stdout()
+        return ExitCode.BROKEN_PIPE
+    except RegtraceError as exc:
+        write_error(str(exc))
+        return ExitCode.BAD_INPUT
+    return ExitCode.OK
 
 
 def _silence_stdout() -> None:
@@ -92,19 +127,55 @@ def _silence_stdout() -> None:
         pass
 
 
-def main() -> None:
-    """Console-script entry point; Ctrl-C at any point (even while importing) exits 130.
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM or SIGHUP: unwind like Ctrl-C, so a file being written is removed."""
+    raise Terminated(signum)
 
-    ``regtrace --version`` alone is answered here, before Typer is imported."""
-    if sys.argv[1:] in (["--version"], ["-V"]):
-        from regtrace import __version__
 
-        sys.stdout.write(f"regtrace {__version__}\n")
-        sys.exit(ExitCode.OK)
+def _guard_signals() -> None:
+    """Ctrl-C, SIGTERM and SIGHUP end the run by unwinding (files being written are cleaned
+    up); a closed pipe is reported by the write that meets it."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _terminate)
+
+
+def _stdout_closed() -> bool:
+    """Whether the shell started regtrace with stdout closed (``>&-``)."""
     try:
-        code = int(run())
+        os.fstat(1)
+    except OSError:
+        return True
+    return sys.stdout is None
+
+
+def _quiet_environment() -> None:
+    """No Python warnings on stderr: every problem regtrace knows of is an error line."""
+    if not sys.warnoptions:
+        import warnings
+
+        warnings.simplefilter("ignore")
+
+
+def main() -> None:
+    """Console-script entry point; Ctrl-C at any point (even while importing) exits 130,
+    SIGTERM 143, SIGHUP 129, without a traceback."""
+    try:
+        _guard_signals()  # first: an early Ctrl-C must meet the handler
+        if _stdout_closed():
+            if sys.stderr is not None:
+                sys.stderr.write(
+                    "Error: standard output is closed; redirect it to a file or /dev/null\n"
+                )
+            os._exit(ExitCode.BAD_INPUT)  # nothing to flush, and no stdout to flush it to
+        _quiet_environment()
+        version = sys.argv[1:] in (["--version"], ["-V"])  # answered before Typer is imported
+        code = _print_version() if version else int(run())
     except KeyboardInterrupt:
         code = ExitCode.INTERRUPTED
+    except Terminated as exc:
+        code = 128 + exc.signum
     sys.exit(code)
 
 

@@ -78,6 +78,8 @@ EPILOG = """Examples:
 
   regtrace check --x "1; 2; 3" --y 2,3,5 --w 1,0 --intercept --lam 0.1 --answer 1.28,0.1333
 
+  regtrace check --x "1; 2; 3" --y 2,3,5 --intercept --steps 2 --answer 0.6,0.3 --tol 0.05
+
   regtrace check --w @w.txt --grad @g.txt --answer @answer.txt --layout tall    (every row)
 """
 
@@ -111,46 +113,28 @@ def check_command(
     """Grade your answer to one gradient step (or N steps) and say what went wrong."""
     from regtrace.cli.dataoptions import DataOptions
     from regtrace.cli.emit import emit_check
-    from regtrace.cli.inputs import resolve_exact
-    from regtrace.engine.check import check
+    from regtrace.cli.inputs import ProblemOptions, resolve_problem
+    from regtrace.engine.problem import check_problem
     from regtrace.errors import ExitCode, RegtraceError
     from regtrace.parse.exact import parse_exact_scalar, vector_tokens
 
-    table = DataOptions(data, x, y, model, data_loss, intercept)
-    if table.given:
-        from regtrace.cli.datainputs import resolve_data_exact
-
-        if steps > 1:
-            raise RegtraceError(
-                "--steps with --data/--x/--y: the data gradient changes every step; grade one "
-                "step at a time (its --w is the previous answer)"
-            )
-        inputs = resolve_data_exact(
-            table, w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty, lam1=lam1,
-            lam2=lam2,
-        )  # fmt: skip
-    else:
-        inputs = resolve_exact(
-            w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty, lam1=lam1, lam2=lam2
-        )
-    if len(inputs.penalties) != 1:
+    problem = resolve_problem(
+        ProblemOptions(
+            w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty, lam1=lam1, lam2=lam2,
+            l2_form=l2_form.value, l1_method=l1_method.value, exact=True,
+            table=DataOptions(data, x, y, model, data_loss, intercept),
+        ),
+        exact_table=True,
+    )  # fmt: skip
+    if len(problem.regularization.kinds) != 1:
         raise RegtraceError(
             f"--penalty: check grades one penalty at a time; give one of {penalty_names()}"
         )
     if "-" in (w, grad, lam) and answer.strip() == "-":
         raise RegtraceError("--answer and another option both read standard input; use @file")
-    result = check(
-        inputs.w,
-        inputs.grad,
-        lam=inputs.lam,
-        lr=inputs.lr,
+    result = check_problem(
+        problem,
         answer=vector_tokens(answer, "--answer"),
-        loss=inputs.loss,
-        penalty=inputs.penalties[0],
-        lam1=inputs.lam1,
-        lam2=inputs.lam2,
-        l2_form=l2_form.value,
-        l1_method=l1_method.value,
         quantity=quantity.value,
         steps=steps,
         tol=None if tol is None else parse_exact_scalar(tol, "--tol"),

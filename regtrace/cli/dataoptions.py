@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from regtrace.cli.options import DataLossChoice, ModelChoice
-from regtrace.errors import RegtraceError
 
 if TYPE_CHECKING:
     from regtrace.engine.data import DataProblem
@@ -30,12 +29,24 @@ class DataOptions:
         """Whether a table was given (then the command runs in data mode)."""
         return self.data is not None or self.x is not None or self.y is not None
 
-    def refuse_exact(self, exact: bool) -> None:
-        """``--exact`` works on typed numbers; a table's gradient is computed in floats."""
-        if exact:
+    def refuse_model_options(self) -> None:
+        """``--model``, ``--data-loss`` and ``--intercept`` describe a table: without one they
+        would be ignored, so they are an error."""
+        given = [
+            name
+            for name, typed in (
+                ("--model", self.model is not ModelChoice.LINEAR),
+                ("--data-loss", self.data_loss is not None),
+                ("--intercept", self.intercept),
+            )
+            if typed
+        ]
+        if given:
+            from regtrace.errors import RegtraceError
+
             raise RegtraceError(
-                "--exact works with a typed --grad; with --data/--x/--y the data gradient is "
-                "computed in floating point (leave out --exact)"
+                f"{' and '.join(given)} describe{'s' if len(given) == 1 else ''} the model "
+                "of a table; give the table with --data FILE or --x and --y"
             )
 
     def problem(self) -> DataProblem:

@@ -8,7 +8,6 @@ writes the picture atomically.
 
 from __future__ import annotations
 
-import os
 import shutil
 import sys
 from collections.abc import Callable
@@ -16,7 +15,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from regtrace.cli.options import OutputFormat
-from regtrace.cli.output import terminal_width, write_file, write_renderable, write_text
+from regtrace.cli.output import (
+    color_wanted,
+    terminal_width,
+    write_file,
+    write_renderable,
+    write_text,
+)
 from regtrace.errors import RegtraceError
 from regtrace.render.layout import Layout
 
@@ -58,9 +63,11 @@ def check_plot_options(output_format: OutputFormat, plot: bool, plot_file: str |
             "use --plot-file PATH for a picture beside the data"
         )
     if plot_file is not None:
+        from regtrace.cli.output import check_target
         from regtrace.render.plotfile import plot_format
 
         plot_format(plot_file)
+        check_target(Path(plot_file), "--plot-file")
 
 
 def emit(
@@ -94,6 +101,14 @@ def emit(
         write_text(_terminal_plot(spec))
 
 
+def step_json_extra(exact: bool, data: DataEval | None) -> dict[str, Any]:
+    """The keys a step's JSON adds to its report's: ``exact``, and a table's ``data``."""
+    extra: dict[str, Any] = {"exact": True} if exact else {}
+    if data is not None:
+        extra["data"] = data.to_dict()
+    return extra
+
+
 def emit_step(
     report: StepReport,
     *,
@@ -110,9 +125,7 @@ def emit_step(
     lines (CSV stays one row per penalty and weight, its ``grad`` the computed gradient)."""
     from regtrace.render.step_page import step_page
 
-    extra: dict[str, Any] = {"exact": True} if exact else {}
-    if data is not None:
-        extra["data"] = data.to_dict()
+    extra = step_json_extra(exact, data)
 
     def page(full: bool) -> Page:
         return step_page(
@@ -163,15 +176,22 @@ def emit_check(
     emit(result, page, output_format=output_format)
 
 
-def save_step(report: StepReport, target: OutTarget, *, digits: int, exact: bool = False) -> None:
+def save_step(
+    report: StepReport,
+    target: OutTarget,
+    *,
+    digits: int,
+    exact: bool = False,
+    data: DataEval | None = None,
+) -> None:
     """Save a step report to ``--out``: new weights per penalty, or the CSV/JSON text that
-    ``--format csv|json`` would print."""
+    ``--format csv|json`` would print (``data`` as in :func:`emit_step`)."""
 
     def text(fmt: str) -> str:
         if fmt == "json":
             from regtrace.render.jsonfmt import to_json
 
-            return to_json(report, **({"exact": True} if exact else {}))
+            return to_json(report, **step_json_extra(exact, data))
         from regtrace.render.csvfmt import page_csv
         from regtrace.render.step_page import step_page
 
@@ -187,7 +207,7 @@ def _terminal_plot(spec: PlotSpec) -> str:
     width = (
         shutil.get_terminal_size((TERMINAL_PLOT_WIDTH, 24)).columns if tty else TERMINAL_PLOT_WIDTH
     )
-    return terminal_plot(spec, width, color=tty and "NO_COLOR" not in os.environ)
+    return terminal_plot(spec, width, color=color_wanted())
 
 
 def _write_plot_file(spec: PlotSpec, name: str) -> None:
@@ -195,10 +215,4 @@ def _write_plot_file(spec: PlotSpec, name: str) -> None:
     from regtrace.render.plotfile import plot_bytes, plot_format
 
     data = plot_bytes(spec, plot_format(name))
-    path = Path(name)
-    if path.is_dir():
-        raise RegtraceError(f"--plot-file: '{path}' is a folder; give a file name")
-    folder = path.parent
-    if not folder.is_dir():
-        raise RegtraceError(f"--plot-file: folder '{folder}' does not exist")
-    write_file(path, lambda handle: handle.write(data), option="--plot-file")
+    write_file(Path(name), lambda handle: handle.write(data), option="--plot-file")

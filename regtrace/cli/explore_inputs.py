@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from regtrace.cli.inputs import resolve
+from regtrace.cli.inputs import ProblemOptions, resolve_problem
 from regtrace.engine.penalties import L1Method, L2Form
+from regtrace.engine.problem import FixedGradient
 from regtrace.errors import RegtraceError
 from regtrace.explore.state import ExploreState
 
@@ -23,8 +24,12 @@ def explore_state(
 ) -> ExploreState:
     """Parse and check the options as ``regtrace step`` does (its defaults too: with no
     ``w`` and ``grad``, the blog's example); ``lam`` must be one number, as the keys scale it."""
-    inputs = resolve(w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty)
-    lam_value = inputs.lam
+    problem = resolve_problem(
+        ProblemOptions(w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty)
+    )
+    source = problem.source
+    assert isinstance(source, FixedGradient)  # explore takes a typed --w and --grad
+    lam_value = problem.regularization.lam
     if isinstance(lam_value, np.ndarray) and lam_value.size == 1:  # e.g. "-1" or @file
         lam_value = float(lam_value[0])
     if isinstance(lam_value, np.ndarray):
@@ -33,15 +38,15 @@ def explore_state(
             "number); for one lam per weight use regtrace step"
         )
     state = ExploreState(
-        w=inputs.w,
-        grad=inputs.grad,
+        w=problem.w,
+        grad=source.grad,
         lam=float(lam_value),
-        lr=inputs.lr,
-        loss=inputs.loss,
-        penalties=inputs.penalties,
+        lr=problem.lr,
+        loss=source.loss,
+        penalties=problem.regularization.kinds,
         l2_form=L2Form(l2_form),
         l1_method=L1Method(l1_method),
-        builtin=inputs.builtin,
+        builtin=problem.example,
     )
     state.report()  # the engine's checks, now, so a bad input is an error line, not a crash
     return state

@@ -1,21 +1,17 @@
-"""``step --optimizer ...``: option text to an optimizer report, then out in the asked format.
+"""``--optimizer ...``: option text to the update rule of a problem.
 
 Imported only when a command runs (it loads NumPy through the engine).
 """
 
 from __future__ import annotations
 
-from regtrace.cli.inputs import TraceInputs, parse_choices
+from regtrace.cli.inputs import parse_choices
 from regtrace.cli.optimizer_options import OptimizerOptions
-from regtrace.engine.frameworks import OptimizerKind
+from regtrace.engine.frameworks import Convention, OptimizerKind
 from regtrace.engine.optimizer_params import STATE_OPTIONS, hyper_options, or_list
-from regtrace.engine.optimizer_spec import OptimizerSpec
-from regtrace.engine.optimizers import (
-    OptimizerReport,
-    OptimizerState,
-    optimizer_step,
-)
+from regtrace.engine.optimizer_spec import OptimizerState
 from regtrace.engine.penalties import Vector
+from regtrace.engine.problem import OptimizerSettings, OptimizerUpdate
 from regtrace.errors import RegtraceError
 from regtrace.parse.numbers import parse_scalar, parse_vector, parse_vector_or_scalar
 
@@ -62,18 +58,6 @@ def starting_state(options: OptimizerOptions, kinds: tuple[OptimizerKind, ...]) 
     return OptimizerState(t=t - 1, **vectors)
 
 
-def optimizer_spec(options: OptimizerOptions, *, lr: float, n: int) -> OptimizerSpec:
-    """The one optimizer of ``run --optimizer ...`` (``run`` has no ``--compare``)."""
-    return OptimizerSpec.build(
-        options.optimizer or "sgd",
-        options.convention or "torch",
-        lr=lr,
-        n=n,
-        weight_decay=_weight_decay(options),
-        **_hyper(options),
-    )
-
-
 def _weight_decay(options: OptimizerOptions) -> float | Vector | None:
     text = options.weight_decay
     return None if text is None else parse_vector_or_scalar(text, "--weight-decay")
@@ -91,35 +75,13 @@ def _hyper(options: OptimizerOptions) -> dict[str, float | bool | None]:
     return out
 
 
-def optimizer_report(
-    inputs: TraceInputs, options: OptimizerOptions, *, l2_form: str, proximal: bool
-) -> OptimizerReport:
-    """Run the optimizers the options ask for on the parsed inputs."""
-    if proximal:
-        raise RegtraceError(
-            "--l1-method proximal works with plain sgd only; optimizers use the subgradient "
-            "lam*sign(w)"
-        )
-    if len(inputs.penalties) > 1:
-        words = ",".join(p.value for p in inputs.penalties)
-        raise RegtraceError(
-            f"--penalty {words}: with --optimizer give one penalty (the loss term whose "
-            "gradient the optimizer sees); compare optimizers with --compare"
-        )
+def optimizer_update(options: OptimizerOptions) -> OptimizerUpdate:
+    """The optimizers the options ask for (``--compare`` adds to ``--optimizer``), their
+    settings and the state before the first step."""
     kinds = parse_optimizers(options.optimizer, options.compare)
-    return optimizer_step(
-        inputs.w,
-        inputs.grad,
-        optimizers=kinds,
+    return OptimizerUpdate(
+        kinds=kinds,
+        convention=Convention(options.convention or "torch"),
+        settings=OptimizerSettings(hyper=_hyper(options), weight_decay=_weight_decay(options)),
         state=starting_state(options, kinds),
-        convention=options.convention or "torch",
-        lr=inputs.lr,
-        loss=inputs.loss,
-        penalty=inputs.penalties[0],
-        lam=inputs.lam,
-        lam1=inputs.lam1,
-        lam2=inputs.lam2,
-        l2_form=l2_form,
-        weight_decay=_weight_decay(options),
-        **_hyper(options),
     )

@@ -282,6 +282,13 @@ OutOpt = Annotated[
         show_default=False,
     ),
 ]
+ForceOpt = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="Replace a read-only --out or --plot-file file (an input file is never replaced).",
+    ),
+]
 
 
 # -- optimizers (issue 5) ------------------------------------------------------------------

@@ -6,16 +6,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from regtrace.cli.optimizer_options import with_optimizer_options
 from regtrace.cli.options import (
+    CompareOpt,
     ConventionOpt,
     DataLossOpt,
     DataOpt,
     DigitsOpt,
     EveryOpt,
     ExactOpt,
+    ForceOpt,
     FormatOpt,
     GradOpt,
     InterceptOpt,
@@ -43,7 +46,12 @@ from regtrace.cli.options import (
 from regtrace.regularizers import L1Method, L2Form
 
 if TYPE_CHECKING:
-    from regtrace.cli.dataoptions import DataOptions
+    from regtrace.cli.emit import TextView
+    from regtrace.engine.optimizer_spec import OptimizerSpec
+    from regtrace.engine.penalties import Vector
+    from regtrace.engine.problem import Problem, RunOutcome
+    from regtrace.render.jsonfmt import HasDict
+    from regtrace.render.plotdata import PlotSpec
 
 HELP = """N gradient steps under L2 and L1 (or elastic net), side by side.
 
@@ -60,7 +68,11 @@ accepted) for a fixed --grad or a --target, and prints exact decimals (fractions
 decimal would not end); at most 1000 steps, as the fractions grow every step.
 
 --optimizer momentum|nesterov|adam|adamw|rmsprop|adagrad runs that optimizer (PyTorch, Keras
-or optax order, --convention) from a fresh state for each penalty.
+or optax order, --convention) from a fresh state for each penalty, on a fixed --grad, a
+--target or a table; --compare puts other optimizers' runs of the same penalty beside it.
+
+--out FILE saves the final weights (.npy/.npz: one array per penalty, or per optimizer with
+--compare) or the run as --format json/csv prints it.
 """
 
 EPILOG = """Examples:
@@ -82,6 +94,10 @@ EPILOG = """Examples:
   regtrace run --data scores.csv --intercept --penalty l2,l1 --lam 0.1 --steps 200 --every 50
 
   regtrace run --target 3.5,2.1 --optimizer adamw --weight-decay 0.1 --steps 20 --penalty none
+
+  regtrace run --target 3.5,2.1 --optimizer adam --compare momentum,sgd --penalty l2 --steps 20
+
+  regtrace run --data scores.csv --optimizer adam --penalty l2 --steps 50 --out w.npy
 """
 
 
@@ -104,6 +120,7 @@ def run_command(
     plot: PlotOpt = False,
     plot_file: PlotFileOpt = None,
     optimizer: OptimizerOpt = None,
+    compare: CompareOpt = None,
     convention: ConventionOpt = None,
     weight_decay: WeightDecayOpt = None,
     data: DataOpt = None,
@@ -114,187 +131,148 @@ def run_command(
     intercept: InterceptOpt = False,
     out: OutOpt = None,
     exact: ExactOpt = False,
+    force: ForceOpt = False,
     hyper: Mapping[str, str | bool | None] | None = None,
 ) -> None:
     """N gradient steps under L2 and L1 (or elastic net), side by side."""
     from regtrace.cli.dataoptions import DataOptions
-    from regtrace.cli.emit import TextView, check_plot_options, emit
-    from regtrace.cli.inputs import parse_penalties, resolve
+    from regtrace.cli.emit import check_plot_options, emit
+    from regtrace.cli.inputs import ProblemOptions, one_penalty, resolve_problem
     from regtrace.cli.optimizer_options import OptimizerOptions
-    from regtrace.engine.trajectory import RuleFactory, gradient_descent, run
-    from regtrace.render.jsonfmt import HasDict
-    from regtrace.render.plotdata import run_plot
-    from regtrace.render.trajectory import RunText
+    from regtrace.cli.output import allow_replacing
+    from regtrace.cli.step import out_target
+    from regtrace.engine.problem import run_problem
+    from regtrace.errors import RegtraceError
 
+    allow_replacing(force)
     check_plot_options(output_format, plot, plot_file)
-    table = DataOptions(data, x, y, model, data_loss, intercept)
-    options = OptimizerOptions(
-        optimizer=None if optimizer is None else optimizer.value,
-        convention=None if convention is None else convention.value,
-        weight_decay=weight_decay,
-        hyper=hyper or {},
-    )
-    target_file = None
-    if out is not None:  # the writer's modules load only when a file is asked for
-        from regtrace.cli.outfile import check_out
-        from regtrace.errors import RegtraceError
-
-        if table.given:
+    options = ProblemOptions(
+        w=w, grad=grad, target=target, lam=lam, lr=lr, penalty=penalty, lam1=lam1, lam2=lam2,
+        l2_form=l2_form.value, l1_method=l1_method.value, exact=exact,
+        table=DataOptions(data, x, y, model, data_loss, intercept),
+        optimizer=OptimizerOptions(
+            optimizer=None if optimizer is None else optimizer.value,
+            compare=compare,
+            convention=None if convention is None else convention.value,
+            weight_decay=weight_decay,
+            hyper=hyper or {},
+        ),
+    )  # fmt: skip
+    target_file = None if out is None else out_target(out, options)
+    problem = resolve_problem(options)
+    _check_run_output_size(problem, steps, every)
+    if exact and (plot or plot_file is not None):
+        raise RegtraceError(
+            "--exact prints exact numbers; a plot shows floats (leave out --exact for --plot "
+            "or --plot-file)"
+        )
+    compared = problem.optimizer is not None and len(problem.optimizer.kinds) > 1
+    if compared:
+        one_penalty(problem, "with --compare give one penalty, the same for every optimizer")
+        if plot or plot_file is not None:
             raise RegtraceError(
-                "--out saves runs on --w/--grad or --target; it does not work with "
-                "--data/--x/--y yet"
+                "--plot draws one run per penalty; with --compare use --format csv or json "
+                "and plot the columns, or leave out --compare"
             )
-        target_file = check_out(
-            out,
-            {
-                "--w": w,
-                "--grad": grad,
-                "--target": target,
-                "--lam": lam,
-                "--lam1": lam1,
-                "--lam2": lam2,
-            },
-            tuple(k.value for k in parse_penalties(penalty)),
-        )
-    if exact:  # its own small path: the float run below never loads the exact modules
-        from regtrace.cli.run_exact import emit_exact_run, exact_run_report, refuse
-
-        refuse(optimizer=options.given, table=table.given, plot=plot, plot_file=plot_file)
-        exact_report = exact_run_report(
-            w=w, grad=grad, target=target, lam=lam, lr=lr, steps=steps, every=every,
-            penalty=penalty, lam1=lam1, lam2=lam2, l2_form=l2_form.value,
-            l1_method=l1_method.value,
-        )  # fmt: skip
-        emit_exact_run(
-            exact_report, output_format=output_format, digits=digits, target_file=target_file
-        )
-        return
-    if table.given:
-        _data_run(
-            table, w=w, grad=grad, target=target, lam=lam, lr=lr, steps=steps, every=every,
-            penalty=penalty, lam1=lam1, lam2=lam2, l2_form=l2_form.value,
-            l1_method=l1_method.value, output_format=output_format, digits=digits, plot=plot,
-            plot_file=plot_file, optimizer=optimizer is not None,
-        )  # fmt: skip
-        return
-    inputs = resolve(
-        w=w,
-        grad=grad,
-        lam=lam,
-        lr=lr,
-        loss=None,
-        penalty=penalty,
-        lam1=lam1,
-        lam2=lam2,
-        target=target,
-    )
-    spec = None
-    rule: RuleFactory = gradient_descent
-    if options.given:
-        from regtrace.cli.optimizer_inputs import optimizer_spec
-        from regtrace.engine.optimizers import optimizer_rules
-
-        spec = optimizer_spec(options, lr=inputs.lr, n=inputs.w.size)
-        rule = optimizer_rules(spec)
-    report = run(
-        inputs.w,
-        None if inputs.target is not None else inputs.grad,
-        target=inputs.target,
-        steps=steps,
-        every=every,
-        lam=inputs.lam,
-        lr=inputs.lr,
-        penalties=inputs.penalties,
-        lam1=inputs.lam1,
-        lam2=inputs.lam2,
-        l2_form=l2_form.value,
-        l1_method=l1_method.value,
-        rule=rule,
-    )
-    shown: HasDict = report
-    text: TextView = RunText(report, digits)
-    if spec is not None:
-        from regtrace.render.optimizer_run import (
-            OptimizerRunReport,
-            OptimizerRunText,
-            optimizer_run,
-        )
-
-        report = optimizer_run(report, spec)
-        shown, text = OptimizerRunReport(report, spec), OptimizerRunText(report, digits, spec)
+    views = run_views(run_problem(problem, steps=steps, every=every), digits, exact=exact)
     if target_file is not None:
         from regtrace.render.jsonfmt import to_json
 
-        target_file.save(
-            {t.penalty.kind.value: t.w_final for t in report.results},
-            lambda fmt: to_json(shown) if fmt == "json" else text.csv(),
-        )
+        shown, text = views.shown, views.text
+        target_file.save(views.finals, lambda fmt: to_json(shown) if fmt == "json" else text.csv())
     emit(
-        shown,
-        text,
-        run_plot(report),
+        views.shown,
+        views.text,
+        views.plot,
         output_format=output_format,
         plot=plot,
         plot_file=plot_file,
     )
 
 
-def _data_run(
-    table: DataOptions,
-    *,
-    w: str | None,
-    grad: str | None,
-    target: str | None,
-    lam: str | None,
-    lr: str | None,
-    steps: int,
-    every: int | None,
-    penalty: str,
-    lam1: str | None,
-    lam2: str | None,
-    l2_form: str,
-    l1_method: str,
-    output_format: OutputFormat,
-    digits: int,
-    plot: bool,
-    plot_file: str | None,
-    optimizer: bool,
-) -> None:
-    """``run`` on a table: the data gradient at every step, and ``w*`` beside the run."""
-    from regtrace.cli.datainputs import resolve_data_command
-    from regtrace.cli.emit import emit
-    from regtrace.engine.datarun import run_data
-    from regtrace.errors import RegtraceError
-    from regtrace.render.datarun import DataRunText
-    from regtrace.render.plotdata import run_plot
+@dataclass(frozen=True)
+class RunViews:
+    """What ``run`` writes: the JSON object, the text, the plot and the final weights."""
 
-    if optimizer:
-        raise RegtraceError(
-            "--optimizer with --data/--x/--y is not supported by run yet; use plain gradient "
-            "descent, or step --optimizer for one step on the table"
+    shown: HasDict
+    text: TextView
+    plot: PlotSpec
+    finals: dict[str, Vector]
+
+
+@dataclass(frozen=True)
+class _WithOptimizer:
+    """A result's JSON with the optimizer's settings beside the inputs."""
+
+    report: HasDict
+    spec: OptimizerSpec
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.report.to_dict(), "optimizer": self.spec.to_dict()}
+
+
+def run_views(outcome: RunOutcome, digits: int, *, exact: bool = False) -> RunViews:
+    """The views of a run: plain or exact, on a table, with one optimizer or several."""
+    from regtrace.render.plotdata import PlotSpec, run_plot
+    from regtrace.render.trajectory import RunText
+
+    report = outcome.run
+    finals = {t.penalty.kind.value: t.w_final for t in report.results}
+    if len(outcome.runs) > 1:
+        from regtrace.render.run_compare import CompareRunText, compare_runs
+
+        compared = compare_runs(outcome.runs, outcome.specs)
+        finals = {
+            s.kind.value: r.results[0].w_final
+            for r, s in zip(compared.runs, compared.specs, strict=True)
+        }
+        return RunViews(compared, CompareRunText(compared, digits), PlotSpec((), None), finals)
+    spec = outcome.specs[0] if outcome.specs else None
+    if spec is not None:
+        from regtrace.render.optimizer_run import optimizer_run
+
+        report = optimizer_run(report, spec)
+    if outcome.data:
+        from dataclasses import replace
+
+        from regtrace.render.datarun import DataRunText
+
+        data = replace(outcome.data[0], run=report)
+        shown: HasDict = data if spec is None else _WithOptimizer(data, spec)
+        return RunViews(shown, DataRunText(data, digits, spec), run_plot(report), finals)
+    if spec is not None:
+        from regtrace.render.optimizer_run import OptimizerRunReport, OptimizerRunText
+
+        return RunViews(
+            OptimizerRunReport(report, spec),
+            OptimizerRunText(report, digits, spec),
+            run_plot(report),
+            finals,
         )
-    problem, inputs = resolve_data_command(
-        table, w=w, grad=grad, target=target, lam=lam, lr=lr, penalty=penalty, lam1=lam1,
-        lam2=lam2,
-    )  # fmt: skip
-    report = run_data(
-        problem,
-        inputs.w,
-        steps=steps,
-        every=every,
-        lam=inputs.lam,
-        lr=inputs.lr,
-        penalties=inputs.penalties,
-        lam1=inputs.lam1,
-        lam2=inputs.lam2,
-        l2_form=l2_form,
-        l1_method=l1_method,
-    )
-    emit(
-        report,
-        DataRunText(report, digits),
-        run_plot(report.run),
-        output_format=output_format,
-        plot=plot,
-        plot_file=plot_file,
+    if exact:  # --out saves the nearest float64 arrays, as step --exact does
+        import numpy as np
+
+        from regtrace.cli.run_exact import ExactJson
+
+        nearest = {k: np.asarray(v, np.float64) for k, v in finals.items()}
+        return RunViews(
+            ExactJson(report), RunText(report, digits, exact=True), PlotSpec((), None), nearest
+        )
+    return RunViews(report, RunText(report, digits), run_plot(report), finals)
+
+
+def _check_run_output_size(problem: Problem, steps: int, every: int | None) -> None:
+    """Refuse, before any work, a run whose kept rows would pass the output size limit."""
+    from regtrace.cli.output import check_output_size
+    from regtrace.engine.trajectory import default_every, kept_steps
+
+    n = len(problem.w)
+    runs = len(problem.regularization.kinds)
+    if problem.optimizer is not None:
+        runs *= len(problem.optimizer.kinds)
+    kept = kept_steps(steps, every or default_every(steps, n)) if steps >= 0 else ()
+    check_output_size(
+        len(kept) * n * runs,
+        f"the run ({len(kept):,} kept steps x {n:,} weights)",
+        "keep fewer steps with a larger --every (or leave it out)",
     )

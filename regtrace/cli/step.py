@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from regtrace.cli.optimizer_options import with_optimizer_options
 from regtrace.cli.options import (
@@ -13,6 +13,7 @@ from regtrace.cli.options import (
     DataOpt,
     DigitsOpt,
     ExactOpt,
+    ForceOpt,
     FormatOpt,
     GradOpt,
     InterceptOpt,
@@ -41,9 +42,11 @@ from regtrace.regularizers import L1Method, L2Form
 from regtrace.render.layout import Layout
 
 if TYPE_CHECKING:
-    from regtrace.cli.inputs import TraceInputs
-    from regtrace.cli.optimizer_options import OptimizerOptions
+    from regtrace.cli.inputs import ProblemOptions
+    from regtrace.cli.outfile import OutTarget
     from regtrace.engine.data import DataEval
+    from regtrace.engine.optimizers import OptimizerReport
+    from regtrace.engine.problem import StepOutcome
 
 HELP = """One gradient-descent step under L2 and L1 (or elastic net), side by side.
 
@@ -123,25 +126,20 @@ def step_command(
     data_loss: DataLossOpt = None,
     intercept: InterceptOpt = False,
     out: OutOpt = None,
+    force: ForceOpt = False,
     hyper: Mapping[str, str | bool | None] | None = None,
     states: Mapping[str, str | None] | None = None,
 ) -> None:
     """One gradient-descent step under L2 and L1 (or elastic net), side by side."""
-    from collections.abc import Callable
-
     from regtrace.cli.dataoptions import DataOptions
-    from regtrace.cli.emit import emit_step, save_step
-    from regtrace.cli.inputs import (
-        ExactInputs,
-        TraceInputs,
-        parse_penalties,
-        resolve,
-        resolve_exact,
-    )
+    from regtrace.cli.inputs import ProblemOptions, one_penalty, resolve_problem
     from regtrace.cli.optimizer_options import OptimizerOptions
-    from regtrace.engine.step import StepReport, step
+    from regtrace.cli.output import allow_replacing
+    from regtrace.engine.problem import step_problem
 
-    options = OptimizerOptions(
+    allow_replacing(force)
+
+    optimizer_options = OptimizerOptions(
         optimizer=None if optimizer is None else optimizer.value,
         compare=compare,
         convention=None if convention is None else convention.value,
@@ -151,124 +149,135 @@ def step_command(
         states=states or {},
     )
     if penalty is None:  # with an optimizer the default is no loss-side penalty
-        penalty = "none" if options.given else "l2,l1"
-    if options.given and exact:
-        from regtrace.errors import RegtraceError
-
-        raise RegtraceError(
-            "--exact works with plain sgd only; an optimizer's sqrt(v_hat) is not rational"
+        penalty = "none" if optimizer_options.given else "l2,l1"
+    options = ProblemOptions(
+        w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty, lam1=lam1, lam2=lam2,
+        l2_form=l2_form.value, l1_method=l1_method.value, exact=exact,
+        table=DataOptions(data, x, y, model, data_loss, intercept), optimizer=optimizer_options,
+    )  # fmt: skip
+    target = None if out is None else out_target(out, options)
+    problem = resolve_problem(options)
+    _check_step_output_size(len(problem.w) * len(problem.regularization.kinds), output_format,
+                            target)  # fmt: skip
+    if problem.optimizer is not None:
+        one_penalty(
+            problem,
+            "with --optimizer give one penalty (the loss term whose gradient the optimizer "
+            "sees); compare optimizers with --compare",
         )
-    target = None
-    if out is not None:  # the writer's modules load only when a file is asked for
-        from regtrace.cli.outfile import check_out
-
-        if options.given:
-            from regtrace.errors import RegtraceError
-
-            raise RegtraceError(
-                "--out saves plain gradient steps; it does not work with --optimizer yet"
-            )
-        target = check_out(
-            out,
-            {
-                "--w": w,
-                "--grad": grad,
-                "--lam": lam,
-                "--lam1": lam1,
-                "--lam2": lam2,
-                "--x": x,
-                "--y": y,
-                "--data": None if data is None else f"@{data}",
-            },
-            tuple(k.value for k in parse_penalties(penalty)),
-        )
-
-    # --exact reads the same options as fractions and runs the same step in rationals; with
-    # a table the data gradient is computed in floats (a logistic loss has no exact value).
-    compute: Callable[..., StepReport] = step
-    inputs: TraceInputs | ExactInputs
-    table = DataOptions(data, x, y, model, data_loss, intercept)
-    evaluation = None
-    if table.given:
-        from regtrace.cli.datainputs import resolve_data_trace
-
-        table.refuse_exact(exact)
-        inputs, evaluation = resolve_data_trace(
-            table, w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty, lam1=lam1,
-            lam2=lam2,
-        )  # fmt: skip
-    elif exact:
-        from regtrace.engine.exact import exact_step
-
-        compute = exact_step
-        inputs = resolve_exact(
-            w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty, lam1=lam1, lam2=lam2
-        )
-    else:
-        inputs = resolve(
-            w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty, lam1=lam1, lam2=lam2
-        )
-    if options.given:
-        assert isinstance(inputs, TraceInputs)  # --exact was refused above
-        _optimizer_step(
-            inputs, options, l2_form, l1_method, output_format, digits, show_work, layout,
-            evaluation,
-        )  # fmt: skip
-        return
-    report = compute(
-        inputs.w,
-        inputs.grad,
-        lam=inputs.lam,
-        lr=inputs.lr,
-        loss=inputs.loss,
-        penalties=inputs.penalties,
-        lam1=inputs.lam1,
-        lam2=inputs.lam2,
-        l2_form=l2_form.value,
-        l1_method=l1_method.value,
-    )
-    if target is not None:
-        save_step(report, target, digits=digits, exact=exact)
-    emit_step(
-        report,
+    outcome = step_problem(problem)
+    emit_step_outcome(
+        outcome,
+        target,
         output_format=output_format,
         digits=digits,
         show_work=show_work,
         layout=layout,
-        builtin=inputs.builtin,
+        builtin=problem.example,
         exact=exact,
-        data=evaluation,
     )
 
 
-def _optimizer_step(
-    inputs: TraceInputs,
-    options: OptimizerOptions,
-    l2_form: L2Form,
-    l1_method: L1Method,
+def out_target(out: str, options: ProblemOptions) -> OutTarget | None:
+    """``--out`` checked before any work (the writer's modules load only when asked): the
+    result holds one array per optimizer compared, else one per penalty."""
+    from regtrace.cli.inputs import parse_penalties
+    from regtrace.cli.outfile import check_out
+    from regtrace.errors import RegtraceError
+
+    names = tuple(k.value for k in parse_penalties(options.penalty))
+    opt = options.optimizer
+    if opt is not None and opt.given:
+        from regtrace.cli.optimizer_inputs import parse_optimizers
+
+        kinds = tuple(k.value for k in parse_optimizers(opt.optimizer, opt.compare))
+        if len(kinds) > 1 and out.strip().lower().endswith(".npy"):
+            raise RegtraceError(
+                f"--out: a .npy file holds one array but {len(kinds)} optimizers are compared "
+                f"({', '.join(kinds)}); write .npz (one array per optimizer) or leave out "
+                "--compare"
+            )
+        names = kinds[:1]
+
+    inputs = {
+        "--w": options.w,
+        "--grad": options.grad,
+        "--target": options.target,
+        "--lam": options.lam,
+        "--lam1": options.lam1,
+        "--lam2": options.lam2,
+    }
+    table = options.table
+    if table is not None:
+        inputs |= {"--x": table.x, "--y": table.y}
+        inputs["--data"] = None if table.data is None else f"@{table.data}"
+    return check_out(out, inputs, names)
+
+
+def emit_step_outcome(
+    outcome: StepOutcome,
+    target: OutTarget | None,
+    *,
     output_format: OutputFormat,
     digits: int,
     show_work: bool,
     layout: Layout,
-    evaluation: DataEval | None = None,
+    builtin: bool,
+    exact: bool,
 ) -> None:
-    """``step`` with an optimizer: trace its state, side by side with ``--compare``; with a
-    table, ``evaluation`` is its data part, drawn first."""
-    from regtrace.cli.emit import emit_optimizer_step
-    from regtrace.cli.optimizer_inputs import optimizer_report
+    """Save ``--out``, then write the step in its format (a plain or an optimizer step)."""
+    from regtrace.cli.emit import emit_optimizer_step, emit_step, save_step
+    from regtrace.engine.step import StepReport  # not the optimizer engine: start-up time
 
-    report = optimizer_report(
-        inputs,
-        options,
-        l2_form=l2_form.value,
-        proximal=l1_method is L1Method.PROXIMAL,
-    )
-    emit_optimizer_step(
-        report,
-        output_format=output_format,
-        digits=digits,
-        show_work=show_work,
-        layout=layout,
-        builtin=inputs.builtin,
-        data=evaluation,
-    )
+    report = outcome.report
+    shown: dict[str, Any] = {
+        "output_format": output_format,
+        "digits": digits,
+        "show_work": show_work,
+        "layout": layout,
+        "builtin": builtin,
+        "data": outcome.data,
+    }
+    if isinstance(report, StepReport):
+        if target is not None:
+            save_step(report, target, digits=digits, exact=exact, data=outcome.data)
+        emit_step(report, exact=exact, **shown)
+        return
+    if target is not None:
+        _save_optimizer_step(report, target, digits, outcome.data)
+    emit_optimizer_step(report, **shown)
+
+
+def _save_optimizer_step(
+    report: OptimizerReport, target: OutTarget, digits: int, data: DataEval | None
+) -> None:
+    """``--out`` for an optimizer step: the new weights per optimizer, or the JSON/CSV that
+    ``--format json|csv`` prints."""
+
+    def text(fmt: str) -> str:
+        if fmt == "json":
+            from regtrace.cli.emit import step_json_extra
+            from regtrace.render.jsonfmt import to_json
+
+            return to_json(report, **step_json_extra(False, data))
+        from regtrace.render.csvfmt import page_csv
+        from regtrace.render.step_page import optimizer_step_page
+
+        return page_csv(optimizer_step_page(report, digits=digits, full=True, data=data))
+
+    target.save({r.spec.kind.value: r.w_new for r in report.results}, text)
+
+
+def _check_step_output_size(numbers: int, output_format: OutputFormat, target: Any) -> None:
+    """Refuse, before any work, a JSON or CSV step that would pass the output size limit."""
+    texts = [f"--format {output_format.value}"] if output_format.value in ("json", "csv") else []
+    if target is not None and target.suffix in (".json", ".csv"):
+        texts.append(f"--out {target.path}")
+    for what in texts:
+        from regtrace.cli.output import check_output_size
+
+        check_output_size(
+            numbers * 11,  # the CSV's 11 numbers per weight and penalty
+            f"the step as {what}",
+            "write the weights with --out FILE.npy (or .npz), or view the table",
+        )

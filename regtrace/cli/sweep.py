@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Annotated, Any
+
+import typer
+
 from regtrace.cli.options import (
     DataLossOpt,
     DataOpt,
     DigitsOpt,
+    ExactOpt,
+    ForceOpt,
     FormatOpt,
     GradOpt,
     InterceptOpt,
@@ -38,6 +44,12 @@ one by one and L2 weights only shrink.
 
 With a table (--data FILE.csv, or --x and --y) and no --steps it draws the regularization
 path of the linear or logistic model: w* for each lam, like scikit-learn's lasso_path.
+
+--lam PATTERN gives each weight its own share of the strength: the strengths are
+lam x PATTERN for each lam swept, so --lam 1,0 leaves the second weight (a bias) unpenalized.
+
+--exact computes with exact rationals from the text typed (a fixed --grad or a --target;
+--lams as a list), so a weight that lands on 0 prints 0, not float noise.
 """
 
 EPILOG = """Examples:
@@ -51,7 +63,24 @@ EPILOG = """Examples:
   regtrace sweep --target 3.5,2.1,-0.4 --lams 1e-3:10:25 --plot --plot-file path.svg
 
   regtrace sweep --data scores.csv --intercept --penalty l1 --lams 0.01:1:5 --plot
+
+  regtrace sweep --exact --w 1 --grad 0 --steps 20 --penalty l1 --lams 0.5
+
+  regtrace sweep --target 3.5,2.1 --lam 1,0 --lams 0.1,1 --penalty l2
 """
+
+
+SweepLamOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--lam",
+        metavar="PATTERN",
+        help="A per-weight strength pattern that each of --lams scales: --lam 1,0 with --lams "
+        "0.1 penalizes w0 with 0.1 and leaves w1 (a bias) unpenalized. Default: every weight "
+        "gets the swept lam itself.",
+        show_default=False,
+    ),
+]
 
 
 def sweep_command(
@@ -59,6 +88,7 @@ def sweep_command(
     grad: GradOpt = None,
     target: TargetOpt = None,
     lams: LamsOpt = "0,0.01,0.1,1",
+    lam: SweepLamOpt = None,
     lr: LrOpt = None,
     steps: SweepStepsOpt = None,
     penalty: PenaltyOpt = "l2,l1",
@@ -76,67 +106,87 @@ def sweep_command(
     model: ModelOpt = ModelChoice.LINEAR,
     data_loss: DataLossOpt = None,
     intercept: InterceptOpt = False,
+    exact: ExactOpt = False,
+    force: ForceOpt = False,
 ) -> None:
     """Final weights per penalty and lam, or the regularization path."""
     from regtrace.cli.dataoptions import DataOptions
     from regtrace.cli.emit import TextView, check_plot_options, emit
-    from regtrace.cli.inputs import resolve
-    from regtrace.engine.sweep import sweep
-    from regtrace.parse.lams import parse_lams
+    from regtrace.cli.inputs import ProblemOptions, resolve_problem
+    from regtrace.cli.output import allow_replacing
+    from regtrace.engine.problem import sweep_problem
+    from regtrace.errors import RegtraceError
     from regtrace.render.jsonfmt import HasDict
-    from regtrace.render.plotdata import sweep_plot
+    from regtrace.render.plotdata import PlotSpec, sweep_plot
     from regtrace.render.sweep import SweepText
 
+    allow_replacing(force)
     check_plot_options(output_format, plot, plot_file)
-    table = DataOptions(data, x, y, model, data_loss, intercept)
-    if table.given:
-        from regtrace.cli.datainputs import resolve_data_command
-        from regtrace.engine.datarun import sweep_data
+    if exact and (plot or plot_file is not None):
+        raise RegtraceError(
+            "--exact prints exact numbers; a plot shows floats (leave out --exact for --plot "
+            "or --plot-file)"
+        )
+    for name, typed in (("--lr", lr), ("--w", w)):
+        if steps is None and typed is not None and grad is None:
+            raise RegtraceError(
+                f"{name} sets up a run; the regularization path (no --steps) does not depend "
+                f"on it: give --steps N, or leave out {name}"
+            )
+    problem = resolve_problem(
+        ProblemOptions(
+            w=w, grad=grad, target=target, lam=lam, lr=lr, penalty=penalty, lam1=lam1,
+            lam2=lam2, l2_form=l2_form.value, l1_method=l1_method.value, exact=exact,
+            table=DataOptions(data, x, y, model, data_loss, intercept), lam_pattern=True,
+        )
+    )  # fmt: skip
+    swept = _lams(lams, exact)
+    if exact and steps is not None:
+        from regtrace.engine.exactrun import MAX_EXACT_STEPS
+
+        if steps > MAX_EXACT_STEPS:
+            raise RegtraceError(
+                f"--exact runs at most {MAX_EXACT_STEPS} steps (exact fractions grow every "
+                f"step), not {steps}; leave out --exact for longer runs"
+            )
+    result = sweep_problem(problem, lams=swept, steps=steps)
+    report: HasDict = result
+    view: TextView
+    spec = PlotSpec((), None)
+    if exact:
+        from regtrace.cli.run_exact import ExactJson
+        from regtrace.engine.sweep import SweepReport
+
+        assert isinstance(result, SweepReport)
+        report, view = ExactJson(result), SweepText(result, digits, exact=True)
+    elif problem.table is not None:
+        from regtrace.engine.datarun import DataSweepReport
         from regtrace.render.datarun import DataSweepText
 
-        problem, inputs = resolve_data_command(
-            table, w=w, grad=grad, target=target, lam=None, lr=lr, penalty=penalty,
-            lam1=lam1, lam2=lam2,
-        )  # fmt: skip
-        data_report = sweep_data(
-            problem,
-            inputs.w,
-            lams=parse_lams(lams),
-            steps=steps,
-            lr=inputs.lr,
-            penalties=inputs.penalties,
-            lam1=inputs.lam1,
-            lam2=inputs.lam2,
-            l2_form=l2_form.value,
-            l1_method=l1_method.value,
-        )
-        report: HasDict = data_report
-        view: TextView = DataSweepText(data_report, digits)
-        spec = sweep_plot(data_report.sweep)
+        assert isinstance(result, DataSweepReport)
+        view = DataSweepText(result, digits)
+        spec = sweep_plot(result.sweep)
     else:
-        inputs = resolve(
-            w=w,
-            grad=grad,
-            lam=None,
-            lr=lr,
-            loss=None,
-            penalty=penalty,
-            lam1=lam1,
-            lam2=lam2,
-            target=target,
-        )
-        typed = sweep(
-            inputs.w,
-            None if inputs.target is not None else inputs.grad,
-            lams=parse_lams(lams),
-            target=inputs.target,
-            steps=steps,
-            lr=inputs.lr,
-            penalties=inputs.penalties,
-            lam1=inputs.lam1,
-            lam2=inputs.lam2,
-            l2_form=l2_form.value,
-            l1_method=l1_method.value,
-        )
-        report, view, spec = typed, SweepText(typed, digits), sweep_plot(typed)
+        from regtrace.engine.sweep import SweepReport
+
+        assert isinstance(result, SweepReport)
+        view, spec = SweepText(result, digits), sweep_plot(result)
     emit(report, view, spec, output_format=output_format, plot=plot, plot_file=plot_file)
+
+
+def _lams(text: str, exact: bool) -> Any:
+    """The swept strengths: floats, or with ``--exact`` the fractions typed (a list only)."""
+    from regtrace.parse.lams import parse_lams
+
+    if not exact:
+        return parse_lams(text)
+    if ":" in text:
+        from regtrace.errors import RegtraceError
+
+        raise RegtraceError(
+            "--lams: a log-spaced range is not exact; with --exact list the strengths, "
+            "e.g. 0,1/100,1/10,1"
+        )
+    from regtrace.parse.exact import parse_exact_vector
+
+    return parse_exact_vector(text, "--lams")

@@ -11,14 +11,20 @@ With ``steps = N`` the answer is the weights after ``N`` updates with the same d
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
 from typing import Any, cast
 
 from regtrace.engine.diagnose import Diagnosis, Problem, diagnose
-from regtrace.engine.exact import ExactPenalty, exact_apply, exact_penalty, exact_vector
+from regtrace.engine.exact import (
+    ExactPenalty,
+    check_growth,
+    exact_apply,
+    exact_penalty,
+    exact_vector,
+)
 from regtrace.engine.grading import Mark, Written, grade
 from regtrace.engine.penalties import L1Method, L2Form, PenaltyKind, Vector
 from regtrace.engine.step import StepReport
@@ -80,6 +86,9 @@ class CheckResult:
     diagnosis: Diagnosis | None
     trajectory: tuple[tuple[Fraction, ...], ...]
     """The weights after each step, step 0 (``start``) first."""
+    start_grad: tuple[Fraction, ...] | None = None
+    """On a table over several steps: ``dL/dw`` at ``start`` (``report.grad`` is the last
+    step's); ``None`` when the gradient is the same at every step."""
 
     @property
     def correct(self) -> bool:
@@ -101,7 +110,7 @@ class CheckResult:
         return {
             "command": "check",
             "w": [float(x) for x in self.start],
-            "grad": [float(x) for x in r.grad],
+            "grad": [float(x) for x in (r.grad if self.start_grad is None else self.start_grad)],
             "lr": float(r.lr),
             "loss": None if r.loss is None else float(r.loss),
             "penalty": self.penalty.kind.value,
@@ -146,8 +155,12 @@ def check(
     quantity: Quantity | str = Quantity.NEW_WEIGHT,
     steps: int = 1,
     tol: Fraction | None = None,
+    gradient: Callable[[Sequence[Fraction]], Sequence[Fraction]] | None = None,
 ) -> CheckResult:
     """Grade ``answer`` (the numbers as the student wrote them) for one penalty's step.
+
+    ``grad`` is the data gradient at ``w``; with ``gradient`` (a data table) each later step
+    recomputes it at the current weights, otherwise it stays fixed.
 
     >>> from fractions import Fraction as F
     >>> w, g = [F("2.5"), F("-0.8"), F("0.1")], [F("-0.2"), F("0.1"), F("-0.05")]
@@ -191,10 +204,14 @@ def check(
     g = exact_vector(grad)
     current = exact_vector(w)
     trajectory = [tuple(w)]
-    for _ in range(steps):
+    for k in range(1, steps + 1):
         previous = current
+        if gradient is not None and k > 1:
+            g = exact_vector(list(gradient(list(previous))))
+            loss = None  # the typed loss belongs to the start
         result = exact_apply(previous, g, pen, lr, loss)
         current = cast(Any, result.w_new)
+        check_growth(current, k)
         trajectory.append(tuple(current))
     report = StepReport(
         w=cast(Vector, previous),
@@ -217,7 +234,12 @@ def check(
         l2_form=pen.l2_form,
         l1_method=pen.l1_method,
     )
-    found = diagnose(problem, quantity.value, written, marks, steps=steps, tol=tol)
+    # The common mistakes are replayed with a fixed gradient; on a table that moves with w
+    # they would name the wrong cause, so several steps there go without a diagnosis.
+    moving = gradient is not None and steps > 1
+    found = None
+    if not moving:
+        found = diagnose(problem, quantity.value, written, marks, steps=steps, tol=tol)
     return CheckResult(
         report=report,
         start=tuple(w),
@@ -229,6 +251,7 @@ def check(
         marks=marks,
         diagnosis=found,
         trajectory=tuple(trajectory),
+        start_grad=tuple(grad) if moving else None,
     )
 
 

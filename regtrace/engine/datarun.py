@@ -22,12 +22,14 @@ from regtrace.engine.data import DataProblem, exempt_bias
 from regtrace.engine.fit import DEFAULT_TOL, FitResult, closed_form, fit, polish
 from regtrace.engine.penalties import L1Method, L2Form, Penalty, PenaltyKind, Strength, Vector
 from regtrace.engine.step import DEFAULT_PENALTIES, as_vector, check_lr
-from regtrace.engine.sweep import SweepPoint, SweepReport, check_lams
+from regtrace.engine.sweep import SweepPoint, SweepReport, check_lams, scaled
 from regtrace.engine.trajectory import (
+    RuleFactory,
     RunReport,
     _check_steps,
     build_penalties,
     default_every,
+    gradient_descent,
     run_penalty,
 )
 from regtrace.errors import RegtraceError
@@ -124,8 +126,15 @@ def run_data(
     lam2: Strength | None = None,
     l2_form: L2Form | str = L2Form.LAMBDA,
     l1_method: L1Method | str = L1Method.SUBGRADIENT,
+    rule: RuleFactory = gradient_descent,
 ) -> DataRunReport:
-    """``steps`` traced steps on the table under each penalty, and ``w*`` beside them."""
+    """``steps`` traced steps on the table under each penalty, and ``w*`` beside them.
+
+    ``rule`` is the update (an optimizer's, see
+    :func:`regtrace.engine.optimizers.optimizer_rules`); ``w*`` is the minimiser of the data
+    loss plus the penalty whatever the rule, so it is where a converging run ends unless the
+    rule adds a weight decay of its own.
+    """
     w_arr = _start(problem, w)
     lr = check_lr(lr)
     _check_steps(steps, every)
@@ -133,11 +142,18 @@ def run_data(
     lam, lam1, lam2 = _strengths(problem, lam, lam1, lam2)
     built = build_penalties(penalties, w_arr.size, lam, lam1, lam2, l2_form, l1_method)
     runs = tuple(
-        run_penalty(w_arr, None, None, p, lr, steps, chosen, gradient=problem.gradient_into)
+        run_penalty(w_arr, None, None, p, lr, steps, chosen, rule, problem.gradient_into)
         for p in built
     )
     report = RunReport(w_arr, None, None, lr, steps, chosen, runs)
     return DataRunReport(report, problem, tuple(solve(problem, p) for p in built))
+
+
+def _n(problem: DataProblem, pattern: Strength | None) -> int:
+    """The length a per-weight pattern may have: one per weight, or one per feature (then the
+    bias gets its 0 from :func:`_strengths`)."""
+    size = 1 if pattern is None else np.asarray(pattern).size
+    return problem.n_weights if size == problem.n_weights else problem.X.shape[1]
 
 
 @dataclass(frozen=True)
@@ -168,9 +184,11 @@ def sweep_data(
     l2_form: L2Form | str = L2Form.LAMBDA,
     l1_method: L1Method | str = L1Method.SUBGRADIENT,
     tol: float = DEFAULT_TOL,
+    pattern: Strength | None = None,
 ) -> DataSweepReport:
     """Per penalty and ``lam``: ``w*`` (no ``steps``: the regularization path, warm-started
-    in ``lam`` order as given) or the weights after ``steps`` traced steps from ``w``."""
+    in ``lam`` order as given) or the weights after ``steps`` traced steps from ``w``. With a
+    per-weight ``pattern`` each ``lam`` scales it (see :func:`regtrace.engine.sweep.sweep`)."""
     w_arr = _start(problem, w)
     lam_values = check_lams(lams)
     if steps is not None:
@@ -180,7 +198,8 @@ def sweep_data(
     for kind in dict.fromkeys(penalties):
         start: Vector | None = None
         for value in lam_values:
-            lam, l1, l2 = _strengths(problem, value, lam1, lam2)
+            strength = scaled(pattern, value, _n(problem, pattern))
+            lam, l1, l2 = _strengths(problem, strength, lam1, lam2)
             (penalty,) = build_penalties([kind], w_arr.size, lam, l1, l2, l2_form, l1_method)
             if steps is None:
                 exact = closed_form(problem, penalty)
@@ -196,8 +215,9 @@ def sweep_data(
             points.append(SweepPoint(penalty, value, final))
     if not points:
         raise RegtraceError(f"no penalty given; {choose_from()}")
+    shape = None if pattern is None else np.asarray(pattern, np.float64).reshape(-1)
     report = SweepReport(
-        w_arr, None, None, None if steps is None else lr, steps, lam_values, tuple(points)
+        w_arr, None, None, None if steps is None else lr, steps, lam_values, tuple(points), shape
     )
     return DataSweepReport(report, problem)
 

@@ -29,7 +29,7 @@ from regtrace.errors import RegtraceError
 from regtrace.regularizers import choose_from, rule_for
 
 # A decimal (optionally scientific) or a ratio of two of them: 2.5, -0.8, 1e-3, 1/3, 0.5/3.
-_DECIMAL = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
+_DECIMAL = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"  # one way to match: no backtracking
 _EXACT_NUMBER = re.compile(rf"(?P<num>{_DECIMAL})(?:/(?P<den>{_DECIMAL}))?")
 _PLAIN_DECIMAL = re.compile(r"([+-]?)(\d*)\.?(\d*)")  # no exponent, no ratio
 _UNICODE_MINUS = str.maketrans({"\u2212": "-", "\u2013": "-"})
@@ -56,6 +56,23 @@ def to_fraction(token: str, where: str) -> Fraction:
             raise RegtraceError(f"{where}: {token!r} divides by zero")
         value /= den
     return value
+
+
+MAX_EXACT_DIGITS = 2000
+"""The most digits a numerator or denominator may reach in a run: past it, every further step
+costs more, no reader checks the number by hand, and Python refuses to print past 4300."""
+_MAX_BITS = int(MAX_EXACT_DIGITS * 3.3219280948873626)  # log2(10) bits per digit
+
+
+def check_growth(values: Exact, step: int) -> None:
+    """Stop a run whose fractions outgrow :data:`MAX_EXACT_DIGITS`, naming the step."""
+    for q in values:
+        if q.numerator.bit_length() > _MAX_BITS or q.denominator.bit_length() > _MAX_BITS:
+            raise RegtraceError(
+                f"--exact: at step {step} a weight needs more than {MAX_EXACT_DIGITS} digits "
+                f"(the limit for exact numbers; each step adds digits); run fewer steps, "
+                "use numbers with fewer digits for lr and lam, or leave out --exact"
+            )
 
 
 def exact_text(q: Fraction) -> str:
@@ -247,8 +264,10 @@ def exact_step(
 
 
 __all__ = [
+    "MAX_EXACT_DIGITS",
     "Exact",
     "ExactPenalty",
+    "check_growth",
     "exact_apply",
     "exact_penalty",
     "exact_step",

@@ -22,6 +22,7 @@ import numpy as np
 from regtrace.engine.exact import (
     Exact,
     ExactPenalty,
+    check_growth,
     exact_apply,
     exact_penalty,
     exact_vector,
@@ -29,6 +30,7 @@ from regtrace.engine.exact import (
 )
 from regtrace.engine.penalties import L1Method, L2Form, PenaltyKind, Vector
 from regtrace.engine.step import DEFAULT_PENALTIES
+from regtrace.engine.sweep import SweepPoint, SweepReport
 from regtrace.engine.trajectory import (
     RunReport,
     SignEvents,
@@ -91,6 +93,7 @@ def _exact_trajectory(
         g = grad if target is None else cast(Exact, w - target)  # gradient of the loss, exact
         assert g is not None
         w = cast(Exact, exact_apply(w, g, penalty, lr).w_new)
+        check_growth(w, k)
         if watch is not None:
             watch.observe(np.asarray(_sign_vector(w), dtype=np.int8), k)
         if k in keep:
@@ -186,4 +189,77 @@ def exact_run(
     )
 
 
-__all__ = ["MAX_EXACT_STEPS", "exact_factor", "exact_fixed_point", "exact_run"]
+def exact_sweep(
+    w: Sequence[Fraction],
+    grad: Sequence[Fraction] | None = None,
+    *,
+    target: Sequence[Fraction] | None = None,
+    lams: Sequence[Fraction],
+    steps: int | None = None,
+    lr: Fraction,
+    pattern: Sequence[Fraction] | None = None,
+    penalties: Sequence[PenaltyKind | str] = DEFAULT_PENALTIES,
+    lam1: Fractions | None = None,
+    lam2: Fractions | None = None,
+    l2_form: L2Form | str = L2Form.LAMBDA,
+    l1_method: L1Method | str = L1Method.SUBGRADIENT,
+) -> SweepReport:
+    """:func:`regtrace.engine.sweep.sweep` in exact rationals (``regtrace sweep --exact``).
+
+    With ``steps``: :func:`exact_run` at each ``lam``; without: the exact fixed point of the
+    quadratic loss. A per-weight ``pattern`` is scaled by each ``lam``.
+
+    >>> from fractions import Fraction as F
+    >>> report = exact_sweep([F(1)], [F(0)], lams=[F(1, 2)], steps=2, lr=F(1, 10),
+    ...                      penalties=["l1"])
+    >>> [str(x) for x in report.results[0].w_final]   # 1 - 2*0.1*0.5 = 0.9, exactly
+    ['9/10']
+    """
+    if not lams:
+        raise RegtraceError("lams is empty; give strengths such as 0,0.01,0.1,1")
+    if any(x < 0 for x in lams):
+        raise RegtraceError("lams must not be negative; use 0 for no penalty")
+    if steps is None and target is None:
+        raise RegtraceError(
+            "a sweep with a fixed gradient needs steps (the weights after N steps); "
+            "the regularization path without steps needs a target"
+        )
+    if pattern is not None and len(pattern) not in (1, len(w)):
+        raise RegtraceError(
+            f"lam has {len(pattern)} values but w has {len(w)}; give one lam, or one per weight"
+        )
+    points: list[SweepPoint] = []
+    run: RunReport | None = None
+    for kind in dict.fromkeys(penalties):
+        for lam in lams:
+            strength = [lam] if pattern is None else [lam * p for p in pattern]
+            if steps is None:
+                assert target is not None
+                penalty = exact_penalty(
+                    kind, len(w), strength, lam1=lam1, lam2=lam2, l2_form=l2_form,
+                    l1_method=l1_method,
+                )  # fmt: skip
+                final = cast(Vector, exact_fixed_point(penalty, exact_vector(target)))
+            else:
+                run = exact_run(
+                    w, grad, target=target, steps=steps, every=max(steps, 1), lam=strength,
+                    lr=lr, penalties=[kind], lam1=lam1, lam2=lam2, l2_form=l2_form,
+                    l1_method=l1_method,
+                )  # fmt: skip
+                penalty, final = run.results[0].penalty, run.results[0].w_final
+            points.append(SweepPoint(penalty, cast(float, lam), final))
+    if not points:
+        raise RegtraceError(f"no penalty given; {choose_from()}")
+    return SweepReport(
+        cast(Vector, exact_vector(w)),
+        None if grad is None else cast(Vector, exact_vector(grad)),
+        None if target is None else cast(Vector, exact_vector(target)),
+        None if steps is None else cast(float, lr),
+        steps,
+        cast(tuple[float, ...], tuple(lams)),
+        tuple(points),
+        pattern=None if pattern is None else cast(Vector, exact_vector(pattern)),
+    )
+
+
+__all__ = ["MAX_EXACT_STEPS", "exact_factor", "exact_fixed_point", "exact_run", "exact_sweep"]

@@ -61,6 +61,8 @@ class SweepReport:
     n_steps: int | None
     lams: tuple[float, ...]
     results: tuple[SweepPoint, ...]
+    pattern: Vector | None = None
+    """A per-weight strength pattern that each ``lam`` scales (``None``: ``lam`` itself)."""
 
     @property
     def path(self) -> bool:
@@ -79,7 +81,7 @@ class SweepReport:
     def to_dict(self) -> dict[str, Any]:
         """Inputs echoed, then ``results`` (DESIGN.md)."""
         first = self.results[0].penalty
-        return {
+        data: dict[str, Any] = {
             "command": "sweep",
             "w": self.w.tolist(),
             "grad": None if self.grad is None else self.grad.tolist(),
@@ -89,8 +91,11 @@ class SweepReport:
             "lams": list(self.lams),
             "l2_form": first.l2_form.value,
             "l1_method": first.l1_method.value,
-            "results": [p.to_dict() for p in self.results],
         }
+        if self.pattern is not None:
+            data["lam_pattern"] = self.pattern.tolist()
+        data["results"] = [p.to_dict() for p in self.results]
+        return data
 
 
 def check_lams(lams: Iterable[float]) -> tuple[float, ...]:
@@ -104,6 +109,20 @@ def check_lams(lams: Iterable[float]) -> tuple[float, ...]:
         if x < 0:
             raise RegtraceError(f"lams must not be negative (got {x:g}); use 0 for no penalty")
     return values
+
+
+def scaled(pattern: float | Vector | None, lam: float, n: int) -> float | Vector:
+    """``lam`` times a per-weight ``pattern`` (``lam`` itself without one)."""
+    if pattern is None:
+        return lam
+    values = np.asarray(pattern, dtype=np.float64).reshape(-1)
+    if values.size == 1:
+        return lam * float(values[0])
+    if values.size != n:
+        raise RegtraceError(
+            f"lam has {values.size} values but w has {n}; give one lam, or one per weight"
+        )
+    return np.asarray(lam * values, dtype=np.float64)
 
 
 def sweep(
@@ -120,11 +139,14 @@ def sweep(
     l2_form: L2Form | str = L2Form.LAMBDA,
     l1_method: L1Method | str = L1Method.SUBGRADIENT,
     rule: RuleFactory = gradient_descent,
+    pattern: float | Vector | None = None,
 ) -> SweepReport:
     """Final weights per penalty and ``lam``: after ``steps`` steps, or the fixed point.
 
     Each ``lam`` sets the strength of every weight (for elastic both parts, unless ``lam1`` or
-    ``lam2`` pins one). Without ``steps`` a ``target`` is needed: the result is the minimiser
+    ``lam2`` pins one); with a ``pattern`` (one strength per weight, e.g. ``[1, 0]`` to leave a
+    bias unpenalized) each ``lam`` scales it: the strengths are ``lam*pattern``. Without
+    ``steps`` a ``target`` is needed: the result is the minimiser
     of ``1/2*||w - target||^2 + penalty`` (which does not depend on ``w`` or ``lr``).
 
     >>> path = sweep([0.0, 0.0], target=[3.0, 0.5], lams=[1.0], penalties=["l2", "l1"])
@@ -153,7 +175,10 @@ def sweep(
     )
     for kind in kinds:
         for lam in lam_values:
-            (penalty,) = build_penalties([kind], w_arr.size, lam, lam1, lam2, l2_form, l1_method)
+            strength = scaled(pattern, lam, w_arr.size)
+            (penalty,) = build_penalties(
+                [kind], w_arr.size, strength, lam1, lam2, l2_form, l1_method
+            )
             if steps is None:
                 assert t_arr is not None
                 final = fixed_point(penalty, t_arr)
@@ -173,7 +198,8 @@ def sweep(
         steps,
         lam_values,
         tuple(points),
+        pattern=None if pattern is None else np.asarray(pattern, np.float64).reshape(-1),
     )
 
 
-__all__ = ["SweepPoint", "SweepReport", "check_lams", "sweep"]
+__all__ = ["SweepPoint", "SweepReport", "check_lams", "scaled", "sweep"]

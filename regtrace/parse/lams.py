@@ -11,6 +11,7 @@ import numpy as np
 
 from regtrace.errors import RegtraceError
 from regtrace.parse.numbers import parse_number, parse_vector
+from regtrace.parse.source import shown
 
 MAX_LAMS = 10_000
 
@@ -22,14 +23,15 @@ def parse_lams(text: str, name: str = "--lams") -> tuple[float, ...]:
     parts = text.split(":")
     if len(parts) != 3:
         raise RegtraceError(
-            f"{name}: {text!r} is not a range; write start:stop:count, e.g. 1e-4:1:9"
+            f"{name}: {shown(text)} is not a range; write start:stop:count, e.g. 1e-4:1:9"
         )
     start = parse_number(parts[0], f"{name} start")
     stop = parse_number(parts[1], f"{name} stop")
     count_text = parts[2].strip()
-    if not count_text.isdigit() or not 1 <= int(count_text) <= MAX_LAMS:
+    whole = count_text.isascii() and count_text.isdigit() and len(count_text) <= 6
+    if not whole or not 1 <= int(count_text) <= MAX_LAMS:
         raise RegtraceError(
-            f"{name}: the count {parts[2].strip()!r} must be a whole number from 1 to {MAX_LAMS}"
+            f"{name}: the count {shown(count_text)} must be a whole number from 1 to {MAX_LAMS}"
         )
     if start <= 0 or stop <= 0:
         raise RegtraceError(

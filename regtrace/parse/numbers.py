@@ -9,7 +9,6 @@ prints it; the Unicode minus that blogs use is read as ``-``), ``@path`` to a ``
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 from typing import TextIO
 
@@ -17,9 +16,19 @@ import numpy as np
 
 from regtrace.arrays import Vector as Vector
 from regtrace.errors import RegtraceError
+from regtrace.parse.source import (
+    decode,
+    odd_character,
+    read_bytes,
+    read_stdin,
+    regular_file,
+    remember_file,
+    shown,
+)
 
 EXAMPLE = "2.5,-0.8,0.1"
-_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+# Each digit can be matched one way only, so a long bad token fails in linear time.
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 _NON_FINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.IGNORECASE)
 _LETTERS = re.compile(r"[A-Za-z_]")
 _UNICODE_MINUS = str.maketrans({"\u2212": "-", "\u2013": "-"})
@@ -30,19 +39,29 @@ def parse_number(token: str, where: str) -> float:
     """One finite float from ``token``; ``where`` names it in errors (``--w, element 2``)."""
     text = token.strip().translate(_UNICODE_MINUS)
     if _NON_FINITE.fullmatch(text):
-        raise RegtraceError(f"{where}: {token!r} is not finite; NaN and infinity are not allowed")
-    if not _NUMBER.fullmatch(text):
-        hint = " (fractions such as 1/3 need --exact)" if "/" in text else ""
         raise RegtraceError(
-            f"{where}: {token!r} is not a number; write numbers such as 2.5, -0.8 or 1e-3{hint}"
+            f"{where}: {shown(token)} is not finite; NaN and infinity are not allowed"
         )
+    if not _NUMBER.fullmatch(text):
+        raise not_a_number(token, text, where)
     value = float(text)
     if value in (float("inf"), float("-inf")):
         raise RegtraceError(
-            f"{where}: {token!r} overflows float64 (the largest is about 1.8e308); "
+            f"{where}: {shown(token)} overflows float64 (the largest is about 1.8e308); "
             "rescale your numbers"
         )
     return value
+
+
+def not_a_number(token: str, text: str, where: str) -> RegtraceError:
+    """The error for a token that is not a number, naming an odd character in it."""
+    odd = odd_character(text)
+    if odd is not None:
+        return RegtraceError(f"{where}: {shown(token)} holds {odd}")
+    hint = " (fractions such as 1/3 need --exact)" if "/" in text else ""
+    return RegtraceError(
+        f"{where}: {shown(token)} is not a number; write numbers such as 2.5, -0.8 or 1e-3{hint}"
+    )
 
 
 def parse_scalar(text: str, name: str) -> float:
@@ -61,7 +80,7 @@ def _split_line(line: str, where: str, first: int) -> list[str]:
         if not words and len(pieces) > 1:
             position = first + len(tokens) + 1
             raise RegtraceError(
-                f"{where}: empty element at position {position} in {line.strip()!r}; "
+                f"{where}: empty element at position {position} in {shown(line.strip())}; "
                 "remove the extra comma or fill in the number"
             )
         tokens.extend(words)
@@ -212,32 +231,36 @@ def _load_npy(path: Path, name: str) -> Vector:
 
 def read_file(spec: str, name: str) -> Vector:
     """``spec`` is ``@path``: read a vector from a text, CSV or NumPy file."""
-    path = Path(spec[1:])
-    if not spec[1:]:
-        raise RegtraceError(f"{name}: '@' needs a file name, e.g. {name} @weights.txt")
-    if not path.exists():
-        raise RegtraceError(f"{name}: file '{path}' does not exist; check the path after @")
-    if path.is_dir():
-        raise RegtraceError(f"{name}: '{path}' is a folder; give a file after @")
+    path = regular_file(spec[1:], name)
     if path.suffix.lower() == ".npy":
+        remember_file(path)
         return _load_npy(path, name)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise RegtraceError(
-            f"{name}: '{path}' is not a text file; use .txt, .csv (numbers as text) or .npy"
-        ) from None
-    except OSError as exc:
-        raise RegtraceError(f"{name}: cannot read '{path}' ({exc.strerror})") from None
+    text = file_text(path, name)
     return parse_text(text, name, source=f"@{path}", allow_header=path.suffix.lower() == ".csv")
+
+
+def file_text(path: Path, name: str) -> str:
+    """The text of a vector file (UTF-8); a NumPy file under another name is said to be one."""
+    data = read_bytes(path, name)
+    if data.startswith(_NPY_MAGIC):
+        raise RegtraceError(
+            f"{name}: '{path}' is a NumPy .npy file; name it with the .npy extension"
+        )
+    return decode(data, f"{name} @{path}")
+
+
+def stdin_text(name: str, stdin: TextIO | None = None) -> str:
+    """Standard input for option ``name`` (``stdin`` replaces it in tests)."""
+    if stdin is not None:
+        return stdin.read()
+    return read_stdin(name)
 
 
 def parse_vector(spec: str, name: str, *, stdin: TextIO | None = None) -> Vector:
     """A vector given to option ``name``: inline text, ``@path``, or ``-`` for stdin."""
     stripped = spec.strip()
     if stripped == "-":
-        stream = sys.stdin if stdin is None else stdin
-        text = stream.read()
+        text = stdin_text(name, stdin)
         if not text.strip():
             raise RegtraceError(
                 f"{name} -: standard input is empty; pipe numbers in, "

@@ -10,7 +10,8 @@ and labels the columns. ``--x``: rows separated by ``;`` or newlines (``"1,2; 3,
 
 from __future__ import annotations
 
-import sys
+import os
+import stat
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,14 @@ import numpy as np
 from regtrace.arrays import Matrix, Vector
 from regtrace.errors import RegtraceError
 from regtrace.parse.numbers import parse_number, parse_vector
+from regtrace.parse.source import (
+    decode,
+    max_input_bytes,
+    read_bytes,
+    read_stdin,
+    regular_file,
+    remember_file,
+)
 
 FAST_ROWS = 50  # from this many rows on, try NumPy's conversion before the cell-by-cell one
 
@@ -108,9 +117,9 @@ def parse_matrix(spec: str, name: str = "--x") -> Matrix:
     """A feature matrix from ``"1,2; 3,4"`` (rows by ``;`` or newline) or ``@file``."""
     text, where = spec, name
     if spec.strip() == "-":
-        text, where = sys.stdin.read(), f"{name} (stdin)"
+        text, where = read_stdin(name), f"{name} (stdin)"
     elif spec.strip().startswith("@"):
-        path = _existing(spec.strip()[1:], name)
+        path = regular_file(spec.strip()[1:], name)
         text, where = _read(path, name), f"{name} @{path}"
     rows = [
         (k, line.split("#", 1)[0].strip())
@@ -123,50 +132,54 @@ def parse_matrix(spec: str, name: str = "--x") -> Matrix:
     return parse_rows(rows, where)
 
 
-def _parse_text(text: str, where: str) -> tuple[Matrix, list[str] | None]:
-    """The table in ``text`` and its header, cell by cell, naming any bad row and column."""
-    rows = [(k, line.split("#", 1)[0].strip()) for k, line in enumerate(text.splitlines(), 1)]
-    rows = [(k, line) for k, line in rows if line]
-    if not rows:
-        raise RegtraceError(f"{where} is empty; give one row per sample: features, then target")
-    header: list[str] | None = None
-    if _is_header(_cells(rows[0][1])):
-        header = _cells(rows[0][1])
-        rows = rows[1:]
-        if not rows:
-            raise RegtraceError(f"{where} has a header but no rows of numbers")
-    return parse_rows(rows, where), header
-
-
-def _existing(path_text: str, name: str) -> Path:
-    if not path_text:
-        raise RegtraceError(f"{name} needs a file name, e.g. {name} data.csv")
-    path = Path(path_text)
-    if not path.exists():
-        raise RegtraceError(f"{name}: file '{path}' does not exist; check the path")
-    if path.is_dir():
-        raise RegtraceError(f"{name}: '{path}' is a folder; give a CSV file")
-    return path
-
-
 def _read(path: Path, name: str) -> str:
+    """The text of a table file: UTF-8, a byte-order mark at the start skipped."""
+    data = read_bytes(path, name)
     try:
-        return path.read_text(encoding="utf-8")
+        data.decode("utf-8")
     except UnicodeDecodeError:
         raise RegtraceError(f"{name}: '{path}' is not a text file; save the table as CSV") from None
-    except OSError as exc:
-        raise RegtraceError(f"{name}: cannot read '{path}' ({exc.strerror})") from None
+    return decode(data, f"{name} {path}")
+
+
+_UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def _clean_bytes(path: Path) -> bool:
+    """Whether ``path`` is a regular file within the reading limit with no NUL byte and no
+    byte-order mark past its start: what :func:`_read` would refuse and ``np.loadtxt`` might
+    not (in a comment). One streaming pass of ``memchr`` speed; remembers the file as an
+    input."""
+    try:
+        with path.open("rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode) or info.st_size > max_input_bytes():
+                return False
+            remember_file(path)
+            tail, start = b"", True
+            while chunk := handle.read(1 << 20):
+                if b"\0" in chunk:
+                    return False
+                joined = tail + chunk
+                if joined.find(_UTF8_BOM, 1 if start else 0) >= 0:
+                    return False
+                tail, start = joined[-2:], False
+    except OSError:
+        return False
+    return True
 
 
 def _load_file(path: Path) -> tuple[Matrix, list[str] | None] | None:
     """A well-formed CSV file read by ``np.loadtxt`` (in C, chunk by chunk: about the time
     and memory of the float table itself), with its header; ``None`` for anything it does
     not read cleanly (ragged rows, empty cells, non-numbers, NaN or infinity, mixed
-    separators, undecodable text), which the careful parser then reads or names the problem.
-    """
+    separators, bytes that are not UTF-8, a NUL, the reading limit), which the careful
+    parser then reads or names the problem of. A byte-order mark at the start is skipped."""
+    if not _clean_bytes(path):
+        return None
     skip, first = 0, ""
     try:
-        with path.open(encoding="utf-8") as f:
+        with path.open(encoding="utf-8-sig") as f:
             for raw in f:
                 skip += 1
                 first = raw.split("#", 1)[0].strip()
@@ -187,7 +200,7 @@ def _load_file(path: Path) -> tuple[Matrix, list[str] | None] | None:
                 comments="#",
                 skiprows=skip if header is not None else skip - 1,
                 ndmin=2,
-                encoding="utf-8",
+                encoding="utf-8-sig",
             )
     except (ValueError, UnicodeDecodeError, OSError, UserWarning):
         return None
@@ -196,21 +209,36 @@ def _load_file(path: Path) -> tuple[Matrix, list[str] | None] | None:
     return table, header
 
 
+def _parse_text(text: str, where: str) -> tuple[Matrix, list[str] | None]:
+    """The table in ``text`` and its header, cell by cell, naming any bad row and column."""
+    rows = [(k, line.split("#", 1)[0].strip()) for k, line in enumerate(text.splitlines(), 1)]
+    rows = [(k, line) for k, line in rows if line]
+    if not rows:
+        raise RegtraceError(f"{where} is empty; give one row per sample: features, then target")
+    header: list[str] | None = None
+    if _is_header(_cells(rows[0][1])):
+        header = _cells(rows[0][1])
+        rows = rows[1:]
+        if not rows:
+            raise RegtraceError(f"{where} has a header but no rows of numbers")
+    return parse_rows(rows, where), header
+
+
 def read_table(path_text: str, name: str = "--data") -> Table:
     """A CSV file (``-``: standard input): feature columns then the target column, with an
-    optional header row."""
+    optional header row. A well-formed file goes through ``np.loadtxt`` (:func:`_load_file`);
+    anything else through the careful parser, which names the row and column at fault."""
     loaded = None
     if path_text.strip() == "-":
-        text, where = sys.stdin.read(), f"{name} (stdin)"
+        text, where = read_stdin(name), f"{name} (stdin)"
     else:
-        path = _existing(path_text.removeprefix("@"), name)
+        if not path_text.removeprefix("@"):
+            raise RegtraceError(f"{name} needs a file name, e.g. {name} data.csv")
+        path = regular_file(path_text.removeprefix("@"), name, after="")
         where = f"{name} {path}"
         loaded = _load_file(path)
         text = "" if loaded is not None else _read(path, name)
-    if loaded is not None:
-        table, header = loaded
-    else:
-        table, header = _parse_text(text, where)
+    table, header = loaded if loaded is not None else _parse_text(text, where)
     if header is not None and len(header) != table.shape[1]:
         raise RegtraceError(
             f"{where}: the header has {len(header)} names but the rows have "

@@ -130,6 +130,8 @@ def check_view(result: CheckResult, work: Work, summary: bool = False) -> CheckV
     pen = result.penalty
     times = "one step" if result.steps == 1 else f"{result.steps} steps"
     start = replace(result.report, w=cast(Vector, exact_vector(list(result.start))))
+    if result.start_grad is not None:  # a table: dL/dw at w_0, recomputed every step
+        start = replace(start, grad=cast(Vector, exact_vector(list(result.start_grad))))
     echo = Work(start, digits=work.digits, times=work.times, exact=work.exact)
     head = [
         f"Check: your {result.quantity.words} after {times} of "
@@ -144,6 +146,8 @@ def check_view(result: CheckResult, work: Work, summary: bool = False) -> CheckV
         for name, a, e, m in zip(names, result.answer, result.expected, result.marks, strict=True)
     ]
     notes: list[str] = []
+    if result.start_grad is not None:
+        notes.append("dL/dw is the data loss's gradient at each step's w (above: at the start)")
     wrong = [i for i, m in enumerate(result.marks) if m is Mark.WRONG]
     coarse = [i for i, m in enumerate(result.marks) if m is Mark.COARSE]
     worked = wrong[:SUMMARY_WORKED] if summary else wrong

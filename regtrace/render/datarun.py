@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from regtrace.engine.data import DataProblem
 from regtrace.engine.datarun import DataRunReport, DataSweepReport
+from regtrace.engine.frameworks import DecayMode
+from regtrace.engine.optimizer_spec import OptimizerSpec
 from regtrace.engine.penalties import L2Form, Penalty
 from regtrace.render.csvfmt import page_csv
 from regtrace.render.numfmt import DEFAULT_DIGITS
@@ -50,9 +52,15 @@ class DataRunText:
 
     report: DataRunReport
     digits: int = DEFAULT_DIGITS
+    spec: OptimizerSpec | None = None
+    """The optimizer that made the run (``run --optimizer``), or ``None`` for plain GD."""
 
     @property
     def _run(self) -> RunText:
+        if self.spec is not None:
+            from regtrace.render.optimizer_run import OptimizerRunText
+
+            return OptimizerRunText(self.report.run, self.digits, self.spec)
         return RunText(self.report.run, self.digits)
 
     def header(self) -> tuple[str, ...]:
@@ -79,6 +87,11 @@ class DataRunText:
                 method = "proximal gradient" if s.penalty.has_l1 else "gradient descent"
                 how = f"{method} run to convergence ({s.iterations} steps)"
             lines.append(f"{label}: w* by the {how}; max |w_N - w*| = {n.num(d)}")
+        if self.spec is not None and self.spec.decay is not DecayMode.NONE:
+            lines.append(
+                "w* minimises L + penalty; the optimizer's weight decay moves the point its "
+                "run converges to away from w*"
+            )
         return (*lines, *self._run.notes())
 
     def csv(self) -> str:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -23,11 +23,12 @@ class SweepText:
 
     report: SweepReport
     digits: int = DEFAULT_DIGITS
+    exact: bool = field(default=False, kw_only=True)
 
     @property
     def n(self) -> Numbers:
-        """Number formatting at this precision."""
-        return Numbers(self.digits)
+        """Number formatting at this precision (exact fractions under ``exact``)."""
+        return Numbers(self.digits, self.exact)
 
     def header(self) -> tuple[str, ...]:
         """What is swept, each penalty's formula and the inputs."""
@@ -50,6 +51,8 @@ class SweepText:
         if r.lr is not None:
             parts.append(f"lr = {n.num(r.lr)}")
         parts.append(f"lam in {', '.join(n.num(x) for x in r.lams)}")
+        if r.pattern is not None:
+            parts.append(f"strength per weight = lam x {n.vector(r.pattern)}")
         lines.append(", ".join(parts))
         return tuple(lines)
 
