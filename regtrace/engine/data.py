@@ -70,8 +70,12 @@ class DataLoss(StrEnum):
 
 
 def _sigmoid(z: Vector) -> Vector:
-    """``1/(1 + exp(-z))`` as ``exp(-log(1 + exp(-z)))``: no overflow for any finite ``z``."""
-    return np.asarray(np.exp(-np.logaddexp(0.0, -z)), dtype=np.float64)
+    """``1/(1 + exp(-z))`` as ``exp(-log(1 + exp(-z)))``: no overflow for any finite ``z``.
+    In one buffer (it runs once per step of every logistic loop)."""
+    out = np.negative(z)
+    np.logaddexp(0.0, out, out=out)
+    np.negative(out, out=out)
+    return np.asarray(np.exp(out, out=out), dtype=np.float64)
 
 
 @dataclass(frozen=True)
