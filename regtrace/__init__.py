@@ -14,9 +14,13 @@ from regtrace._early import quiet_ctrl_c_if_command
 
 quiet_ctrl_c_if_command()  # first: the command's Ctrl-C handler, before anything else loads
 
-from typing import TYPE_CHECKING, Any  # noqa: E402
+# ``typing`` is not imported at run time (``--version`` answers in about two interpreter
+# start-ups); type checkers read TYPE_CHECKING = False as True.
+TYPE_CHECKING = False
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from regtrace.engine import L1Method, L2Form, Penalty, PenaltyKind, StepReport, StepResult
     from regtrace.engine.check import CheckResult, Quantity, check
     from regtrace.engine.conventions import conventions
