@@ -49,7 +49,7 @@ FLOOR = "import numpy"
 
 
 def main() -> int:
-    """Write a seeded table, time the readers, print ratios and memory."""
+    """Write a fixed random table, time the readers, print ratios and memory."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--cols", type=int, default=51)

@@ -427,6 +427,13 @@ def _overflow(penalty: Penalty, k: int) -> RegtraceError:
     )
 
 
+def _kept_rows(w0: Vector, keep: tuple[int, ...], into: Vector | None) -> Vector:
+    """The array of kept weights, ``len(keep)`` rows (``into`` or a new one), ``w_0`` first."""
+    kept = np.empty((len(keep), w0.size), dtype=np.float64) if into is None else into
+    kept[0] = w0
+    return kept
+
+
 def _trajectory(
     w0: Vector,
     grad: Vector | None,
@@ -445,8 +452,7 @@ def _trajectory(
     that keeps only ``w_0`` and ``w_N`` holds two copies of ``w`` plus the rule's buffers.
     ``into`` (``len(keep)`` rows) replaces the fresh array, e.g. rows shared with other runs."""
     rule = rule_factory(penalty, lr)
-    kept = np.empty((len(keep), w0.size), dtype=np.float64) if into is None else into
-    kept[0] = w0
+    kept = _kept_rows(w0, keep, into)
     w = kept[-1]
     w[...] = w0
     g = grad if target is None and gradient is None else np.empty_like(w0)
@@ -611,8 +617,7 @@ def _blocked_trajectory(
     """The run chunk by chunk (see :data:`FAST_STEP_ULPS`); raises :class:`_OverflowAt`
     with the last good step if some weight turns non-finite."""
     consts = _Blocked.of(penalty, lr, grad, target)
-    kept = np.empty((len(keep), w0.size), dtype=np.float64) if into is None else into
-    kept[0] = w0
+    kept = _kept_rows(w0, keep, into)
     w = kept[-1]
     watch = _SignWatch(w0, n_steps) if signs and penalty.has_l1 else None
     first_bad: int | None = None
