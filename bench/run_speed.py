@@ -1,10 +1,10 @@
 """``run`` on 10^6 weights for 100 steps against hand-written in-place NumPy loops.
 
 Usage: ``.venv/bin/python bench/run_speed.py [--weights N] [--steps K] [--repeats R]``.
-For L2 (the blog's ``w <- w - lr*(g + 2*lam*w)``) and subgradient L1
+For L2 (``w <- w - lr*(g + 2*lam*w)``) and subgradient L1
 (``w <- w - lr*(g + lam*sign(w))``) with a fixed gradient, ``regtrace.run`` and the same update
 written by hand run in the same process, alternating, ``R`` times each; the script prints the
-medians and their ratios (issue 3's goal: ``run`` at most 1.5x the hand-written loop).
+medians and their ratios (the goal: ``run`` at most 1.5x the hand-written loop).
 ``run`` also records where L1 weights reach 0 or change sign, which the hand loop does not.
 A benchmark, not a test.
 """

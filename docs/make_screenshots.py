@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SIZE = (80, 24)
 
 SHOTS: dict[str, list[str]] = {
-    # The blog's step, as the app opens.
+    # The built-in step, as the app opens.
     "trace": [],
     # lam 0.01 -> 1 (eight presses): factor 1 - 2*0.1*1 = 0.8, the L2 weight decays fast.
     "decay": ["2", *["plus"] * 8],

@@ -1,7 +1,7 @@
 """The one domain error type and the named exit codes.
 
 The parser and the engine raise :class:`RegtraceError` with a message a user can act on;
-only the CLI turns it into a stderr line and an exit code (STYLE.md habit 3).
+only the CLI turns it into a stderr line and an exit code.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ class Terminated(BaseException):
 
 
 class ExitCode(IntEnum):
-    """Exit statuses of the ``regtrace`` command (DESIGN.md, CLI contract)."""
+    """Exit statuses of the ``regtrace`` command (docs/design.md, exit codes)."""
 
     OK = 0
     WRONG_ANSWER = 1  # `check` found a wrong answer

@@ -5,10 +5,10 @@ Usage (torch is NOT a regtrace dependency; install the CPU build into your own v
     .venv/bin/pip install torch==2.13.0
     .venv/bin/python scripts/make_reference.py
 
-Each case starts from the blog's weights ``w0 = [2.5, -0.8, 0.1]`` on the quadratic loss
-``L(w) = 0.5*sum(a*(w - c)**2) + lam*sum(w**2)`` whose data gradient at ``w0`` is the blog's
+Each case starts from the built-in example's weights ``w0 = [2.5, -0.8, 0.1]`` on the quadratic loss
+``L(w) = 0.5*sum(a*(w - c)**2) + lam*sum(w**2)`` whose data gradient at ``w0`` is the example's
 ``[-0.2, 0.1, -0.05]`` (``a = [1, 2, 0.5]``, ``c = w0 - g0/a = [2.7, -0.85, 0.2]``), so the
-loss-side L2 term (the seeds' ``lam*||w||^2``) goes through autograd, exactly as a model's would.
+loss-side L2 term (regtrace's ``lam*||w||^2``) goes through autograd, exactly as a model's would.
 Every weight is its own parameter so that a per-weight ``weight_decay`` (0 for a "bias") is a
 PyTorch parameter group. Everything runs on the CPU in float64 with ``foreach=False`` (the
 single-tensor code path that regtrace's comments cite). tests/test_torch_reference.py replays

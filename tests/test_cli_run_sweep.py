@@ -117,7 +117,7 @@ ERRORS = [
      "--plot-file 'out.gif': name a .png, .svg or .pdf file (the suffix picks the format)"),
     (["run", "--plot-file", "no/such/folder/x.svg"],
      "--plot-file 'no/such/folder/x.svg': folder 'no/such/folder' does not exist"),
-    (["sweep"],
+    (["sweep", "--w", "1", "--grad", "0"],
      "a sweep with a fixed gradient needs steps (the weights after N steps); the "
      "regularization path without steps needs a target"),
     (["sweep", "--target", "1", "--lams", "0:1:3"],
@@ -164,23 +164,26 @@ def test_run_plot_holds_each_weight_against_the_step() -> None:
     assert l2.series[0].x == (0.0, 1.0, 2.0, 3.0)
     assert l2.series[0].y == (1.0, 0.5, 0.25, 0.125)
     assert l2.series[1].y == (-2.0, -1.0, -0.5, -0.25)
-    assert not l2.xlog
+    assert l2.xscale == "linear"
 
 
 def test_sweep_plot_is_the_path_on_a_log_axis() -> None:
-    """The path picture: x the lams (log axis when all > 0), y = t/(1 + 2*lam) for L2 and
-    soft(t, lam) for L1 with t = 3: lam = 1 -> 1 and 2; lam = 4 -> 3/9 and 0."""
+    """The path picture: x the lams, y = t/(1 + 2*lam) for L2 and soft(t, lam) for L1 with
+    t = 3: lam = 0.1 -> 2.5 and 2.9; lam = 10 -> 3/21 and 0. lam spanning 100x and more is on
+    a log axis (symlog when 0 is swept too: a log axis has no 0); a narrow span stays linear."""
     from regtrace import sweep
     from regtrace.render.plotdata import sweep_plot
 
-    spec = sweep_plot(sweep([0.0], target=[3.0], lams=[1.0, 4.0]))
+    spec = sweep_plot(sweep([0.0], target=[3.0], lams=[0.1, 10.0]))
     l2, l1 = spec.panels
-    assert l2.xlog and l1.xlog
-    assert l2.series[0].x == (1.0, 4.0)
-    assert l2.series[0].y == (1.0, 3 / 9)
-    assert l1.series[0].y == (2.0, 0.0)
-    linear = sweep_plot(sweep([0.0], target=[3.0], lams=[0.0, 1.0]))
-    assert not linear.panels[0].xlog  # a log axis has no 0
+    assert l2.xscale == l1.xscale == "log"
+    assert l2.series[0].x == (0.1, 10.0)
+    assert l2.series[0].y == pytest.approx((2.5, 3 / 21))
+    assert l1.series[0].y == pytest.approx((2.9, 0.0))
+    with_zero = sweep_plot(sweep([0.0], target=[3.0], lams=[0.0, 0.1, 10.0])).panels[0]
+    assert (with_zero.xscale, with_zero.linthresh) == ("symlog", 0.1)
+    for narrow in ([1.0, 4.0], [0.0, 1.0], [0.0, 0.02, 1.0]):  # 4x, only one positive, 50x
+        assert sweep_plot(sweep([0.0], target=[3.0], lams=narrow)).panels[0].xscale == "linear"
 
 
 def test_plot_draws_only_the_first_weights_of_many() -> None:

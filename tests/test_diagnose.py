@@ -176,6 +176,19 @@ def test_every_mistake_has_a_test_above() -> None:
         "lam-twice",
         "penalty-twice",
         "lr-lam-swapped",
+        # tested in test_diagnose_more.py:
+        "other-penalty",
+        "data-loss-half-mse",
+        "data-loss-mse",
+        "data-loss-sse",
+        "data-loss-half-sse",
+        "data-loss-log-loss",
+        "data-loss-log-sum",
+        "proximal-as-subgradient",
+        "threshold-without-lr",
+        "residual-sign",
+        "intercept-penalized",
+        "intercept-left-out",
     ]
 
 

@@ -1,8 +1,9 @@
-"""The README's table of error messages is true: each example prints exactly its line.
+"""The docs' table of error messages is true: each example prints exactly its line.
 
-The table lives under "Errors and exit codes" with the columns *what went wrong*, *example*
-and *the one line on stderr*; this runs every example through the real CLI (in-process, from
-the repository root) and compares the line, so the documented messages cannot drift.
+The table lives in docs/scripting.md under "Exit codes" with the columns *what went wrong*,
+*example* and *the one line on stderr*; this runs every example through the real CLI
+(in-process, from the repository root) and compares the line, so the documented messages
+cannot drift.
 """
 
 from __future__ import annotations
@@ -14,14 +15,14 @@ import pytest
 
 from tests.conftest import ROOT, invoke
 
-README = (ROOT / "README.md").read_text(encoding="utf-8")
+PAGE = (ROOT / "docs" / "scripting.md").read_text(encoding="utf-8")
 HEADER = "| what went wrong | example | the one line on stderr (exit 2) |"
 CELL_SPLIT = re.compile(r"(?<!\\)\|")
 
 
 def error_rows() -> list[tuple[str, str, str]]:
-    """``(situation, command, message)`` for each row of the README's error table."""
-    table = README.split(HEADER, 1)[1].split("\n\n", 1)[0]
+    """``(situation, command, message)`` for each row of the docs' error table."""
+    table = PAGE.split(HEADER, 1)[1].split("\n\n", 1)[0]
     rows = []
     for line in table.strip().splitlines()[1:]:  # skip the |---| line
         cells = [c.strip().replace("\\|", "|") for c in CELL_SPLIT.split(line)[1:-1]]
@@ -31,7 +32,7 @@ def error_rows() -> list[tuple[str, str, str]]:
 
 
 def test_the_table_is_there() -> None:
-    """The README documents a good number of messages, not a token few."""
+    """The docs document a good number of messages, not a token few."""
     assert len(error_rows()) >= 15
 
 

@@ -21,6 +21,9 @@ COMMANDS = {
     "run": ["run", "--steps", "3"],
     "sweep": ["sweep", "--w", "1", "--grad", "0", "--steps", "20", "--lams", "0.1,0.5"],
     "check": ["check", "--answer", "2.5175,-0.8092,0.1049"],
+    "check_data": ["check", "--x", "1;2;3", "--y", "2,3,5", "--w", "1", "--answer", "1.2"],
+    "check_decay": ["check", "--quantity", "decay-factor", "--answer", "0.999,0.998,0.998"],
+    "check_optimizer": ["check", "-o", "adamw", "--steps", "2", "--answer", "2.66,-0.6,0.3"],
     "conventions": ["conventions", "--lam", "0.0005"],
 }
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e-?\d+)?")

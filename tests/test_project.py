@@ -9,6 +9,10 @@ import regtrace
 from tests.conftest import ROOT, Invocation, invoke
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+DOCS = README + "".join(
+    (ROOT / "docs" / f"{page}.md").read_text(encoding="utf-8")
+    for page in ("tutorial-students", "tutorial-teachers", "scripting", "conventions")
+)
 
 
 def setup_commands() -> list[str]:
@@ -55,8 +59,8 @@ def test_version_flag() -> None:
 
 
 def test_every_command_has_help_with_examples() -> None:
-    """Each command's ``--help`` works, and shows at least one example, and the README
-    mentions the command."""
+    """Each command's ``--help`` works, and shows at least one example, and the README or a
+    tutorial shows the command."""
     from regtrace.cli.app import app
 
     names = [c.name for c in app.registered_commands]
@@ -66,4 +70,16 @@ def test_every_command_has_help_with_examples() -> None:
         result = invoke([name, "--help"])
         assert result.code == 0, result.stderr
         assert "Examples" in result.stdout
-        assert f"regtrace {name}" in README
+        assert f"regtrace {name}" in DOCS
+
+
+def test_license_typed_marker_and_no_placeholder_url() -> None:
+    """MIT as pyproject says, ``py.typed`` inside the package the wheel ships (hatch builds
+    the ``regtrace`` directory whole), and no placeholder project URL."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert project["project"]["license"] == "MIT"
+    assert (ROOT / "LICENSE").read_text(encoding="utf-8").startswith("MIT License")
+    assert (ROOT / "regtrace" / "py.typed").is_file()
+    assert project["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"] == ["regtrace"]
+    for name in ("pyproject.toml", "README.md"):
+        assert "example.invalid" not in (ROOT / name).read_text(encoding="utf-8")

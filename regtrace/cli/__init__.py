@@ -78,7 +78,9 @@ def run(argv: Sequence[str] | None = None) -> int:
             return ExitCode.OK
         code = int(getattr(exc, "exit_code", ExitCode.BAD_INPUT))
         hint = _usage_hint(exc) if code == ExitCode.BAD_INPUT else ""
-        write_error(exc.format_message() + hint)
+        from regtrace.cli.app import explain_usage
+
+        write_error((explain_usage(exc, args) or exc.format_message()) + hint)
         return code
     except PipeClosed:
         _silence_stdout()

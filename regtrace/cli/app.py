@@ -8,20 +8,24 @@ what ``regtrace --help`` and an unknown command see. Nothing here imports NumPy.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import difflib
+import re
+from collections.abc import Collection, Sequence
 from importlib import import_module
 from typing import Annotated
 
 import typer
 
+from regtrace.cli.helptext import HelpCommand, HelpGroup
+
 # The commands, in the order `regtrace --help` lists them: (name, module, function); each
 # module holds its HELP and EPILOG (with examples) beside the function.
 COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("step", "regtrace.cli.step", "step_command"),
-    ("conventions", "regtrace.cli.conventions", "conventions_command"),
     ("check", "regtrace.cli.check", "check_command"),
     ("run", "regtrace.cli.run_cmd", "run_command"),
     ("sweep", "regtrace.cli.sweep", "sweep_command"),
+    ("conventions", "regtrace.cli.conventions", "conventions_command"),
     ("explore", "regtrace.cli.explore", "explore_command"),
 )
 NAMES = frozenset(name for name, _, _ in COMMANDS)
@@ -60,8 +64,10 @@ def build(names: Collection[str] | None = None) -> typer.Typer:
         name="regtrace",
         help="Trace gradient-descent steps under L1, L2 and elastic-net regularization, "
         "with the arithmetic shown.",
-        epilog="Start with: regtrace step (the blog's example), then regtrace step --help. "
+        epilog="Start with: regtrace step (the built-in example), then regtrace step --help. "
+        "Check a homework answer: regtrace check --answer 2.515,-0.808,0.1048. "
         "Exit codes: 0 done, 1 check found a wrong answer, 2 bad input or usage.",
+        cls=HelpGroup,
         no_args_is_help=True,
         add_completion=True,
         pretty_exceptions_enable=False,
@@ -71,9 +77,10 @@ def build(names: Collection[str] | None = None) -> typer.Typer:
     for name, module_name, function in COMMANDS:
         if names is None or name in names:
             module = import_module(module_name)
-            built.command(name, help=module.HELP, epilog=module.EPILOG, no_args_is_help=False)(
-                getattr(module, function)
-            )
+            built.command(
+                name, cls=HelpCommand, help=module.HELP, epilog=module.EPILOG,
+                no_args_is_help=False,
+            )(getattr(module, function))  # fmt: skip
     return built
 
 
@@ -88,3 +95,93 @@ def __getattr__(name: str) -> typer.Typer:
             _full = build()
         return _full
     raise AttributeError(name)
+
+
+SYNONYMS = {
+    "--learning-rate": "--lr",
+    "--lambda": "--lam",
+    "--weights": "--w",
+    "--weight": "--w",
+    "--gradient": "--grad",
+    "--gradients": "--grad",
+    "--iterations": "--steps",
+    "--epochs": "--steps",
+    "--output": "--out",
+    "--decay": "--weight-decay",
+    "--wd": "--weight-decay",
+}
+"""Words people reach for, and the option that means it."""
+
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?,?$")
+
+
+def closest_option(name: str, known: Sequence[str]) -> str | None:
+    """The known option a mistyped ``name`` most likely means: a synonym, the initials of
+    its words (``--learning-rate`` -> ``--lr``), or the closest spelling."""
+    if SYNONYMS.get(name) in known:
+        return SYNONYMS[name]
+    words = name.lstrip("-").split("-")
+    initials = "--" + "".join(word[:1] for word in words)
+    if len(words) > 1 and initials in known:
+        return initials
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+VECTOR_METAVARS = frozenset({"VECTOR", "LAM", "LAMS", "WD"})
+
+
+def _vector_options(exc: Exception) -> set[str]:
+    command = getattr(getattr(exc, "ctx", None), "command", None)
+    return {
+        o
+        for p in getattr(command, "params", [])
+        if getattr(p, "metavar", None) in VECTOR_METAVARS
+        for o in p.opts
+    }
+
+
+def _split_vector(args: Sequence[str], index: int, vectors: set[str]) -> str | None:
+    """When ``args[index]`` is a number that belongs to the vector option before it (typed
+    with spaces), the advice to write it comma-separated."""
+    start = index
+    while start > 0 and _NUMBER.match(args[start - 1]):
+        start -= 1
+    if start == 0 or args[start - 1] not in vectors or start == index:
+        return None
+    end = index
+    while end + 1 < len(args) and _NUMBER.match(args[end + 1]):
+        end += 1
+    values = ",".join(a.rstrip(",") for a in args[start : end + 1])
+    option = args[start - 1]
+    return f"{option} takes one comma-separated vector: write {option} {values} (no spaces)"
+
+
+def explain_usage(exc: Exception, args: Sequence[str]) -> str | None:
+    """A better line for the usage errors people make by habit, or ``None`` for Click's own.
+
+    - a vector typed with spaces (``--w 2.5 -0.8`` or ``--w 2.5 0.8``): write it with commas;
+    - an unknown option: the closest known one (``--learning-rate`` -> ``--lr``).
+    """
+    name = getattr(exc, "option_name", None)
+    if type(exc).__name__ == "NoSuchOption" and isinstance(name, str):
+        if _NUMBER.match(name):  # "-0.8" split by Click into the short option "-0"
+            vectors = _vector_options(exc)
+            for index, arg in enumerate(args):
+                advice = _split_vector(args, index, vectors) if arg.startswith(name) else None
+                if advice:
+                    return advice
+        ctx = getattr(exc, "ctx", None)
+        command = getattr(ctx, "command", None)
+        known = [o for p in getattr(command, "params", []) for o in p.opts if o.startswith("--")]
+        match = closest_option(name, known)
+        if match:
+            return f"No such option: {name}; did you mean {match}?"
+        return None
+    message = exc.format_message() if hasattr(exc, "format_message") else ""
+    if "unexpected extra argument" in message:
+        vectors = _vector_options(exc)
+        for i, arg in enumerate(args):
+            if i > 1 and _NUMBER.match(arg) and _NUMBER.match(args[i - 1]):
+                return _split_vector(args, i, vectors)
+    return None

@@ -8,10 +8,16 @@ import typer
 
 from regtrace.cli.options import DigitsOpt, FormatOpt, OutputFormat
 
-HELP = """How lam in lam*||w||^2 (the seeds, Keras L2) maps to PyTorch/optax weight_decay
-(lam/2*||w||^2), sklearn SGDRegressor, Ridge and ElasticNet alpha, and decoupled decay.
+HELP = """Convert an L2 strength between regtrace's lam, PyTorch, Keras, optax and sklearn.
 
-Two tables: parameters that give the same gradient step for the same data loss, and
+regtrace's lam is the one in L + lam*||w||^2 (gradient 2*lam*w), as Keras' L2 regularizer
+writes it. PyTorch and optax weight_decay add wd*w to the gradient (wd = 2*lam); sklearn's
+Ridge and ElasticNet alpha scale differently again; decoupled decay (AdamW, Keras
+weight_decay) is not a loss term at all.
+
+Give lam (--lam), or a framework's parameter and whose it is: --weight-decay WD --from
+torch|optax|keras|adamw, or --alpha A --from ridge|elasticnet (Ridge needs --n-samples).
+Two tables follow: parameters that give the same gradient step for the same data loss, and
 parameters of sklearn's estimators that give the same fitted weights for least squares.
 """
 
@@ -22,13 +28,25 @@ EPILOG = """Examples:
   regtrace conventions --lam 0.005 --n-samples 200
 
   regtrace conventions --lam 0.01 --lam1 0.02 --format json
+
+  regtrace conventions --weight-decay 0.01 --from torch    (what lam is my weight_decay?)
+
+  regtrace conventions --alpha 0.1 --from ridge --n-samples 50
+
+  regtrace conventions --alpha 0.1 --from elasticnet --l1-ratio 0.5
 """
 
 
 def conventions_command(
     lam: Annotated[
-        str, typer.Option("--lam", metavar="LAM", help="The L2 strength in L + lam*||w||^2.")
-    ] = "0.01",
+        str | None,
+        typer.Option(
+            "--lam",
+            metavar="LAM",
+            help="The L2 strength in L + lam*||w||^2. Default: 0.01.",
+            show_default=False,
+        ),
+    ] = None,
     lam1: Annotated[
         str,
         typer.Option("--lam1", metavar="LAM", help="An L1 strength, for the ElasticNet row."),
@@ -43,16 +61,73 @@ def conventions_command(
             show_default=False,
         ),
     ] = None,
+    weight_decay: Annotated[
+        str | None,
+        typer.Option(
+            "--weight-decay",
+            metavar="WD",
+            help="Convert this weight_decay to lam (with --from torch, optax, keras or adamw).",
+            show_default=False,
+        ),
+    ] = None,
+    alpha: Annotated[
+        str | None,
+        typer.Option(
+            "--alpha",
+            metavar="ALPHA",
+            help="Convert this scikit-learn alpha to lam (with --from ridge or elasticnet).",
+            show_default=False,
+        ),
+    ] = None,
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            metavar="WHO",
+            help="Whose --weight-decay or --alpha: torch, optax, keras, adamw, ridge or "
+            "elasticnet.",
+            show_default=False,
+        ),
+    ] = None,
+    l1_ratio: Annotated[
+        str,
+        typer.Option("--l1-ratio", metavar="R", help="ElasticNet's l1_ratio, with --alpha."),
+    ] = "0.5",
     output_format: FormatOpt = OutputFormat.TABLE,
     digits: DigitsOpt = 12,
 ) -> None:
     """The conversion table."""
     from regtrace.cli.emit import emit
     from regtrace.engine.conventions import conventions
+    from regtrace.errors import RegtraceError
     from regtrace.parse.numbers import parse_scalar
     from regtrace.render.conventions import ConventionsText
 
-    report = conventions(
-        parse_scalar(lam, "--lam"), lam1=parse_scalar(lam1, "--lam1"), n_samples=n_samples
-    )
+    from_source = None
+    if weight_decay is not None or alpha is not None or source is not None:
+        from regtrace.engine.conventions import lam_from
+
+        if lam is not None:
+            raise RegtraceError("give --lam, or --weight-decay/--alpha with --from, not both")
+        if source is None:
+            raise RegtraceError(
+                "say whose parameter it is: add --from torch, optax, keras, adamw, ridge or "
+                "elasticnet"
+            )
+        if weight_decay is None and alpha is None:
+            raise RegtraceError(f"--from {source} needs the value: --weight-decay or --alpha")
+        from_source = lam_from(
+            source,
+            weight_decay=None
+            if weight_decay is None
+            else parse_scalar(weight_decay, "--weight-decay"),
+            alpha=None if alpha is None else parse_scalar(alpha, "--alpha"),
+            l1_ratio=parse_scalar(l1_ratio, "--l1-ratio"),
+            n_samples=n_samples,
+        )
+    if from_source is None:
+        lam_value, lam1_value = parse_scalar(lam or "0.01", "--lam"), parse_scalar(lam1, "--lam1")
+    else:
+        lam_value, lam1_value = from_source.lam, from_source.lam1
+    report = conventions(lam_value, lam1=lam1_value, n_samples=n_samples, source=from_source)
     emit(report, ConventionsText(report, digits=digits), output_format=output_format)

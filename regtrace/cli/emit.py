@@ -11,10 +11,11 @@ from __future__ import annotations
 import shutil
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from regtrace.cli.options import OutputFormat
+from regtrace.cli.options import OutputFormat, PlotScale
 from regtrace.cli.output import (
     color_wanted,
     terminal_width,
@@ -28,6 +29,7 @@ from regtrace.render.layout import Layout
 if TYPE_CHECKING:  # the engines load only when their command runs
     from regtrace.cli.outfile import OutTarget
     from regtrace.engine.check import CheckResult
+    from regtrace.engine.check_optimizer import OptimizerCheck
     from regtrace.engine.data import DataEval
     from regtrace.engine.optimizers import OptimizerReport
     from regtrace.engine.step import StepReport
@@ -79,10 +81,14 @@ def emit(
     plot: bool = False,
     plot_file: str | None = None,
     json_extra: dict[str, Any] | None = None,
+    plot_scale: PlotScale = PlotScale.SHARED,
 ) -> None:
     """Write the result in its format, then the terminal plot (``--plot``); the picture file
-    (``--plot-file``) is written first, so a missing extra fails before any output."""
+    (``--plot-file``) is written first, so a missing extra fails before any output.
+    ``plot_scale`` says whether the penalty panels share one y range."""
     page: PageFor = view if callable(view) else view.page
+    if spec is not None:
+        spec = replace(spec, shared_y=plot_scale is PlotScale.SHARED)
     if plot_file is not None and spec is not None:
         _write_plot_file(spec, plot_file)
     if output_format is OutputFormat.JSON:
@@ -172,6 +178,18 @@ def emit_check(
 
     def page(full: bool) -> Page:
         return check_page(result, digits=digits, exact=exact, layout=layout, full=full)
+
+    emit(result, page, output_format=output_format)
+
+
+def emit_optimizer_check(
+    result: OptimizerCheck, *, output_format: OutputFormat, digits: int
+) -> None:
+    """A graded optimizer answer (``check --optimizer``)."""
+    from regtrace.render.checkview import optimizer_check_page
+
+    def page(full: bool) -> Page:
+        return optimizer_check_page(result, digits=digits)
 
     emit(result, page, output_format=output_format)
 

@@ -1,4 +1,5 @@
-"""``regtrace explore``: the lesson's interactive examples in the terminal (optional extra).
+"""``regtrace explore``: the step trace, a weight-decay demo and a lambda sweep, interactive
+in the terminal (optional extra).
 
 Textual is imported only here, inside the command, and only after the options are checked:
 ``regtrace --help``, ``regtrace step`` and even ``regtrace explore --help`` never load it.
@@ -33,7 +34,7 @@ Needs the optional extra: pip install 'regtrace[explore]'.
 
 EPILOG = """Examples:
 
-  regtrace explore    (starts on the blog's example: w=2.5,-0.8,0.1, lam=0.01, lr=0.1)
+  regtrace explore    (starts on the built-in example: w=2.5,-0.8,0.1, lam=0.01, lr=0.1)
 
   regtrace explore --w 1,-2 --grad 0.5,0.1 --lam 0.1 --lr 0.5
 
@@ -73,7 +74,7 @@ def explore_command(
     l1_method: L1MethodOpt = L1Method.SUBGRADIENT,
     digits: AppDigitsOpt = 6,
 ) -> None:
-    """Open the explorer on the given step (the blog's example by default)."""
+    """Open the explorer on the given step (the built-in example by default)."""
     from regtrace.cli.explore_inputs import explore_state
 
     state = explore_state(

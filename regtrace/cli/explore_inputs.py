@@ -23,7 +23,7 @@ def explore_state(
     l1_method: str = "subgradient",
 ) -> ExploreState:
     """Parse and check the options as ``regtrace step`` does (its defaults too: with no
-    ``w`` and ``grad``, the blog's example); ``lam`` must be one number, as the keys scale it."""
+    ``w`` and ``grad``, the built-in example); ``lam`` must be one number, as the keys scale it."""
     problem = resolve_problem(
         ProblemOptions(w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty)
     )

@@ -90,7 +90,7 @@ class InputTexts:
 def option_texts(
     *, w: str | None, grad: str | None, lam: str | None, lr: str | None, loss: str | None
 ) -> InputTexts:
-    """Check that ``--w``/``--grad`` come together; with neither, the blog's example."""
+    """Check that ``--w``/``--grad`` come together; with neither, the built-in example."""
     if (w is None) != (grad is None):
         given, missing = ("--w", "--grad") if grad is None else ("--grad", "--w")
         raise RegtraceError(
@@ -99,14 +99,14 @@ def option_texts(
         )
     builtin = w is None
     if builtin:
-        w, grad = examples.BLOG_W, examples.BLOG_GRAD
-        loss = examples.BLOG_LOSS if loss is None else loss
+        w, grad = examples.EXAMPLE_W, examples.EXAMPLE_GRAD
+        loss = examples.EXAMPLE_LOSS if loss is None else loss
     assert w is not None and grad is not None  # narrowed above; for mypy
     return InputTexts(
         w=w,
         grad=grad,
-        lam=examples.BLOG_LAM if lam is None else lam,
-        lr=examples.BLOG_LR if lr is None else lr,
+        lam=examples.EXAMPLE_LAM if lam is None else lam,
+        lr=examples.EXAMPLE_LR if lr is None else lr,
         loss=loss,
         builtin=builtin,
     )
@@ -183,9 +183,9 @@ def resolve_problem(options: ProblemOptions, *, exact_table: bool = False) -> Pr
         example, loss_text = texts.builtin, texts.loss
         w = numbers.vector(texts.w, "--w")
         source = FixedGradient(numbers.vector(texts.grad, "--grad"))
-    lam_text = o.lam if o.lam is not None or o.lam_pattern else examples.BLOG_LAM
+    lam_text = o.lam if o.lam is not None or o.lam_pattern else examples.EXAMPLE_LAM
     lam = None if lam_text is None else numbers.strength(lam_text, "--lam", data)
-    lr = numbers.scalar(examples.BLOG_LR if o.lr is None else o.lr, "--lr")
+    lr = numbers.scalar(examples.EXAMPLE_LR if o.lr is None else o.lr, "--lr")
     if isinstance(source, FixedGradient) and loss_text is not None:
         source = FixedGradient(source.grad, numbers.scalar(loss_text, "--loss"))
     regularization = Regularization(

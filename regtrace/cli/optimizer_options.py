@@ -3,8 +3,9 @@
 Every hyper-parameter field of :mod:`regtrace.engine.optimizer_params` is one option (its
 flags and help are the field's metadata); :func:`with_optimizer_options` adds them to a
 command, so a new hyper-parameter reaches the command line, the engine, the JSON and the
-trace header without being written out in each. Imports no NumPy: plain ``regtrace step``
-asks "was any optimizer option given?" without loading the optimizer engine.
+trace header without being written out in each, and sits in the Optimizer panel of ``--help``.
+Imports no NumPy: plain ``regtrace step`` asks "was any optimizer option given?" without
+loading the optimizer engine.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
+from regtrace.cli.helptext import OPTIMIZER
 from regtrace.engine.optimizer_params import STATE_OPTIONS, hyper_options
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -51,12 +53,20 @@ def _hyper_parameters() -> list[inspect.Parameter]:
     out = []
     for opt in hyper_options():
         if opt.flag:
-            annotation: Any = Annotated[bool, typer.Option(*opt.flags, help=opt.help)]
+            annotation: Any = Annotated[
+                bool, typer.Option(*opt.flags, help=opt.help, rich_help_panel=OPTIMIZER)
+            ]
             default: Any = False
         else:
             annotation = Annotated[
                 str | None,
-                typer.Option(*opt.flags, metavar="FLOAT", help=opt.help, show_default=False),
+                typer.Option(
+                    *opt.flags,
+                    metavar="FLOAT",
+                    help=opt.help,
+                    show_default=False,
+                    rich_help_panel=OPTIMIZER,
+                ),
             ]
             default = None
         out.append(inspect.Parameter(opt.name, inspect.Parameter.KEYWORD_ONLY,
@@ -72,7 +82,13 @@ def _state_parameters() -> list[inspect.Parameter]:
             default=None,
             annotation=Annotated[
                 str | None,
-                typer.Option(opt.flag, metavar="VECTOR", help=opt.help, show_default=False),
+                typer.Option(
+                    opt.flag,
+                    metavar="VECTOR",
+                    help=opt.help,
+                    show_default=False,
+                    rich_help_panel=OPTIMIZER,
+                ),
             ],
         )
         for opt in STATE_OPTIONS

@@ -49,15 +49,13 @@ LamOpt = Annotated[
         "--lam",
         metavar="LAM",
         help="Regularization strength: one number, or one per weight (0 exempts a weight, "
-        "e.g. a bias). Default: 0.01, the blog's.",
+        "e.g. a bias). Default: 0.01.",
         show_default=False,
     ),
 ]
 LrOpt = Annotated[
     str | None,
-    typer.Option(
-        "--lr", metavar="FLOAT", help="Learning rate. Default: 0.1, the blog's.", show_default=False
-    ),
+    typer.Option("--lr", metavar="FLOAT", help="Learning rate. Default: 0.1.", show_default=False),
 ]
 LossOpt = Annotated[
     str | None,
@@ -99,7 +97,7 @@ L2FormOpt = Annotated[
     L2Form,
     typer.Option(
         "--l2-form",
-        help="lambda: lam*sum(w^2), gradient 2*lam*w (the seeds). "
+        help="lambda: lam*sum(w^2), gradient 2*lam*w (the textbook form). "
         "half: lam/2*sum(w^2), gradient lam*w (PyTorch weight_decay).",
     ),
 ]
@@ -135,7 +133,7 @@ LayoutOpt = Annotated[
     Layout,
     typer.Option(
         "--layout",
-        help="wide: a column per weight (the blog's table); tall: a row per weight; "
+        help="wide: a column per weight; tall: a row per weight; "
         "summary: norms and largest changes. auto picks by the number of weights.",
     ),
 ]
@@ -158,6 +156,7 @@ class QuantityChoice(StrEnum):
     STEP = "step"
     LOSS = "loss"
     PENALTY = "penalty"
+    DECAY_FACTOR = "decay-factor"
 
 
 AnswerOpt = Annotated[
@@ -177,7 +176,8 @@ QuantityOpt = Annotated[
         "--quantity",
         "-q",
         help="What --answer is: the new weights, the full gradient, the penalty term, the "
-        "update, the regularized loss (needs --loss) or the penalty value (one number).",
+        "update, the regularized loss (needs --loss), the penalty value (one number), or the L2 "
+        "weight-decay factor 1 - 2*lr*lam per weight.",
     ),
 ]
 StepsOpt = Annotated[
@@ -201,17 +201,19 @@ TolOpt = Annotated[
     ),
 ]
 CheckPenaltyOpt = Annotated[
-    str,
+    str | None,
     typer.Option(
         "--penalty",
         "-p",
         metavar="PENALTY",
-        help=f"The penalty of the problem: one of {penalty_names()}.",
+        help=f"The penalty of the problem: one of {penalty_names()}. Default: l2; none "
+        "with --optimizer.",
+        show_default=False,
     ),
 ]
 
 
-# -- run and sweep (issue 3) --------------------------------------------------------------
+# -- run and sweep -----------------------------------------------------------------------
 
 RunStepsOpt = Annotated[
     int,
@@ -272,6 +274,23 @@ PlotFileOpt = Annotated[
         show_default=False,
     ),
 ]
+
+
+class PlotScale(StrEnum):
+    """``--plot-scale`` choices: one y range for the penalty panels, or one each."""
+
+    SHARED = "shared"
+    OWN = "own"
+
+
+PlotScaleOpt = Annotated[
+    PlotScale,
+    typer.Option(
+        "--plot-scale",
+        help="y axis of the penalty panels in --plot and --plot-file: shared (one range, "
+        "to compare penalties) or own (each panel fits its lines).",
+    ),
+]
 OutOpt = Annotated[
     str | None,
     typer.Option(
@@ -291,7 +310,7 @@ ForceOpt = Annotated[
 ]
 
 
-# -- optimizers (issue 5) ------------------------------------------------------------------
+# -- optimizers ----------------------------------------------------------------------------
 
 
 PenaltyMaybeOpt = Annotated[
@@ -343,8 +362,9 @@ WeightDecayOpt = Annotated[
         metavar="WD",
         help="The optimizer's weight_decay: one number or one per weight. Coupled (wd*w added "
         "to the gradient) for torch/optax sgd, adam, rmsprop, adagrad; decoupled "
-        "(w*(1-lr*wd)) for adamw and every Keras optimizer. Default: 0; adamw: 0.01 torch, "
-        "0.004 keras, 1e-4 optax.",
+        "(w*(1-lr*wd)) for adamw and every Keras optimizer. One number decays every weight, a "
+        "bias too (as PyTorch and Keras do), unlike --lam 0.01,0. Default: 0; adamw: 0.01 "
+        "torch, 0.004 keras, 1e-4 optax.",
         show_default=False,
     ),
 ]

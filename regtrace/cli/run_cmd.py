@@ -36,6 +36,8 @@ from regtrace.cli.options import (
     PenaltyOpt,
     PlotFileOpt,
     PlotOpt,
+    PlotScale,
+    PlotScaleOpt,
     RunStepsOpt,
     TargetOpt,
     WeightDecayOpt,
@@ -55,7 +57,7 @@ if TYPE_CHECKING:
 
 HELP = """N gradient steps under L2 and L1 (or elastic net), side by side.
 
-The data gradient is fixed (--grad, as in the blog's loop) or comes from the loss
+The data gradient is fixed (--grad) or comes from the loss
 L = 1/2*||w - target||^2 (--target): then each penalty's fixed point is shown beside where
 the run ended. With a table (--data FILE.csv, or --x and --y) the gradient of a linear or
 logistic loss is recomputed at every step, and the regularized solution w* (the closed form
@@ -77,7 +79,7 @@ or optax order, --convention) from a fresh state for each penalty, on a fixed --
 
 EPILOG = """Examples:
 
-  regtrace run    (the blog's example: w=2.5,-0.8,0.1, grad=-0.2,0.1,-0.05, 10 steps)
+  regtrace run    (the built-in example: w=2.5,-0.8,0.1, grad=-0.2,0.1,-0.05, 10 steps)
 
   regtrace run --w 2.5,-0.8,0.1 --grad -0.2,0.1,-0.05 --lam 0.1 --lr 0.1 --steps 10
 
@@ -119,6 +121,7 @@ def run_command(
     digits: DigitsOpt = 12,
     plot: PlotOpt = False,
     plot_file: PlotFileOpt = None,
+    plot_scale: PlotScaleOpt = PlotScale.SHARED,
     optimizer: OptimizerOpt = None,
     compare: CompareOpt = None,
     convention: ConventionOpt = None,
@@ -187,6 +190,7 @@ def run_command(
         output_format=output_format,
         plot=plot,
         plot_file=plot_file,
+        plot_scale=plot_scale,
     )
 
 
@@ -213,7 +217,7 @@ class _WithOptimizer:
 
 def run_views(outcome: RunOutcome, digits: int, *, exact: bool = False) -> RunViews:
     """The views of a run: plain or exact, on a table, with one optimizer or several."""
-    from regtrace.render.plotdata import PlotSpec, run_plot
+    from regtrace.render.plotdata import PlotSpec, data_run_plot, run_plot
     from regtrace.render.trajectory import RunText
 
     report = outcome.run
@@ -239,7 +243,7 @@ def run_views(outcome: RunOutcome, digits: int, *, exact: bool = False) -> RunVi
 
         data = replace(outcome.data[0], run=report)
         shown: HasDict = data if spec is None else _WithOptimizer(data, spec)
-        return RunViews(shown, DataRunText(data, digits, spec), run_plot(report), finals)
+        return RunViews(shown, DataRunText(data, digits, spec), data_run_plot(data), finals)
     if spec is not None:
         from regtrace.render.optimizer_run import OptimizerRunReport, OptimizerRunText
 

@@ -52,7 +52,7 @@ HELP = """One gradient-descent step under L2 and L1 (or elastic net), side by si
 
 For each weight: the penalty term, the full gradient dL/dw + penalty term, the update
 -lr x full gradient and the new weight, then the regularized loss with its arithmetic.
-With no --w and --grad it traces the blog's example.
+With no --w and --grad it traces the built-in example (w = 2.5,-0.8,0.1).
 
 With a table (--data FILE.csv, or --x and --y) the data loss and its gradient are computed
 from a linear or logistic model (--model, --data-loss) and shown row by row first.

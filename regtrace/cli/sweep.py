@@ -27,6 +27,8 @@ from regtrace.cli.options import (
     PenaltyOpt,
     PlotFileOpt,
     PlotOpt,
+    PlotScale,
+    PlotScaleOpt,
     SweepStepsOpt,
     TargetOpt,
     WOpt,
@@ -35,7 +37,7 @@ from regtrace.cli.options import (
 )
 from regtrace.regularizers import L1Method, L2Form
 
-HELP = """Final weights per penalty and lam: the blog's "Lambda sensitivity" as a table.
+HELP = """Final weights per penalty and lam, as a table: how the strength changes the result.
 
 With --steps N it runs N steps at each lam (fixed --grad, or the loss
 L = 1/2*||w - target||^2 with --target). With --target and no --steps it shows where each
@@ -54,7 +56,7 @@ lam x PATTERN for each lam swept, so --lam 1,0 leaves the second weight (a bias)
 
 EPILOG = """Examples:
 
-  regtrace sweep --steps 10    (the blog's Lambda sensitivity: lam in 0, 0.01, 0.1, 1)
+  regtrace sweep    (the built-in example, 10 steps at lam 0, 0.01, 0.1, 1)
 
   regtrace sweep --w 2.5,-0.8,0.1 --grad -0.2,0.1,-0.05 --lr 0.1 --steps 10 --lams 0,0.01,0.1,1
 
@@ -68,6 +70,9 @@ EPILOG = """Examples:
 
   regtrace sweep --target 3.5,2.1 --lam 1,0 --lams 0.1,1 --penalty l2
 """
+
+BUILTIN_STEPS = 10
+"""Steps per lam when ``sweep`` runs the built-in example (no --w, --grad, --target)."""
 
 
 SweepLamOpt = Annotated[
@@ -100,6 +105,7 @@ def sweep_command(
     digits: DigitsOpt = 12,
     plot: PlotOpt = False,
     plot_file: PlotFileOpt = None,
+    plot_scale: PlotScaleOpt = PlotScale.SHARED,
     data: DataOpt = None,
     x: XOpt = None,
     y: YOpt = None,
@@ -140,6 +146,8 @@ def sweep_command(
             table=DataOptions(data, x, y, model, data_loss, intercept), lam_pattern=True,
         )
     )  # fmt: skip
+    if steps is None and problem.example:  # bare `regtrace sweep`: the built-in example's loop
+        steps = BUILTIN_STEPS
     swept = _lams(lams, exact)
     if exact and steps is not None:
         from regtrace.engine.exactrun import MAX_EXACT_STEPS
@@ -171,7 +179,10 @@ def sweep_command(
 
         assert isinstance(result, SweepReport)
         view, spec = SweepText(result, digits), sweep_plot(result)
-    emit(report, view, spec, output_format=output_format, plot=plot, plot_file=plot_file)
+    emit(
+        report, view, spec, output_format=output_format, plot=plot, plot_file=plot_file,
+        plot_scale=plot_scale,
+    )  # fmt: skip
 
 
 def _lams(text: str, exact: bool) -> Any:

@@ -6,7 +6,7 @@ is marked by :func:`regtrace.engine.grading.grade` and, when one is wrong,
 :func:`regtrace.engine.diagnose.diagnose` names the common mistake that reproduces it.
 
 With ``steps = N`` the answer is the weights after ``N`` updates with the same data gradient
-(as the blog's "10 steps" table does); each update is :func:`exact_apply`, one after another.
+(as a "10 steps" homework table does); each update is :func:`exact_apply`, one after another.
 """
 
 from __future__ import annotations
@@ -17,7 +17,10 @@ from enum import StrEnum
 from fractions import Fraction
 from typing import Any, cast
 
-from regtrace.engine.diagnose import Diagnosis, Problem, diagnose
+import numpy as np
+
+from regtrace.engine.data import DataEval, DataProblem
+from regtrace.engine.diagnose import DataPart, Diagnosis, Problem, diagnose
 from regtrace.engine.exact import (
     ExactPenalty,
     check_growth,
@@ -25,6 +28,7 @@ from regtrace.engine.exact import (
     exact_penalty,
     exact_vector,
 )
+from regtrace.engine.exactdata import as_written
 from regtrace.engine.grading import Mark, Written, grade
 from regtrace.engine.penalties import L1Method, L2Form, PenaltyKind, Vector
 from regtrace.engine.step import StepReport
@@ -40,6 +44,7 @@ class Quantity(StrEnum):
     STEP = "step"
     LOSS = "loss"
     PENALTY = "penalty"
+    DECAY_FACTOR = "decay-factor"
 
     @property
     def field(self) -> str:
@@ -51,6 +56,7 @@ class Quantity(StrEnum):
             "step": "step",
             "loss": "loss",
             "penalty": "penalty_value",
+            "decay-factor": "decay_factor",
         }[self.value]
 
     @property
@@ -68,6 +74,7 @@ class Quantity(StrEnum):
             "step": "updates",
             "loss": "loss",
             "penalty": "penalty",
+            "decay-factor": "weight-decay factors",
         }[self.value]
 
 
@@ -86,6 +93,8 @@ class CheckResult:
     diagnosis: Diagnosis | None
     trajectory: tuple[tuple[Fraction, ...], ...]
     """The weights after each step, step 0 (``start``) first."""
+    data: DataEval | None = None
+    """The table's predictions, residuals and gradient at the starting ``w`` (data mode)."""
     start_grad: tuple[Fraction, ...] | None = None
     """On a table over several steps: ``dL/dw`` at ``start`` (``report.grad`` is the last
     step's); ``None`` when the gradient is the same at every step."""
@@ -105,7 +114,7 @@ class CheckResult:
         return floats if self.quantity.is_vector else floats[0]
 
     def to_dict(self) -> dict[str, Any]:
-        """Inputs echoed, the marks, and ``results`` with DESIGN.md's four keys."""
+        """Inputs echoed, the marks, and ``results`` with the four keys of docs/design.md."""
         r = self.report
         return {
             "command": "check",
@@ -155,6 +164,7 @@ def check(
     quantity: Quantity | str = Quantity.NEW_WEIGHT,
     steps: int = 1,
     tol: Fraction | None = None,
+    data: DataProblem | None = None,
     gradient: Callable[[Sequence[Fraction]], Sequence[Fraction]] | None = None,
 ) -> CheckResult:
     """Grade ``answer`` (the numbers as the student wrote them) for one penalty's step.
@@ -183,6 +193,14 @@ def check(
     if steps > 1 and quantity is not Quantity.NEW_WEIGHT:
         raise RegtraceError(
             "--steps grades the weights after N steps; use it with --quantity new-weight"
+        )
+    if quantity is Quantity.DECAY_FACTOR and PenaltyKind(penalty) not in (
+        PenaltyKind.L2,
+        PenaltyKind.ELASTIC,
+    ):
+        raise RegtraceError(
+            "--quantity decay-factor is the L2 weight-decay factor 1 - 2*lr*lam; use it with "
+            "--penalty l2 or elastic"
         )
     if quantity is Quantity.LOSS and loss is None:
         raise RegtraceError("--quantity loss needs the base loss: give --loss, e.g. --loss 1.2")
@@ -220,8 +238,11 @@ def check(
         loss=cast(float | None, loss),
         results=(result,),
     )
-    raw = getattr(result, quantity.field)
-    expected = tuple(raw) if quantity.is_vector else (raw,)
+    if quantity is Quantity.DECAY_FACTOR:
+        expected = tuple(1 - pen.coef * lr * b for b in _per_weight(pen.lam2, n))
+    else:
+        raw = getattr(result, quantity.field)
+        expected = tuple(raw) if quantity.is_vector else (raw,)
     marks = tuple(grade(e, a, tol) for e, a in zip(expected, written, strict=True))
     problem = Problem(
         w=tuple(w),
@@ -233,6 +254,7 @@ def check(
         kind=pen.kind,
         l2_form=pen.l2_form,
         l1_method=pen.l1_method,
+        data=None if data is None else _data_part(data),
     )
     # The common mistakes are replayed with a fixed gradient; on a table that moves with w
     # they would name the wrong cause, so several steps there go without a diagnosis.
@@ -251,7 +273,19 @@ def check(
         marks=marks,
         diagnosis=found,
         trajectory=tuple(trajectory),
+        data=None if data is None else data.evaluate(np.array([float(x) for x in w])),
         start_grad=tuple(grad) if moving else None,
+    )
+
+
+def _data_part(data: DataProblem) -> DataPart:
+    """The table exactly, as the mistakes recompute its gradient."""
+    return DataPart(
+        rows=tuple(tuple(as_written(v) for v in row) for row in data.design),
+        y=tuple(as_written(v) for v in data.y),
+        logistic=data.model.value == "logistic",
+        loss=data.loss.value,
+        intercept=data.intercept,
     )
 
 

@@ -1,6 +1,6 @@
 """How one L2 strength is written in each common place, with the factor between them.
 
-regtrace's (and the seeds') form is ``L + lam*||w||^2`` with gradient ``2*lam*w``. The sources:
+regtrace's form (the textbook one) is ``L + lam*||w||^2`` with gradient ``2*lam*w``. The sources:
 
 - Keras ``regularizers.L2(l2)``: ``l2 * sum(square(x))`` (keras/src/regularizers/regularizers.py).
 - PyTorch ``SGD``/``Adam`` ``weight_decay``: ``grad.add(param, alpha=weight_decay)``, the
@@ -55,6 +55,31 @@ class Equivalent:
 
 
 @dataclass(frozen=True)
+class Source:
+    """A framework's parameter that the strengths were converted from."""
+
+    name: str
+    """Who writes it, e.g. ``"PyTorch"``."""
+    parameter: str
+    value: float
+    conversion: str
+    """``lam`` in terms of the parameter, e.g. ``"wd/2"``."""
+    lam: float
+    lam1: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """As JSON."""
+        return {
+            "from": self.name,
+            "parameter": self.parameter,
+            "value": self.value,
+            "conversion": self.conversion,
+            "lam": self.lam,
+            "lam1": self.lam1,
+        }
+
+
+@dataclass(frozen=True)
 class ConventionsReport:
     """Both tables of ``regtrace conventions`` for one ``lam`` (and ``lam1``, ``n``)."""
 
@@ -64,25 +89,99 @@ class ConventionsReport:
     same_step: tuple[Equivalent, ...]
     same_minimizer: tuple[Equivalent, ...]
     notes: tuple[str, ...]
+    source: Source | None = None
+    """Where ``lam`` came from, when it was given as a framework's parameter."""
 
     def to_dict(self) -> dict[str, Any]:
-        """As JSON: the inputs echoed, both tables, the notes."""
+        """As JSON: the inputs echoed (and ``source``), both tables, the notes."""
         return {
             "command": "conventions",
             "lam": self.lam,
             "lam1": self.lam1,
             "n_samples": self.n_samples,
+            "source": None if self.source is None else self.source.to_dict(),
             "same_step": [e.to_dict() for e in self.same_step],
             "same_minimizer": [e.to_dict() for e in self.same_minimizer],
             "notes": list(self.notes),
         }
 
 
-LESSON_SLIP = (
-    "Seed 001 says weight_decay=0.01 in PyTorch 'is L2 regularization with lambda = 0.01'. "
-    "Under the lesson's own L + lam*||w||^2 (gradient 2*lam*w), PyTorch's weight_decay=0.01 "
-    "adds 0.01*w to the gradient: that is lam = 0.005 (wd = 2*lam)."
+COMMON_SLIP = (
+    "A common slip: reading PyTorch's weight_decay=0.01 as L2 regularization with lambda = "
+    "0.01. Under L + lam*||w||^2 (gradient 2*lam*w), PyTorch's weight_decay=0.01 adds 0.01*w "
+    "to the gradient: that is lam = 0.005 (wd = 2*lam)."
 )
+BIAS_NOTE = (
+    "A framework's weight_decay decays every parameter it is given, the bias (intercept) too, "
+    "as PyTorch and Keras do unless you pass the bias in a separate group; regtrace's --lam "
+    "can be one per weight, with 0 for the bias."
+)
+
+DECAY_SOURCES = {
+    "torch": ("PyTorch", "coupled"),
+    "optax": ("optax add_decayed_weights", "coupled"),
+    "keras": ("Keras", "decoupled"),
+    "adamw": ("AdamW", "decoupled"),
+}
+"""``--weight-decay --from X``: who writes the weight decay, and how it is applied."""
+ALPHA_SOURCES = {"ridge": "sklearn Ridge", "elasticnet": "sklearn ElasticNet"}
+"""``--alpha --from X``: the scikit-learn estimators whose alpha converts to lam."""
+
+
+def lam_from(
+    source: str,
+    *,
+    weight_decay: float | None = None,
+    alpha: float | None = None,
+    l1_ratio: float = 0.5,
+    n_samples: int | None = None,
+) -> Source:
+    """The ``lam`` (and ``lam1``) that a framework's parameter stands for: the inverse of the
+    tables of :func:`conventions`.
+
+    >>> lam_from("torch", weight_decay=0.01).lam
+    0.005
+    >>> lam_from("ridge", alpha=0.1, n_samples=50).lam
+    0.002
+    >>> s = lam_from("elasticnet", alpha=0.1, l1_ratio=0.5)
+    >>> round(s.lam, 12), round(s.lam1, 12)
+    (0.05, 0.1)
+    """
+    if source in DECAY_SOURCES:
+        if weight_decay is None or alpha is not None:
+            raise RegtraceError(
+                f"--from {source} converts a weight decay: give --weight-decay, not --alpha"
+            )
+        wd = _check(weight_decay, "weight-decay")
+        name, kind = DECAY_SOURCES[source]
+        conversion = "wd/2" if kind == "coupled" else "wd/2 (plain SGD only: decoupled decay)"
+        return Source(name, "weight_decay", wd, conversion, wd / 2, 0.0)
+    if source in ALPHA_SOURCES:
+        if alpha is None or weight_decay is not None:
+            raise RegtraceError(
+                f"--from {source} converts an alpha: give --alpha, not --weight-decay"
+            )
+        a = _check(alpha, "alpha")
+        if source == "ridge":
+            if n_samples is None:
+                raise RegtraceError(
+                    "Ridge's alpha multiplies a sum over the samples: give --n-samples "
+                    "(the number of rows) to convert it"
+                )
+            return Source(ALPHA_SOURCES[source], "alpha", a, "alpha/n", a / n_samples, 0.0)
+        ratio = _check(l1_ratio, "l1-ratio")
+        if ratio > 1:
+            raise RegtraceError(f"l1-ratio must be between 0 and 1, not {ratio:g}")
+        return Source(
+            ALPHA_SOURCES[source],
+            "alpha",
+            a,
+            "alpha*(1 - l1_ratio)",
+            a * (1 - ratio),
+            2 * a * ratio,
+        )
+    choices = ", ".join([*DECAY_SOURCES, *ALPHA_SOURCES])
+    raise RegtraceError(f"--from: unknown source '{source}'; choose from {choices}")
 
 
 def _check(value: float, name: str) -> float:
@@ -93,7 +192,11 @@ def _check(value: float, name: str) -> float:
 
 
 def conventions(
-    lam: float = 0.01, *, lam1: float = 0.0, n_samples: int | None = None
+    lam: float = 0.01,
+    *,
+    lam1: float = 0.0,
+    n_samples: int | None = None,
+    source: Source | None = None,
 ) -> ConventionsReport:
     """The L2 strength ``lam`` (of ``L + lam*||w||^2``) as every convention writes it.
 
@@ -108,9 +211,7 @@ def conventions(
     if n_samples is not None and n_samples < 1:
         raise RegtraceError(f"n-samples must be at least 1, not {n_samples}")
     same_step = (
-        Equivalent(
-            "seeds; Keras L2(l2); --l2-form lambda", "l2*||w||^2", "2*l2*w", "l2", "lam", lam
-        ),
+        Equivalent("regtrace --lam; Keras L2(l2)", "l2*||w||^2", "2*l2*w", "l2", "lam", lam),
         Equivalent(
             "PyTorch SGD/Adam, optax add_decayed_weights; --l2-form half",
             "wd/2*||w||^2",
@@ -182,6 +283,7 @@ def conventions(
         "PyTorch, Keras and optax all multiply the decoupled decay by lr (w*(1 - lr*wd)); "
         "the AdamW paper multiplies it by the schedule multiplier only, so a paper's wd is "
         "lr*wd here.",
-        LESSON_SLIP,
+        BIAS_NOTE,
+        COMMON_SLIP,
     )
-    return ConventionsReport(lam, lam1, n_samples, same_step, same_minimizer, notes)
+    return ConventionsReport(lam, lam1, n_samples, same_step, same_minimizer, notes, source)

@@ -1,7 +1,7 @@
 """Exact arithmetic: the step of :mod:`regtrace.engine.step` in rationals (``--exact``).
 
 Numbers come from the text the user typed, so ``0.1`` is exactly ``1/10`` and ``1/3`` is
-exactly a third (:func:`to_fraction`). The formulas are DESIGN.md's, evaluated with
+exactly a third (:func:`to_fraction`). The formulas are docs/design.md's, evaluated with
 :class:`fractions.Fraction` (standard library, no float anywhere on this path):
 ``full_grad = g + penalty_grad``, ``step = -lr * full_grad``, ``w_new = w + step``; L2 gradient
 ``2*lam*w`` (``lambda`` form) or ``lam*w`` (``half``); L1 subgradient ``lam*sign(w)``; proximal

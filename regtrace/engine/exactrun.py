@@ -1,6 +1,6 @@
 """``run --exact``: the trajectory of :mod:`regtrace.engine.trajectory` in exact rationals.
 
-Each step is :func:`regtrace.engine.exact.exact_apply` (DESIGN.md's update in
+Each step is :func:`regtrace.engine.exact.exact_apply` (docs/design.md's update in
 :class:`fractions.Fraction`), one after another, as ``check --steps`` grades a sequence. The
 data gradient is fixed (``grad``) or ``w - target`` (the loss ``1/2*||w - target||^2``),
 both exact. The result is the float path's :class:`~regtrace.engine.trajectory.RunReport`

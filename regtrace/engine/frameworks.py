@@ -21,7 +21,7 @@ Keras 3 (``keras/src/optimizers/base_optimizer.py`` ``_apply_weight_decay``, ``s
 - ``weight_decay`` on ANY optimizer is decoupled: ``variable - variable*wd*lr``, applied by
   the base optimizer before ``update_step``. Coupled L2 in Keras is a layer regularizer,
   ``keras/src/regularizers/regularizers.py`` ``L2``: ``l2 * sum(square(x))``, i.e. the
-  seeds' ``lam*||w||^2`` form with gradient ``2*l2*w``.
+  ``lam*||w||^2`` form with gradient ``2*l2*w``.
 - SGD momentum keeps a velocity: ``v = momentum*v - lr*g``, ``w += v`` (Nesterov:
   ``w += momentum*v - lr*g``); there is no dampening.
 - Adam: ``alpha = lr*sqrt(1 - b2^t)/(1 - b1^t)``, ``w -= m*alpha/(sqrt(v) + eps)``: ``eps``

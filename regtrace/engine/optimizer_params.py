@@ -89,8 +89,12 @@ class MomentumParams:
         metadata=option(
             ("--momentum",),
             "RMSprop's momentum, 0 (none) unless given. Momentum factor (momentum, "
-            "nesterov). Default: 0.9.",
-            _between(0, 1, low_open=True, high_open=False),
+            "nesterov). Default: 0.9. 1 and above is traced with a note (PyTorch and optax "
+            "take it; Keras refuses above 1).",
+            # torch/optim/sgd.py checks only momentum >= 0 and optax takes any: 1 and above
+            # is traced with a note (it does not converge); Keras' range is refused in
+            # _check_convention.
+            _above_zero,
         ),
     )
     dampening: float = field(
@@ -98,7 +102,9 @@ class MomentumParams:
         metadata=option(
             ("--dampening",),
             "PyTorch SGD dampening; not applied on step 1. Default: 0.",
-            _between(0, 1, low_open=False, high_open=False),
+            # torch/optim/sgd.py checks no range for dampening: outside [0, 1] is unusual
+            # (see note), not undefined.
+            None,
             # keras/src/optimizers/sgd.py and optax/_src/alias.py sgd take no dampening.
             torch_only="SGD",
         ),
@@ -108,6 +114,36 @@ class MomentumParams:
     def defaults(cls, convention: Convention) -> MomentumParams:
         """regtrace's momentum 0.9 (the frameworks default to 0, i.e. plain SGD)."""
         return cls()
+
+    def note(self) -> str | None:
+        """What momentum 1 or above, or dampening outside [0, 1], does, or ``None``."""
+        notes = [_momentum_note(self.momentum)]
+        if self.dampening > 1:
+            notes.append(
+                f"dampening {self.dampening:g} is above 1: 1 - dampening is negative, so the "
+                "gradient enters the buffer with its sign flipped and the steps climb the loss"
+            )
+        elif self.dampening < 0:
+            notes.append(
+                f"dampening {self.dampening:g} is below 0: 1 - dampening is above 1, so each "
+                "gradient enters the buffer enlarged"
+            )
+        return "; ".join(n for n in notes if n is not None) or None
+
+
+def _momentum_note(momentum: float) -> str | None:
+    """What a momentum buffer does when its factor is 1 or above, or ``None``."""
+    if momentum == 1:
+        return (
+            "momentum 1: the buffer never forgets a gradient (it is their running sum), "
+            "so the steps do not shrink and the run does not converge"
+        )
+    if momentum > 1:
+        return (
+            f"momentum {momentum:g} is above 1: the buffer grows by that factor "
+            "every step, so the run diverges"
+        )
+    return None
 
 
 @dataclass(frozen=True)
@@ -155,6 +191,10 @@ class AdamParams:
         """torch/optim/adam.py, keras/src/optimizers/adam.py, optax/_src/alias.py adam."""
         return cls(eps=DEFAULT_EPS[convention])
 
+    def note(self) -> str | None:
+        """Adam's settings need no note."""
+        return None
+
 
 @dataclass(frozen=True)
 class RMSpropParams:
@@ -187,6 +227,10 @@ class RMSpropParams:
     def defaults(cls, convention: Convention) -> RMSpropParams:
         """torch/optim/rmsprop.py, keras/src/optimizers/rmsprop.py, optax alias.py rmsprop."""
         return cls(rho=DEFAULT_RHO[convention], eps=DEFAULT_RMSPROP_EPS[convention])
+
+    def note(self) -> str | None:
+        """What a momentum of 1 or above does (torch/optim/rmsprop.py checks only >= 0)."""
+        return _momentum_note(self.momentum)
 
 
 @dataclass(frozen=True)
@@ -222,6 +266,10 @@ class AdagradParams:
             initial_accumulator_value=DEFAULT_ACCUMULATOR[convention],
             eps=DEFAULT_ADAGRAD_EPS[convention],
         )
+
+    def note(self) -> str | None:
+        """Adagrad's settings need no note."""
+        return None
 
 
 Params = MomentumParams | AdamParams | RMSpropParams | AdagradParams
@@ -336,6 +384,12 @@ def _check_convention(kind: OptimizerKind, convention: Convention, params: list[
                     f"{_flag(f.name)} is a PyTorch setting; {convention.label} {owner} has no "
                     f"{f.name} (use --convention torch)"
                 )
+        if isinstance(p, MomentumParams) and p.momentum > 1 and convention is Convention.KERAS:
+            # keras/src/optimizers/sgd.py: "`momentum` must be a float between [0, 1]."
+            raise RegtraceError(
+                f"momentum {p.momentum:g}: Keras' SGD refuses momentum above 1; PyTorch and "
+                "optax take it (--convention torch or optax)"
+            )
         if isinstance(p, MomentumParams) and p.dampening != 0 and kind is OptimizerKind.NESTEROV:
             # torch/optim/sgd.py: "Nesterov momentum requires a momentum and zero dampening"
             raise RegtraceError("nesterov needs --dampening 0 (PyTorch refuses anything else)")

@@ -144,6 +144,12 @@ class OptimizerSpec:
         return decay_mode(self.kind, self.convention)
 
     @property
+    def momentum_note(self) -> str | None:
+        """What a momentum of 1 or above, or a dampening outside [0, 1], does to the run
+        (the frameworks take them; see :meth:`MomentumParams.note`), or ``None``."""
+        return "; ".join(n for p in self.params if (n := p.note()) is not None) or None
+
+    @property
     def chain(self) -> tuple[Transform, ...]:
         """The transforms one step goes through, in order."""
         return chain(self.kind, self.convention, self.params, self.weight_decay, self.decay)

@@ -91,7 +91,7 @@ class OptimizerStep:
         return self.spec.label
 
     def to_dict(self) -> dict[str, Any]:
-        """DESIGN.md's step keys, then the optimizer, its state and intermediate values."""
+        """The step keys (docs/design.md), then the optimizer, its state and intermediate values."""
         out: dict[str, Any] = {
             **step_contract(self),
             **self.spec.to_dict(),
@@ -141,7 +141,7 @@ def optimizer_update(
     """One update of ``w`` by ``spec`` from ``state`` (fresh when ``None``); inputs trusted.
 
     ``grad`` is the data-loss gradient; ``penalty`` adds its gradient (a loss-side
-    regularizer, e.g. Keras' ``L2`` or the seeds' ``lam*||w||^2``) before the optimizer.
+    regularizer, e.g. Keras' ``L2`` or regtrace's ``lam*||w||^2``) before the optimizer.
     """
     state = OptimizerState() if state is None else state
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
@@ -202,7 +202,7 @@ class OptimizerTrace:
         return self.steps[-1].w_new
 
     def to_dict(self) -> dict[str, Any]:
-        """DESIGN.md's ``run`` keys (``trajectory``, ``w_final``) plus every step's trace."""
+        """The ``run`` keys (docs/design.md) plus every step's trace."""
         return {
             "penalty": self.penalty.kind.value,
             "lam": self.penalty.lam_json(),

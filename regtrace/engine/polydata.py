@@ -1,6 +1,6 @@
 """A small seeded, noisy data set for polynomial regression, and its polynomial features.
 
-The lesson (seed ``001``, "Tuning lambda") promises a lambda sweep on data where a flexible
+A lambda sweep needs data where a flexible
 model overfits: ``y = sin(pi*x) + noise`` with ``x`` uniform on ``[-1, 1]``, few training
 points and a degree-9 polynomial, so that a tiny ``lam`` fits the noise (low training error,
 high validation error) and a huge one flattens the curve (both errors high).

@@ -17,7 +17,7 @@ and ``to_dict()``; the engine calls need no change for it when it also offers
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from fractions import Fraction
@@ -30,6 +30,7 @@ from regtrace.errors import RegtraceError
 
 if TYPE_CHECKING:  # the optimizer engine loads only with an optimizer (start-up time)
     from regtrace.engine.check import CheckResult
+    from regtrace.engine.check_optimizer import OptimizerCheck
     from regtrace.engine.data import DataEval, DataProblem
     from regtrace.engine.datarun import DataRunReport, DataSweepReport
     from regtrace.engine.frameworks import Convention, OptimizerKind
@@ -493,18 +494,12 @@ def check_problem(
     tol: Fraction | None,
 ) -> CheckResult:
     """Grade ``answer`` for the problem's one penalty, exactly (the data gradient, on a
-    table, recomputed at every step)."""
+    table, recomputed at every step; the table also lets the data-loss mistakes be
+    replayed and its data part be worked)."""
     from regtrace.engine.check import check
 
     reg = problem.regularization
     loss, grad = problem.source.evaluate(problem.w)
-    source = problem.source
-    gradient = None
-    if not isinstance(source, FixedGradient):
-
-        def gradient(w: Sequence[Fraction]) -> list[Fraction]:
-            return list(source.evaluate(list(w))[1])
-
     return check(
         problem.w,
         grad,
@@ -520,8 +515,48 @@ def check_problem(
         quantity=quantity,
         steps=steps,
         tol=tol,
-        gradient=gradient,
+        gradient=_later_gradient(problem),
+        data=problem.table,
     )
+
+
+def check_optimizer_problem(
+    problem: Problem, *, answer: Sequence[str], steps: int, tol: Fraction | None
+) -> OptimizerCheck:
+    """Grade ``answer`` (the new weights) after ``steps`` updates of the problem's optimizer,
+    in float64 (the data gradient, on a table, recomputed at every step)."""
+    from regtrace.engine.check_optimizer import OptimizerProblem, check_optimizer
+    from regtrace.engine.penalties import Penalty
+
+    opt = problem.optimizer
+    if opt is None:
+        raise RegtraceError("grading an optimizer's step needs an optimizer (--optimizer)")
+    reg = problem.regularization
+    loss, grad = problem.source.evaluate(problem.w)
+    penalty = Penalty.build(reg.kinds[0], len(problem.w), reg.lam, lam1=reg.lam1,
+                            lam2=reg.lam2, l2_form=reg.l2_form)  # fmt: skip
+    optimizer_problem = OptimizerProblem(
+        w=problem.w,
+        grad=np.asarray(grad, dtype=np.float64),
+        spec=problem_spec(problem, opt.kinds[0]),
+        penalty=penalty,
+        state=opt.state,
+        loss=None if loss is None else float(loss),
+        gradient=_later_gradient(problem),
+    )
+    return check_optimizer(optimizer_problem, answer, steps=steps, tol=tol)
+
+
+def _later_gradient(problem: Problem) -> Callable[[Any], Any] | None:
+    """``dL/dw`` at a later step's weights, or ``None`` when the gradient is fixed."""
+    source = problem.source
+    if isinstance(source, FixedGradient):
+        return None
+
+    def gradient(w: Any) -> Any:
+        return source.evaluate(w)[1]
+
+    return gradient
 
 
 __all__ = [
@@ -537,6 +572,7 @@ __all__ = [
     "RunOutcome",
     "StepOutcome",
     "TableGradient",
+    "check_optimizer_problem",
     "check_problem",
     "run_problem",
     "step_problem",

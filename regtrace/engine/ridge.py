@@ -1,6 +1,6 @@
 """Ridge regression in closed form, and training/validation error across a grid of ``lam``.
 
-Convention (the seeds' L2, DESIGN.md): the objective is half the mean squared error plus
+Convention (docs/design.md): the objective is half the mean squared error plus
 ``lam * sum(w**2)``,
 
     J(w) = 1/(2n) * ||X w - y||^2 + lam * ||w||^2,
@@ -9,7 +9,7 @@ whose gradient ``X^T (X w - y)/n + 2*lam*w`` vanishes at the solution of
 
     (X^T X / n + 2*lam*I) w = X^T y / n.
 
-Every coefficient is penalized, the intercept too (the lesson's plain L2). The solve and the
+Every coefficient is penalized, the intercept too (plain L2). The solve and the
 errors are the data engine's (:func:`regtrace.engine.fit.closed_form` on a linear
 ``half-mse`` :class:`~regtrace.engine.data.DataProblem`, the solve ``regtrace sweep`` uses
 on a data table): this module only adds the sweep over ``lam`` that the explorer draws.

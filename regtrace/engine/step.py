@@ -1,4 +1,4 @@
-"""One gradient-descent step under each requested penalty (DESIGN.md, "What it computes").
+"""One gradient-descent step under each requested penalty (docs/design.md).
 
 ``full_grad = g + penalty_grad``, ``step = -lr * full_grad``, ``w_new = w + step`` and, with a
 base loss ``L``, ``loss = L + penalty_value``. With ``l1_method="proximal"`` the L1 part is
@@ -80,12 +80,12 @@ class StepResult:
     """``v = w - lr*(g + l2_grad)``, the point soft-thresholded (proximal L1 only)."""
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON contract of DESIGN.md: exactly these keys, numbers as numbers."""
+        """The JSON contract of docs/design.md: exactly these keys, numbers as numbers."""
         return step_contract(self)
 
 
 class StepFields(Protocol):
-    """What DESIGN.md's ``step`` JSON needs of a result (plain or optimizer step)."""
+    """What the ``step`` JSON of docs/design.md needs of a result (plain or optimizer step)."""
 
     @property
     def penalty(self) -> Penalty: ...
@@ -104,7 +104,7 @@ class StepFields(Protocol):
 
 
 def step_contract(result: StepFields) -> dict[str, Any]:
-    """DESIGN.md's ``step`` result keys, in order, numbers as JSON numbers."""
+    """The ``step`` result keys of docs/design.md, in order, numbers as JSON numbers."""
     return {
         "penalty": result.penalty.kind.value,
         "lam": result.penalty.lam_json(),
@@ -145,7 +145,7 @@ class StepReport:
         return self.results[0].penalty.l1_method
 
     def to_dict(self) -> dict[str, Any]:
-        """Inputs echoed, then ``results`` (DESIGN.md JSON contract)."""
+        """Inputs echoed, then ``results`` (docs/design.md, JSON)."""
         return {
             "command": "step",
             "w": self.w.tolist(),

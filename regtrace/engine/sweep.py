@@ -1,8 +1,8 @@
-"""Final weights over several strengths ``lam``: the blog's "Lambda sensitivity" and the
+"""Final weights over several strengths ``lam``: a "lambda sensitivity" table and the
 regularization path.
 
-With ``steps`` it runs each penalty at each ``lam`` (seed ``002``: 10 steps of L2 with a fixed
-gradient at ``lam`` in 0, 0.01, 0.1, 1). With a ``target`` and no ``steps`` it gives the fixed
+With ``steps`` it runs each penalty at each ``lam`` (the built-in example: 10 steps with a
+fixed gradient at ``lam`` in 0, 0.01, 0.1, 1). With a ``target`` and no ``steps`` it gives the fixed
 point of the quadratic data loss ``1/2*||w - target||^2`` at each ``lam``
 (:func:`regtrace.engine.trajectory.fixed_point`): ridge weights shrink as ``t/(1 + 2*lam)`` and
 never reach 0, lasso weights hit exactly 0 one by one once ``lam >= |t_i|``.
@@ -42,7 +42,7 @@ class SweepPoint:
     w_final: Vector
 
     def to_dict(self) -> dict[str, Any]:
-        """DESIGN.md's ``sweep`` entry: exactly ``penalty``, ``lam``, ``w_final``."""
+        """The ``sweep`` entry of docs/design.md: exactly ``penalty``, ``lam``, ``w_final``."""
         return {
             "penalty": self.penalty.kind.value,
             "lam": self.penalty.lam_json(),
@@ -79,7 +79,7 @@ class SweepReport:
         return tuple(p for p in self.results if p.penalty.kind == kind)
 
     def to_dict(self) -> dict[str, Any]:
-        """Inputs echoed, then ``results`` (DESIGN.md)."""
+        """Inputs echoed, then ``results`` (docs/design.md)."""
         first = self.results[0].penalty
         data: dict[str, Any] = {
             "command": "sweep",

@@ -1,14 +1,13 @@
 """N gradient steps under each penalty: the trajectory ``w_0, w_1, ..., w_N``.
 
-The data gradient is either fixed (``grad``, the blog's "Lambda sensitivity" loop, seed
-``002``) or comes from the quadratic data loss ``L = 1/2 * ||w - target||^2`` with gradient
-``w - target`` (the lesson's picture, seed ``001``: the data pulls toward ``target``, the
-penalty toward 0). Each step is the update of :mod:`regtrace.engine.step`,
+The data gradient is either fixed (``grad``) or comes from the quadratic data loss
+``L = 1/2 * ||w - target||^2`` with gradient ``w - target`` (the data pulls toward
+``target``, the penalty toward 0). Each step is the update of :mod:`regtrace.engine.step`,
 ``w <- w - lr*(g + penalty_grad)``, or with proximal L1
 ``w <- soft(w - lr*(g + l2_grad), lr*lam1)``.
 
-The seam for optimizers (issue 5)
----------------------------------
+The seam for optimizers
+-----------------------
 :func:`run` never does arithmetic on the weights itself. For each penalty it asks a
 :data:`RuleFactory` for an :class:`UpdateRule` and calls ``rule(w, g)`` once per step, where
 ``w`` is the weight vector to change **in place** and ``g`` is the data gradient at ``w``
@@ -88,7 +87,7 @@ RuleFactory = Callable[[Penalty, float], UpdateRule]
 """Builds the rule for one penalty and learning rate: ``factory(penalty, lr)``."""
 
 GradientFn = Callable[[Vector, Vector], None]
-"""``fn(w, g)`` writes the data gradient at ``w`` into ``g`` (a loss on a table, issue 7)."""
+"""``fn(w, g)`` writes the data gradient at ``w`` into ``g`` (a loss on a table)."""
 
 
 def elementwise(penalty: Penalty, lr: float) -> Elementwise:
@@ -171,6 +170,18 @@ def _chunk(value: Strength, part: slice) -> Strength:
     return value[part] if isinstance(value, np.ndarray) else value
 
 
+NOISE = 1e-12
+"""A result this small against its operands is float rounding of an exact 0 (the rule of
+``regtrace.render.numfmt.NOISE``): 1 - 20 x 0.05 leaves -3.2e-16 where the arithmetic gives 0."""
+
+
+def settle_noise(w: Vector, before: Vector) -> None:
+    """Set to 0, in place, each weight of a step from ``before`` that is cancellation noise."""
+    noise = np.abs(w) <= NOISE * np.abs(before)
+    if noise.any():
+        w[noise] = 0.0
+
+
 def gradient_descent(penalty: Penalty, lr: float) -> UpdateRule:
     """The default :data:`RuleFactory`: plain (sub)gradient descent, or proximal L1."""
     return _GradientDescent(penalty, lr)
@@ -181,8 +192,7 @@ class SignEvents:
     """Where the weights of an L1 run reached exactly 0 or changed sign (index -1: never).
 
     Subgradient L1 pushes by ``lr*lam`` past 0 and back (it oscillates, rarely landing on an
-    exact 0); proximal L1 sets a small weight to exactly 0 and keeps it there (seed ``002``,
-    "Honest limitations").
+    exact 0); proximal L1 sets a small weight to exactly 0 and keeps it there.
     """
 
     first_zero: NDArray[np.signedinteger[Any]]
@@ -293,7 +303,7 @@ class Trajectory:
     events: SignEvents | None
 
     def to_dict(self) -> dict[str, Any]:
-        """DESIGN.md's ``run`` entry: exactly ``penalty``, ``lam``, ``trajectory``, ``w_final``."""
+        """The ``run`` entry (docs/design.md): ``penalty``, ``lam``, ``trajectory``, ``w_final``."""
         return {
             "penalty": self.penalty.kind.value,
             "lam": self.penalty.lam_json(),
@@ -327,7 +337,7 @@ class RunReport:
         return self.results[0].steps
 
     def to_dict(self) -> dict[str, Any]:
-        """Inputs echoed, the kept step numbers, then ``results`` (DESIGN.md)."""
+        """Inputs echoed, the kept step numbers, then ``results`` (docs/design.md)."""
         first = self.results[0].penalty
         data: dict[str, Any] = {
             "command": "run",
@@ -375,8 +385,8 @@ def contraction(penalty: Penalty, lr: float, curvature: float) -> float:
     """``max |1 - lr*(h + c*lam2)|``: the factor one step applies to ``w - w*`` (L2 part).
 
     ``h`` is the data loss's curvature: 0 for a fixed gradient, 1 for ``1/2*||w - t||^2``.
-    Above 1 the run diverges (lesson ``001``'s decay factor ``1 - 2*alpha*lam`` turned
-    past -1); L1's push of ``lr*lam1`` is bounded and does not change this.
+    Above 1 the run diverges (the decay factor ``1 - 2*lr*lam`` turned past
+    -1); L1's push of ``lr*lam1`` is bounded and does not change this.
     """
     c_lam2 = penalty.l2_form.coef * np.asarray(penalty.lam2) if penalty.has_l2 else 0.0
     return float(np.max(np.abs(1.0 - lr * (curvature + c_lam2))))
@@ -458,9 +468,19 @@ def _trajectory(
     g = grad if target is None and gradient is None else np.empty_like(w0)
     slot = 1
     watch = _SignWatch(w, n_steps) if signs and penalty.has_l1 else None
+    # An L1 run below BIG_VECTOR weights settles cancellation noise every step, so a weight
+    # that lands on 0 stays there as in exact arithmetic and its notes see no noise (3x the
+    # cost of a step on 10^6 weights); other runs settle only the rows they keep.
+    settle = penalty.has_l1 and w0.size < BIG_VECTOR
+    last = np.empty_like(w0) if settle else None
     last_checked = 0
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(1, n_steps + 1):
+            kept_now = k == n_steps or (slot < len(keep) - 1 and keep[slot] == k)
+            if last is not None:
+                np.copyto(last, w)
+            elif kept_now:
+                last = w.copy()
             if gradient is not None:
                 assert g is not None
                 gradient(w, g)  # the data loss of a table, at the current w
@@ -469,6 +489,9 @@ def _trajectory(
                 np.subtract(w, target, out=g)  # gradient of 1/2*||w - target||^2
             assert g is not None
             rule(w, g)
+            if settle:
+                assert last is not None
+                settle_noise(w, last)
             if watch is not None:
                 before = getattr(rule, "sign_before", None)
                 if before is None:
@@ -481,7 +504,12 @@ def _trajectory(
                 last_checked = k
             if slot < len(keep) - 1 and keep[slot] == k:
                 kept[slot] = w
+                if not settle and last is not None:
+                    settle_noise(kept[slot], last)  # the row shown; w itself runs on
+                    last = None
                 slot += 1
+            elif k == n_steps and not settle and last is not None:
+                settle_noise(w, last)  # the last row is w itself, and the run is over
     if watch is None:
         return kept, None
     rule_saw_signs = getattr(rule, "sign_before", None) is not None
@@ -556,8 +584,9 @@ def _chunk_steps(
     check: bool,
 ) -> int | None:
     """All ``n_steps`` steps on the chunk ``w`` (in place), writing the kept rows of this
-    chunk into ``kept`` and noting sign changes in ``watch`` (views of this chunk). With
-    ``check`` it tests every step and returns the first that leaves a non-finite weight."""
+    chunk into ``kept`` and noting sign changes in ``watch`` (views of this chunk). Returns
+    a step by which some weight turned non-finite (``None``: none did); with ``check`` it
+    tests every step, so that is the first such step."""
     size = w.size
     if consts.grad is not None:
         b = np.multiply(consts.grad[part], lr)  # lr*g, once per chunk
@@ -572,7 +601,11 @@ def _chunk_steps(
     pos = np.empty(size, dtype=np.bool_)
     neg = np.empty(size, dtype=np.bool_)
     slot = 1
+    last = np.empty(size)
     for k in range(1, n_steps + 1):
+        kept_now = k == n_steps or (slot < len(keep) - 1 and keep[slot] == k)
+        if kept_now:
+            np.copyto(last, w)  # settle_noise measures the kept rows against w_(k-1)
         if s is not None:
             assert tmp is not None
             sign_int8(w, sign, pos, neg)  # sign(w_(k-1))
@@ -592,11 +625,15 @@ def _chunk_steps(
             if watch is not None:
                 sign_int8(w, sign, pos, neg)
                 watch.observe(sign, k)
-        if check and not np.isfinite(w).all():
-            return k
-        if kept is not None and slot < len(keep) - 1 and keep[slot] == k:
-            kept[slot, part] = w
+        if (check or k == n_steps) and not np.isfinite(w).all():
+            return k  # non-finite stays so: the last step tests the whole run (then replay)
+        if slot < len(keep) - 1 and keep[slot] == k:
+            if kept is not None:
+                kept[slot, part] = w
+                settle_noise(kept[slot, part], last)  # the row shown; w itself runs on
             slot += 1
+        elif k == n_steps:
+            settle_noise(w, last)  # the last row is w itself, and the run is over
     if watch is not None and s is not None and n_steps > 0:
         sign_int8(w, sign, pos, neg)
         watch.observe(sign, n_steps)  # the loop has not seen w_N
@@ -627,8 +664,7 @@ def _blocked_trajectory(
             chunk = w[part]
             chunk[...] = w0[part]
             view = None if watch is None else watch.part(part)
-            _chunk_steps(consts, lr, chunk, part, n_steps, keep, kept, view, False)
-            if not np.isfinite(chunk).all():  # non-finite stays non-finite: test once
+            if _chunk_steps(consts, lr, chunk, part, n_steps, keep, kept, view, False):
                 chunk[...] = w0[part]
                 bad = _chunk_steps(consts, lr, chunk, part, n_steps, keep, None, None, True)
                 assert bad is not None

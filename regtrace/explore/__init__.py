@@ -1,4 +1,4 @@
-"""``regtrace explore``: the lesson's interactive examples as a terminal app (Textual).
+"""``regtrace explore``: step trace, weight decay and lambda sweep as a terminal app (Textual).
 
 Only :mod:`regtrace.explore.app` and :mod:`regtrace.explore.panes` import Textual, the optional
 ``explore`` extra; the model of the app (:mod:`~regtrace.explore.state`,

@@ -44,14 +44,15 @@ def data_line(data: SplitData) -> str:
 
 
 HELP = """\
-regtrace explore: the lesson's interactive examples
+regtrace explore: the step trace, weight decay and a lambda sweep
 
 Keys
   + or up/right arrow     lam up by 10^(1/4) (four presses: x10)
   - or down/left arrow    lam down by 10^(1/4); below 1e-06 it goes to 0
   ]  /  [                 lr up / down by 10^(1/4)
   1  2  3                 Trace, Weight decay, Lambda sweep
-  i                       edit w and dL/dw (Enter applies, Esc cancels)
+  i                       edit w and dL/dw (Enter applies, Esc cancels); a loss L
+                          given for the old w is dropped: the penalties remain
   e                       export the trace as Markdown (regtrace-trace.md, here)
   ?                       this help          q   quit
 
@@ -59,6 +60,7 @@ Panes
   Trace: one step of regtrace step for these inputs, L2 and L1 side by side.
   Weight decay: one weight, no data gradient, 100 steps. L2 multiplies it by
     1 - 2*lr*lam each step: negative means it flips sign, below -1 it grows.
+    * marks where two paths meet (the two L1 methods agree until w nears 0).
   Lambda sweep: train and validation error against lam; small lam overfits,
     large lam underfits, the best validation lam is named.
 
@@ -111,12 +113,13 @@ class ExploreApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "quit"),
         Binding("question_mark", "help", "help", key_display="?"),
-        Binding("plus,equals_sign", "lam_up", "lam up", key_display="+"),
-        Binding("minus", "lam_down", "lam down", key_display="-"),
+        # One footer entry per knob ("+/- lam"), so every key fits a 60-column footer.
+        Binding("plus,equals_sign", "lam_up", "lam", key_display="+/-"),
+        Binding("minus", "lam_down", "lam down", show=False),
         Binding("up,right", "lam_up", "lam up", show=False, priority=True),
         Binding("down,left", "lam_down", "lam down", show=False, priority=True),
-        Binding("right_square_bracket", "lr_up", "lr up", key_display="]"),
-        Binding("left_square_bracket", "lr_down", "lr down", key_display="["),
+        Binding("right_square_bracket", "lr_up", "lr", key_display="]/["),
+        Binding("left_square_bracket", "lr_down", "lr down", show=False),
         Binding("e", "export", "export"),
         Binding("i", "edit", "inputs"),
         Binding("1", "pane('trace')", "trace", show=False),
@@ -203,10 +206,20 @@ class ExploreApp(App[None]):
 
     def action_edit(self) -> None:
         """Edit w and dL/dw in a dialog; the panes follow when it is applied."""
+        before = self.state
 
         def apply(state: ExploreState | None) -> None:
-            if state is not None:
-                self._set(state)
+            if state is None:
+                return
+            edited = state.after_edit(before)
+            if edited.loss != state.loss:
+                self.notify(
+                    f"The loss L = {fmt(before.loss or 0.0)} was given for the old w and "
+                    "dL/dw; for the new ones the trace shows each penalty alone.",
+                    title="Loss unknown",
+                    markup=False,
+                )
+            self._set(edited)
 
         self.push_screen(EditScreen(self.state), apply)
 

@@ -1,8 +1,8 @@
-"""One weight over many steps under L2 and L1: the lesson's weight-decay demo.
+"""One weight over many steps under L2 and L1: a weight-decay demo.
 
 With no data gradient (``dL/dw = 0``) only the penalty moves the weight, so the L2 weight
-is multiplied by the decay factor ``1 - 2*lr*lam`` at every step (lesson ``001``,
-"The Weight Decay Update"): ``w_k = w_0 * (1 - 2*lr*lam)^k``. L1 by subgradient moves it by
+is multiplied by the decay factor ``1 - 2*lr*lam`` at every step (the weight-decay
+update): ``w_k = w_0 * (1 - 2*lr*lam)^k``. L1 by subgradient moves it by
 ``lr*lam`` towards 0 each step and then chatters around 0; L1 by soft-thresholding stops at
 exactly 0. The paths come from :func:`regtrace.engine.trajectory.run`, the engine of
 ``regtrace run``, so a path that engine refuses (a factor below -1 diverges) is refused

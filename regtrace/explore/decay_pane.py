@@ -1,8 +1,8 @@
 """Pane 2, Weight decay: one weight over many steps under L2 and L1, with no data gradient.
 
-The lesson's demo (seed ``001``): "watch a single weight decay over steps with adjustable
-lambda". The L2 weight follows ``w0 * (1 - 2*lr*lam)^k``; the pane names the factor and says
-when it turns negative (the weight flips sign every step) or below -1 (it grows: divergence).
+Watch a single weight decay over steps with an adjustable lambda. The L2 weight follows
+``w0 * (1 - 2*lr*lam)^k``; the pane names the factor and says when it turns negative (the
+weight flips sign every step) or below -1 (it grows: divergence).
 """
 
 from __future__ import annotations
@@ -20,7 +20,25 @@ from regtrace.explore.plot import Axis, Series, chart, legend
 from regtrace.render.step_text import Work
 
 STYLES = (("•", "cyan"), ("x", "magenta"), ("+", "green"))
-Y_HEADROOM = 1.25  # the chart spans +-1.25*|w0|: room for the first oscillations to show
+# Where two paths meet (the two L1 methods agree until the weight nears 0) the cell says so.
+MEET = ("*", "bold")
+Y_PAD = 0.05  # the y range reaches this fraction of the data's span beyond it
+
+
+def y_range(values: list[float]) -> tuple[float, float]:
+    """The y axis for the paths drawn: their lowest and highest values and 0 (where the
+    weight decays to), a little beyond.
+
+    >>> y_range([2.5, 2.0, 0.0])
+    (-0.125, 2.625)
+    >>> y_range([0.0])
+    (-1.0, 1.0)
+    """
+    lo, hi = min(0.0, *values), max(0.0, *values)
+    if hi == lo:
+        return lo - 1.0, hi + 1.0
+    pad = (hi - lo) * Y_PAD
+    return lo - pad, hi + pad
 
 
 def factor_line(demo: DecayDemo, l2_form: L2Form, digits: int) -> str:
@@ -74,7 +92,7 @@ class DecayPane(Vertical):
 
     DEFAULT_CSS = """
     DecayPane #decay-factor, DecayPane #decay-regime { height: auto; }
-    DecayPane #decay-legend { height: 1; }
+    DecayPane #decay-legend { height: auto; }
     """
 
     def compose(self) -> ComposeResult:
@@ -103,11 +121,14 @@ class DecayPane(Vertical):
             for p, (mark, style) in zip(demo.paths, STYLES, strict=True)
         ]
         steps = demo.steps
-        span = Y_HEADROOM * abs(demo.w0) or 1.0
-        x_axis, y_axis = Axis(0, max(steps, 1)), Axis(-span, span)
+        low, high = y_range([float(v) for p in demo.paths for v in p.values])
+        x_axis, y_axis = Axis(0, max(steps, 1)), Axis(low, high)
         self.query_one("#decay-chart", Chart).draw(
-            lambda width, height: chart(series, width, height, x_axis, y_axis)
+            lambda width, height: chart(series, width, height, x_axis, y_axis, overlap=MEET)
         )
         key = legend(series)
+        key.append("   ")
+        key.append(MEET[0], style=MEET[1])
+        key.append(" paths meet")
         key.append(f"   (w0 = {demo.w0:g}, dL/dw = 0)", style="dim")
         self.query_one("#decay-legend", Static).update(key)

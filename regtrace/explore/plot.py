@@ -1,9 +1,10 @@
 """A small line chart drawn with characters, as a Rich ``Text``: what the explorer plots.
 
 One marker per point, points of a series joined column by column, an optional vertical
-marker line; linear or log axes. A point outside the y range is not drawn (a diverging
-weight leaves the chart, and the pane says so in words). Pure: size in, text out, so the
-same inputs always draw the same chart (snapshot tests rely on it).
+marker line; linear or log axes. With ``overlap`` a cell where two series meet gets its own
+marker, so a line drawn under another is not silently hidden. A point outside the y range is
+not drawn (a diverging weight leaves the chart, and the pane says so in words). Pure: size
+in, text out, so the same inputs always draw the same chart (snapshot tests rely on it).
 """
 
 from __future__ import annotations
@@ -68,11 +69,24 @@ def chart(
     *,
     vline: float | None = None,
     vline_style: str = "bold yellow",
+    overlap: tuple[str, str] | None = None,
 ) -> Text:
-    """The chart in ``width`` x ``height`` cells (axis labels included)."""
+    """The chart in ``width`` x ``height`` cells (axis labels included).
+
+    ``overlap`` (a marker and a style) marks the cells where two series meet; without it the
+    later series covers the earlier one.
+    """
     plot_w = max(width - Y_MARGIN - 1, 2)
     plot_h = max(height - 2, 2)
     cells: list[list[tuple[str, str]]] = [[(" ", "")] * plot_w for _ in range(plot_h)]
+    owner: dict[tuple[int, int], int] = {}  # (row, column) -> the series drawn there
+
+    def put(r: int, c: int, k: int, s: Series) -> None:
+        if overlap is not None and owner.get((r, c), k) != k:
+            cells[r][c] = overlap
+        else:
+            cells[r][c] = (s.marker, s.style)
+            owner[r, c] = k
 
     def col(value: float) -> int | None:
         f = x.fraction(value)
@@ -85,7 +99,7 @@ def chart(
     if vline is not None and (v_col := col(vline)) is not None:
         for line in cells:
             line[v_col] = ("│", vline_style)
-    for s in series:
+    for k, s in enumerate(series):
         prev: tuple[int, float] | None = None
         for xv, yv in zip(s.xs, s.ys, strict=True):
             c, y_row = col(xv), row(yv)
@@ -96,8 +110,8 @@ def chart(
                 c0, r0 = prev
                 for cc in range(c0 + 1, c):
                     rr = r0 + (y_row - r0) * (cc - c0) / (c - c0)
-                    cells[round(rr)][cc] = (s.marker, s.style)
-            cells[round(y_row)][c] = (s.marker, s.style)
+                    put(round(rr), cc, k, s)
+            put(round(y_row), c, k, s)
             prev = (c, y_row)
 
     text = Text(no_wrap=True, overflow="crop")

@@ -1,10 +1,11 @@
 """What the explorer shows: the step inputs, with ``lam`` and ``lr`` moved on a log scale.
 
 Each key press moves ``lam`` (or ``lr``) to the next point of the grid ``10^(k/4)``: a
-factor of ``10^(1/4)``, so four presses make a factor of 10. Values are rounded to 12
-significant digits, the precision the tables print, so a value read off the screen and
-passed to ``regtrace step --lam`` gives exactly the same numbers. Below the lowest value a
-press down goes to 0 (no penalty, or no step), and from 0 a press up comes back to it.
+factor of ``10^(1/4)``, so four presses make a factor of 10. Grid points are rounded to 4
+significant digits (1, 1.778, 3.162, 5.623 times a power of 10): short numbers a person
+reads off the status line, and exactly the values traced, so passing one to
+``regtrace step --lam`` gives the same numbers. Below the lowest value a press down goes to
+0 (no penalty, or no step), and from 0 a press up comes back to it.
 """
 
 from __future__ import annotations
@@ -12,16 +13,21 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
+import numpy as np
+
 from regtrace.engine.penalties import L1Method, L2Form, PenaltyKind, Vector
 from regtrace.engine.step import StepReport, step
 
-LAM_RANGE = (1e-6, 1e2)  # the lesson's "too small" (1e-6) to well past "too large" (10)
+LAM_RANGE = (1e-6, 1e2)  # from "too small" (1e-6) to well past "too large" (10)
 LR_RANGE = (1e-4, 10.0)
-SIG_DIGITS = 12
+SIG_DIGITS = 4
+# A value within this many quarter-decades of a grid point is on it (4-digit rounding moves
+# a point by at most 3e-4 quarter-decades).
+ON_GRID = 1e-3
 
 
 def _snap(x: float) -> float:
-    """``x`` at 12 significant digits: what the table prints, so it round-trips."""
+    """``x`` at 4 significant digits: a knob position a person can read and retype."""
     return float(f"{x:.{SIG_DIGITS}g}")
 
 
@@ -31,10 +37,12 @@ def nudge(value: float, up: bool, bounds: tuple[float, float]) -> float:
 
     Working on the grid rather than multiplying keeps values exact after many presses
     (0.01 -> 0.1 -> 0.01), and a value given on the command line that is off the grid
-    (0.03) moves to its neighbours on it (0.0316..., 0.0177...).
+    (0.03) moves to its neighbours on it (0.03162 up, 0.01778 down).
 
     >>> nudge(0.01, True, (1e-6, 1e2)), nudge(0.03, False, (1e-6, 1e2))
-    (0.0177827941004, 0.0177827941004)
+    (0.01778, 0.01778)
+    >>> nudge(0.01778, True, (1e-6, 1e2)), nudge(0.01778, False, (1e-6, 1e2))
+    (0.03162, 0.01)
     >>> nudge(1e-6, False, (1e-6, 1e2)), nudge(0.0, True, (1e-6, 1e2))
     (0.0, 1e-06)
     """
@@ -42,7 +50,7 @@ def nudge(value: float, up: bool, bounds: tuple[float, float]) -> float:
     if value <= 0:
         return lo if up else 0.0
     quarters = 4 * math.log10(value)
-    k = math.floor(quarters + 1e-9) + 1 if up else math.ceil(quarters - 1e-9) - 1
+    k = math.floor(quarters + ON_GRID) + 1 if up else math.ceil(quarters - ON_GRID) - 1
     moved = _snap(10 ** (k / 4))
     if moved < lo * (1 - 1e-9):  # a press below the range turns the knob off
         return 0.0 if value <= lo * (1 + 1e-9) else lo
@@ -78,6 +86,13 @@ class ExploreState:
     def lr_down(self) -> ExploreState:
         """``lr`` one press down."""
         return replace(self, lr=nudge(self.lr, False, LR_RANGE))
+
+    def after_edit(self, before: ExploreState) -> ExploreState:
+        """This state, edited from ``before``. The base loss ``L`` is an input that belongs
+        to the old ``w`` and ``dL/dw``: for new ones it is unknown, so it is dropped and the
+        trace shows each penalty alone (computed for the new ``w``) instead of a stale sum."""
+        same = np.array_equal(self.w, before.w) and np.array_equal(self.grad, before.grad)
+        return self if same or self.loss is None else replace(self, loss=None)
 
     def report(self) -> StepReport:
         """The step, from the same engine call as ``regtrace step``."""

@@ -1,6 +1,6 @@
 """Pane 3, Lambda sweep: training and validation error of a ridge fit against ``lam``.
 
-The lesson's second demo (seed ``001``, "Tuning lambda"): a degree-9 polynomial on a few
+Tuning lambda: a degree-9 polynomial on a few
 noisy points. Too small a ``lam`` fits the noise (low training error, high validation
 error: overfitting); too large a ``lam`` flattens the fit (both high: underfitting); the
 validation curve is U-shaped and its lowest point names the ``lam`` to choose.

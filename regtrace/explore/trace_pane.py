@@ -27,7 +27,10 @@ class TracePane(VerticalScroll):
 
     DEFAULT_CSS = """
     TracePane TraceTable { height: auto; margin: 1 0 1 0; }
+    TracePane TraceTable.titled { margin-top: 0; }
+    TracePane .grid-title { height: auto; margin: 1 0 0 0; text-style: bold; }
     TracePane #trace-head { text-style: none; }
+    TracePane #trace-notes { margin-top: 1; }
     """
 
     def __init__(self, n_grids: int, *, id: str | None = None) -> None:
@@ -36,9 +39,10 @@ class TracePane(VerticalScroll):
         self._shown: tuple[Work, Layout] | None = None
 
     def compose(self) -> ComposeResult:
-        """Header lines, the tables, notes."""
+        """Header lines, the tables (each under its title, e.g. "L2, one row per weight"), notes."""
         yield Static(id="trace-head")
         for k in range(self.n_grids):
+            yield Static(id=f"trace-title-{k}", classes="grid-title")
             yield TraceTable(id=f"trace-grid-{k}", show_cursor=False, fixed_columns=1)
         yield Static(id="trace-notes")
 
@@ -64,7 +68,12 @@ class TracePane(VerticalScroll):
         self.query_one("#trace-head", Static).update(text)
         for k in range(self.n_grids):
             table = self.query_one(f"#trace-grid-{k}", TraceTable)
+            title = self.query_one(f"#trace-title-{k}", Static)
             table.display = k < len(grids)
+            heading = grids[k].title if k < len(grids) else None
+            title.display = table.display and bool(heading)
+            table.set_class(bool(heading), "titled")
+            title.update(heading or "")
             if k < len(grids):
                 _fill(table, grids[k])
         self.query_one("#trace-notes", Static).update(Text("\n".join(work.notes())))
@@ -75,6 +84,7 @@ class TracePane(VerticalScroll):
         self.query_one("#trace-head", Static).update(Text(f"Error: {message}", style="bold red"))
         for k in range(self.n_grids):
             self.query_one(f"#trace-grid-{k}", TraceTable).clear()
+            self.query_one(f"#trace-title-{k}", Static).display = False
         self.query_one("#trace-notes", Static).update("")
 
 

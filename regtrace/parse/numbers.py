@@ -1,7 +1,7 @@
 """Text, ``@file`` and stdin (``-``) to float64 arrays, with errors a user can act on.
 
 A vector is written ``2.5,-0.8,0.1`` (commas and/or spaces, optionally in brackets, as NumPy
-prints it; the Unicode minus that blogs use is read as ``-``), ``@path`` to a ``.txt``,
+prints it; the Unicode minus that web pages use is read as ``-``), ``@path`` to a ``.txt``,
 ``.csv`` or ``.npy`` file, or ``-`` to read standard input. Every failure raises
 :class:`~regtrace.errors.RegtraceError` naming the option, the bad token and its position.
 """

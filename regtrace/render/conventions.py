@@ -36,9 +36,17 @@ class ConventionsText:
     def header_lines(self) -> list[str]:
         """The title and the strength being converted."""
         r = self.report
+        source = r.source
         lines = [
-            "One L2 strength in every convention: regtrace and the seeds write L + lam*||w||^2 "
-            "(gradient 2*lam*w)",
+            "One L2 strength in every convention, for L + lam*||w||^2 (gradient 2*lam*w)",
+            *(
+                []
+                if source is None
+                else [
+                    f"{source.name} {source.parameter} = {fmt(source.value, self.digits)} is "
+                    f"lam = {source.conversion} = {fmt(source.lam, self.digits)}"
+                ]
+            ),
             f"lam = {fmt(r.lam, self.digits)}"
             + (f", lam1 (L1 part) = {fmt(r.lam1, self.digits)}" if r.lam1 else "")
             + (f", n = {r.n_samples}" if r.n_samples is not None else ""),
@@ -81,5 +89,5 @@ class ConventionsText:
         return trace_page(self, Layout.TALL, csv=Grid(None, header, rows, math=False))
 
     def notes(self) -> list[str]:
-        """What 'same' means, and the seed's slip."""
+        """What 'same' means, the bias, and a common slip."""
         return list(self.report.notes)

@@ -25,7 +25,7 @@ class OptimizerRunReport:
     spec: OptimizerSpec
 
     def to_dict(self) -> dict[str, Any]:
-        """The run's JSON (DESIGN.md ``run`` keys) with ``optimizer`` beside the inputs."""
+        """The run's JSON (docs/design.md) with ``optimizer`` beside the inputs."""
         return {**self.run.to_dict(), "optimizer": self.spec.to_dict()}
 
 
@@ -47,6 +47,8 @@ class OptimizerRunText(RunText):
         )
         settings = hyper_parameters(s, self.n.strength)
         lines.insert(1, f"{s.kind.label} settings: {settings}; {decay_rule(s)}")
+        if s.momentum_note is not None:
+            lines.insert(2, f"Note: {s.momentum_note}")
         return tuple(lines)
 
 

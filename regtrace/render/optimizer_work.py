@@ -1,7 +1,8 @@
 """An optimizer step as text: the update rule, every intermediate value, the notes.
 
 The Rich table, Markdown and CSV of ``regtrace step --optimizer ...`` are views of the strings
-built here (STYLE.md habit 2), exactly as :mod:`regtrace.render.step_text` does for plain SGD.
+built here (one page model, many formats), exactly as :mod:`regtrace.render.step_text` does for
+plain SGD.
 """
 
 from __future__ import annotations
@@ -324,6 +325,8 @@ class OptimizerWork:
                 f"{self.num(first.penalty_value)} = {self.num(first.loss)}"
             )
         for r in self.report.results:
+            if r.spec.momentum_note is not None:
+                lines.append(f"{r.spec.kind.label}: {r.spec.momentum_note}")
             if r.spec.kind.adaptive and r.spec.convention is Convention.KERAS:
                 lines.append(
                     f"{r.spec.kind.label}: eps is 'epsilon hat', added to sqrt(v) before bias "
@@ -351,7 +354,7 @@ class OptimizerWork:
                     f"PyTorch {_torch_class(r.spec.kind)}(weight_decay=wd) adds "
                     "wd x w, the gradient of "
                     "wd/2 x ||w||^2: "
-                    f"lam = wd/2 = {self.strength(_half(r.spec.weight_decay))} in the seeds' "
+                    f"lam = wd/2 = {self.strength(_half(r.spec.weight_decay))} in the "
                     "lam x ||w||^2 form (see regtrace conventions)"
                 )
                 break

@@ -21,7 +21,8 @@ from regtrace.engine.penalties import (
 )
 from regtrace.engine.step import StepReport, StepResult
 from regtrace.render.norms import BEYOND_FLOAT64, count_zeros, fmt_norm, norm_l1, norm_l2
-from regtrace.render.numfmt import DEFAULT_DIGITS, fmt, fmt_exact, fmt_signed, paren
+from regtrace.render.numfmt import DEFAULT_DIGITS, fmt, fmt_exact, fmt_signed, paren, settled
+from regtrace.render.numfmt import NOISE as NOISE  # the cancellation rule, for the other views
 from regtrace.render.page import (
     WIDE_MAX_WEIGHTS,
     Grid,
@@ -43,7 +44,6 @@ ROW_LABELS: dict[str, str] = {
     "step": "Update (-lr*grad)",
     "w_new": "New weight",
 }
-NOISE = 1e-12  # a result this small against its operands is rounding: shown as 0
 INLINE_VECTOR_MAX = 8  # vectors up to this length are echoed in full in the inputs line
 
 
@@ -98,7 +98,7 @@ class Work:
         return self.num(x) if self.exact else fmt_norm(float(x), self.digits)
 
     def signed(self, x: Any) -> str:
-        """Like :meth:`num` with an explicit ``+`` on positive values (the blog's update row)."""
+        """Like :meth:`num` with an explicit ``+`` on positive values (the update row)."""
         text = self.num(x)
         return text if text.startswith("-") or text == "0" else f"+{text}"
 
@@ -115,8 +115,8 @@ class Work:
     def cell(self, result: StepResult, i: int, quantity: str) -> str:
         """The text of one quantity for weight ``i`` under one penalty."""
         value = getattr(result, quantity)[i]
-        if not self.exact and abs(float(value)) <= NOISE * self._scale(result, i, quantity):
-            value = 0.0  # e.g. -0.03 + 2x0.01x1.5 leaves 3.5e-18: the arithmetic gives 0
+        if not self.exact:
+            value = settled(float(value), self._scale(result, i, quantity))
         text = self.signed(value) if quantity == "step" else self.num(value)
         if not self.show_work:
             return text
@@ -290,7 +290,7 @@ class Work:
     # -- grids -----------------------------------------------------------------------------
 
     def wide_grid(self, results: Sequence[StepResult] | None = None) -> Grid:
-        """The blog's layout: one column per weight and penalty, one row per quantity.
+        """The textbook layout: one column per weight and penalty, one row per quantity.
 
         ``results`` limits the columns to some penalties (a narrow terminal gets one table
         per penalty); the default is all of them, side by side.

@@ -1,5 +1,5 @@
-"""A sweep as text: a row per penalty and ``lam`` with the final weights (seed ``002``'s
-"Lambda sensitivity" block), or the regularization path with its formulas."""
+"""A sweep as text: a row per penalty and ``lam`` with the final weights (a
+"lambda sensitivity" table), or the regularization path with its formulas."""
 
 from __future__ import annotations
 

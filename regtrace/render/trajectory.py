@@ -1,8 +1,8 @@
 """A run as text: one table per penalty (a row per kept step), the fixed point, and notes.
 
-Notes say what a student should notice: the factor each step applies (lesson ``001``: the
-decay factor ``1 - 2*alpha*lam``), the fixed point's formula, and where an L1 weight reaches
-exactly 0 or changes sign (seed ``002``: subgradient L1 oscillates, proximal L1 stays at 0).
+Notes say what a student should notice: the factor each step applies (the L2
+decay factor ``1 - 2*lr*lam``), the fixed point's formula, and where an L1 weight reaches
+exactly 0 or changes sign (subgradient L1 oscillates, proximal L1 stays at 0).
 """
 
 from __future__ import annotations
@@ -155,7 +155,7 @@ class RunText:
         return tuple(lines)
 
     def _factor_line(self, t: Trajectory) -> str:
-        """Lesson ``001``'s decay factor ``1 - 2*lr*lam``, with the data curvature if any."""
+        """The L2 decay factor ``1 - 2*lr*lam``, with the data curvature if any."""
         p, n, lr = t.penalty, self.n, self.report.lr
         assert t.factor is not None
         quadratic = self.report.target is not None
