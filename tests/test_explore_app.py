@@ -375,12 +375,13 @@ def test_inputs_are_edited_in_place() -> None:
     assert captured["Update (-lr*grad)"] == ["-0.052", "-0.051", "-0.006", "-0.009"]
 
 
-def test_a_bad_edit_says_why_and_keeps_the_inputs() -> None:
-    """A value the parser refuses is shown in the dialog; Esc leaves the old inputs."""
+def _refused_edit(field: str, value: str) -> tuple[ExploreApp, list[str]]:
+    """Type ``value`` into the edit dialog's ``field``, press Enter, read the error the dialog
+    shows, then leave it with Esc."""
     errors: list[str] = []
 
     async def check(app: ExploreApp, pilot: Pilot[None]) -> None:
-        app.screen.query_one("#edit-grad", Input).value = "1,2"
+        app.screen.query_one(f"#{field}", Input).value = value
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, EditScreen)
@@ -390,6 +391,12 @@ def test_a_bad_edit_says_why_and_keeps_the_inputs() -> None:
 
     app = ExploreApp(blog_state())
     drive(app, ["i"], check)
+    return app, errors
+
+
+def test_a_bad_edit_says_why_and_keeps_the_inputs() -> None:
+    """A value the parser refuses is shown in the dialog; Esc leaves the old inputs."""
+    app, errors = _refused_edit("edit-grad", "1,2")
     assert errors == ["Error: w has 3 values but grad has 2; give one gradient per weight"]
     assert app.state.w.tolist() == [2.5, -0.8, 0.1]
 
@@ -452,3 +459,26 @@ def test_the_decay_pane_draws_regtrace_run(presses: int) -> None:
         assert done.code == 0, done.stderr
         trajectory = json.loads(done.stdout)["results"][0]["trajectory"]
         assert path.values.tolist() == [row[0] for row in trajectory]
+
+
+def test_a_loss_formula_is_edited_in_place() -> None:
+    """``i``, a formula and Enter: dL/dw and L come from it at w (as step --loss-fn)."""
+
+    async def check(app: ExploreApp, pilot: Pilot[None]) -> None:
+        app.screen.query_one("#edit-w", Input).value = "1,1"
+        app.screen.query_one("#edit-formula", Input).value = "(w0 - 3)^2 + 2*w1^2"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, EditScreen)
+
+    app = ExploreApp(blog_state())
+    drive(app, ["i"], check)
+    # dL/dw0 = 2*(1 - 3) = -4, dL/dw1 = 4*1 = 4; L = 4 + 2 = 6.
+    assert app.state.grad.tolist() == [-4.0, 4.0] and app.state.loss == 6.0
+    assert app.state.step_args()[:4] == ["--w", "1.0,1.0", "--loss-fn", "(w0 - 3)^2 + 2*w1^2"]
+
+
+def test_a_bad_formula_says_why_in_the_dialog() -> None:
+    app, errors = _refused_edit("edit-formula", "w0.__class__")
+    assert errors[0].startswith("Error: --loss-fn: '.' at character 3 is not allowed")
+    assert app.state.loss_fn is None

@@ -27,6 +27,10 @@ CASES = {
     "run_target": ["run", "--target", "1,-2", "--w", "0,0", "--steps", "4", "--penalty", "l1"],
     "sweep": ["sweep", "--w", "1", "--grad", "0", "--steps", "20", "--lams", "0.1,0.5"],
     "conventions": ["conventions", "--lam", "0.0005", "--lam1", "0.01", "--n-samples", "50"],
+    "step_formula": ["step", "-s", "--loss-fn", "(w0 - 3)^2 + 2*w1^2", "--w", "1,1"],
+    "step_formula_kinks": ["step", "-s", "--loss-fn", "relu(w0 - w1) + max(w0, 0)*tanh(w1)"],
+    "run_formula": ["run", "--loss-fn", "(1 - w0)^2 + 100*(w1 - w0^2)^2", "--lr", "0.001"],
+    "sweep_formula": ["sweep", "--loss-fn", "(w0 - 3)^2", "--steps", "5", "--lams", "0,1"],
 }
 _COMMAND = re.compile(r"\\(begin|end)\{(\w+)\}")
 OVERFULL_TOLERANCE_PT = 1.0  # TeX reports boxes a hair too wide; a real overflow is tens of pt
@@ -96,6 +100,11 @@ def test_formulas_in_math_mode() -> None:
     assert math("w_new") == r"w_{\mathrm{new}}"
     assert math("m_hat/(1-b1^t)") == r"\hat{m}/(1-b_{1}^{t})"
     assert math("eps 1e-8") == r"\mathrm{eps}\ 1e-8"
+    assert math("max(w0, ") == r"\mathrm{max}(w_{0},\allowbreak"  # no \ before the \)
+    assert math("2*w1**2") == r"2\cdot w_{1}^{2}"  # a loss formula's derivative
+    assert formula_line("L = tanh(w0)*softplus(w1)") == (  # any function applied is math
+        r"\(L=\allowbreak \mathrm{tanh}(w_{0})\cdot \mathrm{softplus}(w_{1})\)"
+    )
     assert formula_line("L2: lam*sum(w^2), gradient 2*lam*w") == (
         r"L2: \(\lambda\cdot \mathrm{sum}(w^{2})\), gradient \(2\cdot \lambda\cdot w\)"
     )

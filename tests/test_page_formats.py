@@ -25,6 +25,9 @@ COMMANDS = {
     "check_decay": ["check", "--quantity", "decay-factor", "--answer", "0.999,0.998,0.998"],
     "check_optimizer": ["check", "-o", "adamw", "--steps", "2", "--answer", "2.66,-0.6,0.3"],
     "conventions": ["conventions", "--lam", "0.0005"],
+    "step_formula": ["step", "-s", "--loss-fn", "(w0 - 3)^2 + 2*w1^2", "--w", "1,1"],
+    "run_formula": ["run", "--loss-fn", "(w0 - 3)^2 + 2*w1^2", "--steps", "3"],
+    "sweep_formula": ["sweep", "--loss-fn", "(w0 - 3)^2", "--steps", "5", "--lams", "0,1"],
 }
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e-?\d+)?")
 

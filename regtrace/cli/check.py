@@ -24,6 +24,7 @@ from regtrace.cli.options import (
     Lam1Opt,
     Lam2Opt,
     LamOpt,
+    LossFnOpt,
     LossOpt,
     LrOpt,
     ModelChoice,
@@ -87,6 +88,8 @@ EPILOG = """Examples:
 
   regtrace check --exact --w 1/3 --grad 0 --lam 0.5 --lr 0.1 --answer 0.3 --format json
 
+  regtrace check --loss-fn "(w0 - 3)^2 + 2*w1^2" --w 1,1 --lam 0.1 --steps 2 --answer 1.6764,0.3364
+
   regtrace check --x "1; 2; 3" --y 2,3,5 --w 1,0 --intercept --lam 0.1 --answer 1.28,0.1333
 
   regtrace check --x "1; 2; 3" --y 2,3,5 --intercept --steps 2 --answer 0.6,0.3 --tol 0.05
@@ -107,6 +110,7 @@ def check_command(
     lam: LamOpt = None,
     lr: LrOpt = None,
     loss: LossOpt = None,
+    loss_fn: LossFnOpt = None,
     penalty: CheckPenaltyOpt = None,
     lam1: Lam1Opt = None,
     lam2: Lam2Opt = None,
@@ -137,7 +141,7 @@ def check_command(
     from regtrace.cli.emit import emit_check, emit_optimizer_check
     from regtrace.cli.inputs import ProblemOptions, resolve_problem
     from regtrace.cli.optimizer_options import OptimizerOptions
-    from regtrace.engine.problem import check_optimizer_problem, check_problem
+    from regtrace.engine.problem import FormulaGradient, check_optimizer_problem, check_problem
     from regtrace.errors import ExitCode, RegtraceError
     from regtrace.parse.exact import parse_exact_scalar, vector_tokens
 
@@ -165,6 +169,7 @@ def check_command(
             penalty=penalty or ("none" if options.given else "l2"), lam1=lam1, lam2=lam2,
             l2_form=l2_form.value, l1_method=l1_method.value, exact=not options.given,
             table=DataOptions(data, x, y, model, data_loss, intercept), optimizer=options,
+            loss_fn=loss_fn,
         ),
         exact_table=True,
     )  # fmt: skip
@@ -183,5 +188,10 @@ def check_command(
     result = check_problem(
         problem, answer=tokens, quantity=quantity.value, steps=steps, tol=tolerance
     )
-    emit_check(result, output_format=output_format, digits=digits, exact=exact, layout=layout)
+    source = problem.source
+    formula = source.evaluation(problem.w) if isinstance(source, FormulaGradient) else None
+    emit_check(
+        result, output_format=output_format, digits=digits, exact=exact, formula=formula,
+        layout=layout,
+    )  # fmt: skip
     return ExitCode.OK if result.correct else ExitCode.WRONG_ANSWER

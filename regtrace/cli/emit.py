@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # the engines load only when their command runs
     from regtrace.engine.check import CheckResult
     from regtrace.engine.check_optimizer import OptimizerCheck
     from regtrace.engine.data import DataEval
+    from regtrace.engine.formula import FormulaPoint
     from regtrace.engine.optimizers import OptimizerReport
     from regtrace.engine.step import StepReport
     from regtrace.render.jsonfmt import HasDict
@@ -107,11 +108,16 @@ def emit(
         write_text(_terminal_plot(spec))
 
 
-def step_json_extra(exact: bool, data: DataEval | None) -> dict[str, Any]:
-    """The keys a step's JSON adds to its report's: ``exact``, and a table's ``data``."""
+def step_json_extra(
+    exact: bool, data: DataEval | None, formula: FormulaPoint | None = None
+) -> dict[str, Any]:
+    """The keys a step's JSON adds to its report's: ``exact``, and where the data gradient
+    came from: a table's ``data``, a loss formula's ``formula``."""
     extra: dict[str, Any] = {"exact": True} if exact else {}
     if data is not None:
         extra["data"] = data.to_dict()
+    if formula is not None:
+        extra["formula"] = formula.to_dict()
     return extra
 
 
@@ -125,18 +131,21 @@ def emit_step(
     builtin: bool,
     exact: bool = False,
     data: DataEval | None = None,
+    formula: FormulaPoint | None = None,
 ) -> None:
     """A step report; with ``data`` (a step computed from a table) the data part comes first:
     in JSON as a top-level ``"data"`` object, elsewhere as the rows and the loss and gradient
-    lines (CSV stays one row per penalty and weight, its ``grad`` the computed gradient)."""
+    lines (CSV stays one row per penalty and weight, its ``grad`` the computed gradient).
+    ``formula`` (a step computed from ``--loss-fn``) comes first the same way, as ``"formula"``.
+    """
     from regtrace.render.step_page import step_page
 
-    extra = step_json_extra(exact, data)
+    extra = step_json_extra(exact, data, formula)
 
     def page(full: bool) -> Page:
         return step_page(
             report, digits=digits, show_work=show_work, layout=layout, full=full,
-            builtin=builtin, exact=exact, data=data,
+            builtin=builtin, exact=exact, data=data, formula=formula,
         )  # fmt: skip
 
     emit(report, page, output_format=output_format, json_extra=extra)
@@ -151,17 +160,19 @@ def emit_optimizer_step(
     layout: str,
     builtin: bool,
     data: DataEval | None = None,
+    formula: FormulaPoint | None = None,
 ) -> None:
-    """An optimizer report (``step --optimizer``); ``data`` as in :func:`emit_step`."""
+    """An optimizer report (``step --optimizer``); ``data`` and ``formula`` as in
+    :func:`emit_step`."""
     from regtrace.render.step_page import optimizer_step_page
 
     def page(full: bool) -> Page:
         return optimizer_step_page(
             report, digits=digits, show_work=show_work, layout=layout, full=full,
-            builtin=builtin, data=data,
+            builtin=builtin, data=data, formula=formula,
         )  # fmt: skip
 
-    extra = {} if data is None else {"data": data.to_dict()}
+    extra = step_json_extra(False, data, formula)
     emit(report, page, output_format=output_format, json_extra=extra)
 
 
@@ -171,15 +182,18 @@ def emit_check(
     output_format: OutputFormat,
     digits: int,
     exact: bool,
+    formula: FormulaPoint | None = None,
     layout: Layout = Layout.AUTO,
 ) -> None:
-    """A graded answer; a terminal gets a summary of thousands of elements."""
+    """A graded answer; ``formula`` (a loss formula at the start) goes into the JSON; a
+    terminal gets a summary of thousands of elements."""
     from regtrace.render.checkview import check_page
 
     def page(full: bool) -> Page:
         return check_page(result, digits=digits, exact=exact, layout=layout, full=full)
 
-    emit(result, page, output_format=output_format)
+    extra = step_json_extra(False, None, formula)
+    emit(result, page, output_format=output_format, json_extra=extra)
 
 
 def emit_optimizer_check(
@@ -201,15 +215,16 @@ def save_step(
     digits: int,
     exact: bool = False,
     data: DataEval | None = None,
+    formula: FormulaPoint | None = None,
 ) -> None:
     """Save a step report to ``--out``: new weights per penalty, or the CSV/JSON text that
-    ``--format csv|json`` would print (``data`` as in :func:`emit_step`)."""
+    ``--format csv|json`` would print (``data`` and ``formula`` as in :func:`emit_step`)."""
 
     def text(fmt: str) -> str:
         if fmt == "json":
             from regtrace.render.jsonfmt import to_json
 
-            return to_json(report, **step_json_extra(exact, data))
+            return to_json(report, **step_json_extra(exact, data, formula))
         from regtrace.render.csvfmt import page_csv
         from regtrace.render.step_page import step_page
 

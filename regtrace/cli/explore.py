@@ -16,6 +16,7 @@ from regtrace.cli.options import (
     L1MethodOpt,
     L2FormOpt,
     LamOpt,
+    LossFnOpt,
     LossOpt,
     LrOpt,
     PenaltyOpt,
@@ -39,6 +40,8 @@ EPILOG = """Examples:
   regtrace explore --w 1,-2 --grad 0.5,0.1 --lam 0.1 --lr 0.5
 
   regtrace explore --penalty l2,l1 --l1-method proximal --digits 12
+
+  regtrace explore --loss-fn "(w0 - 3)^2 + 2*w1^2" --w 1,1 --lam 0.1
 """
 
 INSTALL_HINT = (
@@ -69,6 +72,7 @@ def explore_command(
     lam: LamOpt = None,
     lr: LrOpt = None,
     loss: LossOpt = None,
+    loss_fn: LossFnOpt = None,
     penalty: PenaltyOpt = "l2,l1",
     l2_form: L2FormOpt = L2Form.LAMBDA,
     l1_method: L1MethodOpt = L1Method.SUBGRADIENT,
@@ -86,6 +90,7 @@ def explore_command(
         penalty=penalty,
         l2_form=l2_form.value,
         l1_method=l1_method.value,
+        loss_fn=loss_fn,
     )
     try:
         import textual  # noqa: F401  (only to learn whether the extra is installed)

@@ -28,7 +28,17 @@ OUTPUT = "Output"
 
 PANELS: dict[str, str] = {
     **dict.fromkeys(
-        ("--w", "--grad", "--lr", "--loss", "--target", "--steps", "--every", "--exact"),
+        (
+            "--w",
+            "--grad",
+            "--loss-fn",
+            "--lr",
+            "--loss",
+            "--target",
+            "--steps",
+            "--every",
+            "--exact",
+        ),
         INPUTS,
     ),
     **dict.fromkeys(

@@ -2,9 +2,9 @@
 
 Every command that traces steps (``step``, ``run``, ``sweep``, ``check``, ``explore``)
 gathers its option texts into :class:`ProblemOptions` and calls :func:`resolve_problem`:
-the data gradient (a typed ``--grad``, a ``--target``, or a table), the penalties and
-strengths, the update (plain gradient descent or ``--optimizer``), float64 or exact
-fractions, and the starting weights. Imported only when a command runs, because it loads
+the data gradient (a typed ``--grad``, a ``--target``, a table, or a ``--loss-fn`` formula),
+the penalties and strengths, the update (plain gradient descent or ``--optimizer``), float64
+or exact fractions, and the starting weights. Imported only when a command runs, because it loads
 NumPy (``--help`` and ``--version`` must not).
 """
 
@@ -21,6 +21,7 @@ from regtrace import examples
 from regtrace.engine.penalties import L1Method, L2Form, PenaltyKind
 from regtrace.engine.problem import (
     FixedGradient,
+    FormulaGradient,
     GradientDescent,
     GradientSource,
     NumberType,
@@ -142,6 +143,8 @@ class ProblemOptions:
     optimizer: OptimizerOptions | None = None
     lam_pattern: bool = False
     """``sweep``: ``--lam`` is a per-weight pattern that ``--lams`` scales (no default)."""
+    loss_fn: str | None = None
+    """``--loss-fn``: the data loss as a formula (its text, or ``@file``)."""
 
 
 _EXACT_OPTIMIZER = (
@@ -156,6 +159,8 @@ def resolve_problem(options: ProblemOptions, *, exact_table: bool = False) -> Pr
     ``--exact`` with a table is refused, as the data gradient is computed in floats.
     """
     o = options
+    if o.loss_fn is not None:
+        _refuse_beside_formula(o)
     if o.table is not None and not o.table.given:
         o.table.refuse_model_options()
     table = o.table if o.table is not None and o.table.given else None
@@ -172,7 +177,9 @@ def resolve_problem(options: ProblemOptions, *, exact_table: bool = False) -> Pr
     data: DataProblem | None = None
     source: GradientSource
     loss_text: str | None = None
-    if table is not None:
+    if o.loss_fn is not None:
+        source, w = _formula_source(o.loss_fn, o, numbers)
+    elif table is not None:
         source, w, data = _table_source(o, table, numbers)
     elif o.target is not None:
         source, w = _target_source(o, numbers)
@@ -315,6 +322,43 @@ def _table_source(
         w = numbers.vector(o.w, "--w")
     data.check_w(np.array([float(v) for v in w], dtype=np.float64))
     return TableGradient(data), w, data
+
+
+def _refuse_beside_formula(o: ProblemOptions) -> None:
+    """The formula gives the data loss and its gradient: no other source of them."""
+    typed = {
+        "--grad": o.grad,
+        "--loss": o.loss,
+        "--target": o.target,
+        "--data/--x/--y": o.table is not None and o.table.given,
+    }
+    for option, value in typed.items():
+        if value is not None and value is not False:
+            raise RegtraceError(
+                f"{option} and --loss-fn both give the data loss; L(w) and dL/dw come from "
+                f"--loss-fn, so leave out {option}"
+            )
+
+
+def _formula_source(text: str, o: ProblemOptions, numbers: _Reader) -> tuple[FormulaGradient, Any]:
+    """The loss formula, differentiated in as many weights as ``--w`` has (default: zeros,
+    one per weight the formula names) and evaluated at ``--w`` (a value that is not finite,
+    or with ``--exact`` a gradient that is not rational, is refused here)."""
+    from regtrace.parse.formula import parse_formula
+
+    _check_one_stdin(w=o.w, lam=o.lam, lam1=o.lam1, lam2=o.lam2)
+    formula = parse_formula(text)  # before SymPy loads: a bad formula fails fast
+    if o.w is not None:
+        w = numbers.vector(o.w, "--w")
+    elif numbers.exact:
+        w = [Fraction(0)] * formula.n_weights
+    else:
+        w = np.zeros(formula.n_weights)
+    from regtrace.engine.formula import FormulaLoss
+
+    source = FormulaGradient(FormulaLoss.build(formula, len(w)))
+    source.evaluate(w)
+    return source, w
 
 
 def _target_source(o: ProblemOptions, numbers: _Reader) -> tuple[QuadraticTarget, Any]:

@@ -66,6 +66,18 @@ LossOpt = Annotated[
         show_default=False,
     ),
 ]
+LossFnOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--loss-fn",
+        metavar="FORMULA",
+        help='The data loss as a formula, e.g. "(w0 - 3)^2 + 2*w1^2": L(w) and dL/dw are '
+        "computed from it (exactly differentiated) instead of typed as --loss and --grad. "
+        "Weights w0, w1 ... or w[0]; + - * / ^ **; exp log sqrt abs sin cos tanh sigmoid "
+        "softplus relu max min; or @file. Needs the formula extra.",
+        show_default=False,
+    ),
+]
 PenaltyOpt = Annotated[
     str,
     typer.Option(

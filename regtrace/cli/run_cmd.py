@@ -27,6 +27,7 @@ from regtrace.cli.options import (
     Lam1Opt,
     Lam2Opt,
     LamOpt,
+    LossFnOpt,
     LrOpt,
     ModelChoice,
     ModelOpt,
@@ -51,7 +52,7 @@ if TYPE_CHECKING:
     from regtrace.cli.emit import TextView
     from regtrace.engine.optimizer_spec import OptimizerSpec
     from regtrace.engine.penalties import Vector
-    from regtrace.engine.problem import Problem, RunOutcome
+    from regtrace.engine.problem import FormulaGradient, Problem, RunOutcome
     from regtrace.render.jsonfmt import HasDict
     from regtrace.render.plotdata import PlotSpec
 
@@ -69,9 +70,13 @@ error, not a table of inf.
 accepted) for a fixed --grad or a --target, and prints exact decimals (fractions where a
 decimal would not end); at most 1000 steps, as the fractions grow every step.
 
+--loss-fn "(w0 - 3)^2 + 2*w1^2" takes the data loss as a formula and recomputes its exact
+derivative at every step (with --exact too, while the values stay rational).
+
 --optimizer momentum|nesterov|adam|adamw|rmsprop|adagrad runs that optimizer (PyTorch, Keras
 or optax order, --convention) from a fresh state for each penalty, on a fixed --grad, a
---target or a table; --compare puts other optimizers' runs of the same penalty beside it.
+--target, a table or a --loss-fn; --compare puts other optimizers' runs of the same penalty
+beside it.
 
 --out FILE saves the final weights (.npy/.npz: one array per penalty, or per optimizer with
 --compare) or the run as --format json/csv prints it.
@@ -93,6 +98,8 @@ EPILOG = """Examples:
 
   regtrace run --w @w.npy --grad @g.npy --lam 0.01 --lr 0.1 --steps 100 --out result.npz
 
+  regtrace run --loss-fn "(1 - w0)^2 + 100*(w1 - w0^2)^2" --w 0,0 --lr 0.001 --steps 1000
+
   regtrace run --data scores.csv --intercept --penalty l2,l1 --lam 0.1 --steps 200 --every 50
 
   regtrace run --target 3.5,2.1 --optimizer adamw --weight-decay 0.1 --steps 20 --penalty none
@@ -108,6 +115,7 @@ def run_command(
     w: WOpt = None,
     grad: GradOpt = None,
     target: TargetOpt = None,
+    loss_fn: LossFnOpt = None,
     lam: LamOpt = None,
     lr: LrOpt = None,
     steps: RunStepsOpt = 10,
@@ -144,7 +152,7 @@ def run_command(
     from regtrace.cli.optimizer_options import OptimizerOptions
     from regtrace.cli.output import allow_replacing
     from regtrace.cli.step import out_target
-    from regtrace.engine.problem import run_problem
+    from regtrace.engine.problem import FormulaGradient, run_problem
     from regtrace.errors import RegtraceError
 
     allow_replacing(force)
@@ -160,6 +168,7 @@ def run_command(
             weight_decay=weight_decay,
             hyper=hyper or {},
         ),
+        loss_fn=loss_fn,
     )  # fmt: skip
     target_file = None if out is None else out_target(out, options)
     problem = resolve_problem(options)
@@ -177,7 +186,9 @@ def run_command(
                 "--plot draws one run per penalty; with --compare use --format csv or json "
                 "and plot the columns, or leave out --compare"
             )
-    views = run_views(run_problem(problem, steps=steps, every=every), digits, exact=exact)
+    formula = problem.source if isinstance(problem.source, FormulaGradient) else None
+    outcome = run_problem(problem, steps=steps, every=every)
+    views = run_views(outcome, digits, exact=exact, formula=formula)
     if target_file is not None:
         from regtrace.render.jsonfmt import to_json
 
@@ -215,8 +226,40 @@ class _WithOptimizer:
         return {**self.report.to_dict(), "optimizer": self.spec.to_dict()}
 
 
-def run_views(outcome: RunOutcome, digits: int, *, exact: bool = False) -> RunViews:
-    """The views of a run: plain or exact, on a table, with one optimizer or several."""
+def run_views(
+    outcome: RunOutcome,
+    digits: int,
+    *,
+    exact: bool = False,
+    formula: FormulaGradient | None = None,
+) -> RunViews:
+    """The views of a run: plain or exact, on a table, with one optimizer or several; on a
+    loss ``formula`` with its lines and ``L`` at each final ``w``."""
+    views = _views(outcome, digits, exact)
+    if formula is None:
+        return views
+    from dataclasses import replace
+
+    from regtrace.render.formula import FormulaJson, FormulaText
+
+    if len(outcome.runs) > 1:  # --compare: one run per optimizer, of the one penalty
+        ends = [
+            (s.kind.value, r.results[0].w_final)
+            for r, s in zip(outcome.runs, outcome.specs, strict=True)
+        ]
+    else:
+        ends = [(t.penalty.kind.value, t.w_final) for t in outcome.run.results]
+    losses = {name: formula.loss_value(w) for name, w in ends}
+    labels = {t.penalty.kind.value: t.penalty.kind.label for t in outcome.run.results}
+    finals = tuple((labels.get(name, name), value) for name, value in losses.items())
+    return replace(
+        views,
+        shown=FormulaJson(views.shown, formula.formula, losses),
+        text=FormulaText(views.text, formula.formula, finals, digits),
+    )
+
+
+def _views(outcome: RunOutcome, digits: int, exact: bool) -> RunViews:
     from regtrace.render.plotdata import PlotSpec, data_run_plot, run_plot
     from regtrace.render.trajectory import RunText
 

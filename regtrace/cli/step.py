@@ -23,6 +23,7 @@ from regtrace.cli.options import (
     Lam2Opt,
     LamOpt,
     LayoutOpt,
+    LossFnOpt,
     LossOpt,
     LrOpt,
     ModelChoice,
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
     from regtrace.cli.inputs import ProblemOptions
     from regtrace.cli.outfile import OutTarget
     from regtrace.engine.data import DataEval
+    from regtrace.engine.formula import FormulaPoint
     from regtrace.engine.optimizers import OptimizerReport
     from regtrace.engine.problem import StepOutcome
 
@@ -56,6 +58,9 @@ With no --w and --grad it traces the built-in example (w = 2.5,-0.8,0.1).
 
 With a table (--data FILE.csv, or --x and --y) the data loss and its gradient are computed
 from a linear or logistic model (--model, --data-loss) and shown row by row first.
+
+With --loss-fn "(w0 - 3)^2 + 2*w1^2" the data loss is a formula: L(w) and each partial
+derivative dL/dw_i are computed exactly and shown (--show-work substitutes w into each).
 
 --optimizer momentum|nesterov|adam|adamw|rmsprop|adagrad traces that optimizer instead, with
 the state of each of its transforms (momentum buffer; Adam's m, v, m_hat, v_hat; RMSprop's
@@ -83,6 +88,8 @@ EPILOG = """Examples:
 
   echo 1,2,3 | regtrace step --w - --grad 0.1,0.1,0.1 --lam 0.01,0,0.01
 
+  regtrace step --loss-fn "(w0 - 3)^2 + 2*w1^2" --w 1,1 --lam 0.1 --lr 0.1 --show-work
+
   regtrace step --x "1; 2; 3" --y 2,3,5 --w 1,0 --intercept --penalty l2 --show-work
 
   regtrace step --data scores.csv --model logistic --w 0,0 --lam 0.1
@@ -104,6 +111,7 @@ def step_command(
     lam: LamOpt = None,
     lr: LrOpt = None,
     loss: LossOpt = None,
+    loss_fn: LossFnOpt = None,
     penalty: PenaltyMaybeOpt = None,
     lam1: Lam1Opt = None,
     lam2: Lam2Opt = None,
@@ -154,6 +162,7 @@ def step_command(
         w=w, grad=grad, lam=lam, lr=lr, loss=loss, penalty=penalty, lam1=lam1, lam2=lam2,
         l2_form=l2_form.value, l1_method=l1_method.value, exact=exact,
         table=DataOptions(data, x, y, model, data_loss, intercept), optimizer=optimizer_options,
+        loss_fn=loss_fn,
     )  # fmt: skip
     target = None if out is None else out_target(out, options)
     problem = resolve_problem(options)
@@ -206,6 +215,7 @@ def out_target(out: str, options: ProblemOptions) -> OutTarget | None:
         "--lam": options.lam,
         "--lam1": options.lam1,
         "--lam2": options.lam2,
+        "--loss-fn": options.loss_fn,
     }
     table = options.table
     if table is not None:
@@ -237,19 +247,27 @@ def emit_step_outcome(
         "layout": layout,
         "builtin": builtin,
         "data": outcome.data,
+        "formula": outcome.formula,
     }
     if isinstance(report, StepReport):
         if target is not None:
-            save_step(report, target, digits=digits, exact=exact, data=outcome.data)
+            save_step(
+                report, target, digits=digits, exact=exact, data=outcome.data,
+                formula=outcome.formula,
+            )  # fmt: skip
         emit_step(report, exact=exact, **shown)
         return
     if target is not None:
-        _save_optimizer_step(report, target, digits, outcome.data)
+        _save_optimizer_step(report, target, digits, outcome.data, outcome.formula)
     emit_optimizer_step(report, **shown)
 
 
 def _save_optimizer_step(
-    report: OptimizerReport, target: OutTarget, digits: int, data: DataEval | None
+    report: OptimizerReport,
+    target: OutTarget,
+    digits: int,
+    data: DataEval | None,
+    formula: FormulaPoint | None,
 ) -> None:
     """``--out`` for an optimizer step: the new weights per optimizer, or the JSON/CSV that
     ``--format json|csv`` prints."""
@@ -259,11 +277,12 @@ def _save_optimizer_step(
             from regtrace.cli.emit import step_json_extra
             from regtrace.render.jsonfmt import to_json
 
-            return to_json(report, **step_json_extra(False, data))
+            return to_json(report, **step_json_extra(False, data, formula))
         from regtrace.render.csvfmt import page_csv
         from regtrace.render.step_page import optimizer_step_page
 
-        return page_csv(optimizer_step_page(report, digits=digits, full=True, data=data))
+        page = optimizer_step_page(report, digits=digits, full=True, data=data, formula=formula)
+        return page_csv(page)
 
     target.save({r.spec.kind.value: r.w_new for r in report.results}, text)
 

@@ -20,6 +20,7 @@ from regtrace.cli.options import (
     Lam1Opt,
     Lam2Opt,
     LamsOpt,
+    LossFnOpt,
     LrOpt,
     ModelChoice,
     ModelOpt,
@@ -39,10 +40,10 @@ from regtrace.regularizers import L1Method, L2Form
 
 HELP = """Final weights per penalty and lam, as a table: how the strength changes the result.
 
-With --steps N it runs N steps at each lam (fixed --grad, or the loss
-L = 1/2*||w - target||^2 with --target). With --target and no --steps it shows where each
-penalty's optimum lies for each lam: the regularization path, where L1 weights hit exactly 0
-one by one and L2 weights only shrink.
+With --steps N it runs N steps at each lam (fixed --grad, the loss
+L = 1/2*||w - target||^2 with --target, or a formula with --loss-fn). With --target and no
+--steps it shows where each penalty's optimum lies for each lam: the regularization path,
+where L1 weights hit exactly 0 one by one and L2 weights only shrink.
 
 With a table (--data FILE.csv, or --x and --y) and no --steps it draws the regularization
 path of the linear or logistic model: w* for each lam, like scikit-learn's lasso_path.
@@ -50,8 +51,8 @@ path of the linear or logistic model: w* for each lam, like scikit-learn's lasso
 --lam PATTERN gives each weight its own share of the strength: the strengths are
 lam x PATTERN for each lam swept, so --lam 1,0 leaves the second weight (a bias) unpenalized.
 
---exact computes with exact rationals from the text typed (a fixed --grad or a --target;
---lams as a list), so a weight that lands on 0 prints 0, not float noise.
+--exact computes with exact rationals from the text typed (a fixed --grad, a --target or
+a --loss-fn; --lams as a list), so a weight that lands on 0 prints 0, not float noise.
 """
 
 EPILOG = """Examples:
@@ -92,6 +93,7 @@ def sweep_command(
     w: WOpt = None,
     grad: GradOpt = None,
     target: TargetOpt = None,
+    loss_fn: LossFnOpt = None,
     lams: LamsOpt = "0,0.01,0.1,1",
     lam: SweepLamOpt = None,
     lr: LrOpt = None,
@@ -120,7 +122,7 @@ def sweep_command(
     from regtrace.cli.emit import TextView, check_plot_options, emit
     from regtrace.cli.inputs import ProblemOptions, resolve_problem
     from regtrace.cli.output import allow_replacing
-    from regtrace.engine.problem import sweep_problem
+    from regtrace.engine.problem import FormulaGradient, sweep_problem
     from regtrace.errors import RegtraceError
     from regtrace.render.jsonfmt import HasDict
     from regtrace.render.plotdata import PlotSpec, sweep_plot
@@ -134,7 +136,7 @@ def sweep_command(
             "or --plot-file)"
         )
     for name, typed in (("--lr", lr), ("--w", w)):
-        if steps is None and typed is not None and grad is None:
+        if steps is None and typed is not None and grad is None and loss_fn is None:
             raise RegtraceError(
                 f"{name} sets up a run; the regularization path (no --steps) does not depend "
                 f"on it: give --steps N, or leave out {name}"
@@ -144,6 +146,7 @@ def sweep_command(
             w=w, grad=grad, target=target, lam=lam, lr=lr, penalty=penalty, lam1=lam1,
             lam2=lam2, l2_form=l2_form.value, l1_method=l1_method.value, exact=exact,
             table=DataOptions(data, x, y, model, data_loss, intercept), lam_pattern=True,
+            loss_fn=loss_fn,
         )
     )  # fmt: skip
     if steps is None and problem.example:  # bare `regtrace sweep`: the built-in example's loop
@@ -179,6 +182,11 @@ def sweep_command(
 
         assert isinstance(result, SweepReport)
         view, spec = SweepText(result, digits), sweep_plot(result)
+    if isinstance(problem.source, FormulaGradient):
+        from regtrace.render.formula import FormulaJson, FormulaText
+
+        report = FormulaJson(report, problem.source.formula)
+        view = FormulaText(view, problem.source.formula, digits=digits)
     emit(
         report, view, spec, output_format=output_format, plot=plot, plot_file=plot_file,
         plot_scale=plot_scale,

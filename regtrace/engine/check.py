@@ -96,8 +96,9 @@ class CheckResult:
     data: DataEval | None = None
     """The table's predictions, residuals and gradient at the starting ``w`` (data mode)."""
     start_grad: tuple[Fraction, ...] | None = None
-    """On a table over several steps: ``dL/dw`` at ``start`` (``report.grad`` is the last
-    step's); ``None`` when the gradient is the same at every step."""
+    """On a table or a loss formula over several steps: ``dL/dw`` and ``L`` at ``start``
+    (``report`` holds the last step's); ``None`` when the gradient is the same at every step."""
+    start_loss: Fraction | None = None
 
     @property
     def correct(self) -> bool:
@@ -116,12 +117,15 @@ class CheckResult:
     def to_dict(self) -> dict[str, Any]:
         """Inputs echoed, the marks, and ``results`` with the four keys of docs/design.md."""
         r = self.report
+        moving = self.start_grad is not None
+        loss = self.start_loss if moving else r.loss
+        grad = r.grad if self.start_grad is None else self.start_grad
         return {
             "command": "check",
             "w": [float(x) for x in self.start],
-            "grad": [float(x) for x in (r.grad if self.start_grad is None else self.start_grad)],
+            "grad": [float(x) for x in grad],
             "lr": float(r.lr),
-            "loss": None if r.loss is None else float(r.loss),
+            "loss": None if loss is None else float(loss),
             "penalty": self.penalty.kind.value,
             "lam": self.penalty.lam_json(),
             "l2_form": self.penalty.l2_form.value,
@@ -148,6 +152,10 @@ def _per_weight(value: Any, n: int) -> tuple[Fraction, ...]:
     return tuple(value)
 
 
+ExactLoss = Callable[[Sequence[Fraction]], tuple[Fraction | None, Sequence[Fraction]]]
+"""A data loss in fractions: ``w`` -> ``(L(w), dL/dw)``."""
+
+
 def check(
     w: Sequence[Fraction],
     grad: Sequence[Fraction],
@@ -165,12 +173,13 @@ def check(
     steps: int = 1,
     tol: Fraction | None = None,
     data: DataProblem | None = None,
-    gradient: Callable[[Sequence[Fraction]], Sequence[Fraction]] | None = None,
+    gradient: ExactLoss | None = None,
 ) -> CheckResult:
     """Grade ``answer`` (the numbers as the student wrote them) for one penalty's step.
 
-    ``grad`` is the data gradient at ``w``; with ``gradient`` (a data table) each later step
-    recomputes it at the current weights, otherwise it stays fixed.
+    ``grad`` (and ``loss``) are the data gradient (and loss) at ``w``; with ``gradient`` (a
+    data table, a loss formula: ``w -> (L, dL/dw)``) each later step recomputes them at the
+    current weights, otherwise the gradient stays fixed.
 
     >>> from fractions import Fraction as F
     >>> w, g = [F("2.5"), F("-0.8"), F("0.1")], [F("-0.2"), F("0.1"), F("-0.05")]
@@ -220,13 +229,14 @@ def check(
     )
     pen = exact_penalty(penalty, n, lam, lam1=lam1, lam2=lam2, l2_form=l2_form, l1_method=l1_method)
     g = exact_vector(grad)
+    first_loss = loss
     current = exact_vector(w)
     trajectory = [tuple(w)]
     for k in range(1, steps + 1):
         previous = current
         if gradient is not None and k > 1:
-            g = exact_vector(list(gradient(list(previous))))
-            loss = None  # the typed loss belongs to the start
+            loss, fresh = gradient(list(previous))
+            g = exact_vector(list(fresh))
         result = exact_apply(previous, g, pen, lr, loss)
         current = cast(Any, result.w_new)
         check_growth(current, k)
@@ -256,8 +266,8 @@ def check(
         l1_method=pen.l1_method,
         data=None if data is None else _data_part(data),
     )
-    # The common mistakes are replayed with a fixed gradient; on a table that moves with w
-    # they would name the wrong cause, so several steps there go without a diagnosis.
+    # The common mistakes are replayed with a fixed gradient; on a loss that moves with w (a
+    # table, a formula) they would name the wrong cause, so several steps go without one.
     moving = gradient is not None and steps > 1
     found = None
     if not moving:
@@ -275,6 +285,7 @@ def check(
         trajectory=tuple(trajectory),
         data=None if data is None else data.evaluate(np.array([float(x) for x in w])),
         start_grad=tuple(grad) if moving else None,
+        start_loss=first_loss if moving else None,
     )
 
 

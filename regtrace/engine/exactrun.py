@@ -13,7 +13,7 @@ meant for homework-sized vectors.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 from typing import Any, cast
 
@@ -80,17 +80,25 @@ def _exact_trajectory(
     lr: Fraction,
     n_steps: int,
     keep: tuple[int, ...],
+    gradient: Callable[[Exact], Exact] | None = None,
 ) -> Trajectory:
-    """One penalty's run: ``exact_apply`` ``n_steps`` times, keeping the rows in ``keep``."""
+    """One penalty's run: ``exact_apply`` ``n_steps`` times, keeping the rows in ``keep``;
+    ``gradient`` (instead of ``grad`` or ``target``) computes the data gradient at each step."""
     quadratic = target is not None
     factor = exact_factor(penalty, lr, 1 if quadratic else 0)
-    if factor > 1 and n_steps > 0:
+    if factor > 1 and n_steps > 0 and gradient is None:
         raise _diverges(penalty, cast(float, lr), float(factor), quadratic)
     rows = [w0]
     w = w0
     watch = _SignWatch(_sign_vector(w0), n_steps) if penalty.has_l1 else None
     for k in range(1, n_steps + 1):
-        g = grad if target is None else cast(Exact, w - target)  # gradient of the loss, exact
+        g = (
+            gradient(w)
+            if gradient is not None
+            else grad
+            if target is None
+            else cast(Exact, w - target)  # the loss's gradient
+        )
         assert g is not None
         w = cast(Exact, exact_apply(w, g, penalty, lr).w_new)
         check_growth(w, k)
@@ -129,8 +137,10 @@ def exact_run(
     lam2: Fractions | None = None,
     l2_form: L2Form | str = L2Form.LAMBDA,
     l1_method: L1Method | str = L1Method.SUBGRADIENT,
+    gradient: Callable[[Exact], Exact] | None = None,
 ) -> RunReport:
-    """:func:`regtrace.engine.trajectory.run` in exact rationals (``regtrace run --exact``).
+    """:func:`regtrace.engine.trajectory.run` in exact rationals (``regtrace run --exact``);
+    ``gradient`` computes the data gradient at each step instead of ``grad`` or ``target``.
 
     >>> from fractions import Fraction as F
     >>> report = exact_run([F(1)], [F(0)], lam=F(1, 4), lr=F(1), steps=2, penalties=["l2"])
@@ -140,11 +150,10 @@ def exact_run(
     if not w:
         raise RegtraceError("w is empty; give at least one number")
     loss = "grad (a fixed data gradient) or target (the data loss 1/2*||w - target||^2)"
-    if (grad is None) == (target is None):
+    if gradient is None and (grad is None) == (target is None):
         raise RegtraceError(f"give either {loss}, not both" if grad is not None else f"give {loss}")
     other, name = (grad, "grad") if grad is not None else (target, "target")
-    assert other is not None
-    if len(other) != len(w):
+    if other is not None and len(other) != len(w):
         raise RegtraceError(
             f"w has {len(w)} values but {name} has {len(other)}; give one {name} per weight"
         )
@@ -175,6 +184,7 @@ def exact_run(
             lr,
             steps,
             keep,
+            gradient,
         )
         for kind in dict.fromkeys(penalties)
     )
@@ -203,11 +213,13 @@ def exact_sweep(
     lam2: Fractions | None = None,
     l2_form: L2Form | str = L2Form.LAMBDA,
     l1_method: L1Method | str = L1Method.SUBGRADIENT,
+    gradient: Callable[[Exact], Exact] | None = None,
 ) -> SweepReport:
     """:func:`regtrace.engine.sweep.sweep` in exact rationals (``regtrace sweep --exact``).
 
     With ``steps``: :func:`exact_run` at each ``lam``; without: the exact fixed point of the
-    quadratic loss. A per-weight ``pattern`` is scaled by each ``lam``.
+    quadratic loss. A per-weight ``pattern`` is scaled by each ``lam``; ``gradient`` computes
+    the data gradient at each step, as in :func:`exact_run`.
 
     >>> from fractions import Fraction as F
     >>> report = exact_sweep([F(1)], [F(0)], lams=[F(1, 2)], steps=2, lr=F(1, 10),
@@ -244,7 +256,7 @@ def exact_sweep(
                 run = exact_run(
                     w, grad, target=target, steps=steps, every=max(steps, 1), lam=strength,
                     lr=lr, penalties=[kind], lam1=lam1, lam2=lam2, l2_form=l2_form,
-                    l1_method=l1_method,
+                    l1_method=l1_method, gradient=gradient,
                 )  # fmt: skip
                 penalty, final = run.results[0].penalty, run.results[0].w_final
             points.append(SweepPoint(penalty, cast(float, lam), final))

@@ -1,7 +1,7 @@
 """One problem description: what a command computes, as one frozen value.
 
 A :class:`Problem` says where the data gradient comes from (a :class:`GradientSource`: a
-fixed vector, the quadratic target ``1/2*||w - target||^2``, a data table), the
+fixed vector, the quadratic target ``1/2*||w - target||^2``, a data table, a loss formula), the
 regularization (:class:`Regularization`: the penalties and their strengths), the update rule
 (plain gradient descent, or an :class:`OptimizerUpdate`), the number type (float64 or exact
 fractions) and the starting state (``w``, ``lr``, an optimizer's state). The command line
@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # the optimizer engine loads only with an optimizer (start-up
     from regtrace.engine.check_optimizer import OptimizerCheck
     from regtrace.engine.data import DataEval, DataProblem
     from regtrace.engine.datarun import DataRunReport, DataSweepReport
+    from regtrace.engine.formula import FormulaLoss, FormulaPoint
     from regtrace.engine.frameworks import Convention, OptimizerKind
     from regtrace.engine.optimizer_spec import OptimizerSpec, OptimizerState
     from regtrace.engine.optimizers import OptimizerReport
@@ -57,7 +58,8 @@ def _floats(values: Numbers) -> list[float]:
 
 
 def _exact(values: Numbers) -> bool:
-    return not isinstance(values, np.ndarray)
+    """Fractions: a list, or the object arrays the exact engine computes with."""
+    return not isinstance(values, np.ndarray) or values.dtype == object
 
 
 class GradientSource(Protocol):
@@ -162,6 +164,48 @@ class TableGradient:
     def to_dict(self) -> dict[str, Any]:
         """The model, as ``data`` in the run's JSON."""
         return {"source": self.name, **self.data.describe()}
+
+
+@dataclass(frozen=True)
+class FormulaGradient:
+    """A data loss typed as a formula (``--loss-fn``): ``L(w)`` and ``dL/dw`` from its exact
+    partial derivatives, compiled once for floats and evaluated in fractions when exact."""
+
+    formula: FormulaLoss
+    name: ClassVar[str] = "formula"
+
+    def evaluate(self, w: Numbers) -> tuple[Any | None, Numbers]:
+        """``(L, dL/dw)`` at ``w``: floats (an error where not finite), or exact fractions (an
+        error where ``dL/dw`` is irrational; ``L`` is ``None`` then)."""
+        if _exact(w):
+            return self.formula.exact(list(w))
+        value, grad = self.formula.evaluate(w)
+        return value, grad
+
+    def evaluation(self, w: Numbers) -> FormulaPoint:
+        """Everything the formula part of a traced step shows: ``L`` and ``dL/dw`` at ``w``."""
+        from regtrace.engine.formula import FormulaPoint
+
+        loss, grad = self.evaluate(w)
+        return FormulaPoint(self.formula, list(w), loss, list(grad))
+
+    def loss_value(self, w: Numbers) -> Any | None:
+        """``L(w)`` alone (``None`` where an exact value is irrational): at a run's end."""
+        if _exact(w):
+            return self.formula.exact_loss(list(w))
+        return self.formula.loss_at(w)
+
+    def gradient_into(self, w: Vector, out: Vector) -> None:
+        """``dL/dw`` into ``out`` (the run's in-place form): one compiled NumPy call."""
+        self.formula.gradient_into(w, out)
+
+    def describe(self) -> str:
+        """The formula as typed."""
+        return f"L(w) = {self.formula.formula.text}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The formula's texts: as typed, SymPy's form and each partial derivative."""
+        return {"source": self.name, **self.formula.to_dict()}
 
 
 @dataclass(frozen=True)
@@ -291,21 +335,27 @@ class Problem:
 
 @dataclass(frozen=True)
 class StepOutcome:
-    """One step of a problem: the report and, on a table, the data part at ``w``."""
+    """One step of a problem: the report and, on a table, the data part at ``w`` (with a loss
+    formula, ``formula``: ``L`` and its partial derivatives at ``w``)."""
 
     report: StepReport | OptimizerReport
     data: DataEval | None = None
+    formula: FormulaPoint | None = None
 
 
 def step_problem(problem: Problem) -> StepOutcome:
     """One step: plain gradient descent (float or exact) or each optimizer's, side by side."""
     reg = problem.regularization
     data = None
+    formula = None
     loss: Any
     grad: Any
     if isinstance(problem.source, TableGradient) and not problem.exact:
         data = problem.source.evaluation(problem.w)
         loss, grad = data.loss, data.grad
+    elif isinstance(problem.source, FormulaGradient):
+        formula = problem.source.evaluation(problem.w)
+        loss, grad = formula.value, formula.grad
     else:
         loss, grad = problem.source.evaluate(problem.w)
     if isinstance(problem.source, QuadraticTarget):
@@ -338,7 +388,7 @@ def step_problem(problem: Problem) -> StepOutcome:
         from regtrace.engine.step import step
 
         report = step(problem.w, grad, lam=reg.lam, lr=problem.lr, loss=loss, **reg.keywords())
-    return StepOutcome(report, data)
+    return StepOutcome(report, data, formula)
 
 
 @dataclass(frozen=True)
@@ -364,10 +414,10 @@ def run_problem(problem: Problem, *, steps: int, every: int | None = None) -> Ru
             raise RegtraceError("exact runs take a fixed gradient or a target, with plain sgd")
         from regtrace.engine.exactrun import exact_run
 
-        target = problem.target
-        grad = None if target is not None else problem.source.evaluate(problem.w)[1]
+        grad, target, gradient = _exact_data(problem)
         report = exact_run(problem.w, grad, target=target, steps=steps, every=every,
-                           lam=reg.lam, lr=problem.lr, **reg.keywords())  # fmt: skip
+                           lam=reg.lam, lr=problem.lr, gradient=gradient,
+                           **reg.keywords())  # fmt: skip
         return RunOutcome((report,))
     from regtrace.engine.trajectory import RuleFactory, gradient_descent
 
@@ -386,6 +436,32 @@ def run_problem(problem: Problem, *, steps: int, every: int | None = None) -> Ru
         tuple(s for o in outcomes for s in o.specs),
         tuple(d for o in outcomes for d in o.data),
     )
+
+
+def _exact_data(problem: Problem) -> tuple[Numbers | None, Numbers | None, Any]:
+    """The exact engine's ``(grad, target, gradient)``: a fixed gradient, the target, or
+    (any other source) the gradient recomputed at each step's weights."""
+    source = problem.source
+    if isinstance(source, FixedGradient):
+        return source.grad, None, None
+    if isinstance(source, QuadraticTarget):
+        return None, source.target, None
+    from regtrace.engine.exact import exact_vector
+
+    def gradient(w: Any) -> Any:
+        return exact_vector(list(source.evaluate(list(w))[1]))
+
+    return None, None, gradient
+
+
+def _float_gradient(source: GradientSource) -> Any:
+    """The in-place gradient a float run calls at each step: the source's ``gradient_into``
+    when it has one, else its ``evaluate``."""
+
+    def evaluated(w: Vector, out: Vector) -> None:
+        out[...] = source.evaluate(w)[1]
+
+    return getattr(source, "gradient_into", evaluated)
 
 
 def problem_spec(problem: Problem, kind: OptimizerKind) -> OptimizerSpec:
@@ -432,13 +508,8 @@ def _run_any_source(problem: Problem, rule: Any, steps: int, every: int | None) 
         run_penalty,
     )
 
-    source = problem.source
     reg = problem.regularization
-
-    def evaluated(w: Vector, out: Vector) -> None:
-        out[...] = source.evaluate(w)[1]
-
-    gradient = getattr(source, "gradient_into", evaluated)
+    gradient = _float_gradient(problem.source)
     w = as_vector(problem.w, "w")
     lr = check_lr(problem.lr)
     _check_steps(steps, every)
@@ -468,19 +539,26 @@ def sweep_problem(
 
         return sweep_data(problem.source.data, problem.w, lams=lams, steps=steps,
                           lr=problem.lr, pattern=reg.lam, **reg.keywords())  # fmt: skip
-    if not isinstance(problem.source, (FixedGradient, QuadraticTarget)):
+    moving = not isinstance(problem.source, (FixedGradient, QuadraticTarget))
+    if moving and steps is None:
         raise RegtraceError(
-            f"sweep takes a fixed gradient, a target or a table, not {problem.source.describe()}"
+            f"sweep on {problem.source.describe()} needs --steps: the weights after N steps "
+            "are shown per lam (the regularization path is drawn for --target and tables)"
         )
-    target = problem.target
-    grad = None if target is not None else problem.source.evaluate(problem.w)[1]
     if problem.exact:
         from regtrace.engine.exactrun import exact_sweep
 
+        grad, target, gradient = _exact_data(problem)
         return exact_sweep(problem.w, grad, target=target, lams=lams, steps=steps,
-                           lr=problem.lr, pattern=reg.lam, **reg.keywords())  # fmt: skip
+                           lr=problem.lr, pattern=reg.lam, gradient=gradient,
+                           **reg.keywords())  # fmt: skip
     from regtrace.engine.sweep import sweep
 
+    target = problem.target
+    if moving:
+        return sweep(problem.w, lams=lams, steps=steps, lr=problem.lr, pattern=reg.lam,
+                     gradient=_float_gradient(problem.source), **reg.keywords())  # fmt: skip
+    grad = None if target is not None else problem.source.evaluate(problem.w)[1]
     return sweep(problem.w, grad, lams=lams, target=target, steps=steps, lr=problem.lr,
                  pattern=reg.lam, **reg.keywords())  # fmt: skip
 
@@ -493,13 +571,21 @@ def check_problem(
     steps: int,
     tol: Fraction | None,
 ) -> CheckResult:
-    """Grade ``answer`` for the problem's one penalty, exactly (the data gradient, on a
-    table, recomputed at every step; the table also lets the data-loss mistakes be
-    replayed and its data part be worked)."""
+    """Grade ``answer`` for the problem's one penalty, exactly (the data loss and gradient,
+    on a table or a formula, recomputed at every step; a table also lets the data-loss
+    mistakes be replayed and its data part be worked)."""
     from regtrace.engine.check import check
 
     reg = problem.regularization
     loss, grad = problem.source.evaluate(problem.w)
+    source = problem.source
+    gradient = None
+    if not isinstance(source, FixedGradient):
+
+        def gradient(w: Sequence[Fraction]) -> tuple[Fraction | None, list[Fraction]]:
+            loss, grad = source.evaluate(list(w))
+            return loss, list(grad)
+
     return check(
         problem.w,
         grad,
@@ -515,7 +601,7 @@ def check_problem(
         quantity=quantity,
         steps=steps,
         tol=tol,
-        gradient=_later_gradient(problem),
+        gradient=gradient,
         data=problem.table,
     )
 
@@ -561,6 +647,7 @@ def _later_gradient(problem: Problem) -> Callable[[Any], Any] | None:
 
 __all__ = [
     "FixedGradient",
+    "FormulaGradient",
     "GradientDescent",
     "GradientSource",
     "NumberType",

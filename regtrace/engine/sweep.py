@@ -17,8 +17,9 @@ from typing import Any
 import numpy as np
 
 from regtrace.engine.penalties import L1Method, L2Form, Penalty, PenaltyKind, Vector
-from regtrace.engine.step import DEFAULT_PENALTIES, check_lr
+from regtrace.engine.step import DEFAULT_PENALTIES, as_vector, check_lr
 from regtrace.engine.trajectory import (
+    GradientFn,
     RuleFactory,
     _check_steps,
     _shared_start,
@@ -140,6 +141,7 @@ def sweep(
     l1_method: L1Method | str = L1Method.SUBGRADIENT,
     rule: RuleFactory = gradient_descent,
     pattern: float | Vector | None = None,
+    gradient: GradientFn | None = None,
 ) -> SweepReport:
     """Final weights per penalty and ``lam``: after ``steps`` steps, or the fixed point.
 
@@ -148,12 +150,17 @@ def sweep(
     bias unpenalized) each ``lam`` scales it: the strengths are ``lam*pattern``. Without
     ``steps`` a ``target`` is needed: the result is the minimiser
     of ``1/2*||w - target||^2 + penalty`` (which does not depend on ``w`` or ``lr``).
+    ``gradient`` (instead of ``grad`` or ``target``) writes the data gradient at each step's
+    weights into its second argument (a loss that moves with ``w``).
 
     >>> path = sweep([0.0, 0.0], target=[3.0, 0.5], lams=[1.0], penalties=["l2", "l1"])
     >>> [p.w_final.tolist() for p in path.results]   # 3/(1+2), 0.5/3; soft(3, 1), soft(0.5, 1)
     [[1.0, 0.16666666666666666], [2.0, 0.0]]
     """
-    w_arr, g_arr, t_arr = check_data(w, grad, target)
+    if gradient is None:
+        w_arr, g_arr, t_arr = check_data(w, grad, target)
+    else:
+        w_arr, g_arr, t_arr = as_vector(w, "w"), None, None
     lam_values = check_lams(lams)
     if steps is None and t_arr is None:
         raise RegtraceError(
@@ -184,7 +191,7 @@ def sweep(
                 final = fixed_point(penalty, t_arr)
             else:
                 final = run_penalty(
-                    w_arr, g_arr, t_arr, penalty, lr, steps, every, rule,
+                    w_arr, g_arr, t_arr, penalty, lr, steps, every, rule, gradient,
                     into=next(rows), signs=False,
                 ).w_final  # fmt: skip
             points.append(SweepPoint(penalty, lam, final))

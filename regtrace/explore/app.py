@@ -51,8 +51,8 @@ Keys
   - or down/left arrow    lam down by 10^(1/4); below 1e-06 it goes to 0
   ]  /  [                 lr up / down by 10^(1/4)
   1  2  3                 Trace, Weight decay, Lambda sweep
-  i                       edit w and dL/dw (Enter applies, Esc cancels); a loss L
-                          given for the old w is dropped: the penalties remain
+  i                       edit w and dL/dw, or a loss formula (Enter applies, Esc
+                          cancels); a loss L given for the old w is dropped
   e                       export the trace as Markdown (regtrace-trace.md, here)
   ?                       this help          q   quit
 

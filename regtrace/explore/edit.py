@@ -1,4 +1,5 @@
-"""Edit the traced inputs in place: ``w`` and ``dL/dw``, parsed as ``--w`` and ``--grad`` are."""
+"""Edit the traced inputs in place: ``w`` and ``dL/dw``, parsed as ``--w`` and ``--grad`` are,
+or a loss formula, parsed as ``--loss-fn`` is (then ``dL/dw`` comes from it)."""
 
 from __future__ import annotations
 
@@ -24,17 +25,21 @@ def _as_text(values: Vector) -> str:
     return ",".join(fmt(float(x)) for x in values)
 
 
-def edited_state(state: ExploreState, w_text: str, grad_text: str) -> ExploreState:
-    """The state with new ``w`` and ``grad``, checked by the parser and the engine."""
+def edited_state(
+    state: ExploreState, w_text: str, grad_text: str, formula_text: str = ""
+) -> ExploreState:
+    """The state with new ``w`` and ``grad`` (or ``grad`` and the loss from the formula, when
+    one is given), checked by the parsers and the engine."""
     for name, text in (("--w", w_text), ("--grad", grad_text)):
         if text.strip() == "-":  # the terminal is the app's: there is no stdin to read
             raise RegtraceError(f"{name}: '-' (stdin) cannot be read here; type the numbers")
-    new = replace(
-        state,
-        w=parse_vector(w_text, "--w"),
-        grad=parse_vector(grad_text, "--grad"),
-        builtin=False,
-    )
+    w = parse_vector(w_text, "--w")
+    if formula_text.strip():
+        new = replace(state, w=w).with_formula(formula_text.strip())
+    else:
+        grad = parse_vector(grad_text, "--grad")
+        loss = None if state.loss_fn is not None else state.loss  # the formula's value goes
+        new = replace(state, w=w, grad=grad, loss=loss, loss_fn=None, builtin=False)
     new.report()  # the engine's checks (lengths, overflow) before the app takes it
     return new
 
@@ -63,14 +68,17 @@ class EditScreen(ModalScreen[ExploreState | None]):
             yield Input(_as_text(self.state.w), id="edit-w")
             yield Label("dL/dw, one per weight")
             yield Input(_as_text(self.state.grad), id="edit-grad")
+            yield Label("or a loss formula L(w), e.g. (w0 - 3)^2 + 2*w1^2 (empty: use dL/dw)")
+            yield Input(self.state.loss_fn or "", id="edit-formula")
             yield Static(Text("Enter applies, Esc cancels.", style="dim"), id="edit-error")
 
     def on_input_submitted(self) -> None:
         """Enter in either field: apply both, or say what is wrong and stay open."""
         w_text = self.query_one("#edit-w", Input).value
         grad_text = self.query_one("#edit-grad", Input).value
+        formula_text = self.query_one("#edit-formula", Input).value
         try:
-            new = edited_state(self.state, w_text, grad_text)
+            new = edited_state(self.state, w_text, grad_text, formula_text)
         except RegtraceError as exc:
             self.query_one("#edit-error", Static).update(Text(f"Error: {exc}"))
             return

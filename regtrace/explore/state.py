@@ -70,6 +70,19 @@ class ExploreState:
     l2_form: L2Form = L2Form.LAMBDA
     l1_method: L1Method = L1Method.SUBGRADIENT
     builtin: bool = True
+    loss_fn: str | None = None
+    """A loss formula (``--loss-fn``): then ``grad`` and ``loss`` are its values at ``w``."""
+
+    def with_formula(self, text: str) -> ExploreState:
+        """``grad`` and ``loss`` from the formula at ``w`` (loads SymPy)."""
+        from regtrace.engine.formula import FormulaLoss
+        from regtrace.parse.formula import parse_formula
+
+        loss = FormulaLoss.build(parse_formula(text), self.w.size)
+        evaluation = loss.evaluate(self.w)
+        return replace(
+            self, grad=evaluation.grad, loss=evaluation.loss, loss_fn=text, builtin=False
+        )
 
     def lam_up(self) -> ExploreState:
         """``lam`` one press up."""
@@ -90,9 +103,12 @@ class ExploreState:
     def after_edit(self, before: ExploreState) -> ExploreState:
         """This state, edited from ``before``. The base loss ``L`` is an input that belongs
         to the old ``w`` and ``dL/dw``: for new ones it is unknown, so it is dropped and the
-        trace shows each penalty alone (computed for the new ``w``) instead of a stale sum."""
+        trace shows each penalty alone (computed for the new ``w``) instead of a stale sum. A
+        loss formula computes ``L`` at the new ``w`` itself, so its ``L`` stays."""
         same = np.array_equal(self.w, before.w) and np.array_equal(self.grad, before.grad)
-        return self if same or self.loss is None else replace(self, loss=None)
+        if same or self.loss is None or self.loss_fn is not None:
+            return self
+        return replace(self, loss=None)
 
     def report(self) -> StepReport:
         """The step, from the same engine call as ``regtrace step``."""
@@ -114,9 +130,13 @@ class ExploreState:
         def vec(values: Vector) -> str:
             return ",".join(repr(float(x)) for x in values)
 
-        args = ["--w", vec(self.w), "--grad", vec(self.grad)]
+        args = ["--w", vec(self.w)]
+        if self.loss_fn is not None:
+            args += ["--loss-fn", self.loss_fn]
+        else:
+            args += ["--grad", vec(self.grad)]
         args += ["--lam", repr(self.lam), "--lr", repr(self.lr)]
-        if self.loss is not None:
+        if self.loss is not None and self.loss_fn is None:
             args += ["--loss", repr(self.loss)]
         args += ["--penalty", ",".join(p.value for p in self.penalties)]
         args += ["--l2-form", self.l2_form.value, "--l1-method", self.l1_method.value]

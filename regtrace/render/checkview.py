@@ -177,8 +177,12 @@ def check_view(result: CheckResult, work: Work, summary: bool = False) -> CheckV
     pen = result.penalty
     times = "one step" if result.steps == 1 else f"{result.steps} steps"
     start = replace(result.report, w=cast(Vector, exact_vector(list(result.start))))
-    if result.start_grad is not None:  # a table: dL/dw at w_0, recomputed every step
-        start = replace(start, grad=cast(Vector, exact_vector(list(result.start_grad))))
+    if result.start_grad is not None:  # a table or a formula: dL/dw and L at w_0
+        start = replace(
+            start,
+            grad=cast(Vector, exact_vector(list(result.start_grad))),
+            loss=cast(float | None, result.start_loss),
+        )
     echo = Work(start, digits=work.digits, times=work.times, exact=work.exact)
     head = [
         f"Check: your {result.quantity.words} after {times} of "

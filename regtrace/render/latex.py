@@ -88,7 +88,7 @@ _GREEK = {"lam": r"\lambda", "lam1": r"\lambda_{1}", "lam2": r"\lambda_{2}"}
 _TOKEN = re.compile(
     r"(?P<num>\d+(?:\.\d+)?(?:e[-+]?\d+)?)"
     r"|(?P<word>[A-Za-z]+\d*(?:_[A-Za-z0-9]+)?)"
-    r"|(?P<op><-|->|>=|<=|\|\||\.\.\.)"
+    r"|(?P<op>\*\*|<-|->|>=|<=|\|\||\.\.\.)"
     r"|(?P<space>\s+)"
     r"|(?P<other>.)"
 )
@@ -163,7 +163,7 @@ def math(text: str) -> str:
             piece = _word(tok)
         elif tok in _MATH_OPS:
             piece = _MATH_OPS[tok]
-        elif tok == "^":
+        elif tok in ("^", "**"):  # a loss formula's derivative writes powers as **
             raise_next = True
             out.append("^")
             continue
@@ -173,15 +173,20 @@ def math(text: str) -> str:
             piece = rf"\mbox{{{escape(tok)}}}"
         out.append(f"{{{piece}}}" if raise_next else piece)
         raise_next = False
-    return "".join(out).strip()
+    # A trailing ", " leaves a control space; cut it, or the closing \) would read as \\.
+    return "".join(out).removesuffix("\\ ").strip()
 
 
 def reads_as_math(text: str) -> bool:
-    """A formula or number, not prose: every word is a math name, short, or indexed."""
+    """A formula or number, not prose: every word is a math name, short, indexed, or a
+    function applied (``tanh(``)."""
     if not text or "--" in text:
         return False
-    words = re.findall(r"[A-Za-z]+\d*(?:_\w+)?", text)
-    return all(len(w) == 1 or w in MATH_NAMES or "_" in w or w[-1].isdigit() for w in words)
+    words = re.findall(r"[A-Za-z]+\d*(?:_\w+)?(?:\()?", text)
+    return all(
+        len(w) == 1 or w in MATH_NAMES or "_" in w or w[-1].isdigit() or w.endswith("(")
+        for w in words
+    )
 
 
 def _split_top(text: str, seps: str = ",;") -> Iterator[str]:

@@ -1,4 +1,5 @@
-"""The page of each one-step view: ``step`` (plain or with an optimizer), on a data table or not.
+"""The page of each one-step view: ``step`` (plain or with an optimizer), its data gradient
+typed, computed from a table, or from a loss formula.
 
 The ``full`` argument says whether the format must hold every weight (files) or may summarise
 thousands of them (the terminal); see :func:`~regtrace.render.page.choose_layout`.
@@ -16,6 +17,7 @@ from regtrace.render.step_text import Work, trace_csv
 
 if TYPE_CHECKING:
     from regtrace.engine.data import DataEval
+    from regtrace.engine.formula import FormulaPoint
     from regtrace.engine.optimizers import OptimizerReport
 
 
@@ -32,6 +34,28 @@ def data_page(data: DataEval, digits: int, show_work: bool) -> Page:
     return text_page(head, grids, notes)
 
 
+def formula_page(formula: FormulaPoint, digits: int, show_work: bool) -> Page:
+    """The loss-formula part of a step: L and each partial derivative at w."""
+    from regtrace.render.formula import FormulaWork
+
+    return FormulaWork(formula, digits=digits, show_work=show_work).page()
+
+
+def _after_source(
+    page: Page,
+    data: DataEval | None,
+    formula: FormulaPoint | None,
+    digits: int,
+    show_work: bool,
+) -> Page:
+    """``page`` after the part its data gradient came from (a table's rows, a formula)."""
+    if data is not None:
+        return data_page(data, digits, show_work).then(page)
+    if formula is not None:
+        return formula_page(formula, digits, show_work).then(page)
+    return page
+
+
 def step_page(
     report: StepReport,
     *,
@@ -42,12 +66,14 @@ def step_page(
     builtin: bool = False,
     exact: bool = False,
     data: DataEval | None = None,
+    formula: FormulaPoint | None = None,
 ) -> Page:
-    """One gradient step: formulas and inputs, the trace, the losses; after the data part."""
+    """One gradient step: formulas and inputs, the trace, the losses; after the data part
+    (``data``, a table's; ``formula``, a loss formula's)."""
     work = Work(report, digits=digits, show_work=show_work, exact=exact)
     resolved = choose_layout(Layout(layout), report.w.size, len(report.results), full=full)
     page = trace_page(work, resolved, csv=trace_csv(work), caption=_caption(builtin))
-    return page if data is None else data_page(data, digits, show_work).then(page)
+    return _after_source(page, data, formula, digits, show_work)
 
 
 def optimizer_step_page(
@@ -59,8 +85,9 @@ def optimizer_step_page(
     full: bool,
     builtin: bool = False,
     data: DataEval | None = None,
+    formula: FormulaPoint | None = None,
 ) -> Page:
-    """One optimizer step, its state and notes; after the data part."""
+    """One optimizer step, its state and notes; after the data part (as in :func:`step_page`)."""
     from regtrace.render.csvfmt import grid
     from regtrace.render.optimizer_work import (
         OptimizerWork,
@@ -72,4 +99,4 @@ def optimizer_step_page(
     resolved = choose_layout(Layout(layout), report.w.size, len(report.results), full=full)
     csv = grid(optimizer_csv_columns(work), optimizer_csv_rows(work))
     page = trace_page(work, resolved, csv=csv, caption=_caption(builtin))
-    return page if data is None else data_page(data, digits, show_work).then(page)
+    return _after_source(page, data, formula, digits, show_work)
