@@ -16,9 +16,13 @@ from regtrace._early import quiet_ctrl_c_if_command
 
 quiet_ctrl_c_if_command()  # first: the command's Ctrl-C handler, before anything else loads
 
-from typing import TYPE_CHECKING, Any  # noqa: E402
+# ``typing`` is not imported at run time (``--version`` answers in about two interpreter
+# start-ups); type checkers read TYPE_CHECKING = False as True.
+TYPE_CHECKING = False
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from regtrace.engine import L1Method, L2Form, Penalty, PenaltyKind, StepReport, StepResult
     from regtrace.engine.check import CheckResult, Quantity
     from regtrace.engine.data import DataProblem
@@ -31,6 +35,9 @@ if TYPE_CHECKING:
     from regtrace.notebook.reports import conventions, optimizer_step
     from regtrace.notebook.runs import run, run_data, sweep, sweep_data
     from regtrace.notebook.steps import data_step, step
+
+# The one place the version is written (pyproject.toml reads it from here).
+__version__ = "0.1.0"
 
 __all__ = [
     "CheckResult",
@@ -91,20 +98,8 @@ _DISPLAYED = {
 }
 
 
-def _version() -> str:
-    """The installed distribution's version: the one place it is written is pyproject.toml."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("regtrace")
-    except PackageNotFoundError:  # running from a source tree that was never installed
-        return "0+unknown"
-
-
 def __getattr__(name: str) -> Any:
     """Import public names lazily (PEP 562)."""
-    if name == "__version__":
-        return _version()
     if name == "RegtraceError":
         from regtrace.errors import RegtraceError
 

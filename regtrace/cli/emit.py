@@ -25,6 +25,7 @@ from regtrace.cli.output import (
     write_text,
 )
 from regtrace.errors import RegtraceError
+from regtrace.render.layout import Layout
 
 if TYPE_CHECKING:  # the engines load only when their command runs
     from regtrace.cli.outfile import OutTarget
@@ -54,8 +55,9 @@ picture) to display, instead of the terminal text."""
 class TextView(Protocol):
     """A result's text whose page is the same for every format (``run``, ``sweep``)."""
 
-    def page(self) -> Page:
-        """Header, tables, notes and the CSV table."""
+    def page(self, full: bool = True) -> Page:
+        """Header, tables, notes and (with ``full``) the CSV table, which only the machine
+        formats write: building it costs a string per weight."""
         ...
 
     def csv(self) -> str:
@@ -92,7 +94,7 @@ def emit(
     """Write the result in its format, then the terminal plot (``--plot``); the picture file
     (``--plot-file``) is written first, so a missing extra fails before any output.
     ``plot_scale`` says whether the penalty panels share one y range."""
-    page: PageFor = view if callable(view) else lambda _: view.page()
+    page: PageFor = view if callable(view) else view.page
     if spec is not None:
         spec = replace(spec, shared_y=plot_scale is PlotScale.SHARED)
     if plot_file is not None and spec is not None:
@@ -191,12 +193,14 @@ def emit_check(
     digits: int,
     exact: bool,
     formula: FormulaPoint | None = None,
+    layout: Layout = Layout.AUTO,
 ) -> None:
-    """A graded answer; ``formula`` (a loss formula at the start) goes into the JSON."""
+    """A graded answer; ``formula`` (a loss formula at the start) goes into the JSON; a
+    terminal gets a summary of thousands of elements."""
     from regtrace.render.checkview import check_page
 
     def page(full: bool) -> Page:
-        return check_page(result, digits=digits, exact=exact)
+        return check_page(result, digits=digits, exact=exact, layout=layout, full=full)
 
     extra = step_json_extra(False, None, formula)
     emit(result, page, output_format=output_format, json_extra=extra)

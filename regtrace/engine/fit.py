@@ -71,11 +71,11 @@ def closed_form(problem: DataProblem, penalty: Penalty) -> Vector | None:
     system is singular (more features than independent rows and no L2)."""
     if problem.model is not Model.LINEAR or penalty.has_l1 or penalty.elementwise(0.0) is None:
         return None
-    X, s = problem.design, problem.loss.scale(problem.n)
+    s = problem.loss.scale(problem.n)
     lam2 = np.broadcast_to(np.asarray(penalty.lam2, dtype=np.float64), (problem.n_weights,))
     diag = penalty.l2_form.coef * lam2 if penalty.has_l2 else np.zeros(problem.n_weights)
-    A = s * (X.T @ X) + np.diag(diag)
-    b = s * (X.T @ problem.y)
+    A = s * problem.gram + np.diag(diag)
+    b = s * problem.design_y
     if np.linalg.cond(A) > 1e12:
         return None
     return np.asarray(np.linalg.solve(A, b), dtype=np.float64)

@@ -98,10 +98,11 @@ class DataRunText:
         """The CSV text of :meth:`csv_table`."""
         return page_csv(self.page())
 
-    def page(self) -> Page:
-        """Everything every format shows."""
+    def page(self, full: bool = True) -> Page:
+        """Everything every format shows; without ``full``, no CSV table (the terminal)."""
         grids = tuple(self.grid(i) for i in range(len(self.report.solutions)))
-        return text_page(self.header(), grids, self.notes(), csv=self.csv_table())
+        csv = self.csv_table() if full else None
+        return text_page(self.header(), grids, self.notes(), csv=csv)
 
     def csv_table(self) -> Grid:
         """The run's CSV (one row per penalty and kept step)."""
@@ -143,9 +144,10 @@ class DataSweepText:
         """The CSV text of :meth:`csv_table`."""
         return page_csv(self.page())
 
-    def page(self) -> Page:
-        """Everything every format shows."""
-        return text_page(self.header(), (self._sweep.grid(),), self.notes(), csv=self.csv_table())
+    def page(self, full: bool = True) -> Page:
+        """Everything every format shows; without ``full``, no CSV table (the terminal)."""
+        csv = self.csv_table() if full else None
+        return text_page(self.header(), (self._sweep.grid(),), self.notes(), csv=csv)
 
     def csv_table(self) -> Grid:
         """One row per penalty and ``lam``."""

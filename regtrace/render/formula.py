@@ -130,7 +130,7 @@ def formula_lines(loss: FormulaLoss, what: str) -> list[str]:
 
 
 class _HasPage(Protocol):
-    def page(self) -> Page: ...
+    def page(self, full: bool = True) -> Page: ...
 
 
 @dataclass(frozen=True)
@@ -144,9 +144,10 @@ class FormulaText:
     finals: tuple[tuple[str, Any], ...] = ()
     digits: int = DEFAULT_DIGITS
 
-    def page(self) -> Page:
-        """The inner page with the formula's lines; its CSV unchanged."""
-        page = self.inner.page()
+    def page(self, full: bool = True) -> Page:
+        """The inner page with the formula's lines; its CSV unchanged (none without
+        ``full``: the terminal does not show it)."""
+        page = self.inner.page(full)
         num = FormulaWork(FormulaPoint(self.loss, [], 0, []), self.digits).num
         head = lines(
             formula_lines(self.loss, "its gradient recomputed at every step"), formula=True

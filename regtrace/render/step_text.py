@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from numpy.typing import NDArray
 
 from regtrace.engine.penalties import (
     L2Form,
@@ -32,6 +31,9 @@ from regtrace.render.page import (
     choose_layout,
     trace_page,
 )
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
 
 __all__ = ["Grid", "Layout", "Work", "choose_layout", "work_page"]
 

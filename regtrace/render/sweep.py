@@ -91,9 +91,10 @@ class SweepText:
         """The CSV text of :meth:`csv_table`."""
         return page_csv(self.page())
 
-    def page(self) -> Page:
-        """Everything every format shows."""
-        return text_page(self.header(), (self.grid(),), self.notes(), csv=self.csv_table())
+    def page(self, full: bool = True) -> Page:
+        """Everything every format shows; without ``full``, no CSV table (the terminal)."""
+        csv = self.csv_table() if full else None
+        return text_page(self.header(), (self.grid(),), self.notes(), csv=csv)
 
     def csv_table(self) -> Grid:
         """One row per penalty and ``lam``: ``penalty, lam, w0, w1, ...`` (every weight)."""

@@ -217,10 +217,11 @@ class RunText:
         """The CSV text of :meth:`csv_table`."""
         return page_csv(self.page())
 
-    def page(self) -> Page:
-        """Everything every format shows."""
+    def page(self, full: bool = True) -> Page:
+        """Everything every format shows; without ``full``, no CSV table (the terminal)."""
         grids = tuple(self.grid(t) for t in self.report.results)
-        return text_page(self.header(), grids, self.notes(), csv=self.csv_table())
+        csv = self.csv_table() if full else None
+        return text_page(self.header(), grids, self.notes(), csv=csv)
 
     def csv_table(self) -> Grid:
         """One row per penalty and kept step: ``penalty, step, w0, w1, ...`` (every weight)."""
