@@ -121,13 +121,14 @@ def check_command(
 ) -> int:
     """Grade your answer to one gradient step (or N steps) and say what went wrong."""
     from regtrace.cli.dataoptions import DataOptions
-    from regtrace.cli.emit import emit_check, emit_optimizer_check
+    from regtrace.cli.emit import emit_check, emit_optimizer_check, refuse_unused
     from regtrace.cli.inputs import ProblemOptions, resolve_problem
     from regtrace.cli.optimizer_options import OptimizerOptions
     from regtrace.engine.problem import FormulaGradient, check_optimizer_problem, check_problem
     from regtrace.errors import ExitCode, RegtraceError
     from regtrace.parse.exact import parse_exact_scalar, vector_tokens
 
+    refuse_unused(output_format, exact=exact)
     options = OptimizerOptions(
         optimizer=None if optimizer is None else optimizer.value,
         convention=None if convention is None else convention.value,

@@ -147,7 +147,7 @@ def run_command(
 ) -> None:
     """N gradient steps under L2 and L1 (or elastic net), side by side."""
     from regtrace.cli.dataoptions import DataOptions
-    from regtrace.cli.emit import check_plot_options, emit
+    from regtrace.cli.emit import check_plot_options, emit, refuse_unused
     from regtrace.cli.inputs import ProblemOptions, one_penalty, resolve_problem
     from regtrace.cli.optimizer_options import OptimizerOptions
     from regtrace.cli.output import allow_replacing
@@ -157,6 +157,7 @@ def run_command(
 
     allow_replacing(force)
     check_plot_options(output_format, plot, plot_file)
+    refuse_unused(output_format, exact=exact, out=out, plot=plot, plot_file=plot_file)
     options = ProblemOptions(
         w=w, grad=grad, target=target, lam=lam, lr=lr, penalty=penalty, lam1=lam1, lam2=lam2,
         l2_form=l2_form.value, l1_method=l1_method.value, exact=exact,

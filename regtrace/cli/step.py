@@ -140,12 +140,14 @@ def step_command(
 ) -> None:
     """One gradient-descent step under L2 and L1 (or elastic net), side by side."""
     from regtrace.cli.dataoptions import DataOptions
+    from regtrace.cli.emit import refuse_unused
     from regtrace.cli.inputs import ProblemOptions, one_penalty, resolve_problem
     from regtrace.cli.optimizer_options import OptimizerOptions
     from regtrace.cli.output import allow_replacing
     from regtrace.engine.problem import step_problem
 
     allow_replacing(force)
+    refuse_unused(output_format, exact=exact, out=out, layout=layout.value)
 
     optimizer_options = OptimizerOptions(
         optimizer=None if optimizer is None else optimizer.value,

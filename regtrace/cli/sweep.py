@@ -119,7 +119,7 @@ def sweep_command(
 ) -> None:
     """Final weights per penalty and lam, or the regularization path."""
     from regtrace.cli.dataoptions import DataOptions
-    from regtrace.cli.emit import TextView, check_plot_options, emit
+    from regtrace.cli.emit import TextView, check_plot_options, emit, refuse_unused
     from regtrace.cli.inputs import ProblemOptions, resolve_problem
     from regtrace.cli.output import allow_replacing
     from regtrace.engine.problem import FormulaGradient, sweep_problem
@@ -130,6 +130,7 @@ def sweep_command(
 
     allow_replacing(force)
     check_plot_options(output_format, plot, plot_file)
+    refuse_unused(output_format, exact=exact, plot=plot, plot_file=plot_file)
     if exact and (plot or plot_file is not None):
         raise RegtraceError(
             "--exact prints exact numbers; a plot shows floats (leave out --exact for --plot "
