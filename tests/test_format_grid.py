@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from regtrace.cli.app import app
-from regtrace.cli.options import OutputFormat
+from regtrace.render.formats import OutputFormat
 from tests.conftest import invoke
 
 TABLE = ["--x", "1,2; 2,1; 0,1", "--y", "3,4,1", "--w", "0,0"]

@@ -24,11 +24,8 @@ from regtrace.cli.options import (
     LossFnOpt,
     LossOpt,
     LrOpt,
-    ModelChoice,
     ModelOpt,
     OptimizerOpt,
-    OutputFormat,
-    QuantityChoice,
     QuantityOpt,
     StepNumberOpt,
     StepsOpt,
@@ -38,7 +35,9 @@ from regtrace.cli.options import (
     XOpt,
     YOpt,
 )
+from regtrace.engine.choices import Model, Quantity
 from regtrace.regularizers import L1Method, L2Form, penalty_names
+from regtrace.render.formats import OutputFormat
 
 HELP = """Grade your answer to one gradient step (or N steps) and say what went wrong.
 
@@ -100,7 +99,7 @@ def check_command(
     lam2: Lam2Opt = None,
     l2_form: L2FormOpt = L2Form.LAMBDA,
     l1_method: L1MethodOpt = L1Method.SUBGRADIENT,
-    quantity: QuantityOpt = QuantityChoice.NEW_WEIGHT,
+    quantity: QuantityOpt = Quantity.NEW_WEIGHT,
     steps: StepsOpt = 1,
     tol: TolOpt = None,
     exact: ExactOpt = False,
@@ -109,7 +108,7 @@ def check_command(
     data: DataOpt = None,
     x: XOpt = None,
     y: YOpt = None,
-    model: ModelOpt = ModelChoice.LINEAR,
+    model: ModelOpt = Model.LINEAR,
     data_loss: DataLossOpt = None,
     intercept: InterceptOpt = False,
     optimizer: OptimizerOpt = None,
@@ -142,7 +141,7 @@ def check_command(
             "--exact works with plain gradient descent; an optimizer is graded to 15 "
             "significant digits (leave out --exact)"
         )
-    if options.given and quantity is not QuantityChoice.NEW_WEIGHT:
+    if options.given and quantity is not Quantity.NEW_WEIGHT:
         raise RegtraceError(
             f"--quantity {quantity.value}: with --optimizer, check grades the new weights; "
             "leave out --quantity"

@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from regtrace.cli.options import DigitsOpt, FormatOpt, OutputFormat
+from regtrace.cli.options import DigitsOpt, FormatOpt
+from regtrace.render.formats import OutputFormat
 
 HELP = """Convert an L2 strength between regtrace's lam, PyTorch, Keras, optax and sklearn.
 

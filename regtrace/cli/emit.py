@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from regtrace.cli.options import OutputFormat, PlotScale
+from regtrace.cli.options import PlotScale
 from regtrace.cli.output import (
     color_wanted,
     terminal_width,
@@ -24,6 +24,7 @@ from regtrace.cli.output import (
     write_text,
 )
 from regtrace.errors import RegtraceError
+from regtrace.render.formats import OutputFormat
 
 if TYPE_CHECKING:  # the engines load only when their command runs
     from regtrace.cli.outfile import OutTarget

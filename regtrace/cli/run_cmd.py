@@ -29,11 +29,9 @@ from regtrace.cli.options import (
     LamOpt,
     LossFnOpt,
     LrOpt,
-    ModelChoice,
     ModelOpt,
     OptimizerOpt,
     OutOpt,
-    OutputFormat,
     PenaltyOpt,
     PlotFileOpt,
     PlotOpt,
@@ -46,7 +44,9 @@ from regtrace.cli.options import (
     XOpt,
     YOpt,
 )
+from regtrace.engine.choices import Model
 from regtrace.regularizers import L1Method, L2Form
+from regtrace.render.formats import OutputFormat
 
 if TYPE_CHECKING:
     from regtrace.cli.emit import TextView
@@ -137,7 +137,7 @@ def run_command(
     data: DataOpt = None,
     x: XOpt = None,
     y: YOpt = None,
-    model: ModelOpt = ModelChoice.LINEAR,
+    model: ModelOpt = Model.LINEAR,
     data_loss: DataLossOpt = None,
     intercept: InterceptOpt = False,
     out: OutOpt = None,

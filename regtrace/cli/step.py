@@ -26,11 +26,9 @@ from regtrace.cli.options import (
     LossFnOpt,
     LossOpt,
     LrOpt,
-    ModelChoice,
     ModelOpt,
     OptimizerOpt,
     OutOpt,
-    OutputFormat,
     PenaltyMaybeOpt,
     ShowWorkOpt,
     StepNumberOpt,
@@ -39,7 +37,9 @@ from regtrace.cli.options import (
     XOpt,
     YOpt,
 )
+from regtrace.engine.choices import Model
 from regtrace.regularizers import L1Method, L2Form
+from regtrace.render.formats import OutputFormat
 from regtrace.render.layout import Layout
 
 if TYPE_CHECKING:
@@ -130,7 +130,7 @@ def step_command(
     data: DataOpt = None,
     x: XOpt = None,
     y: YOpt = None,
-    model: ModelOpt = ModelChoice.LINEAR,
+    model: ModelOpt = Model.LINEAR,
     data_loss: DataLossOpt = None,
     intercept: InterceptOpt = False,
     out: OutOpt = None,

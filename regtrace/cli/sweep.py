@@ -22,9 +22,7 @@ from regtrace.cli.options import (
     LamsOpt,
     LossFnOpt,
     LrOpt,
-    ModelChoice,
     ModelOpt,
-    OutputFormat,
     PenaltyOpt,
     PlotFileOpt,
     PlotOpt,
@@ -36,7 +34,9 @@ from regtrace.cli.options import (
     XOpt,
     YOpt,
 )
+from regtrace.engine.choices import Model
 from regtrace.regularizers import L1Method, L2Form
+from regtrace.render.formats import OutputFormat
 
 HELP = """Final weights per penalty and lam, as a table: how the strength changes the result.
 
@@ -111,7 +111,7 @@ def sweep_command(
     data: DataOpt = None,
     x: XOpt = None,
     y: YOpt = None,
-    model: ModelOpt = ModelChoice.LINEAR,
+    model: ModelOpt = Model.LINEAR,
     data_loss: DataLossOpt = None,
     intercept: InterceptOpt = False,
     exact: ExactOpt = False,
