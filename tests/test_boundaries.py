@@ -126,9 +126,9 @@ def _enums(package: str) -> dict[str, frozenset[str]]:
     for info in pkgutil.walk_packages(root.__path__, f"{package}."):
         module = importlib.import_module(info.name)
         for name, value in vars(module).items():
-            if isinstance(value, type) and issubclass(value, StrEnum) and value is not StrEnum:
-                if value.__module__ == info.name:
-                    found[f"{info.name}.{name}"] = frozenset(m.value for m in value)
+            enum = isinstance(value, type) and issubclass(value, StrEnum)
+            if enum and value.__module__ == info.name:
+                found[f"{info.name}.{name}"] = frozenset(m.value for m in value)
     return found
 
 
