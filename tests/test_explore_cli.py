@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from regtrace.cli import explore as explore_cmd
-from regtrace.cli.explore import INSTALL_HINT
+from regtrace.cli import explore_cmd
+from regtrace.cli.explore_cmd import INSTALL_HINT
 from regtrace.explore.app import ExploreApp
 from tests.conftest import ROOT, Invocation, invoke
 
