@@ -126,7 +126,8 @@ DigitsOpt = Annotated[
         "--digits",
         min=1,
         max=17,
-        help="Significant digits in table, Markdown and CSV (JSON is always full precision).",
+        help="Significant digits in table, Markdown, LaTeX and CSV (JSON is always full "
+        "precision; --exact values are never rounded).",
     ),
 ]
 ShowWorkOpt = Annotated[
