@@ -15,8 +15,7 @@ import typer
 
 from regtrace.cli import check as check_cmd
 from regtrace.cli import conventions as conventions_cmd
-from regtrace.cli import explore_cmd
-from regtrace.cli import run_cmd
+from regtrace.cli import explore_cmd, run_cmd
 from regtrace.cli import step as step_cmd
 from regtrace.cli import sweep as sweep_cmd
 from regtrace.cli.helptext import HelpCommand, HelpGroup

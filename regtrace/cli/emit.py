@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 import sys
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -43,6 +44,12 @@ TERMINAL_PLOT_WIDTH = 100  # when piped (and in the README): a fixed, readable w
 PageFor = Callable[[bool], "Page"]
 """Builds the page; its argument says whether the format must hold every value (every format
 but the terminal table, which may summarise thousands of weights)."""
+
+
+Show = Callable[["Page", "PlotSpec | None"], None]
+SHOW: ContextVar[Show | None] = ContextVar("regtrace_show", default=None)
+"""Set by the notebook magic: it is handed the table's page (and with ``--plot`` the
+picture) to display, instead of the terminal text."""
 
 
 class TextView(Protocol):
@@ -149,6 +156,9 @@ def emit(
         from regtrace.render.jsonfmt import to_json
 
         write_text(to_json(report, **(json_extra or {})))
+    elif output_format is OutputFormat.TABLE and (show := SHOW.get()) is not None:
+        show(page(False), spec if plot else None)
+        return
     elif output_format is OutputFormat.TABLE:
         from regtrace.render.table import page_renderable
 

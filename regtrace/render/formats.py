@@ -1,4 +1,5 @@
-"""Any :class:`~regtrace.render.page.Page` as text in a file format: CSV, Markdown or LaTeX.
+"""Any :class:`~regtrace.render.page.Page` as text in a file format: CSV, Markdown, LaTeX or
+HTML.
 
 The terminal table is :func:`regtrace.render.table.page_renderable`; JSON is written from the
 engine result (:mod:`regtrace.render.jsonfmt`), not from the page.
@@ -21,8 +22,9 @@ class OutputFormat(StrEnum):
     LATEX = "latex"
 
 
-TEXT_FORMATS = tuple(
-    f.value for f in OutputFormat if f not in (OutputFormat.TABLE, OutputFormat.JSON)
+TEXT_FORMATS = (
+    *(f.value for f in OutputFormat if f not in (OutputFormat.TABLE, OutputFormat.JSON)),
+    "html",  # a notebook's display; not a --format choice
 )
 
 
@@ -40,4 +42,8 @@ def page_text(page: Page, output_format: str) -> str:
         from regtrace.render.latex import page_latex
 
         return page_latex(page)
+    if output_format == "html":
+        from regtrace.render.html import page_html
+
+        return page_html(page)
     raise ValueError(f"no text writer for {output_format!r}")
