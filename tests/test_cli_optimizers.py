@@ -334,3 +334,22 @@ def test_json_state_feeds_the_next_step() -> None:
     g = np.array([-0.2, 0.1, -0.05])
     expected = optimize([2.5, -0.8, 0.1], [g, g], OptimizerSpec.build("adam", lr=0.1)).w_final
     assert w2 == pytest.approx(expected.tolist(), rel=1e-15)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-o", "adagrad", "--t", "2"], "--t 2 needs the state of step 1: give --acc (Adagrad's"),
+        (["-o", "sgd", "--t", "2"], "--t 2: sgd keeps no state between steps, so every step"),
+        (
+            ["-o", "rmsprop", "--t", "2"],
+            "--t 2 needs the state of step 1: give --buf (a momentum buffer), --v (a second "
+            "moment), --g-avg",
+        ),
+    ],
+)
+def test_a_later_step_names_the_state_its_optimizer_keeps(args: list[str], message: str) -> None:
+    """The state options listed are those of the optimizer asked for, from its transforms."""
+    result = invoke(["step", *args])
+    assert (result.code, result.stdout) == (2, "")
+    assert result.stderr.startswith(f"Error: {message}")

@@ -317,14 +317,17 @@ PenaltyMaybeOpt = Annotated[
         show_default=False,
     ),
 ]
+OPTIMIZER_WORDS = "|".join(k.value for k in OptimizerKind if k is not OptimizerKind.SGD)
+"""The optimizers other than plain gradient descent, as the help names them."""
+
 OptimizerOpt = Annotated[
     OptimizerKind | None,
     typer.Option(
         "--optimizer",
         "-o",
-        help="sgd (plain gradient descent, the default), momentum, nesterov, adam, adamw, "
-        "rmsprop or adagrad; the trace shows the state of each of its transforms (momentum "
-        "buffer; Adam's m, v, m_hat, v_hat; RMSprop's average of g^2; Adagrad's sum).",
+        help=f"{', '.join(k.value for k in OptimizerKind)} (sgd: plain gradient descent, the "
+        "default); the trace shows the state of each of its transforms (momentum buffer; "
+        "Adam's m, v, m_hat, v_hat; RMSprop's average of g^2; Adagrad's sum).",
         show_default=False,
     ),
 ]

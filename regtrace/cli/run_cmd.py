@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from regtrace.cli.optimizer_options import with_optimizer_options
 from regtrace.cli.options import (
+    OPTIMIZER_WORDS,
     CompareOpt,
     ConventionOpt,
     DataLossOpt,
@@ -56,7 +57,7 @@ if TYPE_CHECKING:
     from regtrace.render.jsonfmt import HasDict
     from regtrace.render.plotdata import PlotSpec
 
-HELP = """N gradient steps under L2 and L1 (or elastic net), side by side.
+HELP = f"""N gradient steps under L2 and L1 (or elastic net), side by side.
 
 The data gradient is fixed (--grad) or comes from the loss
 L = 1/2*||w - target||^2 (--target): then each penalty's fixed point is shown beside where
@@ -73,7 +74,7 @@ decimal would not end); at most 1000 steps, as the fractions grow every step.
 --loss-fn "(w0 - 3)^2 + 2*w1^2" takes the data loss as a formula and recomputes its exact
 derivative at every step (with --exact too, while the values stay rational).
 
---optimizer momentum|nesterov|adam|adamw|rmsprop|adagrad runs that optimizer (PyTorch, Keras
+--optimizer {OPTIMIZER_WORDS} runs that optimizer (PyTorch, Keras
 or optax order, --convention) from a fresh state for each penalty, on a fixed --grad, a
 --target, a table or a --loss-fn; --compare puts other optimizers' runs of the same penalty
 beside it.

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from regtrace.cli.optimizer_options import with_optimizer_options
 from regtrace.cli.options import (
+    OPTIMIZER_WORDS,
     CompareOpt,
     ConventionOpt,
     DataLossOpt,
@@ -50,7 +51,7 @@ if TYPE_CHECKING:
     from regtrace.engine.optimizers import OptimizerReport
     from regtrace.engine.problem import StepOutcome
 
-HELP = """One gradient-descent step under L2 and L1 (or elastic net), side by side.
+HELP = f"""One gradient-descent step under L2 and L1 (or elastic net), side by side.
 
 For each weight: the penalty term, the full gradient dL/dw + penalty term, the update
 -lr x full gradient and the new weight, then the regularized loss with its arithmetic.
@@ -62,7 +63,7 @@ from a linear or logistic model (--model, --data-loss) and shown row by row firs
 With --loss-fn "(w0 - 3)^2 + 2*w1^2" the data loss is a formula: L(w) and each partial
 derivative dL/dw_i are computed exactly and shown (--show-work substitutes w into each).
 
---optimizer momentum|nesterov|adam|adamw|rmsprop|adagrad traces that optimizer instead, with
+--optimizer {OPTIMIZER_WORDS} traces that optimizer instead, with
 the state of each of its transforms (momentum buffer; Adam's m, v, m_hat, v_hat; RMSprop's
 average of g^2; Adagrad's sum; the per-weight step size), following PyTorch, Keras or optax
 exactly (--convention); --compare puts others beside it.
