@@ -1,9 +1,10 @@
 """Import boundaries, checked from the outside in fresh interpreters.
 
-- ``regtrace --help`` and ``--version`` must not import NumPy (issue 6: start-up is a
-  feature, regtrace runs in shell loops).
+- ``regtrace --help`` and ``--version`` must not import NumPy (start-up is a feature:
+  regtrace runs in shell loops).
 - The engine is a library: importing and using it loads no Typer, Click or Rich
-  (STYLE.md habit 1; ``regtrace/engine/ruff.toml`` bans the imports, this proves the result).
+  (``regtrace/engine/ruff.toml`` bans the imports, this proves the result).
+- The command line offers the library's own choices, never a copy of them.
 """
 
 from __future__ import annotations
@@ -112,6 +113,38 @@ def test_a_run_builds_only_its_own_command() -> None:
     assert len(app.registered_commands) > 1  # the full app is untouched
     for args in ([], ["--help"], ["nope"], ["--version"]):
         assert app_for(args) is app
+
+
+def _enums(package: str) -> dict[str, frozenset[str]]:
+    """Every ``StrEnum`` defined in the modules of ``package``: name -> its values."""
+    import importlib
+    import pkgutil
+    from enum import StrEnum
+
+    found: dict[str, frozenset[str]] = {}
+    root = importlib.import_module(package)
+    for info in pkgutil.walk_packages(root.__path__, f"{package}."):
+        module = importlib.import_module(info.name)
+        for name, value in vars(module).items():
+            enum = isinstance(value, type) and issubclass(value, StrEnum)
+            if enum and value.__module__ == info.name:
+                found[f"{info.name}.{name}"] = frozenset(m.value for m in value)
+    return found
+
+
+def test_the_command_line_mirrors_no_choice_of_the_library() -> None:
+    """The CLI offers the engine's and renderer's own enums: no CLI enum repeats the values
+    of one of theirs (a copy would drift). The CLI's own are only its own choices."""
+    library = {
+        **_enums("regtrace.engine"),
+        **_enums("regtrace.render"),
+        **_enums("regtrace.regularizers"),
+    }
+    cli = _enums("regtrace.cli")
+    assert set(cli) == {"regtrace.cli.options.PlotScale"}
+    for name, values in cli.items():
+        twins = [other for other, theirs in library.items() if theirs & values]
+        assert not twins, (name, twins)
 
 
 NOTEBOOK_USE = """

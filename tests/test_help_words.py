@@ -54,8 +54,8 @@ def test_no_insider_words_in_output(args: list[str]) -> None:
 
 
 def test_no_insider_words_in_docs_and_source() -> None:
-    """The README, CONTRIBUTING, the docs pages and every file of the package (comments
-    included)."""
+    """The README, CONTRIBUTING, the docs pages and every file of the package, its tests,
+    scripts and benchmarks (comments included)."""
     files = [
         ROOT / "README.md",
         ROOT / "CHANGELOG.md",
@@ -64,6 +64,12 @@ def test_no_insider_words_in_docs_and_source() -> None:
         *sorted((ROOT / "docs").glob("*.md")),
         *sorted((ROOT / "docs").glob("*.py")),
         *sorted(p for p in (ROOT / "regtrace").rglob("*") if p.suffix in {".py", ".toml"}),
+        *sorted(
+            p
+            for folder in ("tests", "scripts", "bench")
+            for p in (ROOT / folder).rglob("*.py")
+            if p.name != "test_help_words.py"  # it holds the words, as examples
+        ),
     ]
     found = {
         str(p.relative_to(ROOT)): words

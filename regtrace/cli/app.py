@@ -26,7 +26,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("run", "regtrace.cli.run_cmd", "run_command"),
     ("sweep", "regtrace.cli.sweep", "sweep_command"),
     ("conventions", "regtrace.cli.conventions", "conventions_command"),
-    ("explore", "regtrace.cli.explore", "explore_command"),
+    ("explore", "regtrace.cli.explore_cmd", "explore_command"),
 )
 NAMES = frozenset(name for name, _, _ in COMMANDS)
 

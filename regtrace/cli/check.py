@@ -27,11 +27,8 @@ from regtrace.cli.options import (
     LossFnOpt,
     LossOpt,
     LrOpt,
-    ModelChoice,
     ModelOpt,
     OptimizerOpt,
-    OutputFormat,
-    QuantityChoice,
     QuantityOpt,
     StepNumberOpt,
     StepsOpt,
@@ -41,7 +38,9 @@ from regtrace.cli.options import (
     XOpt,
     YOpt,
 )
+from regtrace.engine.choices import Model, Quantity
 from regtrace.regularizers import L1Method, L2Form, penalty_names
+from regtrace.render.formats import OutputFormat
 from regtrace.render.layout import Layout
 
 CheckLayoutOpt = Annotated[
@@ -116,7 +115,7 @@ def check_command(
     lam2: Lam2Opt = None,
     l2_form: L2FormOpt = L2Form.LAMBDA,
     l1_method: L1MethodOpt = L1Method.SUBGRADIENT,
-    quantity: QuantityOpt = QuantityChoice.NEW_WEIGHT,
+    quantity: QuantityOpt = Quantity.NEW_WEIGHT,
     steps: StepsOpt = 1,
     tol: TolOpt = None,
     exact: ExactOpt = False,
@@ -126,7 +125,7 @@ def check_command(
     data: DataOpt = None,
     x: XOpt = None,
     y: YOpt = None,
-    model: ModelOpt = ModelChoice.LINEAR,
+    model: ModelOpt = Model.LINEAR,
     data_loss: DataLossOpt = None,
     intercept: InterceptOpt = False,
     optimizer: OptimizerOpt = None,
@@ -138,13 +137,14 @@ def check_command(
 ) -> int:
     """Grade your answer to one gradient step (or N steps) and say what went wrong."""
     from regtrace.cli.dataoptions import DataOptions
-    from regtrace.cli.emit import emit_check, emit_optimizer_check
+    from regtrace.cli.emit import emit_check, emit_optimizer_check, refuse_unused
     from regtrace.cli.inputs import ProblemOptions, resolve_problem
     from regtrace.cli.optimizer_options import OptimizerOptions
     from regtrace.engine.problem import FormulaGradient, check_optimizer_problem, check_problem
     from regtrace.errors import ExitCode, RegtraceError
     from regtrace.parse.exact import parse_exact_scalar, vector_tokens
 
+    refuse_unused(output_format, exact=exact)
     options = OptimizerOptions(
         optimizer=None if optimizer is None else optimizer.value,
         convention=None if convention is None else convention.value,
@@ -158,7 +158,7 @@ def check_command(
             "--exact works with plain gradient descent; an optimizer is graded to 15 "
             "significant digits (leave out --exact)"
         )
-    if options.given and quantity is not QuantityChoice.NEW_WEIGHT:
+    if options.given and quantity is not Quantity.NEW_WEIGHT:
         raise RegtraceError(
             f"--quantity {quantity.value}: with --optimizer, check grades the new weights; "
             "leave out --quantity"

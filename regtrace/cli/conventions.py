@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from regtrace.cli.options import DigitsOpt, FormatOpt, OutputFormat
+from regtrace.cli.options import DigitsOpt, FormatOpt
+from regtrace.render.formats import OutputFormat
 
 HELP = """Convert an L2 strength between regtrace's lam, PyTorch, Keras, optax and sklearn.
 
@@ -48,9 +49,14 @@ def conventions_command(
         ),
     ] = None,
     lam1: Annotated[
-        str,
-        typer.Option("--lam1", metavar="LAM", help="An L1 strength, for the ElasticNet row."),
-    ] = "0",
+        str | None,
+        typer.Option(
+            "--lam1",
+            metavar="LAM",
+            help="An L1 strength, for the ElasticNet row. Default: 0.",
+            show_default=False,
+        ),
+    ] = None,
     n_samples: Annotated[
         int | None,
         typer.Option(
@@ -90,9 +96,14 @@ def conventions_command(
         ),
     ] = None,
     l1_ratio: Annotated[
-        str,
-        typer.Option("--l1-ratio", metavar="R", help="ElasticNet's l1_ratio, with --alpha."),
-    ] = "0.5",
+        str | None,
+        typer.Option(
+            "--l1-ratio",
+            metavar="R",
+            help="ElasticNet's l1_ratio, with --from elasticnet --alpha. Default: 0.5.",
+            show_default=False,
+        ),
+    ] = None,
     output_format: FormatOpt = OutputFormat.TABLE,
     digits: DigitsOpt = 12,
 ) -> None:
@@ -104,11 +115,16 @@ def conventions_command(
     from regtrace.render.conventions import ConventionsText
 
     from_source = None
+    if l1_ratio is not None and source != "elasticnet":
+        raise RegtraceError(
+            "--l1-ratio is ElasticNet's: use it with --from elasticnet --alpha, or leave it out"
+        )
     if weight_decay is not None or alpha is not None or source is not None:
         from regtrace.engine.conventions import lam_from
 
-        if lam is not None:
-            raise RegtraceError("give --lam, or --weight-decay/--alpha with --from, not both")
+        if lam is not None or lam1 is not None:
+            given = "--lam" if lam is not None else "--lam1"
+            raise RegtraceError(f"give {given}, or --weight-decay/--alpha with --from, not both")
         if source is None:
             raise RegtraceError(
                 "say whose parameter it is: add --from torch, optax, keras, adamw, ridge or "
@@ -122,11 +138,14 @@ def conventions_command(
             if weight_decay is None
             else parse_scalar(weight_decay, "--weight-decay"),
             alpha=None if alpha is None else parse_scalar(alpha, "--alpha"),
-            l1_ratio=parse_scalar(l1_ratio, "--l1-ratio"),
+            l1_ratio=parse_scalar(l1_ratio or "0.5", "--l1-ratio"),
             n_samples=n_samples,
         )
     if from_source is None:
-        lam_value, lam1_value = parse_scalar(lam or "0.01", "--lam"), parse_scalar(lam1, "--lam1")
+        lam_value, lam1_value = (
+            parse_scalar(lam or "0.01", "--lam"),
+            parse_scalar(lam1 or "0", "--lam1"),
+        )
     else:
         lam_value, lam1_value = from_source.lam, from_source.lam1
     report = conventions(lam_value, lam1=lam1_value, n_samples=n_samples, source=from_source)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from regtrace.cli.options import DataLossChoice, ModelChoice
+from regtrace.engine.choices import DataLoss, Model
 
 if TYPE_CHECKING:
     from regtrace.engine.data import DataProblem
@@ -20,8 +20,8 @@ class DataOptions:
     data: str | None
     x: str | None
     y: str | None
-    model: ModelChoice = ModelChoice.LINEAR
-    data_loss: DataLossChoice | None = None
+    model: Model = Model.LINEAR
+    data_loss: DataLoss | None = None
     intercept: bool = False
 
     @property
@@ -35,7 +35,7 @@ class DataOptions:
         given = [
             name
             for name, typed in (
-                ("--model", self.model is not ModelChoice.LINEAR),
+                ("--model", self.model is not Model.LINEAR),
                 ("--data-loss", self.data_loss is not None),
                 ("--intercept", self.intercept),
             )

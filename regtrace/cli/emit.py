@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from regtrace.cli.options import OutputFormat, PlotScale
+from regtrace.cli.options import PlotScale
 from regtrace.cli.output import (
     color_wanted,
     terminal_width,
@@ -25,6 +25,7 @@ from regtrace.cli.output import (
     write_text,
 )
 from regtrace.errors import RegtraceError
+from regtrace.render.formats import OutputFormat
 from regtrace.render.layout import Layout
 
 if TYPE_CHECKING:  # the engines load only when their command runs
@@ -78,6 +79,60 @@ def check_plot_options(output_format: OutputFormat, plot: bool, plot_file: str |
 
         plot_format(plot_file)
         check_target(Path(plot_file), "--plot-file")
+
+
+def typed(name: str) -> bool:
+    """Whether the running command's parameter ``name`` was given on the command line (not
+    left at its default)."""
+    from typer._click.core import ParameterSource  # Typer's own copy of Click
+    from typer._click.globals import get_current_context
+
+    ctx = get_current_context(silent=True)
+    source = None if ctx is None else ctx.get_parameter_source(name)
+    return source is not None and source is not ParameterSource.DEFAULT
+
+
+def refuse_unused(
+    output_format: OutputFormat,
+    *,
+    exact: bool = False,
+    out: str | None = None,
+    plot: bool = False,
+    plot_file: str | None = None,
+    layout: str = "auto",
+) -> None:
+    """Refuse, before any work, an output option that this command line would ignore:
+    ``--force`` with no file to write, ``--plot-scale`` with no picture, ``--show-work`` or
+    a ``--layout`` in JSON or CSV (which hold every number, without a layout), ``--digits``
+    with ``--exact`` (exact values are never rounded). ``--digits`` with JSON is allowed:
+    its help says JSON is always full precision."""
+    fmt = output_format.value
+    machine = output_format in (OutputFormat.JSON, OutputFormat.CSV)
+    if typed("force") and out is None and plot_file is None:
+        raise RegtraceError(
+            "--force replaces a read-only --out or --plot-file file, and none is written; "
+            "leave out --force"
+        )
+    if typed("plot_scale") and not plot and plot_file is None:
+        raise RegtraceError(
+            "--plot-scale sets the y axis of --plot and --plot-file; add one, or leave out "
+            "--plot-scale"
+        )
+    if typed("show_work") and machine:
+        raise RegtraceError(
+            f"--show-work writes the arithmetic into the table's cells; --format {fmt} holds "
+            "the numbers only: leave out --show-work, or use table, markdown or latex"
+        )
+    if typed("layout") and machine and layout != "auto":
+        raise RegtraceError(
+            f"--layout arranges the table; --format {fmt} has one layout: leave out --layout, "
+            "or use table, markdown or latex"
+        )
+    if typed("digits") and exact:
+        raise RegtraceError(
+            "--digits rounds floats; --exact prints exact values, never rounded: leave out "
+            "--digits or --exact"
+        )
 
 
 def emit(

@@ -48,10 +48,14 @@ def starting_state(options: OptimizerOptions, kinds: tuple[OptimizerKind, ...]) 
             "traced now (2 or more)"
         )
     if not given and t > 1:
-        raise RegtraceError(
-            f"--t {t} needs the state of step {t - 1}: give --buf (momentum) or --m and --v "
-            "(Adam), --v (RMSprop), --acc (Adagrad)"
-        )
+        kept = [o for o in STATE_OPTIONS if any(k in o.kinds for k in kinds)]
+        if not kept:
+            raise RegtraceError(
+                f"--t {t}: {or_list([k.value for k in kinds])} keeps no state between steps, "
+                "so every step is step 1; leave out --t"
+            )
+        states = ", ".join(f"{o.flag} ({o.what})" for o in kept)
+        raise RegtraceError(f"--t {t} needs the state of step {t - 1}: give {states}")
     vectors = {
         name: parse_vector(text, f"--{name.replace('_', '-')}") for name, text in texts.items()
     }

@@ -11,23 +11,15 @@ from typing import Annotated
 
 import typer
 
+from regtrace.engine.choices import DataLoss, Model, Quantity
 from regtrace.engine.frameworks import Convention, OptimizerKind
 from regtrace.regularizers import L1Method, L2Form, penalty_names
+from regtrace.render.formats import OutputFormat
 from regtrace.render.layout import Layout
 
 VECTOR_HELP = (
     "Numbers like 2.5,-0.8,0.1 (commas and/or spaces), @file (.txt .csv .npy) or - (stdin)."
 )
-
-
-class OutputFormat(StrEnum):
-    """What ``--format`` can produce."""
-
-    TABLE = "table"
-    JSON = "json"
-    CSV = "csv"
-    MARKDOWN = "markdown"
-    LATEX = "latex"
 
 
 WOpt = Annotated[
@@ -134,7 +126,8 @@ DigitsOpt = Annotated[
         "--digits",
         min=1,
         max=17,
-        help="Significant digits in table, Markdown and CSV (JSON is always full precision).",
+        help="Significant digits in table, Markdown, LaTeX and CSV (JSON is always full "
+        "precision; --exact values are never rounded).",
     ),
 ]
 ShowWorkOpt = Annotated[
@@ -159,18 +152,6 @@ ExactOpt = Annotated[
 ]
 
 
-class QuantityChoice(StrEnum):
-    """``--quantity`` choices (mirrors :class:`regtrace.engine.check.Quantity`)."""
-
-    NEW_WEIGHT = "new-weight"
-    FULL_GRAD = "full-grad"
-    PENALTY_GRAD = "penalty-grad"
-    STEP = "step"
-    LOSS = "loss"
-    PENALTY = "penalty"
-    DECAY_FACTOR = "decay-factor"
-
-
 AnswerOpt = Annotated[
     str,
     typer.Option(
@@ -183,7 +164,7 @@ AnswerOpt = Annotated[
     ),
 ]
 QuantityOpt = Annotated[
-    QuantityChoice,
+    Quantity,
     typer.Option(
         "--quantity",
         "-q",
@@ -336,14 +317,17 @@ PenaltyMaybeOpt = Annotated[
         show_default=False,
     ),
 ]
+OPTIMIZER_WORDS = "|".join(k.value for k in OptimizerKind if k is not OptimizerKind.SGD)
+"""The optimizers other than plain gradient descent, as the help names them."""
+
 OptimizerOpt = Annotated[
     OptimizerKind | None,
     typer.Option(
         "--optimizer",
         "-o",
-        help="sgd (plain gradient descent, the default), momentum, nesterov, adam, adamw, "
-        "rmsprop or adagrad; the trace shows the state of each of its transforms (momentum "
-        "buffer; Adam's m, v, m_hat, v_hat; RMSprop's average of g^2; Adagrad's sum).",
+        help=f"{', '.join(k.value for k in OptimizerKind)} (sgd: plain gradient descent, the "
+        "default); the trace shows the state of each of its transforms (momentum buffer; "
+        "Adam's m, v, m_hat, v_hat; RMSprop's average of g^2; Adagrad's sum).",
         show_default=False,
     ),
 ]
@@ -392,22 +376,6 @@ StepNumberOpt = Annotated[
 ]
 
 
-class ModelChoice(StrEnum):
-    """``--model`` choices (mirrors :class:`regtrace.engine.data.Model`)."""
-
-    LINEAR = "linear"
-    LOGISTIC = "logistic"
-
-
-class DataLossChoice(StrEnum):
-    """``--data-loss`` choices (mirrors :class:`regtrace.engine.data.DataLoss`)."""
-
-    HALF_MSE = "half-mse"
-    MSE = "mse"
-    SSE = "sse"
-    LOG_LOSS = "log-loss"
-
-
 DataOpt = Annotated[
     str | None,
     typer.Option(
@@ -437,11 +405,11 @@ YOpt = Annotated[
     ),
 ]
 ModelOpt = Annotated[
-    ModelChoice,
+    Model,
     typer.Option("--model", help="With data: linear (Xw) or logistic (sigmoid(Xw), labels 0/1)."),
 ]
 DataLossOpt = Annotated[
-    DataLossChoice | None,
+    DataLoss | None,
     typer.Option(
         "--data-loss",
         help="Linear: half-mse 1/(2n)||Xw-y||^2 (scikit-learn Lasso), mse 1/n||Xw-y||^2, "

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from regtrace.cli.optimizer_options import with_optimizer_options
 from regtrace.cli.options import (
+    OPTIMIZER_WORDS,
     CompareOpt,
     ConventionOpt,
     DataLossOpt,
@@ -29,11 +30,9 @@ from regtrace.cli.options import (
     LamOpt,
     LossFnOpt,
     LrOpt,
-    ModelChoice,
     ModelOpt,
     OptimizerOpt,
     OutOpt,
-    OutputFormat,
     PenaltyOpt,
     PlotFileOpt,
     PlotOpt,
@@ -46,7 +45,9 @@ from regtrace.cli.options import (
     XOpt,
     YOpt,
 )
+from regtrace.engine.choices import Model
 from regtrace.regularizers import L1Method, L2Form
+from regtrace.render.formats import OutputFormat
 
 if TYPE_CHECKING:
     from regtrace.cli.emit import TextView
@@ -56,7 +57,7 @@ if TYPE_CHECKING:
     from regtrace.render.jsonfmt import HasDict
     from regtrace.render.plotdata import PlotSpec
 
-HELP = """N gradient steps under L2 and L1 (or elastic net), side by side.
+HELP = f"""N gradient steps under L2 and L1 (or elastic net), side by side.
 
 The data gradient is fixed (--grad) or comes from the loss
 L = 1/2*||w - target||^2 (--target): then each penalty's fixed point is shown beside where
@@ -73,7 +74,7 @@ decimal would not end); at most 1000 steps, as the fractions grow every step.
 --loss-fn "(w0 - 3)^2 + 2*w1^2" takes the data loss as a formula and recomputes its exact
 derivative at every step (with --exact too, while the values stay rational).
 
---optimizer momentum|nesterov|adam|adamw|rmsprop|adagrad runs that optimizer (PyTorch, Keras
+--optimizer {OPTIMIZER_WORDS} runs that optimizer (PyTorch, Keras
 or optax order, --convention) from a fresh state for each penalty, on a fixed --grad, a
 --target, a table or a --loss-fn; --compare puts other optimizers' runs of the same penalty
 beside it.
@@ -137,7 +138,7 @@ def run_command(
     data: DataOpt = None,
     x: XOpt = None,
     y: YOpt = None,
-    model: ModelOpt = ModelChoice.LINEAR,
+    model: ModelOpt = Model.LINEAR,
     data_loss: DataLossOpt = None,
     intercept: InterceptOpt = False,
     out: OutOpt = None,
@@ -147,7 +148,7 @@ def run_command(
 ) -> None:
     """N gradient steps under L2 and L1 (or elastic net), side by side."""
     from regtrace.cli.dataoptions import DataOptions
-    from regtrace.cli.emit import check_plot_options, emit
+    from regtrace.cli.emit import check_plot_options, emit, refuse_unused
     from regtrace.cli.inputs import ProblemOptions, one_penalty, resolve_problem
     from regtrace.cli.optimizer_options import OptimizerOptions
     from regtrace.cli.output import allow_replacing
@@ -157,6 +158,7 @@ def run_command(
 
     allow_replacing(force)
     check_plot_options(output_format, plot, plot_file)
+    refuse_unused(output_format, exact=exact, out=out, plot=plot, plot_file=plot_file)
     options = ProblemOptions(
         w=w, grad=grad, target=target, lam=lam, lr=lr, penalty=penalty, lam1=lam1, lam2=lam2,
         l2_form=l2_form.value, l1_method=l1_method.value, exact=exact,

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from regtrace.cli.optimizer_options import with_optimizer_options
 from regtrace.cli.options import (
+    OPTIMIZER_WORDS,
     CompareOpt,
     ConventionOpt,
     DataLossOpt,
@@ -26,11 +27,9 @@ from regtrace.cli.options import (
     LossFnOpt,
     LossOpt,
     LrOpt,
-    ModelChoice,
     ModelOpt,
     OptimizerOpt,
     OutOpt,
-    OutputFormat,
     PenaltyMaybeOpt,
     ShowWorkOpt,
     StepNumberOpt,
@@ -39,7 +38,9 @@ from regtrace.cli.options import (
     XOpt,
     YOpt,
 )
+from regtrace.engine.choices import Model
 from regtrace.regularizers import L1Method, L2Form
+from regtrace.render.formats import OutputFormat
 from regtrace.render.layout import Layout
 
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ if TYPE_CHECKING:
     from regtrace.engine.optimizers import OptimizerReport
     from regtrace.engine.problem import StepOutcome
 
-HELP = """One gradient-descent step under L2 and L1 (or elastic net), side by side.
+HELP = f"""One gradient-descent step under L2 and L1 (or elastic net), side by side.
 
 For each weight: the penalty term, the full gradient dL/dw + penalty term, the update
 -lr x full gradient and the new weight, then the regularized loss with its arithmetic.
@@ -62,7 +63,7 @@ from a linear or logistic model (--model, --data-loss) and shown row by row firs
 With --loss-fn "(w0 - 3)^2 + 2*w1^2" the data loss is a formula: L(w) and each partial
 derivative dL/dw_i are computed exactly and shown (--show-work substitutes w into each).
 
---optimizer momentum|nesterov|adam|adamw|rmsprop|adagrad traces that optimizer instead, with
+--optimizer {OPTIMIZER_WORDS} traces that optimizer instead, with
 the state of each of its transforms (momentum buffer; Adam's m, v, m_hat, v_hat; RMSprop's
 average of g^2; Adagrad's sum; the per-weight step size), following PyTorch, Keras or optax
 exactly (--convention); --compare puts others beside it.
@@ -130,7 +131,7 @@ def step_command(
     data: DataOpt = None,
     x: XOpt = None,
     y: YOpt = None,
-    model: ModelOpt = ModelChoice.LINEAR,
+    model: ModelOpt = Model.LINEAR,
     data_loss: DataLossOpt = None,
     intercept: InterceptOpt = False,
     out: OutOpt = None,
@@ -140,12 +141,14 @@ def step_command(
 ) -> None:
     """One gradient-descent step under L2 and L1 (or elastic net), side by side."""
     from regtrace.cli.dataoptions import DataOptions
+    from regtrace.cli.emit import refuse_unused
     from regtrace.cli.inputs import ProblemOptions, one_penalty, resolve_problem
     from regtrace.cli.optimizer_options import OptimizerOptions
     from regtrace.cli.output import allow_replacing
     from regtrace.engine.problem import step_problem
 
     allow_replacing(force)
+    refuse_unused(output_format, exact=exact, out=out, layout=layout.value)
 
     optimizer_options = OptimizerOptions(
         optimizer=None if optimizer is None else optimizer.value,

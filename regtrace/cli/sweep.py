@@ -22,9 +22,7 @@ from regtrace.cli.options import (
     LamsOpt,
     LossFnOpt,
     LrOpt,
-    ModelChoice,
     ModelOpt,
-    OutputFormat,
     PenaltyOpt,
     PlotFileOpt,
     PlotOpt,
@@ -36,7 +34,9 @@ from regtrace.cli.options import (
     XOpt,
     YOpt,
 )
+from regtrace.engine.choices import Model
 from regtrace.regularizers import L1Method, L2Form
+from regtrace.render.formats import OutputFormat
 
 HELP = """Final weights per penalty and lam, as a table: how the strength changes the result.
 
@@ -89,6 +89,19 @@ SweepLamOpt = Annotated[
 ]
 
 
+SweepOutOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--out",
+        metavar="PATH",
+        help="Also save the final weights: .npy (one penalty: a row per lam, in the order of "
+        "--lams), .npz (one such array per penalty), .csv or .json (as --format). Written "
+        "atomically; never an input file.",
+        show_default=False,
+    ),
+]
+
+
 def sweep_command(
     w: WOpt = None,
     grad: GradOpt = None,
@@ -111,17 +124,19 @@ def sweep_command(
     data: DataOpt = None,
     x: XOpt = None,
     y: YOpt = None,
-    model: ModelOpt = ModelChoice.LINEAR,
+    model: ModelOpt = Model.LINEAR,
     data_loss: DataLossOpt = None,
     intercept: InterceptOpt = False,
     exact: ExactOpt = False,
+    out: SweepOutOpt = None,
     force: ForceOpt = False,
 ) -> None:
     """Final weights per penalty and lam, or the regularization path."""
     from regtrace.cli.dataoptions import DataOptions
-    from regtrace.cli.emit import TextView, check_plot_options, emit
+    from regtrace.cli.emit import TextView, check_plot_options, emit, refuse_unused
     from regtrace.cli.inputs import ProblemOptions, resolve_problem
     from regtrace.cli.output import allow_replacing
+    from regtrace.cli.step import out_target
     from regtrace.engine.problem import FormulaGradient, sweep_problem
     from regtrace.errors import RegtraceError
     from regtrace.render.jsonfmt import HasDict
@@ -130,6 +145,7 @@ def sweep_command(
 
     allow_replacing(force)
     check_plot_options(output_format, plot, plot_file)
+    refuse_unused(output_format, exact=exact, out=out, plot=plot, plot_file=plot_file)
     if exact and (plot or plot_file is not None):
         raise RegtraceError(
             "--exact prints exact numbers; a plot shows floats (leave out --exact for --plot "
@@ -141,14 +157,14 @@ def sweep_command(
                 f"{name} sets up a run; the regularization path (no --steps) does not depend "
                 f"on it: give --steps N, or leave out {name}"
             )
-    problem = resolve_problem(
-        ProblemOptions(
-            w=w, grad=grad, target=target, lam=lam, lr=lr, penalty=penalty, lam1=lam1,
-            lam2=lam2, l2_form=l2_form.value, l1_method=l1_method.value, exact=exact,
-            table=DataOptions(data, x, y, model, data_loss, intercept), lam_pattern=True,
-            loss_fn=loss_fn,
-        )
+    options = ProblemOptions(
+        w=w, grad=grad, target=target, lam=lam, lr=lr, penalty=penalty, lam1=lam1,
+        lam2=lam2, l2_form=l2_form.value, l1_method=l1_method.value, exact=exact,
+        table=DataOptions(data, x, y, model, data_loss, intercept), lam_pattern=True,
+        loss_fn=loss_fn,
     )  # fmt: skip
+    target_file = None if out is None else out_target(out, options)
+    problem = resolve_problem(options)
     if steps is None and problem.example:  # bare `regtrace sweep`: the built-in example's loop
         steps = BUILTIN_STEPS
     swept = _lams(lams, exact)
@@ -187,6 +203,19 @@ def sweep_command(
 
         report = FormulaJson(report, problem.source.formula)
         view = FormulaText(view, problem.source.formula, digits=digits)
+    if target_file is not None:
+        from regtrace.engine.datarun import DataSweepReport
+        from regtrace.render.jsonfmt import to_json
+
+        points = (result.sweep if isinstance(result, DataSweepReport) else result).results
+        finals: dict[str, list[Any]] = {}
+        for point in points:  # in the order of --lams
+            finals.setdefault(point.penalty.kind.value, []).append(point.w_final)
+        import numpy as np
+
+        arrays = {name: np.asarray(rows, dtype=np.float64) for name, rows in finals.items()}
+        shown, text = report, view
+        target_file.save(arrays, lambda fmt: to_json(shown) if fmt == "json" else text.csv())
     emit(
         report, view, spec, output_format=output_format, plot=plot, plot_file=plot_file,
         plot_scale=plot_scale,

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from fractions import Fraction
 from typing import Any, cast
 
 import numpy as np
 
+from regtrace.engine.choices import Quantity
 from regtrace.engine.data import DataEval, DataProblem
 from regtrace.engine.diagnose import DataPart, Diagnosis, Problem, diagnose
 from regtrace.engine.exact import (
@@ -33,49 +33,6 @@ from regtrace.engine.grading import Mark, Written, grade
 from regtrace.engine.penalties import L1Method, L2Form, PenaltyKind, Vector
 from regtrace.engine.step import StepReport
 from regtrace.errors import RegtraceError
-
-
-class Quantity(StrEnum):
-    """What the answer is; the values are the CLI's ``--quantity`` words."""
-
-    NEW_WEIGHT = "new-weight"
-    FULL_GRAD = "full-grad"
-    PENALTY_GRAD = "penalty-grad"
-    STEP = "step"
-    LOSS = "loss"
-    PENALTY = "penalty"
-    DECAY_FACTOR = "decay-factor"
-
-    @property
-    def field(self) -> str:
-        """The :class:`~regtrace.engine.step.StepResult` field holding it."""
-        return {
-            "new-weight": "w_new",
-            "full-grad": "full_grad",
-            "penalty-grad": "penalty_grad",
-            "step": "step",
-            "loss": "loss",
-            "penalty": "penalty_value",
-            "decay-factor": "decay_factor",
-        }[self.value]
-
-    @property
-    def is_vector(self) -> bool:
-        """One value per weight (``False``: a single number)."""
-        return self not in (Quantity.LOSS, Quantity.PENALTY)
-
-    @property
-    def words(self) -> str:
-        """In a sentence: ``new weights``, ``loss``."""
-        return {
-            "new-weight": "new weights",
-            "full-grad": "full gradients",
-            "penalty-grad": "penalty terms",
-            "step": "updates",
-            "loss": "loss",
-            "penalty": "penalty",
-            "decay-factor": "weight-decay factors",
-        }[self.value]
 
 
 @dataclass(frozen=True)

@@ -18,56 +18,16 @@ scikit-learn's ``_logistic.py``, coefficients then intercept) and is never penal
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 from functools import cached_property
 from typing import Any
 
 import numpy as np
 
 from regtrace.arrays import Matrix
+from regtrace.engine.choices import DataLoss, Model
 from regtrace.engine.penalties import Strength, Vector
 from regtrace.engine.trajectory import NOISE
 from regtrace.errors import RegtraceError
-
-
-class Model(StrEnum):
-    """``--model`` words."""
-
-    LINEAR = "linear"
-    LOGISTIC = "logistic"
-
-
-class DataLoss(StrEnum):
-    """``--data-loss`` words; ``log-loss`` is the logistic model's only loss."""
-
-    HALF_MSE = "half-mse"
-    MSE = "mse"
-    SSE = "sse"
-    LOG_LOSS = "log-loss"
-
-    @property
-    def formula(self) -> str:
-        """The loss as the output names it."""
-        return {
-            "half-mse": "1/(2n) * ||Xw - y||^2",
-            "mse": "1/n * ||Xw - y||^2",
-            "sse": "||Xw - y||^2",
-            "log-loss": "mean(-y*log(p) - (1-y)*log(1-p)), p = sigmoid(Xw)",
-        }[self.value]
-
-    @property
-    def grad_formula(self) -> str:
-        """Its gradient as the output names it."""
-        return {
-            "half-mse": "X^T (Xw - y) / n",
-            "mse": "2 X^T (Xw - y) / n",
-            "sse": "2 X^T (Xw - y)",
-            "log-loss": "X^T (p - y) / n",
-        }[self.value]
-
-    def scale(self, n: int) -> float:
-        """``s`` in ``dL/dw = s * X^T r``: ``1/n``, ``2/n``, ``2`` or ``1/n``."""
-        return {"half-mse": 1.0 / n, "mse": 2.0 / n, "sse": 2.0, "log-loss": 1.0 / n}[self.value]
 
 
 def _settled(values: Vector, scale: Vector) -> Vector:

@@ -7,9 +7,25 @@ engine result (:mod:`regtrace.render.jsonfmt`), not from the page.
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from regtrace.render.page import Page
 
-TEXT_FORMATS = ("csv", "markdown", "latex", "html")
+
+class OutputFormat(StrEnum):
+    """What ``--format`` can produce: the terminal table, JSON, or a text format."""
+
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+    MARKDOWN = "markdown"
+    LATEX = "latex"
+
+
+TEXT_FORMATS = (
+    *(f.value for f in OutputFormat if f not in (OutputFormat.TABLE, OutputFormat.JSON)),
+    "html",  # a notebook's display; not a --format choice
+)
 
 
 def page_text(page: Page, output_format: str) -> str:
