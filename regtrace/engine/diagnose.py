@@ -542,6 +542,9 @@ def _first_departure(p: Problem, knobs: Knobs, steps: int) -> int:
     return steps
 
 
+SEARCH_WORK = 300_000
+"""The most weight updates the search for a mistake replays (runs x steps x weights): about
+ten seconds on long runs of 2000-digit fractions. A search cut short says so."""
 STEP_SEARCH_MAX = 60
 """Up to this many steps, a mistake made from a later step on is looked for too."""
 CANDIDATES_SHOWN = 3
@@ -591,8 +594,19 @@ def diagnose(
             + ("another mistake gives" if len(found) == 2 else "other mistakes give")
             + f" the same answer, so it may be one of those instead: {also}",
         )
+    per_run = max(1, steps * len(p.w))
+    affordable = SEARCH_WORK // per_run
+    starts = range(2, min(steps, STEP_SEARCH_MAX) + 1) if quantity == "new-weight" else range(0)
+    pair_runs = len(usable) * (len(usable) - 1) // 2
+    if len(starts) * len(usable) + pair_runs > affordable:
+        return Diagnosis(
+            "not-searched",
+            f"not every common mistake was tried: replaying them on {steps:,} steps of "
+            f"{len(p.w):,} weights passes the search limit; check fewer steps to find the mistake",
+            (),
+        )
     if steps > 1 and quantity == "new-weight":
-        for start in range(2, min(steps, STEP_SEARCH_MAX) + 1):
+        for start in starts:
             for mistake in usable:
                 knobs = replace(mistake.knobs, start=start)
                 values = quantity_values(p, knobs, quantity, steps)

@@ -200,7 +200,9 @@ def _closing(result: Graded, work: Numbers, names: Sequence[str], what: str) -> 
         if m is Mark.COARSE
     ]
     lines.append(_verdict(result))
-    if result.diagnosis is not None:
+    if result.diagnosis is not None and not result.diagnosis.values:  # the search was cut
+        lines.append(f"Diagnosis: {result.diagnosis.message}")
+    elif result.diagnosis is not None:
         variant = ", ".join(work.num(v) for v in result.diagnosis.values)
         lines.append(f"Diagnosis: {result.diagnosis.message}. That mistaken {what} gives {variant}")
     elif any(m is Mark.WRONG for m in result.marks):
