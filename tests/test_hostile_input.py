@@ -397,3 +397,13 @@ def test_the_loss_formula_reads_stdin_and_shares_it_with_no_other_option() -> No
     assert '"w_new"' in done.stdout and "0.798" in done.stdout  # 1 - 0.1*(2 + 0.02)
     line = _one_error(invoke(["step", "--loss-fn", "-", "--w", "-"], input="w0^2\n"))
     assert "--loss-fn and --w both read standard input" in line
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["step", "--l2-form", "\udc80"], ["run", "--w", "1", "--grad", "1", "--compare", "\udc80"]],
+)
+def test_a_quoted_bad_value_names_its_byte(args: list[str]) -> None:
+    """Click and --compare quote a bad value with repr: the byte is named, not escaped."""
+    line = _one_error(invoke(args))
+    assert "the byte 0x80, not UTF-8" in line and "\\udc" not in line

@@ -19,28 +19,6 @@ if TYPE_CHECKING:
     import typer
 
 
-def _named_escapes(message: str) -> str:
-    """Click quotes a bad value with ``repr``: a byte that was not UTF-8 shows as an escape
-    (backslash, ``udc80``), a byte-order mark as backslash ``ufeff``. Name the first instead,
-    as the readers of numbers do."""
-    import re
-
-    seen: list[str] = []
-
-    def named(match: re.Match[str]) -> str:  # the first is named, any later one is "?"
-        seen.append(match[0])
-        if len(seen) > 1:
-            return "?"
-        code = int(match[1] or match[2], 16)
-        if 0xDC80 <= code <= 0xDCFF:
-            return f"<the byte 0x{code - 0xDC00:02x}, not UTF-8>"
-        if code == 0xFEFF:
-            return "<a byte-order mark>"
-        return f"<U+{code:04X}>"
-
-    return re.sub(r"\\u([0-9a-f]{4})|\\x([0-9a-f]{2})", named, message)
-
-
 def _usage_hint(exc: Exception) -> str:
     ctx = getattr(exc, "ctx", None)
     path = getattr(ctx, "command_path", None) or "regtrace"
@@ -107,7 +85,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         hint = _usage_hint(exc) if code == ExitCode.BAD_INPUT else ""
         from regtrace.cli.app import explain_usage
 
-        write_error(_named_escapes(explain_usage(exc, args) or exc.format_message()) + hint)
+        write_error((explain_usage(exc, args) or exc.format_message()) + hint)
         return code
     except PipeClosed:
         _silence_stdout()
