@@ -326,3 +326,84 @@ def test_extremes_work_or_are_one_line(args: list[str]) -> None:
         assert "inf" not in done.stdout.lower() and "nan" not in done.stdout.lower()
     else:
         assert "overflows float64" in _one_error(done)
+
+
+# -- found again after later merges: exact printing, exact work, sizes, stdin formula -----
+
+
+def test_a_terminating_decimal_of_thousands_of_places_prints_as_a_fraction() -> None:
+    """(63/64)**1000 ends after 6000 decimals (its denominator is 2**6000): printed as a
+    decimal it passed Python's 4300-digit limit and ended in a traceback."""
+    done = invoke(["run", "--exact", "--w", "1", "--grad", "0", "--lr", "1/2", "--lam", "1/64",
+                   "--steps", "1000", "--penalty", "l2", "--format", "csv"])  # fmt: skip
+    assert done.code == 0, done.stderr
+    # each step multiplies w by 1 - 2*(1/2)*(1/64) = 63/64
+    assert f"{63**1000}/{2**6000}" in done.stdout
+
+
+W100 = ",".join(str(k) for k in range(1, 101))
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["run", "--exact", "--w", W100, "--grad", W100, "--steps", "1000", "--penalty", "l2"],
+         "1,000 steps x 100 weights is 100,000 weight updates"),
+        (["sweep", "--exact", "--w", "1,1", "--grad", "1,1", "--steps", "1000", "--penalty",
+          "l2", "--lams", ",".join(f"{k}/64" for k in range(1, 128))],
+         "127 runs x 1,000 steps x 2 weights is 254,000 weight updates"),
+        (["check", "--w", W100, "--grad", W100, "--steps", "1000", "--answer", W100],
+         "1,000 steps x 100 weights is 100,000 weight updates"),
+    ],
+    ids=["run", "sweep", "check"],
+)  # fmt: skip
+def test_exact_work_is_bounded_before_any_step(args: list[str], said: str) -> None:
+    """Each of these took a minute or more (the sweep's fractions stay under the digit limit)."""
+    line = _one_error(invoke(args))
+    assert said in line and "at most 30,000" in line
+
+
+def test_a_long_check_says_its_search_for_the_mistake_was_cut() -> None:
+    """Replaying every mistake from every starting step on 1000 steps took two minutes."""
+    done = invoke(["check", "--w", "1,1,1", "--grad", "1,1,1", "--lr", "1/2", "--lam", "1/64",
+                   "--penalty", "l2", "--steps", "1000", "--answer", "0.5,0.7,0.9"])  # fmt: skip
+    assert done.code == 1
+    assert done.stdout.rstrip().endswith(
+        "Diagnosis: not every common mistake was tried: replaying them on 1,000 steps of 3 "
+        "weights passes the search limit; check fewer steps to find the mistake"
+    )
+
+
+def test_a_sweep_too_big_to_build_is_refused(here: Path) -> None:
+    np.save(here / "w.npy", np.ones(10**6))
+    line = _one_error(invoke(["sweep", "--w", "@w.npy", "--grad", "@w.npy", "--steps", "1",
+                              "--lams", "0.001:1:100", "--format", "json"]))  # fmt: skip
+    # 100 lams x 2 penalties x 10^6 weights, 20 bytes each
+    assert "the sweep (100 lams x 1,000,000 weights) would hold 200,000,000 numbers" in line
+
+
+def test_an_optimizer_step_too_big_to_build_is_refused(here: Path) -> None:
+    np.save(here / "w.npy", np.ones(10**6))
+    seven = "sgd,adam,momentum,rmsprop,adagrad,nesterov,adamw"
+    line = _one_error(invoke(["step", "--w", "@w.npy", "--grad", "@w.npy", "--format", "json",
+                              "--compare", seven]))  # fmt: skip
+    # 10^6 weights x 7 optimizers x 2 x 11 numbers (it wrote 1.5 GB and took 11 GB before)
+    assert "would hold 154,000,000 numbers" in line
+
+
+def test_the_loss_formula_reads_stdin_and_shares_it_with_no_other_option() -> None:
+    done = invoke(["step", "--loss-fn", "-", "--w", "1", "--format", "json"], input="w0^2\n")
+    assert done.code == 0, done.stderr
+    assert '"w_new"' in done.stdout and "0.798" in done.stdout  # 1 - 0.1*(2 + 0.02)
+    line = _one_error(invoke(["step", "--loss-fn", "-", "--w", "-"], input="w0^2\n"))
+    assert "--loss-fn and --w both read standard input" in line
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["step", "--l2-form", "\udc80"], ["run", "--w", "1", "--grad", "1", "--compare", "\udc80"]],
+)
+def test_a_quoted_bad_value_names_its_byte(args: list[str]) -> None:
+    """Click and --compare quote a bad value with repr: the byte is named, not escaped."""
+    line = _one_error(invoke(args))
+    assert "the byte 0x80, not UTF-8" in line and "\\udc" not in line

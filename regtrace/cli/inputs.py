@@ -346,7 +346,7 @@ def _formula_source(text: str, o: ProblemOptions, numbers: _Reader) -> tuple[For
     or with ``--exact`` a gradient that is not rational, is refused here)."""
     from regtrace.parse.formula import parse_formula
 
-    _check_one_stdin(w=o.w, lam=o.lam, lam1=o.lam1, lam2=o.lam2)
+    _check_one_stdin(loss_fn=text, w=o.w, lam=o.lam, lam1=o.lam1, lam2=o.lam2)
     formula = parse_formula(text)  # before SymPy loads: a bad formula fails fast
     if o.w is not None:
         w = numbers.vector(o.w, "--w")

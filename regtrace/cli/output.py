@@ -214,13 +214,36 @@ def _cut(word: str) -> str:
     return word if len(word) <= LONG_WORD else f"{word[:40]}... ({len(word):,} characters)"
 
 
+def named_escapes(message: str) -> str:
+    """``message`` with the escapes of ``repr`` named: a value quoted with ``repr`` (Click
+    does, and a few messages) shows a byte that was not UTF-8 as backslash ``udc80`` and a
+    byte-order mark as backslash ``ufeff``; the first is named, as the readers of numbers
+    do, any later one is ``?``."""
+    import re
+
+    seen: list[str] = []
+
+    def named(match: re.Match[str]) -> str:  # the first is named, any later one is "?"
+        seen.append(match[0])
+        if len(seen) > 1:
+            return "?"
+        code = int(match[1] or match[2], 16)
+        if 0xDC80 <= code <= 0xDCFF:
+            return f"<the byte 0x{code - 0xDC00:02x}, not UTF-8>"
+        if code == 0xFEFF:
+            return "<a byte-order mark>"
+        return f"<U+{code:04X}>"
+
+    return re.sub(r"\\u([0-9a-f]{4})|\\x([0-9a-f]{2})", named, message)
+
+
 def write_error(message: str) -> None:
     """One line on stderr: ``Error: <what is wrong and how to fix it>``; any word longer than
     80 characters is cut to its first 40 and its length, and a character a terminal cannot
     show (a NUL, a byte that was not UTF-8) becomes ``?``."""
     from regtrace.parse.source import visible
 
-    one_line = visible(" ".join(_cut(word) for word in message.split()))
+    one_line = visible(" ".join(_cut(word) for word in named_escapes(message).split()))
     sys.stderr.write(f"Error: {one_line}\n")
     sys.stderr.flush()
 

@@ -169,7 +169,7 @@ def step_command(
     )  # fmt: skip
     target = None if out is None else out_target(out, options)
     problem = resolve_problem(options)
-    _check_step_output_size(len(problem.w) * len(problem.regularization.kinds), output_format,
+    _check_step_output_size(len(problem.w) * _results(problem), output_format,
                             target)  # fmt: skip
     if problem.optimizer is not None:
         one_penalty(
@@ -288,6 +288,14 @@ def _save_optimizer_step(
         return page_csv(page)
 
     target.save({r.spec.kind.value: r.w_new for r in report.results}, text)
+
+
+def _results(problem: Any) -> int:
+    """How many results a step prints: one per penalty, or per optimizer (about twice the
+    vectors of a penalty's: states, bias corrections, the direction)."""
+    if problem.optimizer is not None:
+        return 2 * len(problem.optimizer.kinds)
+    return len(problem.regularization.kinds)
 
 
 def _check_step_output_size(numbers: int, output_format: OutputFormat, target: Any) -> None:

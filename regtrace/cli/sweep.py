@@ -168,6 +168,7 @@ def sweep_command(
     if steps is None and problem.example:  # bare `regtrace sweep`: the built-in example's loop
         steps = BUILTIN_STEPS
     swept = _lams(lams, exact)
+    _check_sweep_output_size(len(problem.w), len(swept), problem)
     if exact and steps is not None:
         from regtrace.engine.exactrun import MAX_EXACT_STEPS
 
@@ -238,3 +239,16 @@ def _lams(text: str, exact: bool) -> Any:
     from regtrace.parse.exact import parse_exact_vector
 
     return parse_exact_vector(text, "--lams")
+
+
+def _check_sweep_output_size(n: int, n_lams: int, problem: Any) -> None:
+    """Refuse, before any work, a sweep whose final weights (and per-weight strengths, with a
+    ``--lam`` pattern) would pass the output size limit."""
+    from regtrace.cli.output import check_output_size
+
+    per_point = 2 * n if problem.regularization.lam is not None else n  # lam, w_final
+    check_output_size(
+        n_lams * len(problem.regularization.kinds) * per_point,
+        f"the sweep ({n_lams:,} lams x {n:,} weights)",
+        "sweep fewer lams or fewer weights",
+    )

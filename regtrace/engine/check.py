@@ -24,6 +24,7 @@ from regtrace.engine.diagnose import DataPart, Diagnosis, Problem, diagnose
 from regtrace.engine.exact import (
     ExactPenalty,
     check_growth,
+    check_work,
     exact_apply,
     exact_penalty,
     exact_vector,
@@ -172,6 +173,7 @@ def check(
         raise RegtraceError("--quantity loss needs the base loss: give --loss, e.g. --loss 1.2")
     if tol is not None and tol < 0:
         raise RegtraceError("--tol must not be negative")
+    check_work(1, steps, n, "or check a shorter run")
     want = n if quantity.is_vector else 1
     if len(answer) != want:
         need = (

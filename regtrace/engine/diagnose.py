@@ -546,6 +546,9 @@ def _first_departure(p: Problem, knobs: Knobs, steps: int) -> int:
     return steps
 
 
+SEARCH_WORK = 300_000
+"""The most weight updates the search for a mistake replays (runs x steps x weights): about
+ten seconds on long runs of 2000-digit fractions. A search cut short says so."""
 STEP_SEARCH_MAX = 60
 """Up to this many steps, a mistake made from a later step on is looked for too."""
 CANDIDATES_SHOWN = 3
@@ -580,8 +583,8 @@ def diagnose(
         found = _search(probe, quantity, [answer[i] for i in wrong], range(len(wrong)), tol, steps)
     else:
         found = _search(p, quantity, answer, wrong, tol, steps)
-    if found is None:
-        return None
+    if found is None or isinstance(found, Diagnosis):
+        return found
     best, others, alternatives = found
     if len(wrong) < len(p.w) and p.data is None and quantity not in VALUE_QUANTITIES:
         full = quantity_values(p, best.knobs, quantity, best.count or steps)
@@ -618,8 +621,9 @@ def _search(
     wrong: Sequence[int],
     tol: Fraction | None,
     steps: int,
-) -> _Found | None:
-    """The candidates of :func:`diagnose`, in its order of preference."""
+) -> _Found | Diagnosis | None:
+    """The candidates of :func:`diagnose`, in its order of preference; a :class:`Diagnosis`
+    saying so when the search for later-step and paired mistakes would pass the work limit."""
     correct = quantity_values(p, Knobs(), quantity, steps)
     usable = [m for m in MISTAKES if m.applies(p)]
     singles = []
@@ -634,8 +638,19 @@ def _search(
         # A variant that is the written numbers exactly beats one that only rounds to them.
         found.sort(key=lambda c: not all(c.values[i] == answer[i].value for i in wrong))
         return found[0], (), found[1:CANDIDATES_SHOWN]
+    per_run = max(1, steps * len(p.w))
+    affordable = SEARCH_WORK // per_run
+    starts = range(2, min(steps, STEP_SEARCH_MAX) + 1) if quantity == "new-weight" else range(0)
+    pair_runs = len(usable) * (len(usable) - 1) // 2
+    if len(starts) * len(usable) + pair_runs > affordable:
+        return Diagnosis(
+            "not-searched",
+            f"not every common mistake was tried: replaying them on {steps:,} steps of "
+            f"{len(p.w):,} weights passes the search limit; check fewer steps to find the mistake",
+            (),
+        )
     if steps > 1 and quantity == "new-weight":
-        for start in range(2, min(steps, STEP_SEARCH_MAX) + 1):
+        for start in starts:
             for mistake in usable:
                 knobs = replace(mistake.knobs, start=start)
                 values = quantity_values(p, knobs, quantity, steps)

@@ -64,6 +64,24 @@ costs more, no reader checks the number by hand, and Python refuses to print pas
 _MAX_BITS = int(MAX_EXACT_DIGITS * 3.3219280948873626)  # log2(10) bits per digit
 
 
+MAX_EXACT_WORK = 30_000
+"""The most weight updates (runs x steps x weights) one exact command does: an update of
+fractions near :data:`MAX_EXACT_DIGITS` digits costs up to about half a millisecond
+(measured: 127 runs x 1000 steps x 2 weights took 70 s), so this is seconds at worst."""
+
+
+def check_work(runs: int, steps: int, weights: int, fix: str = "or leave out --exact") -> None:
+    """Refuse, before any step, exact work past :data:`MAX_EXACT_WORK` weight updates."""
+    total = runs * steps * weights
+    if total > MAX_EXACT_WORK:
+        counted = f"{runs:,} runs x " if runs > 1 else ""
+        raise RegtraceError(
+            f"exact arithmetic: {counted}{steps:,} steps x {weights:,} weights is {total:,} "
+            f"weight updates; exact runs do at most {MAX_EXACT_WORK:,} (each costs more as the "
+            f"fractions grow); run fewer steps, lams or weights, {fix}"
+        )
+
+
 def check_growth(values: Exact, step: int) -> None:
     """Stop a run whose fractions outgrow :data:`MAX_EXACT_DIGITS`, naming the step."""
     for q in values:
@@ -79,16 +97,17 @@ def exact_text(q: Fraction) -> str:
     """``q`` exactly: a terminating decimal (``2.515``), else a fraction (``1/3``).
 
     A fraction in lowest terms has a terminating decimal exactly when its denominator is
-    ``2**a * 5**b``; it then has ``max(a, b)`` decimals.
+    ``2**a * 5**b``; it then has ``max(a, b)`` decimals, written as a fraction past
+    :data:`MAX_EXACT_DIGITS` of them.
     """
     den, twos, fives = q.denominator, 0, 0
     while den % 2 == 0:
         den, twos = den // 2, twos + 1
     while den % 5 == 0:
         den, fives = den // 5, fives + 1
-    if den != 1:
-        return f"{q.numerator}/{q.denominator}"
     places = max(twos, fives)
+    if den != 1 or places > MAX_EXACT_DIGITS:  # 1/2**6000 has 6000 decimals: a fraction
+        return f"{q.numerator}/{q.denominator}"
     digits = str(abs(q.numerator) * 10**places // q.denominator).rjust(places + 1, "0")
     sign = "-" if q < 0 else ""
     if places == 0:
@@ -265,9 +284,11 @@ def exact_step(
 
 __all__ = [
     "MAX_EXACT_DIGITS",
+    "MAX_EXACT_WORK",
     "Exact",
     "ExactPenalty",
     "check_growth",
+    "check_work",
     "exact_apply",
     "exact_penalty",
     "exact_step",

@@ -23,6 +23,7 @@ from regtrace.engine.exact import (
     Exact,
     ExactPenalty,
     check_growth,
+    check_work,
     exact_apply,
     exact_penalty,
     exact_vector,
@@ -168,6 +169,7 @@ def exact_run(
         raise RegtraceError(f"every must be at least 1 (keep every step), not {every}")
     if not penalties:
         raise RegtraceError(f"no penalty given; {choose_from()}")
+    check_work(len(dict.fromkeys(penalties)), steps, len(w))
     chosen = default_every(steps, len(w)) if every is None else every
     keep = kept_steps(steps, chosen)
     w_arr = exact_vector(w)
@@ -240,6 +242,8 @@ def exact_sweep(
         raise RegtraceError(
             f"lam has {len(pattern)} values but w has {len(w)}; give one lam, or one per weight"
         )
+    if steps is not None:
+        check_work(len(lams) * len(dict.fromkeys(penalties)), steps, len(w))
     points: list[SweepPoint] = []
     run: RunReport | None = None
     for kind in dict.fromkeys(penalties):

@@ -489,11 +489,14 @@ def postorder(root: Node, combine: Callable[[Node, list[T]], T]) -> T:
 
 
 def read_formula(spec: str, option: str = "--loss-fn") -> str:
-    """The formula typed, or read from ``@path`` through the guarded reader's checks (a
-    regular file, remembered as an input so no output replaces it); at most
+    """The formula typed, read from stdin (``-``, one option only), or read from ``@path``
+    through the guarded reader's checks (a regular file, remembered as an input so no output
+    replaces it); at most
     ``4*MAX_LENGTH + 1`` bytes are read, so an oversized file is refused without loading it."""
-    from regtrace.parse.source import decode, regular_file, remember_file, shown_path
+    from regtrace.parse.source import decode, read_stdin, regular_file, remember_file, shown_path
 
+    if spec.strip() == "-":  # stdin, as every vector option reads it
+        return read_stdin(option).strip()
     if not spec.startswith("@"):
         return spec
     path = regular_file(spec[1:], option)

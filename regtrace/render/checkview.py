@@ -264,7 +264,9 @@ def _closing(
     coarse = [i for i, m in enumerate(result.marks) if m is Mark.COARSE]
     lines = [_coarse_line(result, work, i, names[i]) for i in (coarse[:1] if summary else coarse)]
     lines.append(_verdict(result))
-    if result.diagnosis is not None:
+    if result.diagnosis is not None and not result.diagnosis.values:  # the search was cut
+        lines.append(f"Diagnosis: {result.diagnosis.message}")
+    elif result.diagnosis is not None:
         values = result.diagnosis.values
         wrong = [i for i, m in enumerate(result.marks) if m is Mark.WRONG]
         if summary and len(values) > SUMMARY_FIRST:
