@@ -113,6 +113,22 @@ def test_help_keeps_every_bracketed_word() -> None:
     assert missing == []
 
 
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("conventions", ["Penalty", "From a framework's parameter to lam", "Output"]),
+        ("explore", ["Inputs", "Penalty", "Output"]),
+    ],
+)
+def test_short_commands_have_panels_too(name: str, expected: list[str]) -> None:
+    """conventions and explore group their options as well, with short metavars (no
+    ``<table|json|...>`` or ``<int range>`` taking the width), within 80 columns."""
+    shown = invoke([name, "--help"], env={"COLUMNS": "80"}).stdout
+    assert re.findall(r"╭─ (.+?) ─", shown) == expected
+    assert all(len(line.rstrip()) <= 80 for line in shown.splitlines())
+    assert not re.search(r"<[a-z -]+[|>]", shown)  # no <table|json|...> nor <int range>
+
+
 @pytest.mark.parametrize("name", ["step", "run", "sweep", "check"])
 def test_help_groups_options_in_panels(name: str) -> None:
     """Options come in panels by what they are about, every one of them named in a panel
@@ -129,7 +145,7 @@ def test_help_groups_options_in_panels(name: str) -> None:
     assert panels[-1] == "Output"
     assert "Options" not in panels
     assert all(len(line.rstrip()) <= 80 for line in shown.splitlines())
-    assert "<table|json" not in shown  # choices named in the help: a short metavar
+    assert not re.search(r"<[a-z -]+[|>]", shown)  # choices named in the help: short metavars
     assert "FORMAT" in shown
     options = set(re.findall(r"│ (--[a-z0-9-]+)", shown))
     assert options
