@@ -478,6 +478,24 @@ def test_a_loss_formula_is_edited_in_place() -> None:
     assert app.state.step_args()[:4] == ["--w", "1.0,1.0", "--loss-fn", "(w0 - 3)^2 + 2*w1^2"]
 
 
+def test_exported_command_of_a_formula_runs_in_a_shell() -> None:
+    """The export's caption names a command a shell runs as it is: the formula quoted."""
+    import shlex
+
+    from markdown_it import MarkdownIt
+
+    from regtrace.explore.export import trace_document
+
+    state = explore_state(w="1,1", grad=None, lam="0.1", lr=None, loss=None, penalty="l2",
+                          l2_form="lambda", l1_method="subgradient",
+                          loss_fn="(w0 - 3)^2 + 2*w1^2")  # fmt: skip
+    caption = trace_document(state, 6).rstrip("\n").rsplit("\n\n", 1)[1]
+    shown = MarkdownIt("commonmark").renderInline(caption)
+    command = shown.removeprefix("<em>").split("The same trace: ", 1)[1].removesuffix("</em>")
+    assert "'(w0 - 3)^2 + 2*w1^2'" in command
+    assert shlex.split(command) == ["regtrace", "step", *state.step_args(), "--digits", "6"]
+
+
 def test_a_bad_formula_says_why_in_the_dialog() -> None:
     app, errors = _refused_edit("edit-formula", "w0.__class__")
     assert errors[0].startswith("Error: --loss-fn: '.' at character 3 is not allowed")
