@@ -1,7 +1,7 @@
 """Shared test helpers: run the real CLI in-process, and compare against golden files.
 
 Golden files live in ``fixtures/golden/``; after a deliberate output change, regenerate them
-with ``python -m pytest --update-golden`` and review the diff like code (STYLE.md habit 4).
+with ``python -m pytest --update-golden`` and review the diff like code.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ FIXTURES = ROOT / "fixtures"
 GOLDEN = FIXTURES / "golden"
 INPUTS = FIXTURES / "inputs"
 
-# DESIGN.md's JSON contract for one `step` result, in its order.
+# docs/design.md's JSON contract for one `step` result, in its order.
 STEP_RESULT_KEYS = (
     "penalty",
     "lam",

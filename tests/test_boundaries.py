@@ -1,9 +1,9 @@
 """Import boundaries, checked from the outside in fresh interpreters.
 
-- ``regtrace --help`` and ``--version`` must not import NumPy (issue 6: start-up is a
+- ``regtrace --help`` and ``--version`` must not import NumPy (start-up is a
   feature, regtrace runs in shell loops).
 - The engine is a library: importing and using it loads no Typer, Click or Rich
-  (STYLE.md habit 1; ``regtrace/engine/ruff.toml`` bans the imports, this proves the result).
+  (``regtrace/engine/ruff.toml`` bans the imports, this proves the result).
 """
 
 from __future__ import annotations

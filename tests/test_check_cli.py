@@ -11,21 +11,21 @@ from tests.conftest import Invocation
 
 Cli = Callable[..., Invocation]
 Golden = Callable[[str, str], None]
-BLOG = ["--w", "2.5,-0.8,0.1", "--grad", "-0.2,0.1,-0.05", "--lam", "0.01", "--lr", "0.1"]
-RIGHT = "2.515,-0.8084,0.1048"  # the blog's L2 update (seed 002)
+BUILTIN = ["--w", "2.5,-0.8,0.1", "--grad", "-0.2,0.1,-0.05", "--lam", "0.01", "--lr", "0.1"]
+RIGHT = "2.515,-0.8084,0.1048"  # the built-in example's L2 update
 LAM_W = "2.5175,-0.8092,0.1049"  # with gradient lam*w: see tests/test_diagnose.py
 
 
 def test_right_answer_exits_0(cli: Cli, golden: Golden) -> None:
     """Every element right: a table of marks, no working, exit 0."""
-    result = cli(["check", *BLOG, "--answer", RIGHT])
+    result = cli(["check", *BUILTIN, "--answer", RIGHT])
     assert (result.code, result.stderr) == (0, "")
     golden("check_right.txt", result.stdout)
 
 
 def test_wrong_answer_exits_1_with_working_and_diagnosis(cli: Cli, golden: Golden) -> None:
     """A wrong answer: marks, the worked solution of each wrong element, the diagnosis."""
-    result = cli(["check", *BLOG, "--answer", LAM_W])
+    result = cli(["check", *BUILTIN, "--answer", LAM_W])
     assert result.code == 1
     assert "Worked solution for w1" in result.stdout
     assert "Diagnosis: your answer matches the update with L2 gradient lam*w" in result.stdout
@@ -35,7 +35,7 @@ def test_wrong_answer_exits_1_with_working_and_diagnosis(cli: Cli, golden: Golde
 def test_rounded_and_coarse(cli: Cli, golden: Golden) -> None:
     """2.52 (a tie's neighbour) is right, 2.5 too coarse; coarse fails the check (exit 1)
     and no working is shown for it: it was not wrong."""
-    result = cli(["check", *BLOG, "--answer", "2.5,-0.808,0.1048"])
+    result = cli(["check", *BUILTIN, "--answer", "2.5,-0.808,0.1048"])
     assert result.code == 1
     assert "Worked solution" not in result.stdout
     assert "w0: 2.5 keeps 2 significant digits of 2.515; write at least 3" in result.stdout
@@ -43,8 +43,8 @@ def test_rounded_and_coarse(cli: Cli, golden: Golden) -> None:
 
 
 def test_json_contract(cli: Cli) -> None:
-    """results hold exactly DESIGN.md's four keys; the inputs are echoed at the top."""
-    data = json.loads(cli(["check", *BLOG, "--answer", LAM_W, "-f", "json"]).stdout)
+    """results hold exactly docs/design.md's four keys; the inputs are echoed at the top."""
+    data = json.loads(cli(["check", *BUILTIN, "--answer", LAM_W, "-f", "json"]).stdout)
     assert data["command"] == "check"
     assert data["marks"] == ["wrong", "wrong", "wrong"]
     assert (
@@ -75,13 +75,13 @@ def test_steps(cli: Cli, golden: Golden) -> None:
     w0 = 2.5*0.980179 + 0.02*0.019821/0.002 = 2.450448 + 0.198210 = 2.648658
     w1 = -0.8*0.980179 - 0.01*9.910480 = -0.784143 - 0.099105 = -0.883248
     w2 = 0.1*0.980179 + 0.005*9.910480 = 0.098018 + 0.049552 = 0.147570.
-    The blog's "lambda sensitivity" table prints [2.5615, -0.7015, 0.1588] for this: a slip
+    A "lambda sensitivity" table often printed shows [2.5615, -0.7015, 0.1588] for this: a slip
     (its lambda = 0 row, -0.7 for w1 = -0.8 - 10*0.1*0.1 = -0.9, is off too); the math wins."""
     result = cli(["check", "--steps", "10", "--answer", "2.6487,-0.8832,0.1476"])
     assert result.code == 0, result.stdout
-    blog = cli(["check", "--steps", "10", "--answer", "2.5615,-0.7015,0.1588"])
-    assert blog.code == 1
-    golden("check_steps_blog_slip.txt", blog.stdout)
+    slip = cli(["check", "--steps", "10", "--answer", "2.5615,-0.7015,0.1588"])
+    assert slip.code == 1
+    golden("check_steps_common_slip.txt", slip.stdout)
 
 
 def test_tol(cli: Cli) -> None:
@@ -106,7 +106,7 @@ def test_exact_display(cli: Cli) -> None:
 @pytest.mark.parametrize("fmt", ["markdown", "csv", "latex"])
 def test_formats(cli: Cli, golden: Golden, fmt: str) -> None:
     """The same verdicts as Markdown, CSV and LaTeX."""
-    result = cli(["check", *BLOG, "--answer", "2.52,-0.8092,0.1048", "-f", fmt])
+    result = cli(["check", *BUILTIN, "--answer", "2.52,-0.8092,0.1048", "-f", fmt])
     assert result.code == 1
     golden(f"check_wrong.{ {'markdown': 'md', 'csv': 'csv', 'latex': 'tex'}[fmt] }", result.stdout)
 

@@ -13,7 +13,7 @@ import pytest
 
 from tests.conftest import ROOT, STEP_RESULT_KEYS, invoke
 
-BLOG = ["--w", "2.5,-0.8,0.1", "--grad", "-0.2,0.1,-0.05", "--lr", "0.1"]
+BUILTIN = ["--w", "2.5,-0.8,0.1", "--grad", "-0.2,0.1,-0.05", "--lr", "0.1"]
 
 GOLDEN_CASES = {
     "step_adam_vs_adamw.txt": [
@@ -33,7 +33,7 @@ GOLDEN_CASES = {
         *["--penalty", "l2", "--format", "csv"],
     ],
     "step_adamw_optax.json": [
-        *BLOG,
+        *BUILTIN,
         *["--optimizer", "adamw", "--convention", "optax", "--weight-decay", "0.02"],
         *["--penalty", "l1", "--lam", "0.01", "--format", "json"],
     ],
@@ -75,14 +75,14 @@ def test_golden(name: str, golden: Callable[[str, str], None]) -> None:
 
 
 def test_plain_step_is_unchanged_without_optimizer_options() -> None:
-    """No optimizer option: the blog's L2/L1 table, exactly as before issue 5."""
+    """No optimizer option: the built-in example's L2/L1 table, exactly as without an optimizer."""
     assert invoke(["step"]).stdout == invoke(["step", "--penalty", "l2,l1"]).stdout
     assert "Adam" not in invoke(["step"]).stdout
 
 
-def test_optimizer_sgd_with_weight_decay_is_the_blogs_l2_step() -> None:
+def test_optimizer_sgd_with_weight_decay_is_the_builtin_l2_step() -> None:
     """--optimizer sgd --weight-decay 0.02 (PyTorch, coupled): w - 0.1*(g + 0.02*w)
-    = [2.515, -0.8084, 0.1048], the blog's L2 column, and the trace says it is coupled."""
+    = [2.515, -0.8084, 0.1048], the example's L2 column, and the trace says it is coupled."""
     result = invoke(["step", "--optimizer", "sgd", "--weight-decay", "0.02", "-f", "json"])
     data = json.loads(result.stdout)["results"][0]
     assert data["w_new"] == pytest.approx([2.515, -0.8084, 0.1048], abs=1e-15)

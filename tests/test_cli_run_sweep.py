@@ -12,13 +12,13 @@ import pytest
 
 from tests.conftest import INPUTS, ROOT, invoke
 
-BLOG = ["--w", "2.5,-0.8,0.1", "--grad", "-0.2,0.1,-0.05", "--lam", "0.01", "--lr", "0.1"]
-LESSON = ["--target", "3.5,2.1,-0.4", "--w", "0,0,0"]
+BUILTIN = ["--w", "2.5,-0.8,0.1", "--grad", "-0.2,0.1,-0.05", "--lam", "0.01", "--lr", "0.1"]
+TARGET_CASE = ["--target", "3.5,2.1,-0.4", "--w", "0,0,0"]
 
 GOLDEN_CASES = {
     "run_builtin.txt": ["run"],
     "run_target_proximal.txt": [
-        "run", *LESSON, "--lam", "0.5", "--steps", "40", "--every", "10",
+        "run", *TARGET_CASE, "--lam", "0.5", "--steps", "40", "--every", "10",
         "--l1-method", "proximal",
     ],
     "run_l1_subgradient_events.txt": [
@@ -30,25 +30,25 @@ GOLDEN_CASES = {
         "--penalty", "l1,elastic", "--lam2", "0.5", "--l1-method", "proximal",
     ],
     "run_half_per_weight.txt": [
-        "run", *BLOG[:4], "--lam", "0.5,0,0.5", "--l2-form", "half", "--steps", "3",
+        "run", *BUILTIN[:4], "--lam", "0.5,0,0.5", "--l2-form", "half", "--steps", "3",
         "--penalty", "l2",
     ],
     "run_many_weights.txt": [
         "run", "--w", f"@{INPUTS / 'w100.txt'}", "--grad", f"@{INPUTS / 'g100.txt'}",
         "--steps", "100", "--every", "25", "--lam", "0.5",
     ],
-    "run_json.json": ["run", *BLOG, "--steps", "2", "--format", "json"],
+    "run_json.json": ["run", *BUILTIN, "--steps", "2", "--format", "json"],
     "run_target_json.json": ["run", "--target", "1,-2", "--lam", "0.5", "--steps", "1",
                              "--format", "json"],
-    "run_csv.csv": ["run", *BLOG, "--steps", "3", "--format", "csv"],
-    "run_markdown.md": ["run", *LESSON, "--lam", "0.5", "--steps", "20", "--every", "10",
+    "run_csv.csv": ["run", *BUILTIN, "--steps", "3", "--format", "csv"],
+    "run_markdown.md": ["run", *TARGET_CASE, "--lam", "0.5", "--steps", "20", "--every", "10",
                         "--format", "markdown"],
     "run_plot.txt": ["run", "--target", "3.5,2.1", "--lam", "0.5", "--steps", "20", "--plot"],
-    "sweep_blog.txt": ["sweep", "--steps", "10"],
+    "sweep_builtin.txt": ["sweep", "--steps", "10"],
     "sweep_path_plot.txt": ["sweep", "--target", "3.5,2.1,-0.4", "--lams", "0.01:10:7",
                             "--plot"],
     "sweep_json.json": ["sweep", "--target", "3,-1", "--lams", "0,1,2", "--format", "json"],
-    "sweep_csv.csv": ["sweep", *BLOG[:4], "--steps", "10", "--lams", "0,1", "--format", "csv"],
+    "sweep_csv.csv": ["sweep", *BUILTIN[:4], "--steps", "10", "--lams", "0,1", "--format", "csv"],
     "sweep_markdown.md": ["sweep", "--target", "3,-1", "--lams", "0.5,2",
                           "--penalty", "l2,l1,elastic", "--format", "markdown"],
 }  # fmt: skip
@@ -65,7 +65,7 @@ def test_golden(name: str, golden: Callable[[str, str], None]) -> None:
 
 
 def test_run_table_shows_the_hand_derived_numbers() -> None:
-    """The lesson's compromise, t = [3.5, 2.1], lam = 0.5 (lambda form): the L2 fixed point is
+    """The compromise, t = [3.5, 2.1], lam = 0.5 (lambda form): the L2 fixed point is
     t/(1 + 2*0.5) = [1.75, 1.05] and the L1 one soft(t, 0.5) = [3, 1.6]; from 0 with
     lr = 0.1 the L2 error shrinks by 1 - 0.1*(1 + 1) = 0.8 per step, so after 10 steps
     w = 1.75*(1 - 0.8^10) = 1.5620951808 and 1.05*0.8926258176 = 0.93725710848."""
@@ -76,8 +76,8 @@ def test_run_table_shows_the_hand_derived_numbers() -> None:
     assert "1 - lr x (1 + 2 x lam) = 1 - 0.1 x (1 + 2 x 0.5) = 0.8" in out
 
 
-def test_sweep_table_is_the_blog_loop_computed_right() -> None:
-    """The blog's lam = 0 row is [2.7, -0.9, 0.15] (w_0 - 10*0.1*g), not its printed
+def test_sweep_table_is_the_builtin_loop_computed_right() -> None:
+    """The lam = 0 row is [2.7, -0.9, 0.15] (w_0 - 10*0.1*g), not the often printed
     [2.7, -0.7, 0.15]; lam = 1 gives 0.35769803776 for w0 (a = 0.8, see the engine tests)."""
     out = invoke(["sweep", "--steps", "10", "--penalty", "l2"]).stdout
     assert re.search(r"L2\s+0\s+2\.7\s+-0\.9\s+0\.15\n", out)

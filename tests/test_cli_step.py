@@ -15,7 +15,7 @@ import pytest
 
 from tests.conftest import INPUTS, ROOT, STEP_RESULT_KEYS, Invocation, invoke
 
-BLOG = ["--w", "2.5,-0.8,0.1", "--grad", "-0.2,0.1,-0.05", "--lam", "0.01", "--lr", "0.1"]
+BUILTIN = ["--w", "2.5,-0.8,0.1", "--grad", "-0.2,0.1,-0.05", "--lam", "0.01", "--lr", "0.1"]
 
 GOLDEN_CASES = {
     "step_builtin.txt": [],
@@ -24,14 +24,14 @@ GOLDEN_CASES = {
     "step_markdown_show_work.md": ["--format", "markdown", "--show-work", "--penalty", "l2"],
     "step_csv.csv": ["--format", "csv"],
     "step_json.json": ["--format", "json", "--penalty", "l2,l1,elastic,none"],
-    "step_half_per_weight.txt": [*BLOG[:4], "--lam", "0.01,0,0.01", "--l2-form", "half"],
+    "step_half_per_weight.txt": [*BUILTIN[:4], "--lam", "0.01,0,0.01", "--l2-form", "half"],
     "step_elastic_proximal.txt": [
         *["--w", "0.004,-0.8", "--grad", "0.05,0.1", "--penalty", "elastic,l1"],
         *["--lam1", "0.01", "--lam2", "0.05", "--l1-method", "proximal", "--show-work"],
     ],
     "step_tall.txt": ["--w", f"@{INPUTS / 'w6.txt'}", "--grad", f"@{INPUTS / 'g6.txt'}"],
     "step_summary.txt": ["--w", f"@{INPUTS / 'w100.txt'}", "--grad", f"@{INPUTS / 'g100.txt'}"],
-    "step_digits.txt": [*BLOG[:4], "--lam", "0.013", "--lr", "0.3", "--digits", "3"],
+    "step_digits.txt": [*BUILTIN[:4], "--lam", "0.013", "--lr", "0.3", "--digits", "3"],
 }
 
 
@@ -45,8 +45,8 @@ def test_golden(name: str, golden: Callable[[str, str], None]) -> None:
     golden(name, result.stdout)
 
 
-def test_builtin_example_is_the_blog_trace() -> None:
-    """With no --w/--grad: the blog's numbers, its losses, the decay factor and a caption."""
+def test_builtin_example_trace() -> None:
+    """With no --w/--grad: the example's numbers, its losses, the decay factor and a caption."""
     out = invoke(["step"]).stdout
     for number in ("2.515", "-0.8084", "0.1048", "2.519", "-0.809", "0.104"):
         assert f" {number} " in out or out.count(number) > 0
@@ -60,13 +60,13 @@ def test_builtin_example_is_the_blog_trace() -> None:
 
 def test_own_values_have_no_builtin_caption() -> None:
     """The caption appears only for the built-in example."""
-    out = invoke(["step", *BLOG, "--loss", "1.2"]).stdout
+    out = invoke(["step", *BUILTIN, "--loss", "1.2"]).stdout
     assert "built-in example" not in out
     assert "L2: 1.2 + 0.01 x 6.9 = 1.269" in out
 
 
-def test_show_work_cells_follow_the_blog() -> None:
-    """--show-work writes the substituted arithmetic, as the blog's trace table does
+def test_show_work_cells_follow_the_builtin() -> None:
+    """--show-work writes the substituted arithmetic, as the built-in example's trace table does
     (one line per cell in Markdown; the terminal table puts '= result' on a second line)."""
     out = invoke(["step", "--show-work", "--format", "markdown"]).stdout
     for cell in (
@@ -86,8 +86,8 @@ def test_show_work_cells_follow_the_blog() -> None:
 
 
 def test_json_contract_and_values() -> None:
-    """JSON: inputs echoed, one result per penalty with DESIGN.md's keys, numbers as numbers."""
-    data = json.loads(invoke(["step", *BLOG, "--loss", "1.2", "--format", "json"]).stdout)
+    """JSON: inputs echoed, one result per penalty with design.md's keys, numbers as numbers."""
+    data = json.loads(invoke(["step", *BUILTIN, "--loss", "1.2", "--format", "json"]).stdout)
     assert data["w"] == [2.5, -0.8, 0.1]
     assert data["lr"] == 0.1
     assert data["l2_form"] == "lambda"
@@ -103,7 +103,7 @@ def test_json_contract_and_values() -> None:
 
 def test_json_elastic_lam_and_null_loss() -> None:
     """Elastic reports lam as {l1, l2}; without --loss, loss is null."""
-    args = ["step", *BLOG, "--penalty", "elastic", "--lam2", "0.05", "--format", "json"]
+    args = ["step", *BUILTIN, "--penalty", "elastic", "--lam2", "0.05", "--format", "json"]
     data = json.loads(invoke(args).stdout)
     assert data["results"][0]["lam"] == {"l1": 0.01, "l2": 0.05}
     assert data["loss"] is None and data["results"][0]["loss"] is None
@@ -121,18 +121,18 @@ def test_formats_agree() -> None:
 
 def test_stdin_and_files(tmp_path: Path) -> None:
     """Vectors from stdin (-), .txt, .csv and .npy give the same trace as inline numbers."""
-    inline = invoke(["step", *BLOG, "--format", "json"]).stdout
+    inline = invoke(["step", *BUILTIN, "--format", "json"]).stdout
     np.save(tmp_path / "w.npy", np.array([2.5, -0.8, 0.1]))
     (tmp_path / "g.csv").write_text("grad\n-0.2\n0.1\n-0.05\n")
     from_files = invoke(
         [
             *["step", "--w", f"@{tmp_path / 'w.npy'}", "--grad", f"@{tmp_path / 'g.csv'}"],
-            *BLOG[4:],
+            *BUILTIN[4:],
             *["--format", "json"],
         ]
     ).stdout
     from_stdin = invoke(
-        ["step", "--w", "-", *BLOG[2:], "--format", "json"], input="2.5 -0.8 0.1\n"
+        ["step", "--w", "-", *BUILTIN[2:], "--format", "json"], input="2.5 -0.8 0.1\n"
     ).stdout
     assert inline == from_files == from_stdin
 

@@ -58,7 +58,7 @@ def test_big_ragged_table() -> None:
 
 
 def test_unicode_minus_in_a_big_table() -> None:
-    """The blog's minus sign (U+2212) is read as '-' on either path."""
+    """A web page's minus sign (U+2212) is read as '-' on either path."""
     text = big_rows(5, "\u22122")
     assert parse_matrix(text)[4].tolist() == [5.0, -2.0, 15.0]
 

@@ -1,7 +1,7 @@
 """Each common mistake, fed the answer a student who makes it would write, is named.
 
 Every wrong answer below is derived by hand from the mistaken formula (derivation in the
-comment), never taken from the code. The blog's anchor (seed 002): w = [2.5, -0.8, 0.1],
+comment), never taken from the code. The built-in example: w = [2.5, -0.8, 0.1],
 dL/dw = [-0.2, 0.1, -0.05], lam = 0.01, lr = 0.1; correct L2 update [2.515, -0.8084, 0.1048],
 correct L1 update [2.519, -0.809, 0.104].
 """
@@ -44,7 +44,7 @@ def test_l2_gradient_lam_w_instead_of_2_lam_w() -> None:
 
 def test_l2_gradient_2_lam_w_in_the_half_form() -> None:
     """The reverse: with --l2-form half the right update is [2.5175, -0.8092, 0.1049] (above);
-    a student using 2*lam*w writes the blog's [2.515, -0.8084, 0.1048]."""
+    a student using 2*lam*w writes the built-in example's [2.515, -0.8084, 0.1048]."""
     correct, key, message = grade("2.515,-0.8084,0.1048", l2_form="half")
     assert (correct, key) == (False, "l2-coefficient")
     assert message is not None and "with L2 gradient 2*lam*w" in message
@@ -62,7 +62,7 @@ def test_penalty_left_out() -> None:
     """With lam = 0.1 (so the penalty shows at 3 digits): right is full = g + 0.2*w =
     [0.3, -0.06, -0.03], w_new = [2.47, -0.794, 0.103]; without the penalty full = g,
     w_new = [2.5 + 0.02, -0.8 - 0.01, 0.1 + 0.005] = [2.52, -0.81, 0.105].
-    (At the blog's lam = 0.01 this answer rounds like the right one: 2.515 -> 2.52.)"""
+    (At the built-in example's lam = 0.01 this answer rounds like the right one: 2.515 -> 2.52.)"""
     correct, key, _ = grade("2.52,-0.81,0.105", lam=[F("0.1")])
     assert (correct, key) == (False, "penalty-left-out")
 

@@ -1,6 +1,6 @@
 """Numerical edge cases, each defined here and checked against a hand derivation.
 
-Conventions (DESIGN.md): ``full_grad = g + penalty_grad``, ``w_new = w - lr*full_grad``;
+Conventions (docs/design.md): ``full_grad = g + penalty_grad``, ``w_new = w - lr*full_grad``;
 L2 ``lambda`` form has ``penalty_grad = 2*lam*w`` and decay factor ``f = 1 - 2*lr*lam``;
 L1 has ``lam*sign(w)`` with ``sign(0) = 0``; proximal L1 is ``soft(w - lr*g, lr*lam)``.
 

@@ -1,6 +1,6 @@
-"""Engine numbers against values derived by hand from DESIGN.md's formulas.
+"""Engine numbers against values derived by hand from docs/design.md's formulas.
 
-The anchor is the blog's (seed 002): w = [2.5, -0.8, 0.1], dL/dw = [-0.2, 0.1, -0.05],
+The example is the built-in one: w = [2.5, -0.8, 0.1], dL/dw = [-0.2, 0.1, -0.05],
 lam = 0.01, lr = 0.1, L = 1.2. Every expected number below is worked out in the comment
 above it; none is copied from the program's output.
 """
@@ -20,8 +20,8 @@ G = [-0.2, 0.1, -0.05]
 EXACT = {"rtol": 0, "atol": 1e-15}  # a few float64 roundings on numbers of size ~1
 
 
-def test_l2_lambda_form_matches_blog() -> None:
-    """L2 = lam*sum(w^2): the blog's L2 column, step by step."""
+def test_l2_lambda_form_matches_builtin() -> None:
+    """L2 = lam*sum(w^2): the built-in example's L2 column, step by step."""
     r = step(W, G, lam=0.01, lr=0.1, loss=1.2)["l2"]
     # penalty term 2*lam*w = 0.02*w = [0.05, -0.016, 0.002]
     assert_allclose(r.penalty_grad, [0.05, -0.016, 0.002], **EXACT)
@@ -36,8 +36,8 @@ def test_l2_lambda_form_matches_blog() -> None:
     assert r.loss == pytest.approx(1.269, abs=1e-15)
 
 
-def test_l1_subgradient_matches_blog() -> None:
-    """L1 = lam*sum(|w|): the blog's L1 column."""
+def test_l1_subgradient_matches_builtin() -> None:
+    """L1 = lam*sum(|w|): the built-in example's L1 column."""
     r = step(W, G, lam=0.01, lr=0.1, loss=1.2)["l1"]
     # lam*sign(w) = 0.01*[1, -1, 1]
     assert_allclose(r.penalty_grad, [0.01, -0.01, 0.01], **EXACT)
@@ -63,8 +63,8 @@ def test_l2_half_form_is_pytorch_weight_decay() -> None:
     assert r.penalty_value == pytest.approx(0.0345, abs=1e-15)
 
 
-def test_elastic_net_matches_blog_penalty() -> None:
-    """Elastic net with lam1 = lam2 = 0.01: the blog's penalty 0.034 + 0.069 = 0.103."""
+def test_elastic_net_matches_builtin_penalty() -> None:
+    """Elastic net with lam1 = lam2 = 0.01: the built-in example's penalty 0.034 + 0.069 = 0.103."""
     r = step(W, G, lam=0.01, lr=0.1, loss=1.2, penalties=["elastic"])["elastic"]
     assert r.penalty_value == pytest.approx(0.103, abs=1e-15)
     # 2*0.01*w + 0.01*sign(w) = [0.05+0.01, -0.016-0.01, 0.002+0.01] = [0.06, -0.026, 0.012]
@@ -102,7 +102,7 @@ def test_none_is_plain_gradient_descent() -> None:
 
 
 def test_l1_sign_of_zero_is_zero() -> None:
-    """At w = 0 the L1 subgradient is taken as 0 (the blog's convention)."""
+    """At w = 0 the L1 subgradient is taken as 0 (the usual convention)."""
     r = step([0.0], [0.3], lam=0.01, lr=0.1, penalties=["l1"])["l1"]
     # penalty term 0.01*sign(0) = 0; w_new = 0 - 0.1*0.3 = -0.03
     assert r.penalty_grad.tolist() == [0.0]
@@ -110,7 +110,7 @@ def test_l1_sign_of_zero_is_zero() -> None:
 
 
 def test_proximal_l1_reaches_exact_zero_where_subgradient_overshoots() -> None:
-    """Soft-thresholding stops at 0; the subgradient step crosses it (blog, Honest limits)."""
+    """Soft-thresholding stops at 0; the subgradient step crosses it (its known limit)."""
     # v = w - lr*g = 0.004 - 0.1*0.05 = -0.001; |v| = lr*lam = 0.001, so w_new = 0 exactly.
     prox = step([0.004], [0.05], lam=0.01, lr=0.1, penalties=["l1"], l1_method="proximal")
     assert prox["l1"].w_new.tolist() == [0.0]
@@ -126,7 +126,7 @@ def test_proximal_l1_effective_gradient() -> None:
     r = step([0.0005, 2.5], [0.0, -0.2], lam=0.01, lr=0.1, penalties=["l1"], l1_method="proximal")
     res = r["l1"]
     assert res.w_new[0] == 0.0
-    # w = 2.5: v = 2.5 + 0.02 = 2.52 > 0.001: w_new = 2.52 - 0.001 = 2.519, the blog's
+    # w = 2.5: v = 2.5 + 0.02 = 2.52 > 0.001: w_new = 2.52 - 0.001 = 2.519, the built-in example's
     # subgradient value (no sign change, so both methods agree), penalty term lam = 0.01.
     assert_allclose(res.w_new, [0.0, 2.519], **EXACT)
     assert_allclose(res.penalty_grad, [0.005, 0.01], **EXACT)
@@ -150,7 +150,7 @@ def test_lr_zero_leaves_weights_unchanged() -> None:
 
 
 def test_decay_factor() -> None:
-    """Lesson 001: w <- w(1 - 2*alpha*lam) - alpha*dL/dw; 1 - 2*0.01*0.1 = 0.998."""
+    """Weight decay: w <- w(1 - 2*alpha*lam) - alpha*dL/dw; 1 - 2*0.01*0.1 = 0.998."""
     pen = Penalty.build(PenaltyKind.L2, 3, 0.1)
     assert pen.decay_factor(0.01) == pytest.approx(0.998, abs=1e-15)
     half = Penalty.build(PenaltyKind.L2, 3, 0.1, l2_form="half")
@@ -158,7 +158,7 @@ def test_decay_factor() -> None:
 
 
 def test_report_lookup_and_json_contract() -> None:
-    """report[kind] finds a result; to_dict has exactly DESIGN.md's keys."""
+    """report[kind] finds a result; to_dict has exactly docs/design.md's keys."""
     r = step(W, G, lam=0.01, lr=0.1)
     with pytest.raises(KeyError):
         r["elastic"]

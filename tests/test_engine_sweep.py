@@ -13,10 +13,10 @@ G = [-0.2, 0.1, -0.05]
 CLOSE = {"rtol": 0, "atol": 1e-13}
 
 
-def test_blog_lambda_sensitivity_table() -> None:
-    """The seed's loop as a sweep. Expected rows from w_N = a^N*w_0 - (1 - a^N)/(1 - a)*lr*g,
+def test_builtin_lambda_sensitivity_table() -> None:
+    """The example's loop as a sweep. Expected rows from w_N = a^N*w_0 - (1 - a^N)/(1 - a)*lr*g,
     a = 1 - 2*lr*lam (see tests/test_engine_trajectory.py for the lam = 0 and 1 rows worked
-    out in full; the seed's printed rows differ from what its own loop computes)."""
+    out in full; rows often printed for it differ from what the loop computes)."""
     report = sweep(W, G, lams=[0.0, 1.0], steps=10, lr=0.1, penalties=["l2"])
     assert [p.lam for p in report.results] == [0.0, 1.0]
     # lam = 0: w_0 - 10*0.1*g = [2.7, -0.9, 0.15]
@@ -52,7 +52,7 @@ def test_sweep_elastic_pins_one_strength() -> None:
 
 
 def test_json_contract_keys() -> None:
-    """DESIGN.md: each sweep entry has exactly penalty, lam, w_final."""
+    """docs/design.md: each sweep entry has exactly penalty, lam, w_final."""
     data = sweep(W, G, lams=[0.1], steps=1).to_dict()
     assert [sorted(r) for r in data["results"]] == [["lam", "penalty", "w_final"]] * 2
     assert data["lams"] == [0.1]

@@ -23,34 +23,34 @@ G = [-0.2, 0.1, -0.05]
 CLOSE = {"rtol": 0, "atol": 1e-13}  # ten steps of float64 roundings on numbers of size ~1
 
 
-def test_seed_lambda_sensitivity_lam_0() -> None:
-    """lam = 0: ten plain steps. The seed prints [2.7, -0.7, 0.15]; its w1 is wrong.
+def test_builtin_lambda_sensitivity_lam_0() -> None:
+    """lam = 0: ten plain steps. A table often printed says [2.7, -0.7, 0.15]; its w1 is wrong.
 
     w_10 = w_0 - 10*0.1*g = w_0 - g = [2.5 + 0.2, -0.8 - 0.1, 0.1 + 0.05] = [2.7, -0.9, 0.15].
-    The blog's -0.7 would need dL/dw1 = -0.1; its own loop (grad_L[1] = 0.1) gives -0.9.
+    A printed -0.7 would need dL/dw1 = -0.1; the loop (dL/dw1 = 0.1) gives -0.9.
     """
     report = run(W, G, lam=0.0, lr=0.1, steps=10, penalties=["l2"])
     assert_allclose(report["l2"].w_final, [2.7, -0.9, 0.15], **CLOSE)
 
 
-def test_seed_lambda_sensitivity_lam_1() -> None:
+def test_builtin_lambda_sensitivity_lam_1() -> None:
     """lam = 1: a = 1 - 2*0.1*1 = 0.8, a^10 = 0.1073741824 (exact in decimal).
 
     (1 - a^10)/(1 - a) = 0.8926258176/0.2 = 4.463129088, times lr = 0.4463129088:
     w0 = 2.5*0.1073741824 + 0.4463129088*0.2  = 0.268435456 + 0.08926258176 = 0.35769803776
     w1 = -0.8*0.1073741824 - 0.4463129088*0.1 = -0.08589934592 - 0.04463129088 = -0.1305306368
     w2 = 0.1*0.1073741824 + 0.4463129088*0.05 = 0.01073741824 + 0.02231564544 = 0.03305306368
-    The seed prints [-0.1694, 0.1898, 0.3122] and says w0 "goes negative": impossible, since
-    a^10 > 0 multiplies a positive w0 and -lr*g0 = +0.02 pushes it up every step.
+    A table often printed says [-0.1694, 0.1898, 0.3122] with w0 "going negative": impossible,
+    as a^10 > 0 multiplies a positive w0 and -lr*g0 = +0.02 pushes it up every step.
     """
     report = run(W, G, lam=1.0, lr=0.1, steps=10, penalties=["l2"])
     assert_allclose(report["l2"].w_final, [0.35769803776, -0.1305306368, 0.03305306368], **CLOSE)
 
 
 @pytest.mark.parametrize("lam", [0.01, 0.1])
-def test_seed_lambda_sensitivity_closed_form(lam: float) -> None:
-    """lam = 0.01 and 0.1 against the closed form (the seed's 2.5615 and 1.6758 for w0 are not
-    what its loop computes: for lam = 0.01, a^10 = 0.998^10 = 0.98017904...,
+def test_builtin_lambda_sensitivity_closed_form(lam: float) -> None:
+    """lam = 0.01 and 0.1 against the closed form (the 2.5615 and 1.6758 often printed for w0 are
+    not what the loop computes: for lam = 0.01, a^10 = 0.998^10 = 0.98017904...,
     w0 = 0.980179*2.5 + (1 - 0.980179)/0.002*0.02 = 2.450448 + 0.198210 = 2.648657)."""
     a = 1 - 2 * 0.1 * lam
     expected = a**10 * np.array(W) - (1 - a**10) / (1 - a) * 0.1 * np.array(G)
@@ -177,7 +177,7 @@ def test_zero_steps_is_the_start() -> None:
 
 
 def test_json_contract_keys() -> None:
-    """DESIGN.md: each run entry has exactly penalty, lam, trajectory, w_final."""
+    """docs/design.md: each run entry has exactly penalty, lam, trajectory, w_final."""
     data = run(W, G, steps=2, penalties=["l2", "elastic"]).to_dict()
     assert [sorted(r) for r in data["results"]] == [["lam", "penalty", "trajectory", "w_final"]] * 2
     assert data["results"][0]["trajectory"][0] == W

@@ -22,7 +22,7 @@ from regtrace.errors import RegtraceError
 from regtrace.parse.exact import parse_exact_vector
 from tests.conftest import Invocation
 
-BLOG = ["--w", "2.5,-0.8,0.1", "--grad", "-0.2,0.1,-0.05", "--lam", "0.01", "--lr", "0.1"]
+BUILTIN = ["--w", "2.5,-0.8,0.1", "--grad", "-0.2,0.1,-0.05", "--lam", "0.01", "--lr", "0.1"]
 
 
 @pytest.mark.parametrize(
@@ -34,7 +34,7 @@ BLOG = ["--w", "2.5,-0.8,0.1", "--grad", "-0.2,0.1,-0.05", "--lam", "0.01", "--l
         ("2.5E2", F(250)),
         ("1/3", F(1, 3)),
         ("-0.5/3", F(-1, 6)),
-        ("\u22120.8", F(-4, 5)),  # the Unicode minus blogs use
+        ("\u22120.8", F(-4, 5)),  # the Unicode minus web pages use
     ],
 )
 def test_to_fraction(text: str, value: F) -> None:
@@ -68,8 +68,8 @@ def test_exact_text(value: F, text: str) -> None:
     assert exact_text(value) == text
 
 
-def test_blog_example_is_exact() -> None:
-    """The blog's L2 and L1 updates (seed 002) come out exactly, with no float residue:
+def test_builtin_example_is_exact() -> None:
+    """The built-in example's L2 and L1 updates come out exactly, with no float residue:
     L2 w0 = 2.5 - 0.1*(-0.2 + 2*0.01*2.5) = 2.515; L1 w0 = 2.5 - 0.1*(-0.2 + 0.01) = 2.519;
     losses 1.2 + 0.01*6.9 = 1.269 and 1.2 + 0.01*3.4 = 1.234."""
     w = [F("2.5"), F("-0.8"), F("0.1")]
@@ -170,9 +170,9 @@ def test_step_exact_cli(cli: Callable[..., Invocation], golden: Callable[[str, s
 
 
 def test_step_exact_json_gives_2_515(cli: Callable[..., Invocation]) -> None:
-    """JSON of --exact holds the number nearest the exact value: the blog's 2.515 etc., and
+    """JSON of --exact holds the number nearest the exact value: the example's 2.515 etc., and
     0.3 for w = 0.1 - 0.1*(-2) where the float path's 0.1 + 0.2 is 0.30000000000000004."""
-    exact = json.loads(cli(["step", "--exact", "--penalty", "l2", "-f", "json", *BLOG]).stdout)
+    exact = json.loads(cli(["step", "--exact", "--penalty", "l2", "-f", "json", *BUILTIN]).stdout)
     assert exact["results"][0]["w_new"] == [2.515, -0.8084, 0.1048]
     assert exact["exact"] is True
     args = ["step", "--w", "0.1", "--grad", "-2", "--lr", "0.1", "--penalty", "none", "-f", "json"]

@@ -1,6 +1,6 @@
 """The explorer driven by Textual's headless pilot: keys change lam and lr, the panes follow.
 
-Numbers asserted here are derived by hand from DESIGN.md's formulas (comments show how);
+Numbers asserted here are derived by hand from docs/design.md's formulas (comments show how);
 where a pane is compared with ``regtrace step --format json``, the CLI runs in-process on
 the inputs the app shows.
 """
@@ -29,7 +29,7 @@ from tests.conftest import invoke
 SIZE = (80, 24)
 
 
-def blog_state(**options: str) -> ExploreState:
+def builtin_state(**options: str) -> ExploreState:
     """The state `regtrace explore` starts in, with step's options."""
     return explore_state(**options)
 
@@ -95,8 +95,8 @@ def text_of(app: ExploreApp, selector: str) -> str:
     return str(app.query_one(selector, Static).render())
 
 
-def test_starts_on_the_blogs_trace() -> None:
-    """The Trace pane opens on the blog's step, columns w0 (L2), w0 (L1), w1 (L2), ..."""
+def test_starts_on_the_builtin_trace() -> None:
+    """The Trace pane opens on the example's step, columns w0 (L2), w0 (L1), w1 (L2), ..."""
     captured: dict[str, list[str]] = {}
 
     async def check(app: ExploreApp, pilot: Pilot[None]) -> None:
@@ -104,7 +104,7 @@ def test_starts_on_the_blogs_trace() -> None:
         assert app.query_one(TabbedContent).active == "trace"
         assert "lam = 0.01   lr = 0.1" in text_of(app, "#status")
 
-    drive(ExploreApp(blog_state()), [], check)
+    drive(ExploreApp(builtin_state()), [], check)
     # w = [2.5, -0.8, 0.1], dL/dw = [-0.2, 0.1, -0.05], lam = 0.01, lr = 0.1.
     # L2 term 2*0.01*w = [0.05, -0.016, 0.002]; L1 term 0.01*sign(w) = [0.01, -0.01, 0.01].
     # Full gradient g + term: L2 [-0.15, 0.084, -0.048], L1 [-0.19, 0.09, -0.04].
@@ -126,7 +126,7 @@ def test_four_presses_of_plus_multiply_lam_by_ten() -> None:
         assert app.state.lr == 0.1
         captured.update(table_cells(app))
 
-    drive(ExploreApp(blog_state()), ["plus"] * 4, check)
+    drive(ExploreApp(builtin_state()), ["plus"] * 4, check)
     # lam = 0.1: L2 term 0.2*w = [0.5, -0.16, 0.02], full [0.3, -0.06, -0.03],
     # update -0.1*full = [-0.03, +0.006, +0.003], new [2.47, -0.794, 0.103].
     # L1 term [0.1, -0.1, 0.1], full [-0.1, 0 (0.1 - 0.1), 0.05], update [+0.01, 0, -0.005],
@@ -153,7 +153,7 @@ def test_lam_keys(keys: list[str], lam: float) -> None:
     async def check(app: ExploreApp, pilot: Pilot[None]) -> None:
         assert app.state.lam == lam
 
-    drive(ExploreApp(blog_state()), keys, check)
+    drive(ExploreApp(builtin_state()), keys, check)
 
 
 def test_lam_goes_to_zero_below_its_range_and_comes_back() -> None:
@@ -167,7 +167,7 @@ def test_lam_goes_to_zero_below_its_range_and_comes_back() -> None:
         await pilot.press("plus")
         seen.append(app.state.lam)
 
-    drive(ExploreApp(blog_state(lam="1e-6")), ["minus"], check)
+    drive(ExploreApp(builtin_state(lam="1e-6")), ["minus"], check)
     assert seen == [0.0, 1e-6]
     # lam = 0: no penalty term; the update is -0.1*g = [+0.02, -0.01, +0.005] for both.
     assert captured["Reg penalty term"] == ["0"] * 6
@@ -175,7 +175,7 @@ def test_lam_goes_to_zero_below_its_range_and_comes_back() -> None:
 
 
 def test_lr_keys() -> None:
-    """``]`` x4 makes lr 1 (x10): the blog's L2 update becomes -1 x full gradient."""
+    """``]`` x4 makes lr 1 (x10): the built-in example's L2 update becomes -1 x full gradient."""
     captured: dict[str, list[str]] = {}
 
     async def check(app: ExploreApp, pilot: Pilot[None]) -> None:
@@ -184,7 +184,7 @@ def test_lr_keys() -> None:
         await pilot.press("left_square_bracket")
         assert app.state.lr == 0.5623  # 10^(-1/4) = 0.5623413251903491..., 4 digits
 
-    drive(ExploreApp(blog_state()), ["right_square_bracket"] * 4, check)
+    drive(ExploreApp(builtin_state()), ["right_square_bracket"] * 4, check)
     # L2 full gradient [-0.15, 0.084, -0.048] (lam unchanged); update -1*full; new w + update.
     assert captured["Update (-lr*grad)"][0::2] == ["+0.15", "-0.084", "+0.048"]
     assert captured["New weight"][0::2] == ["2.65", "-0.884", "0.148"]
@@ -203,7 +203,7 @@ def test_the_trace_pane_equals_regtrace_step_json(keys: list[str]) -> None:
         state.append(app.state)
         captured.update(table_cells(app))
 
-    drive(ExploreApp(blog_state(), digits=12), keys, check)
+    drive(ExploreApp(builtin_state(), digits=12), keys, check)
     done = invoke(["step", *state[0].step_args(), "--format", "json"])
     assert done.code == 0, done.stderr
     results = json.loads(done.stdout)["results"]
@@ -229,7 +229,7 @@ def test_explore_takes_steps_flags() -> None:
     async def check(app: ExploreApp, pilot: Pilot[None]) -> None:
         captured.update(table_cells(app))
 
-    drive(ExploreApp(blog_state(w="1,-2", grad="0.5,0.1", lam="0.1", lr="0.5")), [], check)
+    drive(ExploreApp(builtin_state(w="1,-2", grad="0.5,0.1", lam="0.1", lr="0.5")), [], check)
     # L2: term 0.2*w = [0.2, -0.4], full [0.7, -0.3], update -0.5*full = [-0.35, +0.15],
     # new [0.65, -1.85]. L1: term [0.1, -0.1], full [0.6, 0], update [-0.3, 0], new [0.7, -2].
     assert captured["New weight"] == ["0.65", "0.7", "-1.85", "-2"]
@@ -264,7 +264,7 @@ def test_decay_pane_names_the_factor_and_its_regime(
         # Oscillation past lam = 1/(2*0.1) = 5, divergence past lam = 2/(2*0.1) = 10.
         assert "oscillation from lam > 5, divergence from lam > 10." in regime
 
-    drive(ExploreApp(blog_state()), ["2"] + ["plus"] * presses, check)
+    drive(ExploreApp(builtin_state()), ["2"] + ["plus"] * presses, check)
 
 
 def test_sweep_pane_names_the_best_lam_and_follows_the_current_one() -> None:
@@ -278,7 +278,7 @@ def test_sweep_pane_names_the_best_lam_and_follows_the_current_one() -> None:
         await pilot.press(*["plus"] * 20)  # lam 1
         texts.append(text_of(app, "#sweep-text"))
 
-    app = ExploreApp(blog_state())
+    app = ExploreApp(builtin_state())
     drive(app, ["3"], check)
     best = app.sweep.best_lam
     assert f"Best validation lam ~ {best:.2g}" in texts[0]
@@ -294,7 +294,7 @@ def test_export_writes_the_trace_as_markdown(tmp_path: Path) -> None:
         await pilot.press("e")
         await pilot.pause()
 
-    app = RecordingApp(blog_state(), export_dir=tmp_path)
+    app = RecordingApp(builtin_state(), export_dir=tmp_path)
     drive(app, ["plus"] * 4, check)
     path = tmp_path / EXPORT_NAME
     assert app.notes == [("information", f"Trace written to {path}")]
@@ -314,7 +314,7 @@ def test_export_failure_is_a_notification(tmp_path: Path) -> None:
         await pilot.press("e")
         await pilot.pause()
 
-    app = RecordingApp(blog_state(), export_dir=tmp_path / "missing")
+    app = RecordingApp(builtin_state(), export_dir=tmp_path / "missing")
     drive(app, [], check)
     ((severity, message),) = app.notes
     assert severity == "error"
@@ -333,7 +333,7 @@ def test_help_opens_and_closes_and_q_quits() -> None:
         assert app.return_code == 0
         assert not app.is_running
 
-    drive(ExploreApp(blog_state()), ["question_mark"], check)
+    drive(ExploreApp(builtin_state()), ["question_mark"], check)
 
 
 def test_pane_keys() -> None:
@@ -345,7 +345,7 @@ def test_pane_keys() -> None:
             await pilot.press(key)
             seen.append(app.query_one(TabbedContent).active)
 
-    drive(ExploreApp(blog_state()), [], check)
+    drive(ExploreApp(builtin_state()), [], check)
     assert seen == ["sweep", "decay", "trace"]
 
 
@@ -365,7 +365,7 @@ def test_inputs_are_edited_in_place() -> None:
         assert not isinstance(app.screen, EditScreen)
         captured.update(table_cells(app))
 
-    app = ExploreApp(blog_state())
+    app = ExploreApp(builtin_state())
     drive(app, ["i"], check)
     assert app.state.w.tolist() == [1.0, -2.0] and app.state.grad.tolist() == [0.5, 0.1]
     # lam = 0.01, lr = 0.1. L2 term 0.02*w = [0.02, -0.04], full [0.52, 0.06],
@@ -389,7 +389,7 @@ def _refused_edit(field: str, value: str) -> tuple[ExploreApp, list[str]]:
         await pilot.press("escape")
         await pilot.pause()
 
-    app = ExploreApp(blog_state())
+    app = ExploreApp(builtin_state())
     drive(app, ["i"], check)
     return app, errors
 
@@ -411,13 +411,13 @@ def test_more_weights_turn_the_table() -> None:
         # L2 on w = 1..5, g = 0: new weight w - 0.1*2*0.01*w = 0.998*w.
         shown.append(str(first.get_row_at(4)[-1]) == "4.99")
 
-    state = blog_state(w="1,2,3,4,5", grad="0,0,0,0,0")
+    state = builtin_state(w="1,2,3,4,5", grad="0,0,0,0,0")
     drive(ExploreApp(state), [], check)
     assert shown == [True, True, False, True]
 
 
 def test_a_trace_too_wide_for_80_columns_splits_per_penalty() -> None:
-    """The blog's trace fits side by side; at lam = 0.01778 the cells need more
+    """The built-in example's trace fits side by side; at lam = 0.01778 the cells need more
     room than 80 columns and the pane shows one table per penalty, as the CLI does."""
     visible: list[int] = []
 
@@ -426,7 +426,7 @@ def test_a_trace_too_wide_for_80_columns_splits_per_penalty() -> None:
         await pilot.press("plus")
         visible.append(sum(t.display for t in app.query(TraceTable)))
 
-    drive(ExploreApp(blog_state()), [], check)
+    drive(ExploreApp(builtin_state()), [], check)
     assert visible == [1, 2]
 
 
@@ -445,7 +445,7 @@ def test_the_decay_pane_draws_regtrace_run(presses: int) -> None:
         assert demo is not None
         shown.append(demo)
 
-    drive(ExploreApp(blog_state()), ["2"] + ["plus"] * presses, check)
+    drive(ExploreApp(builtin_state()), ["2"] + ["plus"] * presses, check)
     s, demo = state[0], shown[0]
     base = ["run", "--w", "2.5", "--grad", "0", "--lam", repr(s.lam), "--lr", repr(s.lr)]
     base += ["--steps", "100", "--every", "1", "--format", "json"]
@@ -471,7 +471,7 @@ def test_a_loss_formula_is_edited_in_place() -> None:
         await pilot.pause()
         assert not isinstance(app.screen, EditScreen)
 
-    app = ExploreApp(blog_state())
+    app = ExploreApp(builtin_state())
     drive(app, ["i"], check)
     # dL/dw0 = 2*(1 - 3) = -4, dL/dw1 = 4*1 = 4; L = 4 + 2 = 6.
     assert app.state.grad.tolist() == [-4.0, 4.0] and app.state.loss == 6.0

@@ -40,8 +40,8 @@ def test_the_app_starts_on_the_parsed_options(monkeypatch: pytest.MonkeyPatch) -
     assert app.state.builtin is False
 
 
-def test_no_options_start_on_the_blogs_example(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Plain ``regtrace explore`` is the blog's step, with its base loss 1.2."""
+def test_no_options_start_on_the_builtin_example(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Plain ``regtrace explore`` is the built-in example's step, with its base loss 1.2."""
     started: list[ExploreApp] = []
     monkeypatch.setattr(ExploreApp, "run", lambda self: started.append(self))
     monkeypatch.setattr(explore_cmd, "interactive", lambda: True)

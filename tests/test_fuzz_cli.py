@@ -1,4 +1,4 @@
-"""Nothing breaks it: random argument lists for every registered command (issue 6).
+"""Nothing breaks it: random argument lists for every registered command.
 
 Hypothesis builds argument lists from the commands' real option sets (read from the Typer
 app, so commands added later are fuzzed too) mixed with random tokens: huge and tiny

@@ -21,7 +21,7 @@ from regtrace.engine.grading import (
 )
 from regtrace.errors import RegtraceError
 
-EXACT = F("2.515")  # the blog's L2 w0: 2.5 - 0.1*(-0.2 + 2*0.01*2.5) = 2.5 + 0.015
+EXACT = F("2.515")  # the built-in example's L2 w0: 2.5 - 0.1*(-0.2 + 2*0.01*2.5) = 2.5 + 0.015
 
 
 @pytest.mark.parametrize(
@@ -54,13 +54,13 @@ def test_rounded_keeps_both_neighbours_at_a_tie() -> None:
         ("5/2", Mark.WRONG),
     ],
 )
-def test_grade_blog_w0(text: str, mark: Mark) -> None:
+def test_grade_builtin_w0(text: str, mark: Mark) -> None:
     """The issue's examples for 2.515, plus fractions."""
     assert grade(EXACT, Written.parse(text, "--answer")) is mark
 
 
 def test_an_exact_answer_is_right_however_short() -> None:
-    """0.09 for exactly 0.09 (the blog's L1 full gradient of w1) loses nothing: right."""
+    """0.09 for exactly 0.09 (the example's L1 full gradient of w1) loses nothing: right."""
     assert grade(F("0.09"), Written.parse("0.09", "--answer")) is Mark.RIGHT
 
 

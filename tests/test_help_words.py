@@ -54,8 +54,8 @@ def test_no_insider_words_in_output(args: list[str]) -> None:
 
 
 def test_no_insider_words_in_docs_and_source() -> None:
-    """The README, CONTRIBUTING, the docs pages and every file of the package (comments
-    included)."""
+    """The README, CONTRIBUTING, the docs pages, every file of the package and of the tests
+    (comments included), and the golden files' names."""
     files = [
         ROOT / "README.md",
         ROOT / "CHANGELOG.md",
@@ -64,6 +64,7 @@ def test_no_insider_words_in_docs_and_source() -> None:
         *sorted((ROOT / "docs").glob("*.md")),
         *sorted((ROOT / "docs").glob("*.py")),
         *sorted(p for p in (ROOT / "regtrace").rglob("*") if p.suffix in {".py", ".toml"}),
+        *sorted(p for p in (ROOT / "tests").glob("*.py") if p.name != Path(__file__).name),
     ]
     found = {
         str(p.relative_to(ROOT)): words
@@ -71,6 +72,9 @@ def test_no_insider_words_in_docs_and_source() -> None:
         if (words := insider_words(p.read_text(encoding="utf-8")))
     }
     assert found == {}
+    golden = [p.name for p in (ROOT / "fixtures" / "golden").iterdir() if insider_words(
+        p.stem.replace("_", " "))]  # fmt: skip
+    assert golden == []
 
 
 def test_scanner_finds_the_words() -> None:

@@ -1,6 +1,6 @@
 """Optimizer arithmetic against numbers derived by hand, per framework convention.
 
-The anchor is the blog's (seed 002): w = [2.5, -0.8, 0.1], dL/dw = g = [-0.2, 0.1, -0.05],
+The example is the built-in one: w = [2.5, -0.8, 0.1], dL/dw = g = [-0.2, 0.1, -0.05],
 lr = 0.1. Each expected value is worked out in the comment above it from the framework's
 own update rule (the file is named; the rules are collected in
 regtrace/engine/conventions.py). Keras and optax are not installed here, so these
@@ -30,7 +30,7 @@ CLOSE = {"rtol": 1e-12, "atol": 1e-15}
 
 
 def spec(kind: str, convention: str = "torch", **kw: float | list[float]) -> OptimizerSpec:
-    """An optimizer on the blog's three weights with lr = 0.1."""
+    """An optimizer on the built-in example's three weights with lr = 0.1."""
     wd = kw.pop("weight_decay", None)
     return OptimizerSpec.build(
         kind,
@@ -43,26 +43,26 @@ def spec(kind: str, convention: str = "torch", **kw: float | list[float]) -> Opt
 
 
 def run(s: OptimizerSpec, steps: int, penalty: Penalty | None = None) -> list[np.ndarray]:
-    """``steps`` steps with the blog's gradient every time (a constant gradient)."""
+    """``steps`` steps with the built-in example's gradient every time (a constant gradient)."""
     return optimize(W, [G] * steps, s, penalty=penalty).trajectory
 
 
 # -- SGD -------------------------------------------------------------------------------------
 
 
-def test_torch_sgd_weight_decay_is_the_blogs_l2_step() -> None:
-    """torch/optim/sgd.py: grad + wd*w. With wd = 0.02 = 2*lam that is the blog's L2 step."""
+def test_torch_sgd_weight_decay_is_the_builtin_l2_step() -> None:
+    """torch/optim/sgd.py: grad + wd*w. With wd = 0.02 = 2*lam that is the example's L2 step."""
     r = optimize(W, [G], spec("sgd", weight_decay=0.02)).steps[0]
     # wd*w = 0.02*[2.5, -0.8, 0.1] = [0.05, -0.016, 0.002]
     assert_allclose(r.decay_grad, [0.05, -0.016, 0.002], **EXACT)
-    # g + wd*w = [-0.15, 0.084, -0.048]; w - 0.1*that = [2.515, -0.8084, 0.1048] (seed 002)
+    # g + wd*w = [-0.15, 0.084, -0.048]; w - 0.1*that = [2.515, -0.8084, 0.1048]
     assert_allclose(r.full_grad, [-0.15, 0.084, -0.048], **EXACT)
     assert_allclose(r.w_new, [2.515, -0.8084, 0.1048], **EXACT)
     assert r.spec.decay.value == "coupled"
 
 
 def test_loss_side_l2_penalty_matches_coupled_decay_of_twice_lam() -> None:
-    """The seeds' lam*||w||^2 (gradient 2*lam*w) through the optimizer = PyTorch wd = 2*lam."""
+    """The lam*||w||^2 form (gradient 2*lam*w) through the optimizer = PyTorch wd = 2*lam."""
     penalty = Penalty.build("l2", 3, 0.01)
     via_loss = optimize(W, [G], spec("sgd"), penalty=penalty).w_final
     # both give w - 0.1*(g + 0.02*w) = [2.515, -0.8084, 0.1048]
@@ -72,7 +72,7 @@ def test_loss_side_l2_penalty_matches_coupled_decay_of_twice_lam() -> None:
 def test_per_weight_decay_exempts_a_bias() -> None:
     """weight_decay [0.02, 0, 0.02] (a PyTorch parameter group with 0 for the bias)."""
     w_new = optimize(W, [G], spec("sgd", weight_decay=[0.02, 0.0, 0.02])).w_final
-    # w1 is not decayed: -0.8 - 0.1*0.1 = -0.81; the others as in the blog's L2 step
+    # w1 is not decayed: -0.8 - 0.1*0.1 = -0.81; the others as in the built-in example's L2 step
     assert_allclose(w_new, [2.515, -0.81, 0.1048], **EXACT)
 
 
@@ -85,7 +85,7 @@ def test_plain_sgd_is_the_same_everywhere(convention: str) -> None:
 def test_keras_sgd_weight_decay_is_decoupled_but_equal_for_plain_sgd() -> None:
     """keras/src/optimizers/base_optimizer.py: w - w*wd*lr, then w - lr*g.
 
-    (w - 0.002*w) - 0.1*g = w - 0.1*(g + 0.02*w): the blog's L2 step again, by a different road.
+    (w - 0.002*w) - 0.1*g = w - 0.1*(g + 0.02*w): the example's L2 step again, by a different road.
     """
     r = optimize(W, [G], spec("sgd", "keras", weight_decay=0.02)).steps[0]
     assert r.spec.decay.value == "decoupled"
@@ -170,7 +170,7 @@ def test_adam_with_a_constant_gradient_moves_lr_every_step() -> None:
 
 
 def test_adam_coupled_decay_is_washed_out_but_adamw_decay_is_not() -> None:
-    """The blog's point. Adam(weight_decay=0.02): g' = g + 0.02w = [-0.15, 0.084, -0.048],
+    """Coupled is not decoupled. Adam(weight_decay=0.02): g' = g + 0.02w = [-0.15, 0.084, -0.048],
     and step 1 still moves each weight by lr*g'/(|g'|+eps) ~ 0.1: the decay changed nothing
     but the tiny eps share. AdamW(0.02): w*(1 - 0.002) first, then the same 0.1 move:
     [2.495 + 0.1, -0.7984 - 0.1, 0.0998 + 0.1] up to eps."""
@@ -225,7 +225,7 @@ def test_adamw_default_weight_decay(convention: str, default: float) -> None:
 
 
 def test_result_json_has_the_step_contract_keys_and_the_state() -> None:
-    """Every DESIGN.md step key, then the optimizer, its hyper-parameters and its state."""
+    """Every docs/design.md step key, then the optimizer, its hyper-parameters and its state."""
     data = optimizer_step(W, G, optimizers=["adamw"]).to_dict()["results"][0]
     assert set(STEP_RESULT_KEYS) <= set(data)
     assert data["optimizer"] == "adamw"
@@ -314,7 +314,7 @@ def test_first_adam_step_is_at_most_lr(w: list[float], lr: float) -> None:
 
 
 def test_update_rule_adapter_replays_optimize() -> None:
-    """The in-place rule (issue 3's run seam) gives the same trajectory as optimize()."""
+    """The in-place rule (the run's seam) gives the same trajectory as optimize()."""
     from regtrace.engine.optimizers import optimizer_rules
 
     s = spec("adamw", weight_decay=0.02)

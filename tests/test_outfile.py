@@ -1,6 +1,6 @@
 """``--out PATH``: what each file type holds, atomic writes, and the refusals.
 
-Expected numbers are the blog's example (seed ``002``): ``w = [2.5, -0.8, 0.1]``,
+Expected numbers are the built-in example: ``w = [2.5, -0.8, 0.1]``,
 ``g = [-0.2, 0.1, -0.05]``, ``lam = 0.01``, ``lr = 0.1``.
 
 - L2 (``lambda`` form, gradient ``2*lam*w``): penalty terms ``2*0.01*w = [0.05, -0.016,
@@ -252,7 +252,7 @@ def test_write_file_where_no_temporary_file_can_be_made(
 
 
 def test_run_npz_holds_each_penalty_final_weights(tmp_path: Path) -> None:
-    """``run`` (the blog's loop: 10 steps, fixed gradient) saves ``w_final`` per penalty.
+    """``run`` (the example's loop: 10 steps, fixed gradient) saves ``w_final`` per penalty.
 
     - L1: ``sign(w)`` never changes, so each step adds ``-0.1*(g + 0.01*sign(w))`` =
       ``[0.019, -0.009, 0.004]``; ten of them: ``[2.69, -0.89, 0.14]``.

@@ -20,7 +20,7 @@ from regtrace.parse.numbers import parse_scalar, parse_vector, parse_vector_or_s
         "2.5, -0.8,  0.1",
         "[2.5, -0.8, 0.1]",
         "[ 2.5 -0.8  0.1]",  # as NumPy prints an array
-        "2.5,\u22120.8,0.1",  # the Unicode minus a blog post uses
+        "2.5,\u22120.8,0.1",  # the Unicode minus a web page uses
         "25e-1,-8E-1,+.1",
     ],
 )

@@ -12,7 +12,7 @@ from tests.conftest import invoke
 
 pytest.importorskip("matplotlib")
 
-LESSON = ["--target", "3.5,2.1", "--lam", "0.5", "--steps", "20"]
+TARGET_CASE = ["--target", "3.5,2.1", "--lam", "0.5", "--steps", "20"]
 
 
 def _figure(spec: Any) -> Any:
@@ -123,8 +123,8 @@ def test_plot_file_png_end_to_end(tmp_path: Path) -> None:
     from matplotlib.image import imread
 
     shared, own = tmp_path / "shared.png", tmp_path / "own.png"
-    assert invoke(["run", *LESSON, "--plot-file", str(shared)]).code == 0
-    result = invoke(["run", *LESSON, "--plot-file", str(own), "--plot-scale", "own"])
+    assert invoke(["run", *TARGET_CASE, "--plot-file", str(shared)]).code == 0
+    result = invoke(["run", *TARGET_CASE, "--plot-file", str(own), "--plot-scale", "own"])
     assert result.code == 0, result.stderr
     pixels = imread(shared)
     assert pixels.shape[:2] == (460, 1000)
@@ -133,11 +133,11 @@ def test_plot_file_png_end_to_end(tmp_path: Path) -> None:
 
 def test_terminal_plot_has_title_and_levels() -> None:
     """``--plot`` starts with the figure's title, draws the levels and names them."""
-    out = invoke(["run", *LESSON, "--plot"]).stdout
+    out = invoke(["run", *TARGET_CASE, "--plot"]).stdout
     plot = out.split("fixed point w* = ")[-1].split("\n", 1)[1]
     assert plot.startswith("20 gradient steps, lam = 0.5, lr = 0.1, target = [3.5, 2.1]\n")
     assert plot.rstrip().endswith("(horizontal lines: fixed point w*)")
-    own = invoke(["run", *LESSON, "--plot", "--plot-scale", "own"]).stdout
+    own = invoke(["run", *TARGET_CASE, "--plot", "--plot-scale", "own"]).stdout
     assert own != out  # each panel on its own y range
 
 

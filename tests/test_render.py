@@ -10,7 +10,7 @@ from regtrace.render.numfmt import fmt, fmt_signed, paren
 from regtrace.render.step_text import Layout, Work, choose_layout
 from regtrace.render.table import fitted_grids
 
-BLOG = step([2.5, -0.8, 0.1], [-0.2, 0.1, -0.05], lam=0.01, lr=0.1, loss=1.2)
+BUILTIN = step([2.5, -0.8, 0.1], [-0.2, 0.1, -0.05], lam=0.01, lr=0.1, loss=1.2)
 
 
 @pytest.mark.parametrize(
@@ -33,7 +33,7 @@ def test_fmt(x: float, digits: int, text: str) -> None:
 
 
 def test_signed_and_paren() -> None:
-    """Updates carry their sign (as the blog's table); negatives in arithmetic get brackets."""
+    """Updates carry their sign (as the example's table); negatives in arithmetic get brackets."""
     assert fmt_signed(0.015) == "+0.015"
     assert fmt_signed(-0.0084) == "-0.0084"
     assert fmt_signed(0.0) == "0"
@@ -59,26 +59,26 @@ def test_choose_layout() -> None:
 
 def test_wide_table_splits_per_penalty_when_the_terminal_is_narrow() -> None:
     """The side-by-side table fits 80 columns; with the arithmetic it splits per penalty."""
-    plain = fitted_grids(Work(BLOG), Layout.WIDE, 80)
+    plain = fitted_grids(Work(BUILTIN), Layout.WIDE, 80)
     assert len(plain) == 1 and len(plain[0].header) == 7
-    worked = fitted_grids(Work(BLOG, show_work=True), Layout.WIDE, 80)
+    worked = fitted_grids(Work(BUILTIN, show_work=True), Layout.WIDE, 80)
     assert [g.title for g in worked] == ["L2", "L1"]
     assert worked[0].header == ("Quantity", "w0 (L2)", "w1 (L2)", "w2 (L2)")
-    piped = fitted_grids(Work(BLOG, show_work=True), Layout.WIDE, None)
+    piped = fitted_grids(Work(BUILTIN, show_work=True), Layout.WIDE, None)
     assert len(piped) == 1
 
 
 def test_loss_and_decay_lines() -> None:
-    """The lines under the table, with the blog's arithmetic."""
-    work = Work(BLOG)
-    assert work.loss_line(BLOG["l2"]) == "L2: 1.2 + 0.01 x 6.9 = 1.269"
-    assert work.loss_line(BLOG["l1"]) == "L1: 1.2 + 0.01 x 3.4 = 1.234"
-    assert work.decay_line(BLOG["l2"]) == (
+    """The lines under the table, with the built-in example's arithmetic."""
+    work = Work(BUILTIN)
+    assert work.loss_line(BUILTIN["l2"]) == "L2: 1.2 + 0.01 x 6.9 = 1.269"
+    assert work.loss_line(BUILTIN["l1"]) == "L1: 1.2 + 0.01 x 3.4 = 1.234"
+    assert work.decay_line(BUILTIN["l2"]) == (
         "L2 weight-decay factor (1 - 2*lr*lam) = 1 - 2x0.1x0.01 = 0.998"
     )
-    assert work.decay_line(BLOG["l1"]) is None
+    assert work.decay_line(BUILTIN["l1"]) is None
     elastic = step([2.5, -0.8, 0.1], [0, 0, 0], lam=0.01, lr=0.1, penalties=["elastic"])
-    # the blog: 0.01 x 3.4 + 0.01 x 6.9 = 0.034 + 0.069 = 0.103
+    # the built-in example: 0.01 x 3.4 + 0.01 x 6.9 = 0.034 + 0.069 = 0.103
     assert Work(elastic).loss_line(elastic["elastic"]) == (
         "Elastic penalty: 0.01 x 3.4 + 0.01 x 6.9 = 0.103"
     )

@@ -55,9 +55,9 @@ def test_training_error_never_falls_as_lam_grows(seed: int) -> None:
     assert np.all(np.diff(sweep.train_mse) >= -1e-9)
 
 
-def test_the_demo_data_gives_the_lessons_u_shaped_curve() -> None:
-    """Seed 0: validation error is high at both ends and lowest in between, where the lesson
-    says lam usually lands (1e-4 to 1e-2); training error is lowest at the smallest lam."""
+def test_the_demo_data_gives_the_textbook_u_shaped_curve() -> None:
+    """Seed 0: validation error is high at both ends and lowest in between, where lam usually
+    lands (1e-4 to 1e-2); training error is lowest at the smallest lam."""
     sweep = lambda_sweep(noisy_sine(seed=0), log_grid(1e-6, 1e2, 8), 9)
     best = sweep.best_index
     assert 0 < best < len(sweep.lams) - 1

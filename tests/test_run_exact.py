@@ -1,4 +1,4 @@
-"""``regtrace run --exact``: the trajectory in exact rationals (issue 4's missing point).
+"""``regtrace run --exact``: the trajectory in exact rationals.
 
 Every expected number is derived by hand below; none is pasted from the program's output.
 """
@@ -24,7 +24,7 @@ from tests.conftest import Invocation, invoke
 
 W = [F("2.5"), F("-0.8"), F("0.1")]
 G = [F("-0.2"), F("0.1"), F("-0.05")]
-BLOG = ["--w", "2.5,-0.8,0.1", "--grad", "-0.2,0.1,-0.05", "--lr", "0.1"]
+BUILTIN = ["--w", "2.5,-0.8,0.1", "--grad", "-0.2,0.1,-0.05", "--lr", "0.1"]
 
 
 def closed_form(w0: F, g: F, lam: F, lr: F, n: int) -> F:
@@ -36,18 +36,18 @@ def closed_form(w0: F, g: F, lam: F, lr: F, n: int) -> F:
     return a**n * w0 - total * lr * g
 
 
-def test_blog_lambda_sensitivity_lam0_is_exact() -> None:
-    """Seed 002's loop at lam = 0: a = 1, so w_10 = w_0 - 10*0.1*g = w_0 - g
+def test_builtin_lambda_sensitivity_lam0_is_exact() -> None:
+    """The built-in example's loop at lam = 0: a = 1, so w_10 = w_0 - 10*0.1*g = w_0 - g
     = [2.5 + 0.2, -0.8 - 0.1, 0.1 + 0.05] = [2.7, -0.9, 0.15], exactly.
-    The blog printed -0.7 for w1: a slip in the seed (its own loop gives -0.9)."""
+    A printed -0.7 for w1 is a common slip (the loop gives -0.9)."""
     report = exact_run(W, G, lam=F(0), lr=F("0.1"), steps=10, penalties=["l2"])
     assert list(report["l2"].w_final) == [F("2.7"), F("-0.9"), F("0.15")]
 
 
-def test_blog_lambda_sensitivity_lam001_closed_form() -> None:
+def test_builtin_lambda_sensitivity_lam001_closed_form() -> None:
     """lam = 0.01: a = 1 - 2*0.1*0.01 = 0.998; each weight equals the closed form exactly.
     Roughly w0 = 0.998^10*2.5 + (1 - 0.998^10)/0.002*0.02 = 2.450448 + 0.198210 = 2.648658
-    (the blog's 2.5615 for this row is another slip of the seed)."""
+    (2.5615 for this row is another such slip)."""
     report = exact_run(W, G, lam=F("0.01"), lr=F("0.1"), steps=10, penalties=["l2"])
     expected = [closed_form(w, g, F("0.01"), F("0.1"), 10) for w, g in zip(W, G, strict=True)]
     assert list(report["l2"].w_final) == expected
@@ -58,9 +58,9 @@ def test_blog_lambda_sensitivity_lam001_closed_form() -> None:
         assert list(row) == rows
 
 
-def test_blog_lam0_csv_prints_exact_decimals(cli: Callable[..., Invocation]) -> None:
+def test_builtin_lam0_csv_prints_exact_decimals(cli: Callable[..., Invocation]) -> None:
     """The last CSV row is w_10 = [2.7, -0.9, 0.15] (derived above) in plain decimals."""
-    result = cli(["run", "--exact", *BLOG, "--lam", "0", "--penalty", "l2", "--format", "csv"])
+    result = cli(["run", "--exact", *BUILTIN, "--lam", "0", "--penalty", "l2", "--format", "csv"])
     assert result.code == 0, result.stderr
     assert result.stdout.splitlines()[-1] == "l2,10,2.7,-0.9,0.15"
     assert result.stdout.splitlines()[0] == "penalty,step,w0,w1,w2"
@@ -80,7 +80,7 @@ def test_fractions_print_as_fractions(cli: Callable[..., Invocation]) -> None:
 def test_json_nearest_floats_and_exact_flag(cli: Callable[..., Invocation]) -> None:
     """JSON keeps the float run's keys, plus "exact": true; numbers are the nearest floats
     (w_10 at lam = 0 is [2.7, -0.9, 0.15], derived above)."""
-    args = [*BLOG, "--lam", "0", "--penalty", "l2", "--format", "json"]
+    args = [*BUILTIN, "--lam", "0", "--penalty", "l2", "--format", "json"]
     exact = json.loads(cli(["run", "--exact", *args]).stdout)
     plain = json.loads(cli(["run", *args]).stdout)
     assert exact.pop("exact") is True
@@ -154,7 +154,7 @@ def test_out_saves_nearest_floats_and_exact_text(tmp_path: Path) -> None:
     assert invoke([*args, "--out", str(target)]).code == 0
     with np.load(target) as saved:
         assert saved.files == ["l1"] and saved["l1"].tolist() == [0.0]
-    lam0 = ["run", "--exact", *BLOG, "--lam", "0", "--penalty", "l2"]
+    lam0 = ["run", "--exact", *BUILTIN, "--lam", "0", "--penalty", "l2"]
     csv = tmp_path / "run.csv"
     assert invoke([*lam0, "--out", str(csv)]).code == 0
     assert csv.read_text(encoding="utf-8") == invoke([*lam0, "--format", "csv"]).stdout
@@ -174,12 +174,12 @@ def test_target_exact_and_fixed_point() -> None:
 
 
 GOLDEN_CASES = {
-    # 10 steps of the blog's example at lam = 0.01. L2 rows are closed_form(...) above, e.g.
+    # 10 steps of the example's example at lam = 0.01. L2 rows are closed_form(...) above, e.g.
     # w_1 = 2.5 - 0.1*(-0.2 + 2*0.01*2.5) = 2.515 and w_10[0] ~ 2.648658; L1 (subgradient,
     # no sign change) moves each weight by -lr*(g + lam*sign(w)) per step, so
     # w0_10 = 2.5 + 10*0.1*0.19 = 2.69, w1_10 = -0.8 - 10*0.1*0.09 = -0.89,
     # w2_10 = 0.1 + 10*0.1*0.04 = 0.14.
-    "run_exact_blog.txt": ["run", "--exact", *BLOG, "--lam", "0.01", "--penalty", "l2,l1"],
+    "run_exact_builtin.txt": ["run", "--exact", *BUILTIN, "--lam", "0.01", "--penalty", "l2,l1"],
     # Loss 1/2*||w - t||^2 from 0, lr = 0.1, lam = 0.5. L2: w <- 0.8*w + 0.1*t (0.35, 0.63,
     # 0.854, 1.0332 for t = 3.5), w* = t/2 = 1.75. Proximal L1: v = w - 0.1*(w - t), then
     # shrink by 0.05: 0.3, 0.57, 0.813, 1.0317, w* = 3.5 - 0.5 = 3. Elastic: v = 0.8*w + 0.35,

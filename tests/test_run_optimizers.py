@@ -1,4 +1,4 @@
-"""``regtrace run --optimizer ...``: issue 3's run loop driving issue 5's optimizers."""
+"""``regtrace run --optimizer ...``: the run loop driving the optimizers."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def test_run_with_an_optimizer_rule_equals_optimize() -> None:
 
 
 def test_run_momentum_two_steps_by_hand() -> None:
-    """torch momentum 0.9 with the blog's fixed gradient and no penalty: w1 = w - 0.1g =
+    """torch momentum 0.9 with the built-in example's fixed gradient and no penalty: w1 = w - 0.1g =
     [2.52, -0.81, 0.105]; buf2 = 1.9g, w2 = w1 - 0.19g = [2.558, -0.829, 0.1145]."""
     result = invoke(
         [

@@ -90,11 +90,12 @@ def test_matches_pytorch_fixture(path: Path) -> None:
                 np.testing.assert_allclose(ours, state[key], rtol=RTOL, atol=ATOL)
 
 
-def test_first_fixture_step_is_the_blog_step() -> None:
-    """Sanity of the fixture set-up: plain SGD with the loss-side L2 reproduces the blog.
+def test_first_fixture_step_is_the_builtin_step() -> None:
+    """Sanity of the fixture set-up: plain SGD with the loss-side L2 reproduces the built-in
+    example.
 
-    At w0 the data gradient is the blog's [-0.2, 0.1, -0.05] by construction, and with
-    lam = 0.01 in lam*||w||^2 the blog's L2 step gives [2.515, -0.8084, 0.1048] (seed 002).
+    At w0 the data gradient is the example's [-0.2, 0.1, -0.05] by construction, and with
+    lam = 0.01 in lam*||w||^2 the example's L2 step gives [2.515, -0.8084, 0.1048].
     """
     case = load(TORCH_DIR / "sgd_l2_loss.json")
     np.testing.assert_allclose(case["trajectory"][1], [2.515, -0.8084, 0.1048], rtol=1e-12)
