@@ -331,3 +331,12 @@ def test_proximal_threshold_beyond_float64() -> None:
         "Error: the L1 step overflows float64: lr x lam is beyond 1.8e308 (soft-threshold "
         "lr*lam); use smaller lr or lam"
     )
+
+
+def test_a_lam_whose_double_overflows_is_a_divergence() -> None:
+    """``run --lam 1e308``: 2*lam is beyond float64, so |1 - 2*lr*lam| is infinite and the run
+    diverges; one error line, no overflow warning (warnings are errors in the tests)."""
+    result = invoke(["run", "--lam", "1e308"])
+    assert result.code == 2
+    assert result.stderr.startswith("Error: the L2 run diverges from step 1")
+    assert result.stderr.count("\n") == 1
