@@ -1,135 +1,113 @@
-"""Big-vector benchmark: ``regtrace run`` on 10^7 weights against a hand-written NumPy loop.
+"""Big runs: ``regtrace run`` on 10^7 weights against two hand-written NumPy loops.
 
-The goal, measured here on this machine:
+    regtrace run --w @w.npy --grad @g.npy --lam 0.01 --lr 0.1 --steps 50 --penalty P --out w.npy
 
-    regtrace run --w @w.npy --grad @g.npy --lam 0.01 --lr 0.1 --steps 100 --out result.npz
+for each penalty P, against (same inputs from the same files, result saved the same way):
 
-on 10^7 float64 weights takes at most 1.3x the time of a hand-written in-place NumPy loop of
-the same update (L2 and L1, the default ``--penalty l2,l1``, each from the same start, inputs
-loaded from the same files and the result saved the same way), and its peak memory (the
-child's ``ru_maxrss``) stays under 3x the size of the inputs plus 100 MB.
+- the 2-op hand loop a NumPy user would write: ``w *= a; w -= lr*g`` with the decay factor
+  ``a = 1 - 2*lr*lam`` and ``lr*g`` computed once (L1 adds ``lr*lam*sign(w)``; proximal L1
+  soft-thresholds);
+- the blocked hand loop: the same update, all steps on one 32K-weight chunk before the next,
+  one pass over memory: the limit for a fixed gradient. Goals: <= 1.0x the 2-op loop,
+  <= 1.2x the blocked loop.
 
-Both run as fresh processes, taking turns, ``--repeats`` times; the medians are compared.
-``--command step`` measures ``regtrace step ... --out result.npz`` against one hand-written
-step instead (for a checkout without ``run``). A benchmark, not a test: it prints the numbers
-(``--check`` exits 1 when a goal is missed).
+Paired fresh processes taking turns, median of ``--repeats`` (see ``paired.py``); prints the
+ratios and peak memory. A benchmark, not a test (``--check`` exits 1 when a goal is missed).
 
-    .venv/bin/python bench/big_run.py [--weights 10000000] [--steps 100] [--repeats 3]
+    .venv/bin/python bench/big_run.py [--weights 10000000] [--steps 50] [--repeats 7]
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-import numpy as np
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from paired import MB, machine, make, paired, regtrace_command
 
-TIME_GOAL = 1.3
-MB = 1024 * 1024
+GOAL_TWO_OP, GOAL_BLOCKED = 1.0, 1.2
 
-# The same update, written as a NumPy user would: in place, one scratch buffer, per penalty
-# (L2: w -= lr*(g + 2*lam*w); subgradient L1: w -= lr*(g + lam*sign(w))).
-HAND_LOOP = """
+INPUTS = """
 import sys
 import numpy as np
-w_path, g_path, out, steps, lam, lr = sys.argv[1:7]
-steps, lam, lr = int(steps), float(lam), float(lr)
-w0 = np.load(w_path, mmap_mode="r")
-g = np.load(g_path, mmap_mode="r")
-results = {}
-for kind in ("l2", "l1"):
-    w = np.array(w0, dtype=np.float64)
-    buf = np.empty_like(w)
+rng = np.random.default_rng(6)
+n = int(sys.argv[1])
+np.save("w.npy", rng.standard_normal(n))
+np.save("g.npy", 0.1 * rng.standard_normal(n))
+"""
+
+HAND = """
+import sys
+import numpy as np
+w_path, g_path, out, steps, lam, lr, kind, block = sys.argv[1:9]
+steps, lam, lr, block = int(steps), float(lam), float(lr), int(block)
+w = np.load(w_path)
+g = np.load(g_path)
+lrg = lr * g
+a = 1 - 2 * lr * lam if kind in ("l2", "elastic") else None
+s = lr * lam if kind in ("l1", "elastic") else None
+step = block or w.size
+for start in range(0, w.size, step):
+    wc, bc = w[start:start + step], lrg[start:start + step]
+    tmp = np.empty_like(wc)
     for _ in range(steps):
-        if kind == "l2":
-            np.multiply(w, 2 * lam, out=buf)
-        else:
-            np.sign(w, out=buf)
-            buf *= lam
-        buf += g
-        buf *= lr
-        w -= buf
-    results[kind] = w
-np.savez(out, **results)
+        if s is not None:
+            np.sign(wc, out=tmp)
+            tmp *= s
+            tmp += bc
+        if a is not None:
+            wc *= a
+        wc -= tmp if s is not None else bc
+np.save(out, w)
 """
 
 
-def measure(argv: list[str], cwd: Path) -> tuple[float, int]:
-    """Wall time (s) and peak resident memory (bytes) of one child process."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    err = proc.stderr.read().decode() if proc.stderr else ""
-    if proc.stderr:
-        proc.stderr.close()
-    if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(argv)} failed ({proc.returncode}): {err}")
-    return elapsed, usage.ru_maxrss * 1024  # Linux reports KiB
-
-
-def regtrace_command() -> list[str]:
-    """The installed console script beside this interpreter, else ``python -m regtrace``."""
-    script = Path(sys.executable).with_name("regtrace")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "regtrace"]
-
-
 def main() -> int:
-    """Make the inputs, time both sides, print medians, ratios and the memory budget."""
+    """Make the inputs, time the three sides per penalty, print medians, ratios and peaks."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--weights", type=int, default=10_000_000)
-    parser.add_argument("--steps", type=int, default=100)
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--command", choices=["run", "step"], default="run")
+    parser.add_argument("--steps", type=int, default=50)
+    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--penalties", default="l2,l1,elastic,l2,l1")
     parser.add_argument("--check", action="store_true", help="exit 1 if a goal is missed")
     args = parser.parse_args()
-    steps = args.steps if args.command == "run" else 1
-
+    print(f"run, {args.weights} weights, {args.steps} steps, median of {args.repeats}")
+    missed = False
     with tempfile.TemporaryDirectory(prefix="regtrace-bench-") as folder:
         where = Path(folder)
-        rng = np.random.default_rng(6)
-        np.save(where / "w.npy", rng.standard_normal(args.weights))
-        np.save(where / "g.npy", 0.1 * rng.standard_normal(args.weights))
-        input_bytes = sum((where / name).stat().st_size for name in ("w.npy", "g.npy"))
-        ours = [*regtrace_command(), args.command, "--w", "@w.npy", "--grad", "@g.npy"]
-        ours += ["--lam", "0.01", "--lr", "0.1", "--out", "result.npz"]
-        if args.command == "run":
-            ours += ["--steps", str(steps)]
-        hand = [sys.executable, "-c", HAND_LOOP, "w.npy", "g.npy", "hand.npz"]
-        hand += [str(steps), "0.01", "0.1"]
+        make(INPUTS, where, str(args.weights))
+        inputs = sum((where / n).stat().st_size for n in ("w.npy", "g.npy"))
+        common = ["w.npy", "g.npy"]
+        for penalty in dict.fromkeys(args.penalties.split(",")):
+            ours = [*regtrace_command(), "run", "--w", "@w.npy", "--grad", "@g.npy"]
+            ours += ["--lam", "0.01", "--lr", "0.1", "--steps", str(args.steps)]
+            ours += ["--penalty", penalty, "--out", "ours.npy"]
+            hand = [sys.executable, "-c", HAND, *common]
+            tail = [str(args.steps), "0.01", "0.1", penalty]
+            sides = {
+                "regtrace": ours,
+                "2-op": [*hand, "two.npy", *tail, "0"],
+                "blocked": [*hand, "blocked.npy", *tail, str(1 << 15)],
+            }
+            got = paired(sides, args.repeats, where)
+            import numpy as np  # only now: see paired.py
 
-        times: dict[str, list[float]] = {"regtrace": [], "hand": []}
-        peaks: dict[str, list[int]] = {"regtrace": [], "hand": []}
-        for _ in range(args.repeats):
-            for name, argv in (("regtrace", ours), ("hand", hand)):
-                elapsed, peak = measure(argv, where)
-                times[name].append(elapsed)
-                peaks[name].append(peak)
-        with np.load(where / "result.npz") as got, np.load(where / "hand.npz") as want:
-            agree = all(np.allclose(got[k], want[k], rtol=1e-12, atol=1e-12) for k in want.files)
-
-    t_ours, t_hand = statistics.median(times["regtrace"]), statistics.median(times["hand"])
-    peak, hand_peak = max(peaks["regtrace"]), max(peaks["hand"])
-    budget = 3 * input_bytes + 100 * MB
-    ratio = t_ours / t_hand
-    print(f"{args.command} on {args.weights} weights, {steps} step(s), l2 and l1, --out .npz")
-    print(f"  median of {args.repeats}: regtrace {t_ours:.2f} s, hand-written loop {t_hand:.2f} s")
-    print(f"  time ratio regtrace / hand = {ratio:.2f} (goal <= {TIME_GOAL})")
-    print(
-        f"  peak memory: regtrace {peak / MB:.0f} MB, hand-written {hand_peak / MB:.0f} MB; "
-        f"budget 3 x inputs ({input_bytes / MB:.0f} MB) + 100 MB = {budget / MB:.0f} MB "
-        f"({peak / budget:.2f} of it)"
-    )
-    print(f"  results agree with the hand-written loop: {agree}")
-    missed = ratio > TIME_GOAL or peak > budget or not agree
-    print("  goals met" if not missed else "  GOAL MISSED")
+            ours_w, two_w = np.load(where / "ours.npy"), np.load(where / "two.npy")
+            agree = np.allclose(ours_w, two_w, rtol=1e-12, atol=1e-12 * args.steps)
+            r2 = got["regtrace"].seconds / got["2-op"].seconds
+            rb = got["regtrace"].seconds / got["blocked"].seconds
+            budget = 3 * inputs + 100 * MB
+            ok = r2 <= GOAL_TWO_OP and rb <= GOAL_BLOCKED and got["regtrace"].peak <= budget
+            missed |= not ok
+            print(
+                f"  {penalty:8} regtrace {got['regtrace'].seconds:6.2f} s  "
+                f"/2-op {r2:.2f} (goal {GOAL_TWO_OP})  /blocked {rb:.2f} (goal {GOAL_BLOCKED})  "
+                f"peak {got['regtrace'].peak / MB:.0f} MB (2-op {got['2-op'].peak / MB:.0f}, "
+                f"budget {budget / MB:.0f})  agree {agree}  {'ok' if ok else 'MISSED'}"
+            )
+    print(f"  {machine()}")
     return 1 if args.check and missed else 0
 
 

@@ -6,6 +6,8 @@
 1.234
 
 Names are imported on first use, so ``regtrace --help`` and ``--version`` never load NumPy.
+The functions return results that display themselves in Jupyter (the same trace as the
+terminal, as an HTML table); ``%load_ext regtrace`` adds the ``%regtrace`` magic.
 """
 
 from __future__ import annotations
@@ -14,20 +16,28 @@ from regtrace._early import quiet_ctrl_c_if_command
 
 quiet_ctrl_c_if_command()  # first: the command's Ctrl-C handler, before anything else loads
 
-from typing import TYPE_CHECKING, Any  # noqa: E402
+# ``typing`` is not imported at run time (``--version`` answers in about two interpreter
+# start-ups); type checkers read TYPE_CHECKING = False as True.
+TYPE_CHECKING = False
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from regtrace.engine import L1Method, L2Form, Penalty, PenaltyKind, StepReport, StepResult
-    from regtrace.engine.check import CheckResult, Quantity, check
-    from regtrace.engine.conventions import conventions
+    from regtrace.engine.check import CheckResult, Quantity
     from regtrace.engine.data import DataProblem
-    from regtrace.engine.exact import exact_step
     from regtrace.engine.fit import fit
-    from regtrace.engine.optimizers import OptimizerSpec, optimize, optimizer_step
-    from regtrace.engine.step import step
-    from regtrace.engine.sweep import SweepReport, sweep
-    from regtrace.engine.trajectory import RunReport, Trajectory, run
+    from regtrace.engine.optimizers import OptimizerSpec, optimize
+    from regtrace.engine.sweep import SweepReport
+    from regtrace.engine.trajectory import RunReport, Trajectory
     from regtrace.errors import RegtraceError
+    from regtrace.notebook.exact import check, exact_step
+    from regtrace.notebook.reports import conventions, optimizer_step
+    from regtrace.notebook.runs import run, run_data, sweep, sweep_data
+    from regtrace.notebook.steps import data_step, step
+
+# The one place the version is written (pyproject.toml reads it from here).
+__version__ = "0.1.0"
 
 __all__ = [
     "CheckResult",
@@ -47,13 +57,17 @@ __all__ = [
     "__version__",
     "check",
     "conventions",
+    "data_step",
     "exact_step",
     "fit",
+    "load_ipython_extension",
     "optimize",
     "optimizer_step",
     "run",
+    "run_data",
     "step",
     "sweep",
+    "sweep_data",
 ]
 
 # Names from modules that `step` does not need (fractions, grading, runs, optimizers,
@@ -61,44 +75,39 @@ __all__ = [
 _CHECK_NAMES = {
     "CheckResult": "regtrace.engine.check",
     "Quantity": "regtrace.engine.check",
-    "check": "regtrace.engine.check",
-    "exact_step": "regtrace.engine.exact",
     "OptimizerSpec": "regtrace.engine.optimizers",
     "optimize": "regtrace.engine.optimizers",
-    "optimizer_step": "regtrace.engine.optimizers",
-    "conventions": "regtrace.engine.conventions",
     "RunReport": "regtrace.engine.trajectory",
     "Trajectory": "regtrace.engine.trajectory",
-    "run": "regtrace.engine.trajectory",
     "SweepReport": "regtrace.engine.sweep",
-    "sweep": "regtrace.engine.sweep",
     "DataProblem": "regtrace.engine.data",
     "fit": "regtrace.engine.fit",
 }
-
-
-def _version() -> str:
-    """The installed distribution's version: the one place it is written is pyproject.toml."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("regtrace")
-    except PackageNotFoundError:  # running from a source tree that was never installed
-        return "0+unknown"
+# The functions whose results display themselves in a notebook.
+_DISPLAYED = {
+    "step": "regtrace.notebook.steps",
+    "exact_step": "regtrace.notebook.exact",
+    "data_step": "regtrace.notebook.steps",
+    "run": "regtrace.notebook.runs",
+    "sweep": "regtrace.notebook.runs",
+    "run_data": "regtrace.notebook.runs",
+    "sweep_data": "regtrace.notebook.runs",
+    "check": "regtrace.notebook.exact",
+    "conventions": "regtrace.notebook.reports",
+    "optimizer_step": "regtrace.notebook.reports",
+}
 
 
 def __getattr__(name: str) -> Any:
     """Import public names lazily (PEP 562)."""
-    if name == "__version__":
-        return _version()
     if name == "RegtraceError":
         from regtrace.errors import RegtraceError
 
         return RegtraceError
-    if name in _CHECK_NAMES:
+    if name in _DISPLAYED or name in _CHECK_NAMES:
         from importlib import import_module
 
-        return getattr(import_module(_CHECK_NAMES[name]), name)
+        return getattr(import_module(_DISPLAYED.get(name) or _CHECK_NAMES[name]), name)
     if name in __all__:
         from importlib import import_module
 
@@ -106,3 +115,13 @@ def __getattr__(name: str) -> Any:
 
         return getattr(import_module(HOMES[name]), name)
     raise AttributeError(f"module 'regtrace' has no attribute {name!r}")
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """``%load_ext regtrace``: register the ``%regtrace`` and ``%%regtrace`` magics.
+
+    IPython is imported here, never by ``import regtrace``.
+    """
+    from regtrace.notebook.magic import register
+
+    register(ipython)

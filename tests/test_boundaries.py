@@ -112,3 +112,41 @@ def test_a_run_builds_only_its_own_command() -> None:
     assert len(app.registered_commands) > 1  # the full app is untouched
     for args in ([], ["--help"], ["nope"], ["--version"]):
         assert app_for(args) is app
+
+
+NOTEBOOK_USE = """
+import sys
+import regtrace
+report = regtrace.step([2.5, -0.8, 0.1], [-0.2, 0.1, -0.05], lam=0.01, lr=0.1)
+report._repr_mimebundle_()
+regtrace.run([1.0], [0.0], steps=2)._repr_html_()
+print(" ".join(sorted({m.split(".")[0] for m in sys.modules})))
+"""
+
+
+def test_display_hooks_import_no_ipython() -> None:
+    """Results display themselves with plain methods: ``import regtrace`` and drawing every
+    format load no IPython (only ``%load_ext regtrace`` does)."""
+    done = _python("-c", NOTEBOOK_USE)
+    assert done.returncode == 0, done.stderr
+    top_level = set(done.stdout.split())
+    assert "regtrace" in top_level and "rich" in top_level  # the probe drew the table
+    assert not top_level & {"IPython", "ipykernel", "matplotlib"}
+
+
+def test_command_line_imports_no_ipython() -> None:
+    """``regtrace step`` and ``run --format markdown`` never load IPython."""
+    for args in (["step"], ["run", "--steps", "3", "--format", "markdown"]):
+        done = _python("-X", "importtime", "-m", "regtrace", *args)
+        assert done.returncode == 0, done.stderr
+        modules = _imported(done.stderr)
+        assert "regtrace.cli" in modules
+        assert not {m for m in modules if m.split(".")[0] in ("IPython", "ipykernel")}
+
+
+def test_notebook_layer_is_above_the_engine() -> None:
+    """The engine and the renderers never import the notebook layer (it imports them)."""
+    for folder in ("engine", "render", "parse"):
+        for path in (ROOT / "regtrace" / folder).rglob("*.py"):
+            text = path.read_text(encoding="utf-8")
+            assert "regtrace.notebook" not in text, path

@@ -117,3 +117,17 @@ def test_quantity_is_the_new_weights(cli: Cli) -> None:
     result = cli(["check", "--optimizer", "adam", *B, "--quantity", "step", "--answer", "1,2"])
     assert result.code == 2
     assert result.stderr.startswith("Error: --quantity step: with --optimizer")
+
+
+def test_a_weight_landing_on_zero_is_graded_as_zero(cli: Cli) -> None:
+    """SGD: 0.3 - 0.1 x 3 = 0 and 0.7 - 0.1 x 7 = 0 exactly (float64: -5.6e-17, -1.1e-16),
+    so 0 is right, not "too coarse"; momentum 0.5 then steps on from 0: buf = 0.5 x 3 + 3 =
+    4.5, w0 = 0 - 0.1 x 4.5 = -0.45 (w1: 0.5 x 7 + 7 = 10.5, -1.05)."""
+    base = ["check", "--w", "0.3,0.7", "--grad", "3,7"]
+    right = cli([*base, "--optimizer", "sgd", "--answer", "0,0"])
+    assert right.code == 0 and "e-1" not in right.stdout
+    args = [*base, "--optimizer", "momentum", "--momentum", "0.5", "--steps", "2"]
+    wrong = cli([*args, "--answer", "0.1,0"])
+    assert wrong.code == 1 and "e-1" not in wrong.stdout
+    assert "w0 after each step (step 0 first): 0.3 -> 0 -> -0.45" in wrong.stdout
+    assert cli([*args, "--answer", "-0.45,-1.05"]).code == 0

@@ -100,3 +100,33 @@ def test_check_logistic(cli: Cli) -> None:
          "--answer", "0.0333,0"]
     )  # fmt: skip
     assert result.code == 0, result.stdout + result.stderr
+
+
+RIDGE_4 = ["--x", "1,0; 0,1; 1,1; 2,1", "--y", "1,2,2,3", "--w", "1,0.5", "--lam", "0.1",
+           "--lr", "0.1", "--data-loss", "mse"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("answer", "words"),
+    [
+        # Xw = (1, 0.5, 1.5, 2.5), r = (0, -1.5, -0.5, -0.5), X^T r = (-1.5, -2.5); the mse
+        # gradient 2 X^T r / 4 = (-0.75, -1.25), + 2 x 0.1 x w = (0.2, 0.1): full (-0.55, -1.15),
+        # w_new = (1.055, 0.615). Without the 2: (-0.375, -0.625) -> (1.0175, 0.5525).
+        ("1.0175,0.5525", "without the 2 that the square brings down"),
+        # The sum, 2 X^T r = (-3, -5): full (-2.8, -4.9) -> (1.28, 0.99).
+        ("1.28,0.99", "summed over the rows where the loss is a mean"),
+        # y - Xw: data gradient (0.75, 1.25), full (0.95, 1.35) -> (0.905, 0.365).
+        ("0.905,0.365", "the residual's sign flipped"),
+    ],
+)
+def test_textbook_ridge_step_on_four_rows(cli: Cli, answer: str, words: str) -> None:
+    """The data part is worked in order: the table, then L and dL/dw, then each weight."""
+    out = cli(["check", *RIDGE_4, "--answer", answer])
+    assert out.code == 1
+    assert words in out.stdout.rsplit("Diagnosis: ", 1)[1]
+    text = out.stdout
+    table = text.index("Worked solution, the data part")
+    grad = text.index("dL/dw0 = 2x(1x0 + 0x(-1.5) + 1x(-0.5) + 2x(-0.5))/4 = -0.75")
+    assert table < text.index("L = 1/4 x (0^2 + (-1.5)^2 + (-0.5)^2 + (-0.5)^2) = 0.6875") < grad
+    assert grad < text.index("Worked solution for w0")
+    assert cli(["check", *RIDGE_4, "--answer", "1.055,0.615"]).code == 0

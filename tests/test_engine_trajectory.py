@@ -16,7 +16,13 @@ from numpy.testing import assert_allclose
 
 from regtrace import RegtraceError, run, step
 from regtrace.engine.penalties import Penalty
-from regtrace.engine.trajectory import _SignWatch, default_every, fixed_point, kept_steps
+from regtrace.engine.trajectory import (
+    UpdateRule,
+    _SignWatch,
+    default_every,
+    fixed_point,
+    kept_steps,
+)
 
 W = [2.5, -0.8, 0.1]
 G = [-0.2, 0.1, -0.05]
@@ -249,7 +255,6 @@ def test_an_update_rule_plugs_into_run() -> None:
 
     A toy "heavy ball" rule, v <- 0.5*v + g, w <- w - lr*v (penalty ignored), g = 1, lr = 0.1,
     from w = 0: v = 1, 1.5, 1.75 -> w = -0.1, -0.25, -0.425."""
-    from regtrace.engine.trajectory import UpdateRule
 
     made: list[str] = []
 
@@ -310,8 +315,12 @@ def test_sign_watch_finds_every_change_word_by_word(signs: tuple[list[int], list
 @pytest.mark.parametrize("method", ["subgradient", "proximal"])
 def test_chunked_update_equals_repeated_steps_bit_for_bit(method: str) -> None:
     """Past one chunk (2 chunks and a ragged end), with per-weight strengths, each penalty's
-    run equals step() applied again and again, to the last bit."""
-    from regtrace.engine.trajectory import CHUNK
+    run through the general loop (any rule other than the built-in one takes it) equals
+    step() applied again and again, to the last bit."""
+    from regtrace.engine.trajectory import CHUNK, gradient_descent
+
+    def general(penalty: Penalty, lr: float) -> UpdateRule:
+        return gradient_descent(penalty, lr)
 
     rng = np.random.default_rng(7)
     n = 2 * CHUNK + 123
@@ -319,7 +328,7 @@ def test_chunked_update_equals_repeated_steps_bit_for_bit(method: str) -> None:
     lam = rng.uniform(0, 0.05, n)
     w0[:50] = 0.0  # exact zeros: sign(0) = 0 at the chunk start
     kinds = ["l2", "l1", "elastic", "none"]
-    report = run(w0, g, lam=lam, lr=0.1, steps=3, penalties=kinds, l1_method=method)
+    report = run(w0, g, lam=lam, lr=0.1, steps=3, penalties=kinds, l1_method=method, rule=general)
     for kind in kinds:
         w = w0.copy()
         for _ in range(3):

@@ -210,3 +210,22 @@ def test_float_step_does_not_load_the_exact_engine() -> None:
         "regtrace.engine.problem",
         "regtrace.engine.step",
     }
+
+
+@given(
+    st.sampled_from(["", "+", "-"]),
+    st.text("0123456789", max_size=6),
+    st.sampled_from(["", "."]),
+    st.text("0123456789", max_size=6),
+)
+def test_plain_decimals_read_as_fractions_of_the_text(
+    sign: str, whole: str, point: str, frac: str
+) -> None:
+    """A decimal without exponent (2.515, -.5, 5.) is read as the same Fraction the standard
+    library reads, and text without digits is refused."""
+    text = sign + whole + (point + frac if point else "")
+    if not (whole or (point and frac)):
+        with pytest.raises(RegtraceError):
+            to_fraction(text, "x")
+    else:
+        assert to_fraction(text, "x") == F(text)

@@ -107,7 +107,7 @@ def test_the_show_work_line_of_a_partial(cli: Cli) -> None:
     lines = done.stdout.splitlines()
     assert "dL/dw0 = 2*(w0 - 3) = 2*(1 - 3) = -4" in lines
     assert "dL/dw1 = 4*w1 = 4*1 = 4" in lines
-    assert "L = 2*w1**2 + (w0 - 3)**2 = 2*1**2 + (1 - 3)**2 = 6" in lines
+    assert "L = 2*w1^2 + (w0 - 3)^2 = 2*1^2 + (1 - 3)^2 = 6" in lines
     # the step itself: 1 - 0.1*(-4 + 0.2) = 1.38 and 1 - 0.1*(4 + 0.2) = 0.58
     assert any("= 1.38" in line for line in lines) and any("= 0.58" in line for line in lines)
 
@@ -313,7 +313,7 @@ def test_markdown_of_a_formula_step(cli: Cli) -> None:
     md = cli([*FORMULA_STEP, "--format", "markdown"]).stdout
     assert md.startswith("**Data loss L(w) = (w0 - 3)^2 + 2\\*w1^2**\n")
     text = _markdown_text(md)
-    assert "L = 2*w1**2 + (w0 - 3)**2 = 2*1**2 + (1 - 3)**2 = 6" in text
+    assert "L = 2*w1^2 + (w0 - 3)^2 = 2*1^2 + (1 - 3)^2 = 6" in text
     assert "dL/dw0 = 2*(w0 - 3) = 2*(1 - 3) = -4" in text
     assert "dL/dw1 = 4*w1 = 4*1 = 4" in text
     assert "| New weight | 1 - 0.1x(-3.8) = 1.38 | 1 - 0.1x4.2 = 0.58 |" in md
@@ -335,3 +335,18 @@ def test_latex_and_markdown_of_a_formula_run(cli: Cli) -> None:
     text = _markdown_text(md)
     assert "Data loss L(w) = w0^2, its gradient recomputed at every step:" in text
     assert "dL/dw0 = 2*w0" in text and "L2: L(w_N) = 0.4096" in text
+
+
+def test_shown_derivatives_use_the_typed_notation(cli: Cli) -> None:
+    """d|w0|^3/dw0 = 3*|w0|^2*sign(w0) = 3 x 4 x (-1) = -12 at w0 = -2, and
+    d exp(w1)/dw1 = exp(-1): shown with ``^`` and ``abs`` as typed, a lone weight inside a
+    call without doubled parentheses; JSON keeps SymPy's text (``**``, ``Abs``)."""
+    args = ["step", "--loss-fn", "abs(w0)^3 + exp(w1)", "--w", "-2,-1", "--penalty", "none"]
+    lines = cli([*args, "--show-work"]).stdout.splitlines()
+    assert "L = w0^2*abs(w0) + exp(w1) = (-2)^2*abs(-2) + exp(-1) = 8.36787944117" in lines
+    assert "dL/dw0 = w0*(w0*sign(w0) + 2*abs(w0)) = (-2)*((-2)*sign(-2) + 2*abs(-2)) = -12" in lines
+    run = cli(["run", *args[1:], "--steps", "1"]).stdout
+    assert "dL/dw0 = w0*(w0*sign(w0) + 2*abs(w0)), dL/dw1 = exp(w1)" in run
+    data = json.loads(cli([*args, "--format", "json"]).stdout)["formula"]
+    assert data["loss_expr"] == "w0**2*Abs(w0) + exp(w1)"
+    assert data["partials"] == {"dL/dw0": "w0*(w0*sign(w0) + 2*Abs(w0))", "dL/dw1": "exp(w1)"}

@@ -41,10 +41,15 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert lines == [setup_commands()[1]]
 
 
-def test_version_matches_pyproject() -> None:
-    """``__version__`` comes from the installed metadata, written once in pyproject.toml."""
+def test_version_is_written_once() -> None:
+    """``__version__`` is the one place the version is written: pyproject.toml takes it from
+    there, and the installed metadata agrees."""
+    from importlib.metadata import version
+
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    assert regtrace.__version__ == project["project"]["version"]
+    assert project["project"]["dynamic"] == ["version"]
+    assert project["tool"]["hatch"]["version"]["path"] == "regtrace/__init__.py"
+    assert regtrace.__version__ == version("regtrace")
 
 
 def test_version_flag() -> None:

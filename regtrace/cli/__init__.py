@@ -11,10 +11,10 @@ import signal
 import sys
 from collections.abc import Sequence
 from types import FrameType
-from typing import TYPE_CHECKING
 
 from regtrace.errors import ExitCode, Terminated
 
+TYPE_CHECKING = False  # not typing's: --version stays as fast as two interpreter start-ups
 if TYPE_CHECKING:
     import typer
 
@@ -28,23 +28,18 @@ def _usage_hint(exc: Exception) -> str:
 def app_for(args: Sequence[str]) -> typer.Typer:
     """The app, holding only the command that ``args`` name when they name one.
 
-    Typer turns every registered command's signature into Click options on each call, which
-    costs more with every command added (12 ms of a ~25 ms ``regtrace step`` with five
-    commands); a run needs only its own. The root options are all flags, so the first word
-    that is not an option is the command. ``regtrace --help`` and an unknown command get the
-    whole app, so the command list and "No such command" stay as they are.
+    Typer turns every registered command's signature into Click options on each call, and
+    each command's module has its own imports; a run needs only its own command. The root
+    options are all flags, so the first word that is not an option is the command.
+    ``regtrace --help`` and an unknown command get the whole app, so the command list and
+    "No such command" stay as they are.
     """
-    import copy
-
-    from regtrace.cli.app import app
+    from regtrace.cli import app as commands
 
     name = next((a for a in args if not a.startswith("-")), None)
-    chosen = [c for c in app.registered_commands if c.name == name]
-    if not chosen:
-        return app
-    single = copy.copy(app)
-    single.registered_commands = chosen
-    return single
+    if name in commands.NAMES:
+        return commands.build([name])
+    return commands.app
 
 
 def run(argv: Sequence[str] | None = None) -> int:
@@ -108,6 +103,23 @@ def run(argv: Sequence[str] | None = None) -> int:
     return result if isinstance(result, int) else ExitCode.OK
 
 
+def _print_version() -> int:
+    """``regtrace --version`` alone: the version constant, without importing Typer."""
+    from regtrace import __version__
+    from regtrace.cli.output import PipeClosed, write_error, write_text
+    from regtrace.errors import RegtraceError
+
+    try:
+        write_text(f"regtrace {__version__}\n")
+    except PipeClosed:
+        _silence_stdout()
+        return ExitCode.BROKEN_PIPE
+    except RegtraceError as exc:
+        write_error(str(exc))
+        return ExitCode.BAD_INPUT
+    return ExitCode.OK
+
+
 def _silence_stdout() -> None:
     """After a closed pipe, point stdout at /dev/null so the interpreter's exit flush is quiet."""
     try:
@@ -160,7 +172,8 @@ def main() -> None:
                 )
             os._exit(ExitCode.BAD_INPUT)  # nothing to flush, and no stdout to flush it to
         _quiet_environment()
-        code = int(run())
+        version = sys.argv[1:] in (["--version"], ["-V"])  # answered before Typer is imported
+        code = _print_version() if version else int(run())
     except KeyboardInterrupt:
         code = ExitCode.INTERRUPTED
     except Terminated as exc:

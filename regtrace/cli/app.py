@@ -1,39 +1,34 @@
 """The Typer application: the root options and the list of commands.
 
-Each command lives in its own module and is registered here with its help and examples.
-Nothing here imports NumPy: ``regtrace --help`` and ``--version`` stay fast.
+Each command lives in its own module, named in :data:`COMMANDS` with the function Typer wraps;
+:func:`build` imports only the modules of the commands it is asked for, so ``regtrace step``
+never loads ``run``, ``check`` or ``explore``. ``app`` (every command, built on first use) is
+what ``regtrace --help`` and an unknown command see. Nothing here imports NumPy.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from importlib import import_module
 from typing import Annotated
 
 import typer
 
-from regtrace.cli import check as check_cmd
-from regtrace.cli import conventions as conventions_cmd
-from regtrace.cli import explore as explore_cmd
-from regtrace.cli import run_cmd
-from regtrace.cli import step as step_cmd
-from regtrace.cli import sweep as sweep_cmd
 from regtrace.cli.helptext import HelpCommand, HelpGroup
 
-app = typer.Typer(
-    name="regtrace",
-    help="Trace gradient-descent steps under L1, L2 and elastic-net regularization, "
-    "with the arithmetic shown.",
-    epilog="Start with: regtrace step (the built-in example), then regtrace step --help. "
-    "Check a homework answer: regtrace check --answer 2.515,-0.808,0.1048. "
-    "Exit codes: 0 done, 1 check found a wrong answer, 2 bad input or usage.",
-    cls=HelpGroup,
-    no_args_is_help=True,
-    add_completion=True,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
+# The commands, in the order `regtrace --help` lists them: (name, module, function); each
+# module holds its HELP and EPILOG (with examples) beside the function.
+COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("step", "regtrace.cli.step", "step_command"),
+    ("check", "regtrace.cli.check", "check_command"),
+    ("run", "regtrace.cli.run_cmd", "run_command"),
+    ("sweep", "regtrace.cli.sweep", "sweep_command"),
+    ("conventions", "regtrace.cli.conventions", "conventions_command"),
+    ("explore", "regtrace.cli.explore", "explore_command"),
 )
+NAMES = frozenset(name for name, _, _ in COMMANDS)
 
 
 def _print_version(value: bool) -> None:
@@ -44,7 +39,6 @@ def _print_version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def root(
     version: Annotated[
         bool,
@@ -64,19 +58,43 @@ def root(
     """Trace gradient-descent steps under L1, L2 and elastic-net regularization."""
 
 
-# The commands, in the order `regtrace --help` lists them; each module holds its HELP and
-# EPILOG (with examples) beside the function.
-for name, module, command in (
-    ("step", step_cmd, step_cmd.step_command),
-    ("check", check_cmd, check_cmd.check_command),
-    ("run", run_cmd, run_cmd.run_command),
-    ("sweep", sweep_cmd, sweep_cmd.sweep_command),
-    ("conventions", conventions_cmd, conventions_cmd.conventions_command),
-    ("explore", explore_cmd, explore_cmd.explore_command),
-):
-    app.command(
-        name, cls=HelpCommand, help=module.HELP, epilog=module.EPILOG, no_args_is_help=False
-    )(command)
+def build(names: Collection[str] | None = None) -> typer.Typer:
+    """The app holding the commands in ``names`` (every command when ``None``)."""
+    built = typer.Typer(
+        name="regtrace",
+        help="Trace gradient-descent steps under L1, L2 and elastic-net regularization, "
+        "with the arithmetic shown.",
+        epilog="Start with: regtrace step (the built-in example), then regtrace step --help. "
+        "Check a homework answer: regtrace check --answer 2.515,-0.808,0.1048. "
+        "Exit codes: 0 done, 1 check found a wrong answer, 2 bad input or usage.",
+        cls=HelpGroup,
+        no_args_is_help=True,
+        add_completion=True,
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    built.callback()(root)
+    for name, module_name, function in COMMANDS:
+        if names is None or name in names:
+            module = import_module(module_name)
+            built.command(
+                name, cls=HelpCommand, help=module.HELP, epilog=module.EPILOG,
+                no_args_is_help=False,
+            )(getattr(module, function))  # fmt: skip
+    return built
+
+
+_full: typer.Typer | None = None
+
+
+def __getattr__(name: str) -> typer.Typer:
+    """``app``: every command, built once on first use."""
+    global _full
+    if name == "app":
+        if _full is None:
+            _full = build()
+        return _full
+    raise AttributeError(name)
 
 
 SYNONYMS = {

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Annotated
+
+import typer
 
 from regtrace.cli.optimizer_options import with_optimizer_options
 from regtrace.cli.options import (
@@ -39,6 +42,17 @@ from regtrace.cli.options import (
     YOpt,
 )
 from regtrace.regularizers import L1Method, L2Form, penalty_names
+from regtrace.render.layout import Layout
+
+CheckLayoutOpt = Annotated[
+    Layout,
+    typer.Option(
+        "--layout",
+        help="tall: a row per element; summary: counts, the furthest-off elements and the "
+        "first wrong ones. auto: summary from 51 elements in the terminal (files and other "
+        "formats always hold every element).",
+    ),
+]
 
 HELP = """Grade your answer to one gradient step (or N steps) and say what went wrong.
 
@@ -83,6 +97,8 @@ EPILOG = """Examples:
   regtrace check --quantity decay-factor --lam 0.01 --lr 0.1 --answer 0.998,0.998,0.998
 
   regtrace check --optimizer adamw --weight-decay 0.1 --w 2.5 --grad -0.2 --answer 2.575
+
+  regtrace check --w @w.txt --grad @g.txt --answer @answer.txt --layout tall    (every row)
 """
 
 
@@ -106,6 +122,7 @@ def check_command(
     exact: ExactOpt = False,
     output_format: FormatOpt = OutputFormat.TABLE,
     digits: DigitsOpt = 12,
+    layout: CheckLayoutOpt = Layout.AUTO,
     data: DataOpt = None,
     x: XOpt = None,
     y: YOpt = None,
@@ -173,5 +190,8 @@ def check_command(
     )
     source = problem.source
     formula = source.evaluation(problem.w) if isinstance(source, FormulaGradient) else None
-    emit_check(result, output_format=output_format, digits=digits, exact=exact, formula=formula)
+    emit_check(
+        result, output_format=output_format, digits=digits, exact=exact, formula=formula,
+        layout=layout,
+    )  # fmt: skip
     return ExitCode.OK if result.correct else ExitCode.WRONG_ANSWER

@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 import sys
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -24,6 +25,7 @@ from regtrace.cli.output import (
     write_text,
 )
 from regtrace.errors import RegtraceError
+from regtrace.render.layout import Layout
 
 if TYPE_CHECKING:  # the engines load only when their command runs
     from regtrace.cli.outfile import OutTarget
@@ -44,11 +46,18 @@ PageFor = Callable[[bool], "Page"]
 but the terminal table, which may summarise thousands of weights)."""
 
 
+Show = Callable[["Page", "PlotSpec | None"], None]
+SHOW: ContextVar[Show | None] = ContextVar("regtrace_show", default=None)
+"""Set by the notebook magic: it is handed the table's page (and with ``--plot`` the
+picture) to display, instead of the terminal text."""
+
+
 class TextView(Protocol):
     """A result's text whose page is the same for every format (``run``, ``sweep``)."""
 
-    def page(self) -> Page:
-        """Header, tables, notes and the CSV table."""
+    def page(self, full: bool = True) -> Page:
+        """Header, tables, notes and (with ``full``) the CSV table, which only the machine
+        formats write: building it costs a string per weight."""
         ...
 
     def csv(self) -> str:
@@ -85,7 +94,7 @@ def emit(
     """Write the result in its format, then the terminal plot (``--plot``); the picture file
     (``--plot-file``) is written first, so a missing extra fails before any output.
     ``plot_scale`` says whether the penalty panels share one y range."""
-    page: PageFor = view if callable(view) else lambda _: view.page()
+    page: PageFor = view if callable(view) else view.page
     if spec is not None:
         spec = replace(spec, shared_y=plot_scale is PlotScale.SHARED)
     if plot_file is not None and spec is not None:
@@ -94,6 +103,9 @@ def emit(
         from regtrace.render.jsonfmt import to_json
 
         write_text(to_json(report, **(json_extra or {})))
+    elif output_format is OutputFormat.TABLE and (show := SHOW.get()) is not None:
+        show(page(False), spec if plot else None)
+        return
     elif output_format is OutputFormat.TABLE:
         from regtrace.render.table import page_renderable
 
@@ -181,12 +193,14 @@ def emit_check(
     digits: int,
     exact: bool,
     formula: FormulaPoint | None = None,
+    layout: Layout = Layout.AUTO,
 ) -> None:
-    """A graded answer; ``formula`` (a loss formula at the start) goes into the JSON."""
+    """A graded answer; ``formula`` (a loss formula at the start) goes into the JSON; a
+    terminal gets a summary of thousands of elements."""
     from regtrace.render.checkview import check_page
 
     def page(full: bool) -> Page:
-        return check_page(result, digits=digits, exact=exact)
+        return check_page(result, digits=digits, exact=exact, layout=layout, full=full)
 
     extra = step_json_extra(False, None, formula)
     emit(result, page, output_format=output_format, json_extra=extra)

@@ -16,12 +16,14 @@ import contextlib
 import os
 import sys
 from collections.abc import Callable
-from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
 
 from regtrace.errors import RegtraceError
 
+TYPE_CHECKING = False  # typing and pathlib load only where used: --version writes through here
 if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import BinaryIO
+
     from rich.console import Console, RenderableType
     from rich.table import Table
 
@@ -303,6 +305,8 @@ def write_file(
         fd, tmp_name = tempfile.mkstemp(prefix=prefix, suffix=".part", dir=path.parent)
     except OSError as exc:
         raise RegtraceError(f"{option}: cannot write in '{path.parent}' ({exc.strerror})") from None
+    from pathlib import Path
+
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as handle:

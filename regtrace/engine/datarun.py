@@ -209,8 +209,9 @@ def sweep_data(
                 final = exact
             else:
                 final = run_penalty(
-                    w_arr, None, None, penalty, lr, steps, steps, gradient=problem.gradient_into
-                ).w_final
+                    w_arr, None, None, penalty, lr, steps, max(steps, 1),
+                    gradient=problem.gradient_into, signs=False,
+                ).w_final  # fmt: skip
             points.append(SweepPoint(penalty, value, final))
     if not points:
         raise RegtraceError(f"no penalty given; {choose_from()}")

@@ -25,6 +25,7 @@ from regtrace.engine.penalties import L1Method, L2Form, PenaltyKind
 from regtrace.regularizers import rule_for
 
 VALUE_QUANTITIES = ("penalty", "loss")
+_NAMED_MAX = 10  # a diagnosis names up to this many wrong elements one by one
 
 
 @dataclass(frozen=True)
@@ -480,6 +481,8 @@ def _element_names(indices: Sequence[int], quantity: str) -> str:
     if quantity in VALUE_QUANTITIES:
         return f"your {quantity}"
     names = [f"w{i}" for i in indices]
+    if len(names) > _NAMED_MAX:  # thousands of wrong elements: count them, name a few
+        return f"your {len(names)} wrong elements ({', '.join(names[:3])}, ...)"
     listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     return f"your {listed}"
 
@@ -506,6 +509,7 @@ class _Candidate:
     mistakes: tuple[Mistake, ...]
     knobs: Knobs
     values: tuple[Fraction, ...]
+    count: int | None = None  # a different number of steps (the step-count slip)
 
 
 def _phrase(c: _Candidate, p: Problem, quantity: str, *, lead: bool = True) -> str:
@@ -568,6 +572,54 @@ def diagnose(
     proximal = _has_l1(p) and p.l1_method is L1Method.PROXIMAL
     if not wrong or not _described(p) or (proximal and quantity != "new-weight"):
         return None
+    # Without a table each weight's update is its own, so the slips are first tried on the
+    # wrong elements alone (a few of perhaps 10^5); only the one named is then computed for
+    # every element. A variant equal to the right update there cannot reproduce them.
+    if p.data is None and quantity not in VALUE_QUANTITIES and len(wrong) < len(p.w):
+        probe = _restricted(p, wrong)
+        found = _search(probe, quantity, [answer[i] for i in wrong], range(len(wrong)), tol, steps)
+    else:
+        found = _search(p, quantity, answer, wrong, tol, steps)
+    if found is None:
+        return None
+    best, others, alternatives = found
+    if len(wrong) < len(p.w) and p.data is None and quantity not in VALUE_QUANTITIES:
+        full = quantity_values(p, best.knobs, quantity, best.count or steps)
+        best = replace(best, values=full)
+    diagnosis = _say(p, quantity, answer, wrong, tol, steps, best, others)
+    if not alternatives:
+        return diagnosis
+    also = "; ".join(_phrase(c, p, quantity) for c in alternatives)
+    return replace(
+        diagnosis,
+        message=f"{diagnosis.message}. On these numbers "
+        + ("another mistake gives" if len(alternatives) == 1 else "other mistakes give")
+        + f" the same answer, so it may be one of those instead: {also}",
+    )
+
+
+def _restricted(p: Problem, indices: Sequence[int]) -> Problem:
+    """The same problem (no table) on the weights at ``indices`` only."""
+
+    def pick(values: tuple[Fraction, ...]) -> tuple[Fraction, ...]:
+        return tuple(values[i] for i in indices)
+
+    return replace(p, w=pick(p.w), grad=pick(p.grad), lam1=pick(p.lam1), lam2=pick(p.lam2))
+
+
+_Found = tuple[_Candidate, Sequence[_Candidate], Sequence[_Candidate]]
+"""The best candidate, the other pairs said with it, and single slips that also fit."""
+
+
+def _search(
+    p: Problem,
+    quantity: str,
+    answer: Sequence[Written],
+    wrong: Sequence[int],
+    tol: Fraction | None,
+    steps: int,
+) -> _Found | None:
+    """The candidates of :func:`diagnose`, in its order of preference."""
     correct = quantity_values(p, Knobs(), quantity, steps)
     usable = [m for m in MISTAKES if m.applies(p)]
     singles = []
@@ -581,26 +633,14 @@ def diagnose(
     if found:
         # A variant that is the written numbers exactly beats one that only rounds to them.
         found.sort(key=lambda c: not all(c.values[i] == answer[i].value for i in wrong))
-        diagnosis = _say(p, quantity, answer, wrong, tol, steps, found[0], ())
-        if len(found) == 1:
-            return diagnosis
-        also = "; ".join(_phrase(c, p, quantity) for c in found[1:CANDIDATES_SHOWN])
-        return replace(
-            diagnosis,
-            message=f"{diagnosis.message}. On these numbers "
-            + ("another mistake gives" if len(found) == 2 else "other mistakes give")
-            + f" the same answer, so it may be one of those instead: {also}",
-        )
+        return found[0], (), found[1:CANDIDATES_SHOWN]
     if steps > 1 and quantity == "new-weight":
         for start in range(2, min(steps, STEP_SEARCH_MAX) + 1):
             for mistake in usable:
                 knobs = replace(mistake.knobs, start=start)
                 values = quantity_values(p, knobs, quantity, steps)
                 if values != correct and _fits(values, answer, wrong, tol):
-                    return _say(
-                        p, quantity, answer, wrong, tol, steps,
-                        _Candidate((mistake,), knobs, values), (),
-                    )  # fmt: skip
+                    return _Candidate((mistake,), knobs, values), (), ()
     pairs: list[_Candidate] = []
     seen_values: set[tuple[Fraction, ...]] = {c.values for c in singles} | {correct}
     for i, first in enumerate(usable):
@@ -614,7 +654,7 @@ def diagnose(
             pairs.append(_Candidate((first, second), both, values))
     if not pairs:
         return None
-    return _say(p, quantity, answer, wrong, tol, steps, pairs[0], pairs[1:CANDIDATES_SHOWN])
+    return pairs[0], pairs[1:CANDIDATES_SHOWN], ()
 
 
 def _say(
@@ -681,7 +721,7 @@ def _step_counts(
                 f"every update is right, but {how.get(count, 'a different number of steps')}"
             )
             mistake = Mistake("step-count", Knobs(), lambda p: True, _constant(said))
-            found.append(_Candidate((mistake,), Knobs(), values))
+            found.append(_Candidate((mistake,), Knobs(), values, count))
     return found
 
 

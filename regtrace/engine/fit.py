@@ -71,11 +71,11 @@ def closed_form(problem: DataProblem, penalty: Penalty) -> Vector | None:
     system is singular (more features than independent rows and no L2)."""
     if problem.model is not Model.LINEAR or penalty.has_l1 or penalty.elementwise(0.0) is None:
         return None
-    X, s = problem.design, problem.loss.scale(problem.n)
+    s = problem.loss.scale(problem.n)
     lam2 = np.broadcast_to(np.asarray(penalty.lam2, dtype=np.float64), (problem.n_weights,))
     diag = penalty.l2_form.coef * lam2 if penalty.has_l2 else np.zeros(problem.n_weights)
-    A = s * (X.T @ X) + np.diag(diag)
-    b = s * (X.T @ problem.y)
+    A = s * problem.gram + np.diag(diag)
+    b = s * problem.design_y
     if np.linalg.cond(A) > 1e12:
         return None
     return np.asarray(np.linalg.solve(A, b), dtype=np.float64)
@@ -134,8 +134,14 @@ def _prepared(problem: DataProblem, penalty: Penalty, w0: Vector | None) -> tupl
 
 
 def _next(problem: DataProblem, penalty: Penalty, w: Vector, lr: float) -> Vector:
-    """One traced step with the gradient of the data at ``w``."""
-    return apply_penalty(w, problem.evaluate(w).grad, penalty, lr).w_new
+    """One traced step with the gradient of the data at ``w`` (as computed: a gradient
+    near 0 is what convergence is measured by, so no noise is settled here)."""
+    grad = np.empty_like(w)
+    with np.errstate(over="ignore", invalid="ignore"):
+        problem.gradient_into(w, grad)
+    if not np.all(np.isfinite(grad)):
+        problem.evaluate(w)  # raises the overflow error, in words
+    return apply_penalty(w, grad, penalty, lr).w_new
 
 
 def trajectory(

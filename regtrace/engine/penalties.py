@@ -11,18 +11,20 @@ A strength is one number or one number per weight (0 exempts a weight, e.g. a bi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from numpy.typing import NDArray
 
+from regtrace.arrays import Vector as Vector
 from regtrace.errors import RegtraceError
 from regtrace.regularizers import Elementwise, Ops, PenaltyRule, choose_from, rule_for
 from regtrace.regularizers import L1Method as L1Method
 from regtrace.regularizers import L2Form as L2Form
 from regtrace.regularizers import PenaltyKind as PenaltyKind
 
-Vector = NDArray[np.float64]
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
 Strength = float | Vector
 """One strength for every weight, or one per weight."""
 

@@ -11,12 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import NDArray
 
+from regtrace.arrays import Matrix
 from regtrace.engine.penalties import Vector
 from regtrace.errors import RegtraceError
-
-Matrix = NDArray[np.float64]
 
 
 @dataclass(frozen=True)

@@ -22,10 +22,12 @@ from regtrace.engine.trajectory import (
     GradientFn,
     RuleFactory,
     _check_steps,
+    _shared_start,
     build_penalties,
     check_data,
     fixed_point,
     gradient_descent,
+    kept_steps,
     run_penalty,
 )
 from regtrace.errors import RegtraceError
@@ -169,7 +171,16 @@ def sweep(
         _check_steps(steps, None)
         lr = check_lr(lr)
     points: list[SweepPoint] = []
-    for kind in dict.fromkeys(penalties):
+    kinds = tuple(dict.fromkeys(penalties))
+    # every = steps keeps w_0 and w_N; with 0 steps, every 1 (w_0 is w_N)
+    every = max(steps or 0, 1)
+    # One w_0 row shared by every point (no copy per point); nothing shows sign changes.
+    rows = iter(
+        _shared_start(w_arr, len(kinds) * len(lam_values), kept_steps(steps, every))
+        if steps is not None
+        else ()
+    )
+    for kind in kinds:
         for lam in lam_values:
             strength = scaled(pattern, lam, w_arr.size)
             (penalty,) = build_penalties(
@@ -179,11 +190,10 @@ def sweep(
                 assert t_arr is not None
                 final = fixed_point(penalty, t_arr)
             else:
-                # every = steps keeps w_0 and w_N; with 0 steps, every 1 (w_0 is w_N)
-                every = max(steps, 1)
                 final = run_penalty(
-                    w_arr, g_arr, t_arr, penalty, lr, steps, every, rule, gradient
-                ).w_final
+                    w_arr, g_arr, t_arr, penalty, lr, steps, every, rule, gradient,
+                    into=next(rows), signs=False,
+                ).w_final  # fmt: skip
             points.append(SweepPoint(penalty, lam, final))
     if not points:
         raise RegtraceError(f"no penalty given; {choose_from()}")

@@ -27,11 +27,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
-from numpy.typing import NDArray
 
+from regtrace.arrays import Int8
 from regtrace.engine.penalties import (
     L1Method,
     L2Form,
@@ -50,6 +50,9 @@ from regtrace.engine.step import (
 from regtrace.errors import RegtraceError
 from regtrace.regularizers import Elementwise, choose_from
 
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
 MAX_STEPS = 10_000_000
 SMALL_RUN_STEPS = 50  # up to this many steps a run keeps every step by default
 DEFAULT_ROWS = 50  # longer runs keep about this many evenly spaced steps by default
@@ -59,9 +62,6 @@ DEFAULT_ROWS = 50  # longer runs keep about this many evenly spaced steps by def
 CHUNK = 1 << 15
 BIG_VECTOR = 10_000  # from this many weights a run keeps only w_0 and w_N by default
 _CHECK_EVERY_BIG = 16  # a big run tests for overflow every this many steps (then replays)
-
-
-Int8 = NDArray[np.int8]
 
 
 def sign_int8(w: Vector, out: Int8, pos: NDArray[np.bool_], neg: NDArray[np.bool_]) -> None:
@@ -272,6 +272,16 @@ class _SignWatch:
         tail = whole + np.flatnonzero(sign[whole:] != self.prev[whole:])
         return np.concatenate((idx, tail)) if tail.size else idx
 
+    def part(self, part: slice) -> _SignWatch:
+        """A watch over one chunk of the weights, writing into this one's arrays (views)."""
+        view = object.__new__(_SignWatch)
+        view._scratch = None
+        view.prev = self.prev[part]
+        view.first_zero = self.first_zero[part]
+        view.first_flip = self.first_flip[part]
+        view.flips = self.flips[part]
+        return view
+
     def result(self, w: Vector) -> SignEvents:
         return SignEvents(self.first_zero, self.first_flip, self.flips, w == 0)
 
@@ -428,6 +438,13 @@ def _overflow(penalty: Penalty, k: int) -> RegtraceError:
     )
 
 
+def _kept_rows(w0: Vector, keep: tuple[int, ...], into: Vector | None) -> Vector:
+    """The array of kept weights, ``len(keep)`` rows (``into`` or a new one), ``w_0`` first."""
+    kept = np.empty((len(keep), w0.size), dtype=np.float64) if into is None else into
+    kept[0] = w0
+    return kept
+
+
 def _trajectory(
     w0: Vector,
     grad: Vector | None,
@@ -440,22 +457,22 @@ def _trajectory(
     check_every: int,
     gradient: GradientFn | None = None,
     into: Vector | None = None,
+    signs: bool = True,
 ) -> tuple[Vector, SignEvents | None]:
     """The loop, in place: the last row of the kept weights is the working vector, so a run
     that keeps only ``w_0`` and ``w_N`` holds two copies of ``w`` plus the rule's buffers.
     ``into`` (``len(keep)`` rows) replaces the fresh array, e.g. rows shared with other runs."""
     rule = rule_factory(penalty, lr)
-    kept = np.empty((len(keep), w0.size), dtype=np.float64) if into is None else into
-    kept[0] = w0
+    kept = _kept_rows(w0, keep, into)
     w = kept[-1]
     w[...] = w0
     g = grad if target is None and gradient is None else np.empty_like(w0)
     slot = 1
-    watch = _SignWatch(w, n_steps) if penalty.has_l1 else None
+    watch = _SignWatch(w, n_steps) if signs and penalty.has_l1 else None
     # An L1 run below BIG_VECTOR weights settles cancellation noise every step, so a weight
     # that lands on 0 stays there as in exact arithmetic and its notes see no noise (3x the
     # cost of a step on 10^6 weights); other runs settle only the rows they keep.
-    settle = watch is not None and w0.size < BIG_VECTOR
+    settle = penalty.has_l1 and w0.size < BIG_VECTOR
     last = np.empty_like(w0) if settle else None
     last_checked = 0
     with np.errstate(over="ignore", invalid="ignore"):
@@ -503,6 +520,161 @@ def _trajectory(
     return kept, watch.result(w)
 
 
+# The fast path for big vectors
+# -----------------------------
+# With a fixed gradient or a target, each weight's update needs nothing from the others, so
+# a big run makes all its steps on one cache-sized chunk before it moves to the next: the
+# weights cross memory once instead of once per step. Each step is the two-operation form
+# ``w = a*w - b`` with the decay factor ``a = 1 - lr*(h + c*lam2)`` (``h``: 1 with a target,
+# else 0) and ``b = lr*g`` (or ``-lr*target``) computed once per chunk; L1 subtracts
+# ``lr*lam1*sign(w)`` and proximal L1 soft-thresholds as in the general loop.
+#
+# Agreement with the general loop (``w - lr*(c*lam2*w + lam1*sign(w) + g)`` in four passes,
+# which the one-step trace shows): both round a handful of products and sums of the same
+# terms, so from the same ``w`` one step of each differs by at most
+# ``FAST_STEP_ULPS * eps * (|w| + lr*|g| + lr*lam1)`` per weight (``eps = 2^-52``; the
+# property test in tests/test_fast_run.py checks it). L2, none and proximal L1 are
+# non-expansive when the run converges, so after N steps the two differ by at most N times
+# that. Subgradient L1 is discontinuous at 0: a weight within that bound of 0 may take the
+# other sign in one path, after which the two differ by ``2*lr*lam1`` for that weight.
+FAST_STEP_ULPS = 4
+
+
+def _fast_path(rule: RuleFactory, gradient: GradientFn | None, w0: Vector) -> bool:
+    """Whether a run takes the chunk-at-a-time loop: plain gradient descent, a data gradient
+    that is elementwise (fixed or a target), and a big vector (small runs keep the general
+    loop, whose numbers the one-step trace reproduces bit for bit)."""
+    return rule is gradient_descent and gradient is None and w0.size >= BIG_VECTOR
+
+
+@dataclass(frozen=True)
+class _Blocked:
+    """The constants of the two-operation update ``w = a*w - b - s*sign(w)``, whole-vector
+    strengths kept as they are (cut per chunk)."""
+
+    a: Strength | None
+    s: Strength | None
+    threshold: Strength | None
+    grad: Vector | None
+    target: Vector | None
+
+    @classmethod
+    def of(
+        cls, penalty: Penalty, lr: float, grad: Vector | None, target: Vector | None
+    ) -> _Blocked:
+        form = elementwise(penalty, lr)
+        curvature = 0.0 if target is None else 1.0
+        decay: Strength | None = None
+        if form.l2_coef is not None:
+            decay = 1.0 - lr * (curvature + form.l2_coef)
+        elif target is not None:
+            decay = 1.0 - lr
+        s = None if form.l1_sub is None else lr * form.l1_sub
+        return cls(decay, s, form.threshold, grad, target)
+
+
+def _chunk_steps(
+    consts: _Blocked,
+    lr: float,
+    w: Vector,
+    part: slice,
+    n_steps: int,
+    keep: tuple[int, ...],
+    kept: Vector | None,
+    watch: _SignWatch | None,
+    check: bool,
+) -> int | None:
+    """All ``n_steps`` steps on the chunk ``w`` (in place), writing the kept rows of this
+    chunk into ``kept`` and noting sign changes in ``watch`` (views of this chunk). Returns
+    a step by which some weight turned non-finite (``None``: none did); with ``check`` it
+    tests every step, so that is the first such step."""
+    size = w.size
+    if consts.grad is not None:
+        b = np.multiply(consts.grad[part], lr)  # lr*g, once per chunk
+    else:
+        assert consts.target is not None
+        b = np.multiply(consts.target[part], -lr)  # w - lr*(w - t) = (1 - lr)*w + lr*t
+    a = _chunk(consts.a, part) if consts.a is not None else None
+    s = _chunk(consts.s, part) if consts.s is not None else None
+    threshold = _chunk(consts.threshold, part) if consts.threshold is not None else None
+    tmp = np.empty(size) if s is not None else None
+    sign = np.empty(size, dtype=np.int8)
+    pos = np.empty(size, dtype=np.bool_)
+    neg = np.empty(size, dtype=np.bool_)
+    slot = 1
+    last = np.empty(size)
+    for k in range(1, n_steps + 1):
+        kept_now = k == n_steps or (slot < len(keep) - 1 and keep[slot] == k)
+        if kept_now:
+            np.copyto(last, w)  # settle_noise measures the kept rows against w_(k-1)
+        if s is not None:
+            assert tmp is not None
+            sign_int8(w, sign, pos, neg)  # sign(w_(k-1))
+            if watch is not None and k > 1:
+                watch.observe(sign, k - 1)
+            np.multiply(sign, s, out=tmp)  # lr*lam1*sign(w), sign(0) = 0
+            tmp += b
+            if a is not None:
+                w *= a
+            w -= tmp
+        else:
+            if a is not None:
+                w *= a
+            w -= b
+        if threshold is not None:
+            w[...] = _soft_threshold(w, threshold)
+            if watch is not None:
+                sign_int8(w, sign, pos, neg)
+                watch.observe(sign, k)
+        if (check or k == n_steps) and not np.isfinite(w).all():
+            return k  # non-finite stays so: the last step tests the whole run (then replay)
+        if slot < len(keep) - 1 and keep[slot] == k:
+            if kept is not None:
+                kept[slot, part] = w
+                settle_noise(kept[slot, part], last)  # the row shown; w itself runs on
+            slot += 1
+        elif k == n_steps:
+            settle_noise(w, last)  # the last row is w itself, and the run is over
+    if watch is not None and s is not None and n_steps > 0:
+        sign_int8(w, sign, pos, neg)
+        watch.observe(sign, n_steps)  # the loop has not seen w_N
+    return None
+
+
+def _blocked_trajectory(
+    w0: Vector,
+    grad: Vector | None,
+    target: Vector | None,
+    penalty: Penalty,
+    lr: float,
+    n_steps: int,
+    keep: tuple[int, ...],
+    into: Vector | None,
+    signs: bool,
+) -> tuple[Vector, SignEvents | None]:
+    """The run chunk by chunk (see :data:`FAST_STEP_ULPS`); raises :class:`_OverflowAt`
+    with the last good step if some weight turns non-finite."""
+    consts = _Blocked.of(penalty, lr, grad, target)
+    kept = _kept_rows(w0, keep, into)
+    w = kept[-1]
+    watch = _SignWatch(w0, n_steps) if signs and penalty.has_l1 else None
+    first_bad: int | None = None
+    with np.errstate(over="ignore", invalid="ignore"):
+        for start in range(0, w0.size, CHUNK):
+            part = slice(start, start + CHUNK)
+            chunk = w[part]
+            chunk[...] = w0[part]
+            view = None if watch is None else watch.part(part)
+            if _chunk_steps(consts, lr, chunk, part, n_steps, keep, kept, view, False):
+                chunk[...] = w0[part]
+                bad = _chunk_steps(consts, lr, chunk, part, n_steps, keep, None, None, True)
+                assert bad is not None
+                first_bad = bad if first_bad is None else min(first_bad, bad)
+    if first_bad is not None:
+        raise _OverflowAt(first_bad - 1)
+    return kept, None if watch is None else watch.result(w)
+
+
 class _OverflowAt(Exception):
     """Internal: the weights turned non-finite after step ``after`` (found at a check)."""
 
@@ -522,12 +694,15 @@ def run_penalty(
     rule: RuleFactory = gradient_descent,
     gradient: GradientFn | None = None,
     into: Vector | None = None,
+    signs: bool = True,
 ) -> Trajectory:
     """The run of one penalty from checked inputs; raises if it diverges or overflows.
 
     ``gradient`` (instead of ``grad`` or ``target``) computes the data gradient at each
     step, e.g. from a table; then the factor is the penalty's decay factor alone. ``into``
-    holds the kept weights instead of a new array (see :func:`_shared_start`).
+    holds the kept weights instead of a new array (see :func:`_shared_start`). Without
+    ``signs`` the L1 sign changes are not watched (``events`` is ``None``): for callers that
+    never show them.
     """
     quadratic = target is not None
     factor = contraction(penalty, lr, 1.0 if quadratic else 0.0)
@@ -539,10 +714,17 @@ def run_penalty(
     keep = kept_steps(n_steps, every)
     check = _CHECK_EVERY_BIG if w0.size >= BIG_VECTOR else 1
     try:
-        kept, events = _trajectory(
-            w0, grad, target, penalty, lr, n_steps, keep, rule, check, gradient, into
-        )
+        if _fast_path(rule, gradient, w0):
+            kept, events = _blocked_trajectory(
+                w0, grad, target, penalty, lr, n_steps, keep, into, signs
+            )
+        else:
+            kept, events = _trajectory(
+                w0, grad, target, penalty, lr, n_steps, keep, rule, check, gradient, into, signs
+            )
     except _OverflowAt as exc:
+        if _fast_path(rule, gradient, w0):
+            raise _overflow(penalty, exc.after + 1) from None  # the exact step already
         # Only the failure path pays for finding the exact step: replay with a check per step.
         try:
             _trajectory(w0, grad, target, penalty, lr, n_steps, keep, rule, 1, gradient, into)

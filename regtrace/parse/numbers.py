@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import TextIO
 
 import numpy as np
-from numpy.typing import NDArray
 
+from regtrace.arrays import Vector as Vector
 from regtrace.errors import RegtraceError
 from regtrace.parse.source import (
     decode,
@@ -25,8 +25,6 @@ from regtrace.parse.source import (
     remember_file,
     shown,
 )
-
-Vector = NDArray[np.float64]
 
 EXAMPLE = "2.5,-0.8,0.1"
 # Each digit can be matched one way only, so a long bad token fails in linear time.

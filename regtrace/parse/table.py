@@ -10,18 +10,25 @@ and labels the columns. ``--x``: rows separated by ``;`` or newlines (``"1,2; 3,
 
 from __future__ import annotations
 
+import os
+import stat
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from numpy.typing import NDArray
 
+from regtrace.arrays import Matrix, Vector
 from regtrace.errors import RegtraceError
 from regtrace.parse.numbers import parse_number, parse_vector
-from regtrace.parse.source import decode, read_bytes, read_stdin, regular_file
-
-Matrix = NDArray[np.float64]
-Vector = NDArray[np.float64]
+from regtrace.parse.source import (
+    decode,
+    max_input_bytes,
+    read_bytes,
+    read_stdin,
+    regular_file,
+    remember_file,
+)
 
 FAST_ROWS = 50  # from this many rows on, try NumPy's conversion before the cell-by-cell one
 
@@ -135,16 +142,75 @@ def _read(path: Path, name: str) -> str:
     return decode(data, f"{name} {path}")
 
 
-def read_table(path_text: str, name: str = "--data") -> Table:
-    """A CSV file (``-``: standard input): feature columns then the target column, with an
-    optional header row."""
-    if path_text.strip() == "-":
-        text, where = read_stdin(name), f"{name} (stdin)"
-    else:
-        if not path_text.removeprefix("@"):
-            raise RegtraceError(f"{name} needs a file name, e.g. {name} data.csv")
-        path = regular_file(path_text.removeprefix("@"), name, after="")
-        text, where = _read(path, name), f"{name} {path}"
+_UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def _clean_bytes(path: Path) -> bool:
+    """Whether ``path`` is a regular file within the reading limit with no NUL byte and no
+    byte-order mark past its start: what :func:`_read` would refuse and ``np.loadtxt`` might
+    not (in a comment). One streaming pass of ``memchr`` speed; remembers the file as an
+    input."""
+    try:
+        with path.open("rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode) or info.st_size > max_input_bytes():
+                return False
+            remember_file(path)
+            tail, start = b"", True
+            while chunk := handle.read(1 << 20):
+                if b"\0" in chunk:
+                    return False
+                joined = tail + chunk
+                if joined.find(_UTF8_BOM, 1 if start else 0) >= 0:
+                    return False
+                tail, start = joined[-2:], False
+    except OSError:
+        return False
+    return True
+
+
+def _load_file(path: Path) -> tuple[Matrix, list[str] | None] | None:
+    """A well-formed CSV file read by ``np.loadtxt`` (in C, chunk by chunk: about the time
+    and memory of the float table itself), with its header; ``None`` for anything it does
+    not read cleanly (ragged rows, empty cells, non-numbers, NaN or infinity, mixed
+    separators, bytes that are not UTF-8, a NUL, the reading limit), which the careful
+    parser then reads or names the problem of. A byte-order mark at the start is skipped."""
+    if not _clean_bytes(path):
+        return None
+    skip, first = 0, ""
+    try:
+        with path.open(encoding="utf-8-sig") as f:
+            for raw in f:
+                skip += 1
+                first = raw.split("#", 1)[0].strip()
+                if first:
+                    break
+    except (OSError, UnicodeDecodeError):
+        return None
+    if not first:
+        return None
+    header = _cells(first) if _is_header(_cells(first)) else None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # "input contained no data": a header and no rows
+            table = np.loadtxt(
+                path,
+                dtype=np.float64,
+                delimiter="," if "," in first else None,  # as _cells splits the rows
+                comments="#",
+                skiprows=skip if header is not None else skip - 1,
+                ndmin=2,
+                encoding="utf-8-sig",
+            )
+    except (ValueError, UnicodeDecodeError, OSError, UserWarning):
+        return None
+    if table.shape[0] < FAST_ROWS or not np.isfinite(table).all():
+        return None  # a few rows: the careful parser's result, cell by cell, is the rule
+    return table, header
+
+
+def _parse_text(text: str, where: str) -> tuple[Matrix, list[str] | None]:
+    """The table in ``text`` and its header, cell by cell, naming any bad row and column."""
     rows = [(k, line.split("#", 1)[0].strip()) for k, line in enumerate(text.splitlines(), 1)]
     rows = [(k, line) for k, line in rows if line]
     if not rows:
@@ -155,7 +221,24 @@ def read_table(path_text: str, name: str = "--data") -> Table:
         rows = rows[1:]
         if not rows:
             raise RegtraceError(f"{where} has a header but no rows of numbers")
-    table = parse_rows(rows, where)
+    return parse_rows(rows, where), header
+
+
+def read_table(path_text: str, name: str = "--data") -> Table:
+    """A CSV file (``-``: standard input): feature columns then the target column, with an
+    optional header row. A well-formed file goes through ``np.loadtxt`` (:func:`_load_file`);
+    anything else through the careful parser, which names the row and column at fault."""
+    loaded = None
+    if path_text.strip() == "-":
+        text, where = read_stdin(name), f"{name} (stdin)"
+    else:
+        if not path_text.removeprefix("@"):
+            raise RegtraceError(f"{name} needs a file name, e.g. {name} data.csv")
+        path = regular_file(path_text.removeprefix("@"), name, after="")
+        where = f"{name} {path}"
+        loaded = _load_file(path)
+        text = "" if loaded is not None else _read(path, name)
+    table, header = loaded if loaded is not None else _parse_text(text, where)
     if header is not None and len(header) != table.shape[1]:
         raise RegtraceError(
             f"{where}: the header has {len(header)} names but the rows have "
@@ -168,7 +251,8 @@ def read_table(path_text: str, name: str = "--data") -> Table:
     names = tuple(header) if header else tuple(f"x{j}" for j in range(table.shape[1] - 1))
     target = header[-1] if header else "y"
     feature_names = names[:-1] if header else names
-    return Table(table[:, :-1].copy(), table[:, -1].copy(), feature_names, target)
+    # X is a view of the table (no second copy of 10^5 x 50 floats); y, one column, a copy
+    return Table(table[:, :-1], table[:, -1].copy(), feature_names, target)
 
 
 def resolve_table(data: str | None, x: str | None, y: str | None) -> Table:

@@ -18,8 +18,9 @@ from regtrace.engine.diagnose import Diagnosis
 from regtrace.engine.exact import exact_vector
 from regtrace.engine.grading import MIN_SIGNIFICANT, Mark, Written, significant
 from regtrace.engine.penalties import L2Form, Vector
+from regtrace.errors import RegtraceError
 from regtrace.render.csvfmt import grid
-from regtrace.render.page import Page, text_page
+from regtrace.render.page import Layout, Line, Page, choose_layout, lines, text_page
 from regtrace.render.step_text import (
     QUANTITIES,
     ROW_LABELS,
@@ -59,6 +60,9 @@ class Numbers(Protocol):
 MARK_TEXT = {Mark.RIGHT: "right", Mark.WRONG: "WRONG", Mark.COARSE: "too coarse to tell"}
 TRAJECTORY_MAX = 12  # a longer trajectory shows its first and last few steps
 MOVING_NOTE = "dL/dw is the data loss's gradient at each step's w (above: at the start)"
+SUMMARY_WORST = 5  # the summary lists this many of the furthest-off elements
+SUMMARY_FIRST = 10  # ... and the indices of this many first wrong (and too coarse) elements
+SUMMARY_WORKED = 3  # ... and works this many of the wrong elements
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,9 @@ class CheckView:
     notes: list[str]
     rows: list[tuple[str, str, str, str]]
     """(element, answer, expected, mark) per element: the CSV rows."""
+    data_lines: tuple[str, ...] = ()
+    """The data loss and its gradient worked out, drawn under the data part's table (the
+    second grid), before the weights' working that uses them."""
 
 
 def rule_line(result: Graded, work: Numbers) -> str:
@@ -125,8 +132,51 @@ def _coarse_line(result: Graded, work: Numbers, i: int, name: str) -> str:
     )
 
 
-def check_view(result: CheckResult, work: Work) -> CheckView:
-    """Lay out a graded answer; ``work`` wraps ``result.report`` with ``show_work`` on."""
+def _summary_grids(result: CheckResult, work: Work, names: list[str]) -> list[Grid]:
+    """Counts per mark, then the elements furthest from the exact value (wrong or too coarse
+    first): what a terminal gets instead of one row per element."""
+    total = len(result.marks)
+    counts = [(m, sum(1 for x in result.marks if x is m)) for m in Mark]
+    count_rows = tuple(
+        (MARK_TEXT[m], str(k), f"{100 * k / total:.3g}%") for m, k in counts if k or m is Mark.WRONG
+    )
+    marked = zip(result.answer, result.expected, result.marks, strict=True)
+    off = [
+        (abs(float(a.value) - float(e)), i)
+        for i, (a, e, m) in enumerate(marked)
+        if m is not Mark.RIGHT
+    ]
+    worst = sorted(off, key=lambda t: (-t[0], t[1]))[:SUMMARY_WORST]
+    worst_rows = tuple(
+        (
+            names[i],
+            result.answer[i].text,
+            work.num(result.expected[i]),
+            work.num(gap),
+            MARK_TEXT[result.marks[i]],
+        )
+        for gap, i in worst
+    )
+    grids = [Grid(f"{total} elements", ("Mark", "Elements", "Share"), count_rows, math=False)]
+    if worst_rows:
+        header = ("", "Your answer", "Expected", "|difference|", "Mark")
+        grids.append(Grid("Furthest from the exact value", header, worst_rows, math=False))
+    return grids
+
+
+def _first(indices: list[int], names: Sequence[str]) -> str:
+    """The names of the first few ``indices``, and how many more there are."""
+    shown = ", ".join(names[i] for i in indices[:SUMMARY_FIRST])
+    more = len(indices) - SUMMARY_FIRST
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+def check_view(result: CheckResult, work: Work, summary: bool = False) -> CheckView:
+    """Lay out a graded answer; ``work`` wraps ``result.report`` with ``show_work`` on.
+
+    With ``summary`` (thousands of elements in a terminal) the marks table becomes counts
+    and the furthest-off elements, the first wrong indices are listed, and only the first
+    few wrong elements are worked; the CSV rows still hold every element."""
     pen = result.penalty
     times = "one step" if result.steps == 1 else f"{result.steps} steps"
     start = replace(result.report, w=cast(Vector, exact_vector(list(result.start))))
@@ -151,7 +201,21 @@ def check_view(result: CheckResult, work: Work) -> CheckView:
     if result.start_grad is not None:
         notes.append(MOVING_NOTE)
     wrong = [i for i, m in enumerate(result.marks) if m is Mark.WRONG]
+    worked = wrong[:SUMMARY_WORKED] if summary else wrong
+    if summary:
+        grids = _summary_grids(result, work, names)
+        coarse = [i for i, m in enumerate(result.marks) if m is Mark.COARSE]
+        if wrong:
+            notes.append(f"Wrong: {_first(wrong, names)}")
+        if coarse:
+            notes.append(f"Too coarse to tell: {_first(coarse, names)}")
+        if len(worked) < len(wrong) and result.quantity.is_vector:
+            notes.append(
+                f"Worked solutions are shown for the first {len(worked)} of {len(wrong)} wrong "
+                "elements; --layout tall lists every element"
+            )
     r = result.report.results[0]
+    data_lines: tuple[str, ...] = ()
     if result.data is not None and wrong:
         from regtrace.render.datawork import DataWork
 
@@ -161,19 +225,19 @@ def check_view(result: CheckResult, work: Work) -> CheckView:
         if result.steps > 1:
             title = "The data part of step 1"
         grids.append(Grid(title, table.header, table.rows))
-        notes += [*data.header_lines(), *data.notes()]
+        data_lines = (*data.header_lines(), *data.notes())
     if result.quantity is Quantity.DECAY_FACTOR:
-        notes += [_factor_line(result, work, i) for i in wrong]
+        notes += [_factor_line(result, work, i) for i in worked]
     elif result.quantity.is_vector:
-        for i in wrong:
+        for i in worked:
             if result.steps > 1:
                 notes.append(_trajectory_line(result, work, i))
             grids.append(_worked_grid(result, work, i))
     elif wrong:
         notes.append(f"Worked solution: {work.loss_line(r)}")
     what = "factor" if result.quantity is Quantity.DECAY_FACTOR else "update"
-    notes += _closing(result, work, names, what)
-    return CheckView(head, grids, notes, rows)
+    notes += _closing(result, work, names, what, summary)
+    return CheckView(head, grids, notes, rows, data_lines)
 
 
 def _marks(result: Graded, work: Numbers, names: Sequence[str]) -> list[tuple[str, str, str, str]]:
@@ -192,16 +256,23 @@ def _path_line(values: Sequence[str], i: int) -> str:
     return f"w{i} after each step (step 0 first): " + " -> ".join(shown)
 
 
-def _closing(result: Graded, work: Numbers, names: Sequence[str], what: str) -> list[str]:
-    """The too-coarse elements, the verdict and the diagnosis."""
-    lines = [
-        _coarse_line(result, work, i, names[i])
-        for i, m in enumerate(result.marks)
-        if m is Mark.COARSE
-    ]
+def _closing(
+    result: Graded, work: Numbers, names: Sequence[str], what: str, summary: bool = False
+) -> list[str]:
+    """The too-coarse elements, the verdict and the diagnosis; a ``summary`` explains the
+    first too-coarse element and shows the variant at the first wrong elements only."""
+    coarse = [i for i, m in enumerate(result.marks) if m is Mark.COARSE]
+    lines = [_coarse_line(result, work, i, names[i]) for i in (coarse[:1] if summary else coarse)]
     lines.append(_verdict(result))
     if result.diagnosis is not None:
-        variant = ", ".join(work.num(v) for v in result.diagnosis.values)
+        values = result.diagnosis.values
+        wrong = [i for i, m in enumerate(result.marks) if m is Mark.WRONG]
+        if summary and len(values) > SUMMARY_FIRST:
+            shown = wrong[:SUMMARY_FIRST]
+            variant = ", ".join(f"{names[i]} = {work.num(values[i])}" for i in shown)
+            variant += ", ..." if len(wrong) > len(shown) else ""
+        else:
+            variant = ", ".join(work.num(v) for v in values)
         lines.append(f"Diagnosis: {result.diagnosis.message}. That mistaken {what} gives {variant}")
     elif any(m is Mark.WRONG for m in result.marks):
         lines.append(
@@ -266,13 +337,34 @@ def view_page(view: CheckView) -> Page:
     """A graded answer's view as a page; its CSV is one row per element."""
     marks = view.grids[0]
     grids = [Grid(marks.title, marks.header, marks.rows, math=False), *view.grids[1:]]
-    return text_page(view.head, grids, view.notes, csv=grid(CHECK_COLUMNS, view.rows))
+    page = text_page(view.head, grids, view.notes, csv=grid(CHECK_COLUMNS, view.rows))
+    if not view.data_lines:
+        return page
+    blocks = list(page.blocks)
+    after = blocks.index(grids[1]) + 1
+    blocks[after:after] = (*lines(view.data_lines, formula=True), Line(""))  # a blank line
+    return replace(page, blocks=tuple(blocks))
 
 
-def check_page(result: CheckResult, *, digits: int, exact: bool) -> Page:
-    """A graded answer (``check``) as a page."""
+def check_page(
+    result: CheckResult,
+    *,
+    digits: int,
+    exact: bool,
+    layout: Layout = Layout.AUTO,
+    full: bool = True,
+) -> Page:
+    """A graded answer (``check``) as a page. ``layout`` tall lists every element, summary
+    counts them; auto summarises from :data:`~regtrace.render.page.SUMMARY_MIN_WEIGHTS`
+    elements unless ``full`` (a format that must hold every element)."""
+    if layout is Layout.WIDE:
+        raise RegtraceError(
+            "--layout wide: check lists one row per element; use tall (every element) or "
+            "summary (counts and the furthest-off elements)"
+        )
     work = Work(result.report, digits=digits, show_work=True, exact=exact)
-    return view_page(check_view(result, work))
+    chosen = choose_layout(layout, len(result.marks), 1, full=full)
+    return view_page(check_view(result, work, summary=chosen is Layout.SUMMARY))
 
 
 def optimizer_check_page(result: OptimizerCheck, *, digits: int) -> Page:

@@ -76,8 +76,9 @@ class ConventionsText:
 
         return page_csv(self.page())
 
-    def page(self) -> Page:
-        """Both tables; the CSV is one row per convention, naming its table."""
+    def page(self, full: bool = True) -> Page:
+        """Both tables; the CSV is one row per convention, naming its table (always built:
+        a dozen rows)."""
         r = self.report
         rows = tuple(
             (table, e.where, e.written, e.relation, e.parameter, e.conversion, self._value(e))

@@ -18,7 +18,7 @@ from regtrace.engine.frameworks import DecayMode
 from regtrace.engine.optimizer_spec import OptimizerSpec
 from regtrace.engine.penalties import L2Form, Penalty
 from regtrace.render.csvfmt import page_csv
-from regtrace.render.numfmt import DEFAULT_DIGITS
+from regtrace.render.numfmt import DEFAULT_DIGITS, count_text
 from regtrace.render.page import Page, text_page
 from regtrace.render.step_text import Grid
 from regtrace.render.sweep import SweepText
@@ -98,10 +98,11 @@ class DataRunText:
         """The CSV text of :meth:`csv_table`."""
         return page_csv(self.page())
 
-    def page(self) -> Page:
-        """Everything every format shows."""
+    def page(self, full: bool = True) -> Page:
+        """Everything every format shows; without ``full``, no CSV table (the terminal)."""
         grids = tuple(self.grid(i) for i in range(len(self.report.solutions)))
-        return text_page(self.header(), grids, self.notes(), csv=self.csv_table())
+        csv = self.csv_table() if full else None
+        return text_page(self.header(), grids, self.notes(), csv=csv)
 
     def csv_table(self) -> Grid:
         """The run's CSV (one row per penalty and kept step)."""
@@ -125,7 +126,9 @@ class DataSweepText:
         if r.path:
             first = "Regularization path: the minimiser w* of L + penalty for each lam"
         else:
-            first = f"Final weights after {r.n_steps} gradient steps for each lam"
+            first = (
+                f"Final weights after {count_text(r.n_steps or 0, 'gradient step')} for each lam"
+            )
         return (first, data_line(self.report.problem), *self._sweep.header()[1:])
 
     def notes(self) -> tuple[str, ...]:
@@ -141,9 +144,10 @@ class DataSweepText:
         """The CSV text of :meth:`csv_table`."""
         return page_csv(self.page())
 
-    def page(self) -> Page:
-        """Everything every format shows."""
-        return text_page(self.header(), (self._sweep.grid(),), self.notes(), csv=self.csv_table())
+    def page(self, full: bool = True) -> Page:
+        """Everything every format shows; without ``full``, no CSV table (the terminal)."""
+        csv = self.csv_table() if full else None
+        return text_page(self.header(), (self._sweep.grid(),), self.notes(), csv=csv)
 
     def csv_table(self) -> Grid:
         """One row per penalty and ``lam``."""

@@ -1,4 +1,5 @@
-"""Any :class:`~regtrace.render.page.Page` as text in a file format: CSV, Markdown or LaTeX.
+"""Any :class:`~regtrace.render.page.Page` as text in a file format: CSV, Markdown, LaTeX or
+HTML.
 
 The terminal table is :func:`regtrace.render.table.page_renderable`; JSON is written from the
 engine result (:mod:`regtrace.render.jsonfmt`), not from the page.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from regtrace.render.page import Page
 
-TEXT_FORMATS = ("csv", "markdown", "latex")
+TEXT_FORMATS = ("csv", "markdown", "latex", "html")
 
 
 def page_text(page: Page, output_format: str) -> str:
@@ -25,4 +26,8 @@ def page_text(page: Page, output_format: str) -> str:
         from regtrace.render.latex import page_latex
 
         return page_latex(page)
+    if output_format == "html":
+        from regtrace.render.html import page_html
+
+        return page_html(page)
     raise ValueError(f"no text writer for {output_format!r}")

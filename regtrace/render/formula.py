@@ -2,9 +2,9 @@
 
 With ``show_work`` each line is written three ways, as a student would:
 ``dL/dw0 = 2*w0 - 6 = 2*1 - 6 = -4`` (the derivative, the weights substituted, the value).
-The derivatives are SymPy's, written with ``**`` for powers; ``step(x)`` is the derivative of
-``relu`` (1 for ``x > 0``, else 0) and ``sign(0) = 0``, the subgradient convention of the
-L1 penalty.
+The derivatives are SymPy's, written as a formula is typed (``^`` for powers, ``abs``);
+``step(x)`` is the derivative of ``relu`` (1 for ``x > 0``, else 0) and ``sign(0) = 0``, the
+subgradient convention of the L1 penalty.
 """
 
 from __future__ import annotations
@@ -29,9 +29,38 @@ KINK_NOTE = (
 )
 
 
-class _Substituted(StrPrinter):
-    """SymPy's text with each weight replaced by its value (negatives and fractions in
-    parentheses, so ``(-1)**2`` and ``2*(1/3)`` read right)."""
+class _Notation(StrPrinter):
+    """SymPy's text in the notation a formula is typed in: ``^`` for powers, ``abs(x)``, and
+    ``exp(1)`` for e (JSON keeps SymPy's own text, ``**`` and ``Abs``)."""
+
+    def _print_Pow(self, expr: sympy.Pow, rational: bool = False) -> str:
+        # The base and exponent are printed by this printer first, so the only ``**`` left
+        # is this power's own.
+        return str(super()._print_Pow(expr, rational)).replace("**", "^")
+
+    def _print_Function(self, expr: sympy.Function) -> str:
+        args = ", ".join(self._argument(a) for a in expr.args)
+        return f"{expr.func.__name__}({args})"
+
+    def _print_Abs(self, expr: sympy.Abs) -> str:
+        return f"abs({self._argument(expr.args[0])})"
+
+    def _argument(self, expr: sympy.Expr) -> str:
+        """A function's argument: inside the call's own parentheses."""
+        return str(self._print(expr))
+
+    def _print_Exp1(self, expr: sympy.Expr) -> str:
+        return "exp(1)"
+
+
+def notation(expr: sympy.Expr) -> str:
+    """``expr`` as text in the typed notation (``2*(w0 - 3)``, ``w1^2``, ``sign(w0)``)."""
+    return str(_Notation().doprint(expr))
+
+
+class _Substituted(_Notation):
+    """The typed notation with each weight replaced by its value (negatives and fractions in
+    parentheses, so ``(-1)^2`` and ``2*(1/3)`` read right)."""
 
     def __init__(self, values: dict[str, str]) -> None:
         super().__init__()
@@ -39,6 +68,10 @@ class _Substituted(StrPrinter):
 
     def _print_Symbol(self, expr: sympy.Symbol) -> str:
         return paren(self._values[expr.name])
+
+    def _argument(self, expr: sympy.Expr) -> str:
+        # exp(-1), not exp((-1)): the call's parentheses are enough around a lone weight.
+        return self._values[expr.name] if expr.is_Symbol else str(self._print(expr))
 
 
 @dataclass(frozen=True)
@@ -55,8 +88,7 @@ class FormulaWork:
         return fmt_exact(x, self.digits) if isinstance(x, Fraction) else fmt(float(x), self.digits)
 
     def _line(self, name: str, expr: sympy.Expr, value: Any) -> str:
-        text = sympy.sstr(expr)
-        parts = [name, text]
+        parts = [name, notation(expr)]
         if self.show_work and not expr.is_Number:
             names = {
                 s.name: self.num(v)
@@ -93,12 +125,12 @@ class FormulaWork:
 
 def formula_lines(loss: FormulaLoss, what: str) -> list[str]:
     """``Data loss L(w) = ...`` and its partial derivatives, for a run or sweep header."""
-    partials = [f"dL/dw{i} = {text}" for i, text in enumerate(loss.partial_texts())]
+    partials = [f"dL/dw{i} = {notation(p)}" for i, p in enumerate(loss.partials)]
     return [f"Data loss L(w) = {loss.formula.text}, {what}:", ", ".join(partials)]
 
 
 class _HasPage(Protocol):
-    def page(self) -> Page: ...
+    def page(self, full: bool = True) -> Page: ...
 
 
 @dataclass(frozen=True)
@@ -112,9 +144,10 @@ class FormulaText:
     finals: tuple[tuple[str, Any], ...] = ()
     digits: int = DEFAULT_DIGITS
 
-    def page(self) -> Page:
-        """The inner page with the formula's lines; its CSV unchanged."""
-        page = self.inner.page()
+    def page(self, full: bool = True) -> Page:
+        """The inner page with the formula's lines; its CSV unchanged (none without
+        ``full``: the terminal does not show it)."""
+        page = self.inner.page(full)
         num = FormulaWork(FormulaPoint(self.loss, [], 0, []), self.digits).num
         head = lines(
             formula_lines(self.loss, "its gradient recomputed at every step"), formula=True

@@ -54,6 +54,11 @@ def fmt_signed(x: float, digits: int = DEFAULT_DIGITS) -> str:
     return text if text.startswith("-") or text == "0" else f"+{text}"
 
 
+def count_text(n: int, noun: str) -> str:
+    """``1 gradient step``, ``3 gradient steps``: a count with its noun in the right number."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def paren(text: str) -> str:
     """Wrap a negative number or a fraction in parentheses inside arithmetic: ``2x(-0.8)``."""
     return f"({text})" if text.startswith("-") or "/" in text else text

@@ -16,10 +16,9 @@ from regtrace.engine.frameworks import Convention, DecayMode, OptimizerKind
 from regtrace.engine.optimizer_params import applies
 from regtrace.engine.optimizers import OptimizerReport, OptimizerSpec, OptimizerStep
 from regtrace.engine.penalties import PenaltyKind, Strength, Vector
-from regtrace.render.numfmt import DEFAULT_DIGITS, fmt, fmt_signed
+from regtrace.render.numfmt import DEFAULT_DIGITS, fmt, fmt_signed, settled
 from regtrace.render.optimizer_arith import arithmetic
 from regtrace.render.step_text import (
-    NOISE,
     Grid,
     Layout,
     penalty_formula,
@@ -259,18 +258,28 @@ class OptimizerWork:
 
     def cell(self, result: OptimizerStep, row: Row, i: int) -> str:
         """One quantity for weight ``i``; blank when it does not apply to this optimizer."""
-        values = row.get(result)
-        if not row.shown(result) or values is None:
+        value = self.value(result, row, i)
+        if value is None:
             return ""
-        value = float(values[i])
-        scale = max(abs(float(result.w[i])), abs(float(result.full_grad[i])))
-        if row.signed and abs(value) <= NOISE * scale:
-            value = 0.0  # rounding of w_new - w, not a move
         text = fmt_signed(value, self.digits) if row.signed else self.num(value)
         if not self.show_work:
             return text
         work = arithmetic(result, row.key, i, self.num, self.times)
         return text if work is None else f"{work} = {text}"
+
+    def value(self, result: OptimizerStep, row: Row, i: int) -> float | None:
+        """One quantity for weight ``i`` as shown (``None`` where it does not apply): an
+        update or new weight that is cancellation noise of ``w + step`` is 0."""
+        values = row.get(result)
+        if not row.shown(result) or values is None:
+            return None
+        value = float(values[i])
+        w = abs(float(result.w[i]))
+        if row.signed:
+            value = settled(value, max(w, abs(float(result.full_grad[i]))))
+        elif row.key == "w_new":
+            value = settled(value, max(w, abs(float(result.step[i]))))
+        return value
 
     def row_label(self, row: Row) -> str:
         """The label, naming the framework's momentum state when there is one."""
@@ -438,8 +447,8 @@ def optimizer_csv_rows(work: OptimizerWork) -> list[list[str]]:
         for i in range(work.report.w.size):
             cells = []
             for row in _csv_rows(work):
-                values = row.get(r)
-                cells.append("" if not row.shown(r) or values is None else work.num(values[i]))
+                value = work.value(r, row, i)
+                cells.append("" if value is None else work.num(value))
             head = [r.spec.kind.value, r.spec.convention.value, str(r.t), str(i)]
             out.append([*head, work.num(r.w[i]), *cells])
     return out

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Literal
 from regtrace.engine.penalties import Penalty, Vector
 from regtrace.engine.sweep import SweepReport
 from regtrace.engine.trajectory import RunReport
-from regtrace.render.numfmt import fmt
+from regtrace.render.numfmt import count_text, fmt
 from regtrace.render.step_text import (
     INLINE_VECTOR_MAX,
     strength_text,
@@ -153,7 +153,7 @@ def run_plot(report: RunReport, solutions: Sequence[Vector] | None = None) -> Pl
         )
         for t, title, end in zip(report.results, titles, ends, strict=True)
     )
-    parts = [f"{report.n_steps} gradient steps", *([lam] if lam else [])]
+    parts = [count_text(report.n_steps, "gradient step"), *([lam] if lam else [])]
     parts += [f"lr = {_num(report.lr)}", *_data_text(report.grad, report.target)]
     return PlotSpec(panels, note, ", ".join(parts))
 
@@ -193,7 +193,7 @@ def sweep_plot(report: SweepReport) -> PlotSpec:
     if report.path:
         parts = ["Regularization path w*(lam)"]
     else:
-        parts = [f"Weights after {report.n_steps} gradient steps for each lam"]
+        parts = [f"Weights after {count_text(report.n_steps or 0, 'gradient step')} for each lam"]
         if report.lr is not None:
             parts.append(f"lr = {_num(report.lr)}")
         if report.target is not None or report.grad is not None:

@@ -59,8 +59,9 @@ class CompareRunText:
             for r, s in zip(self.report.runs, self.report.specs, strict=True)
         )
 
-    def page(self) -> Page:
-        """Each optimizer's rule and settings, the shared inputs, a table per optimizer."""
+    def page(self, full: bool = True) -> Page:
+        """Each optimizer's rule and settings, the shared inputs, a table per optimizer;
+        without ``full``, no CSV table (the terminal)."""
         texts = self._texts()
         header: list[str] = []
         for text in texts:
@@ -82,7 +83,8 @@ class CompareRunText:
             for line in lines
             if line not in shared
         ]
-        return text_page(tuple(header), grids, (*shared, *notes), csv=self.csv_table())
+        csv = self.csv_table() if full else None
+        return text_page(tuple(header), grids, (*shared, *notes), csv=csv)
 
     def csv(self) -> str:
         """The CSV text of :meth:`csv_table`."""

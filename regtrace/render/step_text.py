@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from numpy.typing import NDArray
 
 from regtrace.engine.penalties import (
     L2Form,
@@ -32,6 +31,9 @@ from regtrace.render.page import (
     choose_layout,
     trace_page,
 )
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
 
 __all__ = ["Grid", "Layout", "Work", "choose_layout", "work_page"]
 
@@ -112,13 +114,18 @@ class Work:
 
     def cell(self, result: StepResult, i: int, quantity: str) -> str:
         """The text of one quantity for weight ``i`` under one penalty."""
-        value = getattr(result, quantity)[i]
-        if not self.exact:
-            value = settled(float(value), self._scale(result, i, quantity))
+        value = self.value(result, i, quantity)
         text = self.signed(value) if quantity == "step" else self.num(value)
         if not self.show_work:
             return text
         return f"{getattr(self, '_work_' + quantity)(result, i)} = {text}"
+
+    def value(self, result: StepResult, i: int, quantity: str) -> Any:
+        """One quantity for weight ``i`` as shown: cancellation noise is 0 (floats only)."""
+        value = getattr(result, quantity)[i]
+        if self.exact:
+            return value
+        return settled(float(value), self._scale(result, i, quantity))
 
     def _scale(self, result: StepResult, i: int, quantity: str) -> float:
         """The size of the operands that ``quantity`` was computed from, at weight ``i``."""
@@ -365,6 +372,15 @@ def largest(magnitude: NDArray[np.float64], top: int) -> NDArray[np.intp]:
     return candidates[np.argsort(-magnitude[candidates], kind="stable")[:top]]
 
 
+def _settled_w_new(w: NDArray[np.float64], step: Any, w_new: Any) -> Any:
+    """Float new weights with the cancellation noise of ``w + step`` set to 0 (the rule of
+    :func:`~regtrace.render.numfmt.settled`); exact (fraction) weights as they are."""
+    if not isinstance(w_new, np.ndarray) or w_new.dtype != np.float64:
+        return w_new
+    scale = np.maximum(np.abs(w), np.abs(np.asarray(step, dtype=np.float64)))
+    return np.where(np.abs(w_new) <= NOISE * scale, 0.0, w_new)
+
+
 def summary_tables(
     w: Any,
     moves: Sequence[tuple[str, Any, Any]],
@@ -382,6 +398,7 @@ def summary_tables(
     w = np.asarray(w, dtype=np.float64)
     header = (what, "||w||2 -> ||w_new||2", "||w||1 -> ||w_new||1", "zeros", "max |update|")
     rows = []
+    moves = [(label, step, _settled_w_new(w, step, w_new)) for label, step, w_new in moves]
     for label, step_raw, w_new_raw in moves:
         step, w_new = (np.asarray(a, dtype=np.float64) for a in (step_raw, w_new_raw))
         k = int(np.argmax(np.abs(step)))
@@ -437,7 +454,7 @@ def trace_csv(work: Work) -> Grid:
                     num(report.grad[i]),
                     num(item(r.penalty.lam1, i)),
                     num(item(r.penalty.lam2, i)),
-                    *(num(getattr(r, q)[i]) for q in QUANTITIES),
+                    *(num(work.value(r, i, q)) for q in QUANTITIES),
                     num(r.penalty_value),
                     loss,
                 )

@@ -11,7 +11,7 @@ from regtrace.engine.penalties import PenaltyKind
 from regtrace.engine.sweep import SweepReport
 from regtrace.render.csvfmt import grid as csv_grid
 from regtrace.render.csvfmt import page_csv
-from regtrace.render.numfmt import DEFAULT_DIGITS
+from regtrace.render.numfmt import DEFAULT_DIGITS, count_text
 from regtrace.render.page import Page, text_page
 from regtrace.render.step_text import INLINE_VECTOR_MAX, Grid, penalty_formula
 from regtrace.render.trajectory import Numbers, fixed_point_formula, weight_header
@@ -40,7 +40,9 @@ class SweepText:
             ]
         else:
             assert r.lr is not None
-            lines = [f"Final weights after {r.n_steps} gradient steps for each lam"]
+            lines = [
+                f"Final weights after {count_text(r.n_steps or 0, 'gradient step')} for each lam"
+            ]
         firsts = [r.of(kind)[0].penalty for kind in r.kinds]
         lines += [f"{p.kind.label}: {penalty_formula(p)}" for p in firsts]
         parts = [] if r.path else [f"w_0 = {n.vector(r.w)}"]
@@ -89,9 +91,10 @@ class SweepText:
         """The CSV text of :meth:`csv_table`."""
         return page_csv(self.page())
 
-    def page(self) -> Page:
-        """Everything every format shows."""
-        return text_page(self.header(), (self.grid(),), self.notes(), csv=self.csv_table())
+    def page(self, full: bool = True) -> Page:
+        """Everything every format shows; without ``full``, no CSV table (the terminal)."""
+        csv = self.csv_table() if full else None
+        return text_page(self.header(), (self.grid(),), self.notes(), csv=csv)
 
     def csv_table(self) -> Grid:
         """One row per penalty and ``lam``: ``penalty, lam, w0, w1, ...`` (every weight)."""

@@ -16,7 +16,7 @@ from regtrace.engine.trajectory import RunReport, SignEvents, Trajectory
 from regtrace.render.csvfmt import grid as csv_grid
 from regtrace.render.csvfmt import page_csv
 from regtrace.render.norms import count_zeros, fmt_norm, max_abs, norm_l1, norm_l2
-from regtrace.render.numfmt import DEFAULT_DIGITS, fmt, fmt_exact
+from regtrace.render.numfmt import DEFAULT_DIGITS, count_text, fmt, fmt_exact
 from regtrace.render.page import Page, text_page
 from regtrace.render.step_text import (
     INLINE_VECTOR_MAX,
@@ -108,14 +108,15 @@ class RunText:
     def header(self) -> tuple[str, ...]:
         """The update rule, the data gradient, each penalty's formula and the inputs."""
         r, n = self.report, self.n
-        lines = [f"{r.n_steps} gradient steps: w <- w - lr x (dL/dw + penalty term)"]
+        lines = [f"{count_text(r.n_steps, 'gradient step')}: w <- w - lr x (dL/dw + penalty term)"]
         if r.target is not None:
             lines.append(
                 f"Data loss L = 1/2 x ||w - target||^2, dL/dw = w - target, "
                 f"target = {n.vector(r.target)}"
             )
         lines += [
-            f"{t.penalty.kind.label}: {penalty_formula(t.penalty)}, {n.lam(t.penalty)}"
+            f"{t.penalty.kind.label}: {penalty_formula(t.penalty)}"
+            + (f", {lam}" if (lam := strengths_text(t.penalty, n.strength)) else "")
             for t in r.results
         ]
         grad = "" if r.grad is None else f", dL/dw = {n.vector(r.grad)} (fixed)"
@@ -216,10 +217,11 @@ class RunText:
         """The CSV text of :meth:`csv_table`."""
         return page_csv(self.page())
 
-    def page(self) -> Page:
-        """Everything every format shows."""
+    def page(self, full: bool = True) -> Page:
+        """Everything every format shows; without ``full``, no CSV table (the terminal)."""
         grids = tuple(self.grid(t) for t in self.report.results)
-        return text_page(self.header(), grids, self.notes(), csv=self.csv_table())
+        csv = self.csv_table() if full else None
+        return text_page(self.header(), grids, self.notes(), csv=csv)
 
     def csv_table(self) -> Grid:
         """One row per penalty and kept step: ``penalty, step, w0, w1, ...`` (every weight)."""
