@@ -66,12 +66,12 @@ def test_csv_holds_every_element_whatever_the_size(cli: Cli) -> None:
 
 
 def test_summary_layout_on_a_few_elements_and_wide_refused(cli: Cli) -> None:
-    blog = ["check", "--w", "2.5,-0.8,0.1", "--grad", "-0.2,0.1,-0.05", "--lam", "0.01",
+    builtin = ["check", "--w", "2.5,-0.8,0.1", "--grad", "-0.2,0.1,-0.05", "--lam", "0.01",
             "--lr", "0.1", "--answer", "2.515,-0.8084,0.1048"]  # fmt: skip
-    result = cli([*blog, "--layout", "summary"])
+    result = cli([*builtin, "--layout", "summary"])
     assert result.code == 0
     assert ["right", "3", "100%"] in [line.split() for line in result.stdout.splitlines()]
-    refused = cli([*blog, "--layout", "wide"])
+    refused = cli([*builtin, "--layout", "wide"])
     assert refused.code == 2
     assert refused.stderr.startswith("Error: --layout wide: check lists one row per element")
 
