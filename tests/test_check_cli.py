@@ -82,7 +82,7 @@ def test_steps(cli: Cli, golden: Golden) -> None:
     assert result.code == 0, result.stdout
     slip = cli(["check", "--steps", "10", "--answer", "2.5615,-0.7015,0.1588"])
     assert slip.code == 1
-    golden("check_steps_blog_slip.txt", slip.stdout)
+    golden("check_steps_common_slip.txt", slip.stdout)
 
 
 def test_tol(cli: Cli) -> None:

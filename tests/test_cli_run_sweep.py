@@ -44,7 +44,7 @@ GOLDEN_CASES = {
     "run_markdown.md": ["run", *TARGETS, "--lam", "0.5", "--steps", "20", "--every", "10",
                         "--format", "markdown"],
     "run_plot.txt": ["run", "--target", "3.5,2.1", "--lam", "0.5", "--steps", "20", "--plot"],
-    "sweep_blog.txt": ["sweep", "--steps", "10"],
+    "sweep_builtin.txt": ["sweep", "--steps", "10"],
     "sweep_path_plot.txt": ["sweep", "--target", "3.5,2.1,-0.4", "--lams", "0.01:10:7",
                             "--plot"],
     "sweep_json.json": ["sweep", "--target", "3,-1", "--lams", "0,1,2", "--format", "json"],

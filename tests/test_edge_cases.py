@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -331,3 +332,23 @@ def test_proximal_threshold_beyond_float64() -> None:
         "Error: the L1 step overflows float64: lr x lam is beyond 1.8e308 (soft-threshold "
         "lr*lam); use smaller lr or lam"
     )
+
+
+def test_a_lam_whose_double_overflows_is_a_divergence() -> None:
+    """``run --lam 1e308``: 2*lam is beyond float64, so |1 - 2*lr*lam| is infinite and the run
+    diverges; one error line, no overflow warning (warnings are errors in the tests)."""
+    result = invoke(["run", "--lam", "1e308"])
+    assert result.code == 2
+    assert result.stderr.startswith("Error: the L2 run diverges from step 1")
+    assert result.stderr.count("\n") == 1
+
+
+def test_an_exponent_of_thousands_of_digits_is_one_error_line(tmp_path: Path) -> None:
+    """``1e`` and 5000 nines in an answer file: refused as too big for exact arithmetic, with
+    the digit count bounded below (10^12 + 1), not a crash on printing a 5000-digit integer."""
+    answer = tmp_path / "answer.txt"
+    answer.write_text("1e" + "9" * 5000 + "\n", encoding="utf-8")
+    result = invoke(["check", "--answer", f"@{answer}"])
+    assert result.code == 2
+    assert "would be an exact number of 1,000,000,000,001 or more digits" in result.stderr
+    assert result.stderr.count("\n") == 1

@@ -32,7 +32,7 @@ def test_the_knob_stops_at_the_top_and_turns_off_at_the_bottom() -> None:
     assert nudge(0.0, True, LAM_RANGE) == 1e-6
 
 
-def test_l2_path_is_the_lessons_geometric_decay() -> None:
+def test_l2_path_is_the_textbook_geometric_decay() -> None:
     """lam = 1, lr = 0.1: factor 1 - 2*0.1*1 = 0.8, so w_k = 2.5 * 0.8^k: 2, 1.6, 1.28."""
     demo = decay_demo(2.5, 1.0, 0.1, steps=3)
     assert demo.factor == pytest.approx(0.8)

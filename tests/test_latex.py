@@ -31,6 +31,23 @@ CASES = {
     "step_formula_kinks": ["step", "-s", "--loss-fn", "relu(w0 - w1) + max(w0, 0)*tanh(w1)"],
     "run_formula": ["run", "--loss-fn", "(1 - w0)^2 + 100*(w1 - w0^2)^2", "--lr", "0.001"],
     "sweep_formula": ["sweep", "--loss-fn", "(w0 - 3)^2", "--steps", "5", "--lams", "0,1"],
+    "check_optimizer": ["check", "-o", "adamw", "--steps", "2", "--answer", "2.66,-0.6,0.3"],
+    "step_compare": ["step", "-o", "adam", "--compare", "adamw,rmsprop,adagrad", "-s"],
+    "run_compare": ["run", "-o", "adam", "--compare", "adamw,sgd", "-p", "l2", "--steps", "4"],
+    "sweep_exact": [
+        "sweep",
+        "--exact",
+        "--w",
+        "1/3,2",
+        "--grad",
+        "0.1,0",
+        "--steps",
+        "3",
+        "--lams",
+        "0.5,1/7",
+    ],
+    "conventions_from_torch": ["conventions", "--weight-decay", "0.01", "--from", "torch"],
+    "conventions_from_ridge": ["conventions", "--alpha", "0.1", "--from", "ridge", "-n", "50"],
 }
 _COMMAND = re.compile(r"\\(begin|end)\{(\w+)\}")
 OVERFULL_TOLERANCE_PT = 1.0  # TeX reports boxes a hair too wide; a real overflow is tens of pt

@@ -28,7 +28,24 @@ COMMANDS = {
     "step_formula": ["step", "-s", "--loss-fn", "(w0 - 3)^2 + 2*w1^2", "--w", "1,1"],
     "run_formula": ["run", "--loss-fn", "(w0 - 3)^2 + 2*w1^2", "--steps", "3"],
     "sweep_formula": ["sweep", "--loss-fn", "(w0 - 3)^2", "--steps", "5", "--lams", "0,1"],
-}
+    "step_compare": ["step", "-o", "adam", "--compare", "adamw,rmsprop,adagrad", "--amsgrad"],
+    "run_compare": ["run", "-o", "adam", "--compare", "adamw,sgd", "--steps", "4",
+                    "--penalty", "l2"],
+    "run_data_optimizer": ["run", "--x", "1;2;3", "--y", "2,3,5", "--w", "1,0", "--intercept",
+                           "-o", "momentum", "--steps", "3"],
+    "sweep_exact": ["sweep", "--exact", "--w", "1/3,2", "--grad", "0.1,0", "--steps", "4",
+                    "--penalty", "l1", "--lams", "0.5,1/7"],
+    "sweep_lam_pattern": ["sweep", "--target", "3.5,2.1", "--lam", "1,0", "--lams", "0.1,1"],
+    "check_optimizer_one": ["check", "-o", "adam", "--answer", "2.6,-0.9,0.2"],
+    "check_steps_data": ["check", "--x", "1;2;3", "--y", "2,3,5", "--intercept", "--steps",
+                         "2", "--answer", "0.6,0.3", "--tol", "0.05"],
+    "check_formula": ["check", "--loss-fn", "(w0 - 3)^2 + 2*w1^2", "--w", "1,1", "--lam",
+                      "0.1", "--steps", "2", "--answer", "1.6764,0.3364"],
+    "conventions_from_torch": ["conventions", "--weight-decay", "0.01", "--from", "torch"],
+    "conventions_from_ridge": ["conventions", "--alpha", "0.1", "--from", "ridge",
+                               "--n-samples", "50"],
+    "conventions_from_elasticnet": ["conventions", "--alpha", "0.1", "--from", "elasticnet"],
+}  # fmt: skip
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e-?\d+)?")
 
 

@@ -179,7 +179,7 @@ GOLDEN_CASES = {
     # no sign change) moves each weight by -lr*(g + lam*sign(w)) per step, so
     # w0_10 = 2.5 + 10*0.1*0.19 = 2.69, w1_10 = -0.8 - 10*0.1*0.09 = -0.89,
     # w2_10 = 0.1 + 10*0.1*0.04 = 0.14.
-    "run_exact_blog.txt": ["run", "--exact", *EXAMPLE, "--lam", "0.01", "--penalty", "l2,l1"],
+    "run_exact_builtin.txt": ["run", "--exact", *EXAMPLE, "--lam", "0.01", "--penalty", "l2,l1"],
     # Loss 1/2*||w - t||^2 from 0, lr = 0.1, lam = 0.5. L2: w <- 0.8*w + 0.1*t (0.35, 0.63,
     # 0.854, 1.0332 for t = 3.5), w* = t/2 = 1.75. Proximal L1: v = w - 0.1*(w - t), then
     # shrink by 0.05: 0.3, 0.57, 0.813, 1.0317, w* = 3.5 - 0.5 = 3. Elastic: v = 0.8*w + 0.35,

@@ -69,7 +69,11 @@ def test_fixed_point_kept_only_without_weight_decay() -> None:
     [
         (["--optimizer", "adam", "--momentum", "0.9"], "--momentum applies to --optimizer"),
         (["--optimizer", "adam", "--l1-method", "proximal"], "works with plain sgd only"),
-        (["--compare", "adamw"], "--penalty l2,l1: with --compare give one penalty"),
+        (
+            ["--compare", "adamw"],
+            "with --compare give one penalty, the same for every "
+            "optimizer: add --penalty l2 (or l1, elastic, none)",
+        ),
     ],
 )
 def test_run_optimizer_errors(args: list[str], message: str) -> None:

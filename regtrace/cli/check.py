@@ -47,9 +47,9 @@ CheckLayoutOpt = Annotated[
     Layout,
     typer.Option(
         "--layout",
-        help="tall: a row per element; summary: counts, the furthest-off elements and the "
-        "first wrong ones. auto: summary from 51 elements in the terminal (files and other "
-        "formats always hold every element).",
+        help="tall: a row per element (there is no wide); summary: counts, the furthest-off "
+        "elements and the first wrong ones. auto: summary from 51 elements in the terminal "
+        "(files and other formats always hold every element).",
     ),
 ]
 

@@ -72,6 +72,7 @@ def conventions_command(
         typer.Option(
             "--weight-decay",
             metavar="WD",
+            rich_help_panel="From a framework's parameter to lam",
             help="Convert this weight_decay to lam (with --from torch, optax, keras or adamw).",
             show_default=False,
         ),

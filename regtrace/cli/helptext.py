@@ -24,6 +24,7 @@ PENALTY = "Penalty"
 OPTIMIZER = "Optimizer"
 DATA = "Data table"
 ANSWER = "Your answer"
+TO_LAM = "From a framework's parameter to lam"
 OUTPUT = "Output"
 
 PANELS: dict[str, str] = {
@@ -50,6 +51,8 @@ PANELS: dict[str, str] = {
     ),
     **dict.fromkeys(("--data", "--x", "--y", "--model", "--data-loss", "--intercept"), DATA),
     **dict.fromkeys(("--answer", "--quantity", "--tol"), ANSWER),
+    **dict.fromkeys(("--alpha", "--from", "--l1-ratio"), TO_LAM),
+    "--n-samples": PENALTY,
     **dict.fromkeys(
         (
             "--format",
@@ -66,12 +69,13 @@ PANELS: dict[str, str] = {
         OUTPUT,
     ),
 }
-"""The panel of each option, by its long name. Commands with few options keep one list. The
+"""The panel of each option, by its long name (a command may put one of its options in
+another panel: ``conventions`` puts ``--weight-decay`` beside ``--from``). The
 optimizers' hyper-parameters and states name their panel themselves (cli/optimizer_options.py),
 so a new one needs no line here."""
 
-PANEL_ORDER = (INPUTS, PENALTY, OPTIMIZER, DATA, ANSWER, OUTPUT)
-PANEL_MIN_OPTIONS = 12
+PANEL_ORDER = (INPUTS, PENALTY, OPTIMIZER, DATA, ANSWER, TO_LAM, OUTPUT)
+PANEL_MIN_OPTIONS = 8
 
 
 def unwrap(text: str) -> str:
@@ -102,8 +106,7 @@ def prepare(command: click.Command) -> None:
             long_name = max(param.opts, key=len)
             if grouped and not getattr(param, "rich_help_panel", None):
                 param.rich_help_panel = PANELS.get(long_name)
-            if grouped:
-                _name_choices(param, long_name)
+            _name_choices(param, long_name)
     if grouped:  # panels appear in the order of their first option
         order = {panel: i for i, panel in enumerate(PANEL_ORDER)}
         command.params.sort(key=lambda p: order.get(getattr(p, "rich_help_panel", None) or "", -1))

@@ -168,9 +168,10 @@ QuantityOpt = Annotated[
     typer.Option(
         "--quantity",
         "-q",
-        help="What --answer is: the new weights, the full gradient, the penalty term, the "
-        "update, the regularized loss (needs --loss), the penalty value (one number), or the L2 "
-        "weight-decay factor 1 - 2*lr*lam per weight.",
+        help="What --answer is: new-weight (the new weights), full-grad (the full gradient), "
+        "penalty-grad (the penalty term), step (the update), loss (the regularized loss; needs "
+        "--loss), penalty (the penalty value, one number) or decay-factor (the L2 weight-decay "
+        "factor 1 - 2*lr*lam per weight).",
     ),
 ]
 StepsOpt = Annotated[

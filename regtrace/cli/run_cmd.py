@@ -182,7 +182,11 @@ def run_command(
         )
     compared = problem.optimizer is not None and len(problem.optimizer.kinds) > 1
     if compared:
-        one_penalty(problem, "with --compare give one penalty, the same for every optimizer")
+        one_penalty(
+            problem,
+            "with --compare give one penalty, the same for every optimizer: add --penalty l2 "
+            "(or l1, elastic, none)",
+        )
         if plot or plot_file is not None:
             raise RegtraceError(
                 "--plot draws one run per penalty; with --compare use --format csv or json "

@@ -388,8 +388,9 @@ def contraction(penalty: Penalty, lr: float, curvature: float) -> float:
     Above 1 the run diverges (the decay factor ``1 - 2*lr*lam`` turned past
     -1); L1's push of ``lr*lam1`` is bounded and does not change this.
     """
-    c_lam2 = penalty.l2_form.coef * np.asarray(penalty.lam2) if penalty.has_l2 else 0.0
-    return float(np.max(np.abs(1.0 - lr * (curvature + c_lam2))))
+    with np.errstate(over="ignore"):  # a huge lam gives inf: a run that diverges
+        c_lam2 = penalty.l2_form.coef * np.asarray(penalty.lam2) if penalty.has_l2 else 0.0
+        return float(np.max(np.abs(1.0 - lr * (curvature + c_lam2))))
 
 
 def default_every(n_steps: int, n_weights: int) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 from regtrace.cli.output import write_file
@@ -17,7 +18,7 @@ def trace_document(state: ExploreState, digits: int) -> str:
     reproduces it as the caption."""
     report = state.report()
     layout = choose_layout(Layout.AUTO, report.w.size, len(report.results), full=True)
-    command = "regtrace step " + " ".join(state.step_args()) + f" --digits {digits}"
+    command = shlex.join(["regtrace", "step", *state.step_args(), "--digits", str(digits)])
     caption = f"Exported from regtrace explore. The same trace: {command}"
     return page_markdown(work_page(Work(report, digits=digits), layout, caption))
 

@@ -50,7 +50,8 @@ def check_size(token: str, where: str) -> None:
             continue  # not a number: the parser says so
         exp_text = match["exp"] or "0"
         if len(exp_text.lstrip("+-")) > 6:
-            digits = 10 ** (len(exp_text.lstrip("+-0")) - 1)  # a bound: no int() of it
+            # a lower bound, with no int() of the exponent and a short number in the message
+            digits = 10 ** min(len(exp_text.lstrip("+-0")) - 1, 12)
         else:
             digits = abs(int(exp_text))
         digits += len(match["int"]) + len(match["frac"] or "")

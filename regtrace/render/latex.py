@@ -313,7 +313,11 @@ def fitted(grid: Grid) -> list[Grid]:
 
 
 def _itemize(items: list[str]) -> str:
-    return "\n".join([r"\begin{itemize}", *(rf"  \item {i}" for i in items), r"\end{itemize}"])
+    """Lines of prose and formulas as a list, set ragged right: a formula TeX cannot break
+    never runs into the margin."""
+    return "\n".join(
+        [r"\begin{itemize}\raggedright", *(rf"  \item {i}" for i in items), r"\end{itemize}"]
+    )
 
 
 def page_latex(page: Page) -> str:
