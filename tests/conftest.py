@@ -33,9 +33,10 @@ STEP_RESULT_KEYS = (
     "w_new",
 )
 
-# Fixed terminal settings, so output never depends on the machine running the tests (the
-# docs' transcripts use 80 columns: docs/make_readme.py).
-TEST_ENV = {"COLUMNS": "100", "LINES": "40", "NO_COLOR": "1", "TERM": "dumb"}
+# Fixed settings, so output never depends on the machine running the tests: an empty COLUMNS
+# leaves piped output at its natural width (the goldens); the docs' transcripts use an
+# 80-column terminal (docs/make_readme.py).
+TEST_ENV = {"COLUMNS": "", "LINES": "40", "NO_COLOR": "1", "TERM": "dumb"}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

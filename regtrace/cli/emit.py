@@ -8,8 +8,6 @@ writes the picture atomically.
 
 from __future__ import annotations
 
-import shutil
-import sys
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import replace
@@ -301,10 +299,7 @@ def save_step(
 def _terminal_plot(spec: PlotSpec) -> str:
     from regtrace.render.termplot import terminal_plot
 
-    tty = sys.stdout.isatty()
-    width = (
-        shutil.get_terminal_size((TERMINAL_PLOT_WIDTH, 24)).columns if tty else TERMINAL_PLOT_WIDTH
-    )
+    width = terminal_width() or TERMINAL_PLOT_WIDTH
     return terminal_plot(spec, width, color=color_wanted())
 
 

@@ -110,7 +110,14 @@ def color_wanted() -> bool:
 
 
 def terminal_width() -> int | None:
-    """The terminal's width in columns, or ``None`` when stdout is not a terminal."""
+    """The width to fit tables to: the terminal's, or ``COLUMNS`` when the user sets it (also
+    when piped, e.g. ``COLUMNS=80 regtrace step > notes.txt``); ``None`` (natural width, no
+    wrapping) for a pipe with no ``COLUMNS``."""
+    import os
+
+    given = os.environ.get("COLUMNS", "").strip()
+    if given.isascii() and given.isdigit() and 0 < int(given) <= 10_000:
+        return int(given)
     if not is_terminal():
         return None
     import shutil
