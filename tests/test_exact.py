@@ -210,6 +210,7 @@ def test_float_step_does_not_load_the_exact_engine() -> None:
         "regtrace.engine.optimizer_params",
     }
     assert loaded - choices == {
+        "regtrace.engine.noise",  # the cancellation rule every printed number follows
         "regtrace.engine.penalties",
         "regtrace.engine.problem",
         "regtrace.engine.step",

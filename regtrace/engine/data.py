@@ -25,15 +25,9 @@ import numpy as np
 
 from regtrace.arrays import Matrix
 from regtrace.engine.choices import DataLoss, Model
+from regtrace.engine.noise import settled_array
 from regtrace.engine.penalties import Strength, Vector
-from regtrace.engine.trajectory import NOISE
 from regtrace.errors import RegtraceError
-
-
-def _settled(values: Vector, scale: Vector) -> Vector:
-    """``values`` with each element that is cancellation noise against its operands' size
-    ``scale`` set to 0 (``3 x 0.1 - 0.3`` leaves 5.6e-17 where the residual is 0)."""
-    return np.where(np.abs(values) <= NOISE * scale, 0.0, values)
 
 
 def _sigmoid(z: Vector) -> Vector:
@@ -195,12 +189,12 @@ class DataProblem:
                 loss = float(np.mean(np.logaddexp(0.0, z) - self.y * z))
             else:
                 preds = z
-                residuals = _settled(z - self.y, np.maximum(np.abs(z), np.abs(self.y)))
+                residuals = settled_array(z - self.y, np.maximum(np.abs(z), np.abs(self.y)))
                 sq = float(residuals @ residuals)
                 loss = {"half-mse": sq / (2 * self.n), "mse": sq / self.n, "sse": sq}[
                     self.loss.value
                 ]
-            grad = self.loss.scale(self.n) * _settled(
+            grad = self.loss.scale(self.n) * settled_array(
                 self.design.T @ residuals, np.abs(self.design.T) @ np.abs(residuals)
             )
         if not (np.isfinite(loss) and np.all(np.isfinite(grad))):

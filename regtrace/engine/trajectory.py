@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from regtrace.arrays import Int8
+from regtrace.engine.noise import NOISE as NOISE
 from regtrace.engine.penalties import (
     L1Method,
     L2Form,
@@ -168,11 +169,6 @@ class _GradientDescent:
 def _chunk(value: Strength, part: slice) -> Strength:
     """The part of a per-weight strength that goes with one chunk of weights."""
     return value[part] if isinstance(value, np.ndarray) else value
-
-
-NOISE = 1e-12
-"""A result this small against its operands is float rounding of an exact 0 (the rule of
-``regtrace.render.numfmt.NOISE``): 1 - 20 x 0.05 leaves -3.2e-16 where the arithmetic gives 0."""
 
 
 def settle_noise(w: Vector, before: Vector) -> None:

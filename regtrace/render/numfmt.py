@@ -12,18 +12,14 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+# The cancellation rule (a result this small against its operands prints as 0) is the one
+# runs settle their weights by: regtrace.engine.noise.
+from regtrace.engine.noise import NOISE as NOISE
+from regtrace.engine.noise import settled as settled
+
 DEFAULT_DIGITS = 12
-NOISE = 1e-12
-"""A result this small against its operands is float rounding of an exact 0, printed as 0
-(``-0.03 + 2x0.01x1.5`` leaves 3.5e-18; ``1 - 20x0.05`` leaves -3.2e-16). Runs settle their
-weights by the same rule (``regtrace.engine.trajectory.NOISE``)."""
 
 __all__ = ["DEFAULT_DIGITS", "NOISE", "fmt", "fmt_exact", "fmt_signed", "paren", "settled"]
-
-
-def settled(x: float, scale: float) -> float:
-    """``x``, or 0 when it is cancellation noise against operands of size ``scale``."""
-    return 0.0 if abs(x) <= NOISE * scale else x
 
 
 def fmt(x: float, digits: int = DEFAULT_DIGITS) -> str:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from regtrace.engine.noise import settled_array
 from regtrace.engine.penalties import (
     L2Form,
     Penalty,
@@ -378,7 +379,7 @@ def _settled_w_new(w: NDArray[np.float64], step: Any, w_new: Any) -> Any:
     if not isinstance(w_new, np.ndarray) or w_new.dtype != np.float64:
         return w_new
     scale = np.maximum(np.abs(w), np.abs(np.asarray(step, dtype=np.float64)))
-    return np.where(np.abs(w_new) <= NOISE * scale, 0.0, w_new)
+    return settled_array(w_new, scale)
 
 
 def summary_tables(
