@@ -17,7 +17,7 @@ from regtrace import RegtraceError, run
 from regtrace.engine.penalties import Penalty
 from regtrace.engine.trajectory import (
     BIG_VECTOR,
-    CHUNK,
+    BLOCK,
     FAST_STEP_ULPS,
     UpdateRule,
     _SignWatch,
@@ -89,7 +89,7 @@ def test_runs_that_cannot_jump_stay_within_steps_times_the_bound(
     """L2, none and proximal L1 do not amplify a difference, so after N steps the fast and
     general runs differ by at most N times the one-step bound (at the largest scale seen);
     every kept row is written, chunk by chunk, in the right place."""
-    n = 2 * CHUNK + 5
+    n = 2 * BLOCK + 5
     w, g = _inputs(seed, n)
     data = {"target": g} if use_target else {"grad": g}
     kinds = ["l2", "none", "l1", "elastic"]
@@ -109,7 +109,7 @@ def test_sign_notes_merged_over_chunks_equal_a_watch_over_every_step(method: str
     """The sign changes noted chunk by chunk are those a watch over the whole vector finds in
     the run's own steps (first zero, first flip, number of flips, zero at the end)."""
     rng = np.random.default_rng(3)
-    n = 3 * CHUNK + 11
+    n = 3 * BLOCK + 11
     w0 = rng.standard_normal(n) * 0.02
     g = rng.standard_normal(n) * 0.01
     steps = 12
@@ -133,11 +133,11 @@ def test_sign_notes_merged_over_chunks_equal_a_watch_over_every_step(method: str
 def test_overflow_names_the_earliest_step_over_all_chunks() -> None:
     """A weight in a late chunk that overflows at step 1 wins over one in an earlier chunk
     that overflows at step 2; the message is the general loop's."""
-    n = 3 * CHUNK
+    n = 3 * BLOCK
     w = np.zeros(n)
     g = np.zeros(n)
-    w[CHUNK + 3], g[CHUNK + 3] = 1e308, -5e307  # 1.5e308, then inf at step 2
-    w[2 * CHUNK + 9], g[2 * CHUNK + 9] = 1.7e308, -1e308  # inf at step 1
+    w[BLOCK + 3], g[BLOCK + 3] = 1e308, -5e307  # 1.5e308, then inf at step 2
+    w[2 * BLOCK + 9], g[2 * BLOCK + 9] = 1.7e308, -1e308  # inf at step 1
     messages = []
     for rule in (gradient_descent, general):
         with pytest.raises(RegtraceError) as err:
@@ -145,3 +145,26 @@ def test_overflow_names_the_earliest_step_over_all_chunks() -> None:
         messages.append(str(err.value))
     assert "at step 1 " in messages[0]
     assert messages[0] == messages[1]
+
+
+@pytest.mark.parametrize("method", ["subgradient", "proximal"])
+def test_threads_change_nothing(method: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The chunks shared out among threads give, bit for bit, the run of one thread: the
+    weights, the sign notes and the summary numbers."""
+    import regtrace.engine.parallel as parallel
+
+    rng = np.random.default_rng(8)
+    n = 5 * BLOCK + 3
+    w0, g = rng.standard_normal(n) * 0.02, rng.standard_normal(n) * 0.01
+    kwargs = dict(lam=0.05, lr=0.1, steps=9, every=4, l1_method=method)
+    monkeypatch.setattr(parallel, "thread_count", lambda pieces: min(pieces, 4))
+    many = run(w0, g, penalties=["l2", "l1", "elastic"], **kwargs)
+    monkeypatch.setattr(parallel, "thread_count", lambda pieces: 1)
+    one = run(w0, g, penalties=["l2", "l1", "elastic"], **kwargs)
+    for a, b in zip(many.results, one.results, strict=True):
+        assert np.array_equal(a.weights, b.weights)
+        assert a.stats == b.stats
+        if b.events is not None:
+            assert a.events is not None
+            for field in ("first_zero", "first_flip", "flips", "zero_at_end"):
+                assert np.array_equal(getattr(a.events, field), getattr(b.events, field))

@@ -82,22 +82,3 @@ def test_loss_and_decay_lines() -> None:
     assert Work(elastic).loss_line(elastic["elastic"]) == (
         "Elastic penalty: 0.01 x 3.4 + 0.01 x 6.9 = 0.103"
     )
-
-
-def test_summary_statistics_work_chunk_by_chunk() -> None:
-    """Norms, max |w| and zero counts over several chunks equal the whole-array answers;
-    the L2 norm of huge weights is found by rescaling instead of overflowing."""
-    from regtrace.render.norms import _CHUNK, count_zeros, max_abs, norm_l1, norm_l2
-
-    rng = np.random.default_rng(3)
-    v = rng.standard_normal(3 * _CHUNK + 5)
-    v[::97] = 0.0
-    v[-1] = -9.5  # the largest magnitude sits in the ragged last chunk
-    assert norm_l1(v) == pytest.approx(float(np.sum(np.abs(v))), rel=1e-13)
-    assert norm_l2(v) == pytest.approx(float(np.linalg.norm(v)), rel=1e-13)
-    assert max_abs(v) == 9.5
-    assert count_zeros(v) == int(np.count_nonzero(v == 0))
-    # ||(3e200, 4e200)||2 = 5e200 although 3e200^2 overflows float64
-    huge = np.zeros(_CHUNK + 2)
-    huge[0], huge[-1] = 3e200, -4e200
-    assert norm_l2(huge) == pytest.approx(5e200, rel=1e-15)

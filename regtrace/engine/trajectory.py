@@ -27,12 +27,13 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import numpy as np
 
 from regtrace.arrays import Int8
 from regtrace.engine.noise import NOISE as NOISE
+from regtrace.engine.parallel import for_each_piece
 from regtrace.engine.penalties import (
     L1Method,
     L2Form,
@@ -48,11 +49,21 @@ from regtrace.engine.step import (
     check_lr,
     check_same_length,
 )
+from regtrace.engine.vecstats import (
+    PARTS,
+    STATS_CHUNK,
+    VectorStats,
+    chunk_count,
+    chunk_partials,
+    combine,
+)
 from regtrace.errors import RegtraceError
 from regtrace.regularizers import Elementwise, choose_from
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
+
+    Counts = NDArray[np.signedinteger[Any]]
 
 MAX_STEPS = 10_000_000
 SMALL_RUN_STEPS = 50  # up to this many steps a run keeps every step by default
@@ -61,6 +72,10 @@ DEFAULT_ROWS = 50  # longer runs keep about this many evenly spaced steps by def
 # stay in cache across the update's five passes, and the scratch no longer grows with w
 # (80 MB per 10^7 weights before).
 CHUNK = 1 << 15
+# A big run (the fast loop) steps chunks of this many weights, shared out among threads: a
+# chunk and its scratch stay in cache across all steps, and its summary partials are those
+# of the summary statistics' own chunks.
+BLOCK = STATS_CHUNK
 BIG_VECTOR = 10_000  # from this many weights a run keeps only w_0 and w_N by default
 _CHECK_EVERY_BIG = 16  # a big run tests for overflow every this many steps (then replays)
 
@@ -205,16 +220,10 @@ class _SignWatch:
     """
 
     def __init__(self, w: Vector, n_steps: int = MAX_STEPS) -> None:
-        # Small dtypes: this runs on 10^7 weights too. Step numbers and flip counts are at
-        # most n_steps, so the smallest signed integer holding it will do (-1: never): int8
-        # for the usual 100 steps keeps 3 x 10 MB per 10^7 weights instead of 3 x 40 MB.
-        index = next(t for t in (np.int8, np.int16, np.int32) if np.iinfo(t).max >= n_steps)
         self.prev = np.empty(w.shape, dtype=np.int8)
         self._scratch: tuple[Int8, NDArray[np.bool_], NDArray[np.bool_]] | None = None
         self.update_prev(w)
-        self.first_zero = np.full(w.shape, -1, dtype=index)
-        self.first_flip = np.full(w.shape, -1, dtype=index)
-        self.flips = np.zeros(w.shape, dtype=index)
+        self._counters(w.size, n_steps)
 
     def _buffers(self) -> tuple[Int8, NDArray[np.bool_], NDArray[np.bool_]]:
         """Scratch for computing signs here; a rule with ``sign_before`` never needs it, so
@@ -240,17 +249,48 @@ class _SignWatch:
         sign_int8(w, cur, pos, neg)
         self.observe(cur, k)
 
+    @classmethod
+    def counts_only(cls, n: int, n_steps: int) -> _SignWatch:
+        """A watch without signs of its own, for a caller that keeps the signs of the step
+        before and passes them to :meth:`note_changes`."""
+        watch = object.__new__(cls)
+        watch._scratch = None
+        watch.prev = cast("Int8", np.empty(0, dtype=np.int8))
+        watch._counters(n, n_steps)
+        return watch
+
+    def _counters(self, n: int, n_steps: int) -> None:
+        # Small dtypes: this runs on 10^7 weights too. Step numbers and flip counts are at
+        # most n_steps, so the smallest signed integer holding it will do (-1: never): int8
+        # for the usual 100 steps keeps 3 x 10 MB per 10^7 weights instead of 3 x 40 MB.
+        index = next(t for t in (np.int8, np.int16, np.int32) if np.iinfo(t).max >= n_steps)
+        self.first_zero: Counts = cast("Counts", np.full(n, -1, dtype=index))
+        self.first_flip: Counts = cast("Counts", np.full(n, -1, dtype=index))
+        self.flips: Counts = cast("Counts", np.zeros(n, dtype=index))
+
     def observe(self, sign: Int8, k: int) -> None:
         """Note ``sign``, the sign of ``w`` after step ``k`` (steps in order)."""
         idx = self._changed(sign)
         if idx.size:
-            landed = sign[idx] == 0
-            zero = idx[landed]  # it changed, so it was not 0 before
-            self.first_zero[zero[self.first_zero[zero] < 0]] = k
-            flip = idx[~landed & (self.prev[idx] != 0)]  # -1 <-> 1
-            self.flips[flip] += 1
-            self.first_flip[flip[self.first_flip[flip] < 0]] = k
+            self.note(idx, sign[idx], self.prev[idx], k)
             self.prev[idx] = sign[idx]  # elsewhere prev already equals sign
+
+    def note_changes(self, sign: Vector, before: Vector, k: int) -> None:
+        """Note ``sign``, the sign of ``w`` after step ``k``, against ``before``, its sign
+        one step earlier (float64 arrays of -1, 0, 1)."""
+        changed = sign != before
+        if changed.any():
+            idx = np.flatnonzero(changed)
+            self.note(idx, sign[idx], before[idx], k)
+
+    def note(self, idx: NDArray[np.intp], new: NDArray[Any], old: NDArray[Any], k: int) -> None:
+        """The bookkeeping of the weights ``idx`` whose sign went from ``old`` to ``new``."""
+        landed = new == 0
+        zero = idx[landed]  # it changed, so it was not 0 before
+        self.first_zero[zero[self.first_zero[zero] < 0]] = k
+        flip = idx[~landed & (old != 0)]  # -1 <-> 1
+        self.flips[flip] += 1
+        self.first_flip[flip[self.first_flip[flip] < 0]] = k
 
     def _changed(self, sign: Int8) -> NDArray[np.intp]:
         """Indices where ``sign`` differs from ``prev``, found eight signs at a time.
@@ -297,6 +337,9 @@ class Trajectory:
     factor: float | None
     """Largest ``|1 - lr*(h + c*lam2)|``: what each step multiplies the distance by (L2 part)."""
     events: SignEvents | None
+    stats: tuple[VectorStats, ...] | None = None
+    """The summary numbers of each kept row, when the run computed them on the way (big
+    runs do, while each chunk is in cache); ``None``: computed from the rows when shown."""
 
     def to_dict(self) -> dict[str, Any]:
         """The ``run`` entry (docs/design.md): ``penalty``, ``lam``, ``trajectory``, ``w_final``."""
@@ -434,10 +477,12 @@ def _overflow(penalty: Penalty, k: int) -> RegtraceError:
     )
 
 
-def _kept_rows(w0: Vector, keep: tuple[int, ...], into: Vector | None) -> Vector:
-    """The array of kept weights, ``len(keep)`` rows (``into`` or a new one), ``w_0`` first."""
+def _kept_rows(w0: Vector, keep: tuple[int, ...], into: Vector | None, fill: bool = True) -> Vector:
+    """The array of kept weights, ``len(keep)`` rows (``into`` or a new one), ``w_0`` first
+    (unless not ``fill``: then the caller copies it)."""
     kept = np.empty((len(keep), w0.size), dtype=np.float64) if into is None else into
-    kept[0] = w0
+    if fill:
+        kept[0] = w0
     return kept
 
 
@@ -579,11 +624,13 @@ def _chunk_steps(
     kept: Vector | None,
     watch: _SignWatch | None,
     check: bool,
+    partials: Vector | None = None,
 ) -> int | None:
     """All ``n_steps`` steps on the chunk ``w`` (in place), writing the kept rows of this
-    chunk into ``kept`` and noting sign changes in ``watch`` (views of this chunk). Returns
-    a step by which some weight turned non-finite (``None``: none did); with ``check`` it
-    tests every step, so that is the first such step."""
+    chunk into ``kept``, their summary partial results into ``partials`` (one row per kept
+    step) and the sign changes into ``watch`` (views of this chunk). Returns a step by which
+    some weight turned non-finite (``None``: none did); with ``check`` it tests every step,
+    so that is the first such step."""
     size = w.size
     if consts.grad is not None:
         b = np.multiply(consts.grad[part], lr)  # lr*g, once per chunk
@@ -593,26 +640,25 @@ def _chunk_steps(
     a = _chunk(consts.a, part) if consts.a is not None else None
     s = _chunk(consts.s, part) if consts.s is not None else None
     threshold = _chunk(consts.threshold, part) if consts.threshold is not None else None
-    tmp = np.empty(size) if s is not None else None
-    sign = np.empty(size, dtype=np.int8)
-    pos = np.empty(size, dtype=np.bool_)
-    neg = np.empty(size, dtype=np.bool_)
-    slot = 1
+    # Subgradient L1: the push lr*lam1*sign(w) + lr*g changes only where a sign does.
+    push = None if s is None else _Push(w, s, b)
+    # Proximal L1 with a watch: the signs after each step, and one step earlier (float64).
+    sign = np.empty(size) if threshold is not None and watch is not None else None
+    before = np.sign(w) if sign is not None else None
     last = np.empty(size)
+    if partials is not None:
+        chunk_partials(w, partials[0], last)
+    slot = 1
     for k in range(1, n_steps + 1):
         kept_now = k == n_steps or (slot < len(keep) - 1 and keep[slot] == k)
         if kept_now:
             np.copyto(last, w)  # settle_noise measures the kept rows against w_(k-1)
-        if s is not None:
-            assert tmp is not None
-            sign_int8(w, sign, pos, neg)  # sign(w_(k-1))
-            if watch is not None and k > 1:
-                watch.observe(sign, k - 1)
-            np.multiply(sign, s, out=tmp)  # lr*lam1*sign(w), sign(0) = 0
-            tmp += b
+        if push is not None:
+            if k > 1:
+                push.follow(w, watch, k - 1)  # the signs of w_(k-1)
             if a is not None:
                 w *= a
-            w -= tmp
+            w -= push.value
         else:
             if a is not None:
                 w *= a
@@ -620,21 +666,63 @@ def _chunk_steps(
         if threshold is not None:
             w[...] = _soft_threshold(w, threshold)
             if watch is not None:
-                sign_int8(w, sign, pos, neg)
-                watch.observe(sign, k)
+                assert sign is not None and before is not None
+                np.sign(w, out=sign)
+                watch.note_changes(sign, before, k)
+                sign, before = before, sign
         if (check or k == n_steps) and not np.isfinite(w).all():
             return k  # non-finite stays so: the last step tests the whole run (then replay)
         if slot < len(keep) - 1 and keep[slot] == k:
             if kept is not None:
-                kept[slot, part] = w
-                settle_noise(kept[slot, part], last)  # the row shown; w itself runs on
+                row = kept[slot, part]
+                row[...] = w
+                settle_noise(row, last)  # the row shown; w itself runs on
+                if partials is not None:
+                    chunk_partials(row, partials[slot], last)
             slot += 1
         elif k == n_steps:
             settle_noise(w, last)  # the last row is w itself, and the run is over
-    if watch is not None and s is not None and n_steps > 0:
-        sign_int8(w, sign, pos, neg)
-        watch.observe(sign, n_steps)  # the loop has not seen w_N
+            if partials is not None:
+                chunk_partials(w, partials[-1], last)
+    if push is not None and watch is not None and n_steps > 0:
+        push.follow(w, watch, n_steps)  # the loop has not seen w_N
     return None
+
+
+class _Push:
+    """``lr*lam1*sign(w) + lr*g`` of one chunk under subgradient L1, kept up to date.
+
+    A weight's sign can have changed since the step before only where ``w * sign_before``
+    is not positive (a change of sign, or 0); one multiplication and one comparison find
+    those few weights, and only they get a new sign and push (the same floats as computing
+    all of them again: ``sign*s + b``, elementwise).
+    """
+
+    def __init__(self, w: Vector, s: Strength, b: Vector) -> None:
+        self.s, self.b = s, b
+        self.sign = np.sign(w)
+        self.value = np.multiply(self.sign, s)
+        self.value += b
+        self._product = np.empty(w.size)
+        self._suspect = np.empty(w.size, dtype=np.bool_)
+
+    def follow(self, w: Vector, watch: _SignWatch | None, k: int) -> None:
+        """Take the signs of ``w``, the weights after step ``k``, noting changes in ``watch``."""
+        np.multiply(w, self.sign, out=self._product)
+        np.less_equal(self._product, 0.0, out=self._suspect)
+        if not self._suspect.any():
+            return
+        idx = np.flatnonzero(self._suspect)
+        new, old = np.sign(w[idx]), self.sign[idx]
+        moved = new != old
+        if not moved.any():
+            return
+        idx, new, old = idx[moved], new[moved], old[moved]
+        if watch is not None:
+            watch.note(idx, new, old, k)
+        self.sign[idx] = new
+        s = self.s[idx] if isinstance(self.s, np.ndarray) else self.s
+        self.value[idx] = new * s + self.b[idx]
 
 
 def _blocked_trajectory(
@@ -647,28 +735,38 @@ def _blocked_trajectory(
     keep: tuple[int, ...],
     into: Vector | None,
     signs: bool,
-) -> tuple[Vector, SignEvents | None]:
-    """The run chunk by chunk (see :data:`FAST_STEP_ULPS`); raises :class:`_OverflowAt`
-    with the last good step if some weight turns non-finite."""
+) -> tuple[Vector, SignEvents | None, tuple[VectorStats, ...]]:
+    """The run chunk by chunk (see :data:`FAST_STEP_ULPS`), the chunks shared out among
+    threads (:mod:`regtrace.engine.parallel`), with the summary of each kept row; raises
+    :class:`_OverflowAt` with the last good step if some weight turns non-finite."""
     consts = _Blocked.of(penalty, lr, grad, target)
-    kept = _kept_rows(w0, keep, into)
+    kept = _kept_rows(w0, keep, into, fill=into is not None)
     w = kept[-1]
-    watch = _SignWatch(w0, n_steps) if signs and penalty.has_l1 else None
-    first_bad: int | None = None
-    with np.errstate(over="ignore", invalid="ignore"):
-        for start in range(0, w0.size, CHUNK):
-            part = slice(start, start + CHUNK)
-            chunk = w[part]
+    watch = _SignWatch.counts_only(w0.size, n_steps) if signs and penalty.has_l1 else None
+    pieces = chunk_count(w0.size)
+    partials = np.zeros((len(keep), pieces, PARTS))
+    bad_steps: list[int] = []
+
+    def piece(index: int) -> None:
+        part = slice(index * BLOCK, (index + 1) * BLOCK)
+        chunk = w[part]
+        with np.errstate(over="ignore", invalid="ignore"):  # per thread
+            if into is None and len(keep) > 1:
+                kept[0, part] = w0[part]
             chunk[...] = w0[part]
             view = None if watch is None else watch.part(part)
-            if _chunk_steps(consts, lr, chunk, part, n_steps, keep, kept, view, False):
+            rows = partials[:, index]
+            if _chunk_steps(consts, lr, chunk, part, n_steps, keep, kept, view, False, rows):
                 chunk[...] = w0[part]
                 bad = _chunk_steps(consts, lr, chunk, part, n_steps, keep, None, None, True)
                 assert bad is not None
-                first_bad = bad if first_bad is None else min(first_bad, bad)
-    if first_bad is not None:
-        raise _OverflowAt(first_bad - 1)
-    return kept, None if watch is None else watch.result(w)
+                bad_steps.append(bad)  # list.append is atomic
+
+    for_each_piece(pieces, piece)
+    if bad_steps:
+        raise _OverflowAt(min(bad_steps) - 1)
+    stats = tuple(combine(partials[row], kept[row]) for row in range(len(keep)))
+    return kept, None if watch is None else watch.result(w), stats
 
 
 class _OverflowAt(Exception):
@@ -710,8 +808,9 @@ def run_penalty(
     keep = kept_steps(n_steps, every)
     check = _CHECK_EVERY_BIG if w0.size >= BIG_VECTOR else 1
     try:
+        stats: tuple[VectorStats, ...] | None = None
         if _fast_path(rule, gradient, w0):
-            kept, events = _blocked_trajectory(
+            kept, events, stats = _blocked_trajectory(
                 w0, grad, target, penalty, lr, n_steps, keep, into, signs
             )
         else:
@@ -735,6 +834,7 @@ def run_penalty(
         fixed_point=None if target is None else fixed_point(penalty, target),
         factor=factor if penalty.has_l2 else None,
         events=events,
+        stats=stats,
     )
 
 

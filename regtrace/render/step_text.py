@@ -21,7 +21,8 @@ from regtrace.engine.penalties import (
     Vector,
 )
 from regtrace.engine.step import StepReport, StepResult
-from regtrace.render.norms import BEYOND_FLOAT64, count_zeros, fmt_norm, norm_l1, norm_l2
+from regtrace.engine.vecstats import vector_stats
+from regtrace.render.norms import BEYOND_FLOAT64, fmt_norm
 from regtrace.render.numfmt import DEFAULT_DIGITS, fmt, fmt_exact, fmt_signed, paren, settled
 from regtrace.render.numfmt import NOISE as NOISE  # the cancellation rule, for the other views
 from regtrace.render.page import (
@@ -403,12 +404,13 @@ def summary_tables(
     for label, step_raw, w_new_raw in moves:
         step, w_new = (np.asarray(a, dtype=np.float64) for a in (step_raw, w_new_raw))
         k = int(np.argmax(np.abs(step)))
+        was, now = vector_stats(w), vector_stats(w_new)
         rows.append(
             (
                 label,
-                _before_after(norm_l2(w), norm_l2(w_new), num),
-                _before_after(norm_l1(w), norm_l1(w_new), num),
-                f"{count_zeros(w)} -> {count_zeros(w_new)}",
+                _before_after(was.l2, now.l2, num),
+                _before_after(was.l1, now.l1, num),
+                f"{was.zeros} -> {now.zeros}",
                 f"{fmt_signed(float(step[k]), digits)} (w{k})",
             )
         )

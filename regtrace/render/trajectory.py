@@ -13,9 +13,10 @@ import numpy as np
 
 from regtrace.engine.penalties import L2Form, Penalty, PenaltyKind, Strength, Vector
 from regtrace.engine.trajectory import RunReport, SignEvents, Trajectory
+from regtrace.engine.vecstats import VectorStats, vector_stats
 from regtrace.render.csvfmt import grid as csv_grid
 from regtrace.render.csvfmt import page_csv
-from regtrace.render.norms import count_zeros, fmt_norm, max_abs, norm_l1, norm_l2
+from regtrace.render.norms import fmt_norm
 from regtrace.render.numfmt import DEFAULT_DIGITS, count_text, fmt, fmt_exact
 from regtrace.render.page import Page, text_page
 from regtrace.render.step_text import (
@@ -59,16 +60,18 @@ class Numbers:
         """``lam = 0.01``, or both strengths of an elastic net."""
         return strengths_text(p, self.strength) or "no penalty"
 
-    def cells(self, w: Vector) -> tuple[str, ...]:
-        """One cell per weight for a few weights; norms and counts for many."""
+    def cells(self, w: Vector, stats: VectorStats | None = None) -> tuple[str, ...]:
+        """One cell per weight for a few weights; norms and counts for many (``stats``, when
+        the run computed them already)."""
         if w.size <= INLINE_VECTOR_MAX:
             return tuple(self.num(x) for x in w)
-        w = np.asarray(w, dtype=np.float64)  # norms are approximate by nature (exact: fractions)
+        if stats is None:  # norms are approximate by nature (exact: fractions)
+            stats = vector_stats(np.asarray(w, dtype=np.float64))
         return (
-            fmt_norm(norm_l2(w), self.digits),
-            fmt_norm(norm_l1(w), self.digits),
-            str(count_zeros(w)),
-            self.num(max_abs(w)),
+            fmt_norm(stats.l2, self.digits),
+            fmt_norm(stats.l1, self.digits),
+            str(stats.zeros),
+            self.num(stats.max_abs),
         )
 
 
@@ -126,7 +129,10 @@ class RunText:
     def grid(self, t: Trajectory) -> Grid:
         """One penalty: a row per kept step, then the fixed point (quadratic loss)."""
         n = self.n
-        rows = [(str(k), *n.cells(w)) for k, w in zip(t.steps, t.weights, strict=True)]
+        stats = t.stats or (None,) * len(t.steps)
+        rows = [
+            (str(k), *n.cells(w, row)) for k, w, row in zip(t.steps, t.weights, stats, strict=True)
+        ]
         if t.fixed_point is not None:
             rows.append(("fixed point w*", *n.cells(t.fixed_point)))
         # The strengths are in the header lines; a long title would wrap over a narrow table.
