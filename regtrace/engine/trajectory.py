@@ -286,11 +286,13 @@ class _SignWatch:
     def note(self, idx: NDArray[np.intp], new: NDArray[Any], old: NDArray[Any], k: int) -> None:
         """The bookkeeping of the weights ``idx`` whose sign went from ``old`` to ``new``."""
         landed = new == 0
-        zero = idx[landed]  # it changed, so it was not 0 before
-        self.first_zero[zero[self.first_zero[zero] < 0]] = k
-        flip = idx[~landed & (old != 0)]  # -1 <-> 1
-        self.flips[flip] += 1
-        self.first_flip[flip[self.first_flip[flip] < 0]] = k
+        if landed.any():
+            zero = idx[landed]  # it changed, so it was not 0 before
+            self.first_zero[zero[self.first_zero[zero] < 0]] = k
+        flip = idx[new * old < 0]  # -1 <-> 1
+        if flip.size:
+            self.flips[flip] += 1
+            self.first_flip[flip[self.first_flip[flip] < 0]] = k
 
     def _changed(self, sign: Int8) -> NDArray[np.intp]:
         """Indices where ``sign`` differs from ``prev``, found eight signs at a time.
