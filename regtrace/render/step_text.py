@@ -21,7 +21,6 @@ from regtrace.engine.penalties import (
     Vector,
 )
 from regtrace.engine.step import StepReport, StepResult
-from regtrace.engine.vecstats import vector_stats
 from regtrace.render.norms import BEYOND_FLOAT64, fmt_norm
 from regtrace.render.numfmt import DEFAULT_DIGITS, fmt, fmt_exact, fmt_signed, paren, settled
 from regtrace.render.numfmt import NOISE as NOISE  # the cancellation rule, for the other views
@@ -397,6 +396,8 @@ def summary_tables(
     Arrays may hold floats or, with ``--exact``, fractions: norms are approximate by nature
     and use float64; new weights are written by ``num`` (exactly, when it is exact).
     """
+    from regtrace.engine.vecstats import vector_stats  # long vectors only
+
     w = np.asarray(w, dtype=np.float64)
     header = (what, "||w||2 -> ||w_new||2", "||w||1 -> ||w_new||1", "zeros", "max |update|")
     rows = []
