@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from regtrace.cli.options import PlotScale
 from regtrace.cli.output import (
+    PIPE_WIDTH,
     color_wanted,
     terminal_width,
     write_file,
@@ -160,15 +161,29 @@ def emit(
         show(page(False), spec if plot else None)
         return
     elif output_format is OutputFormat.TABLE:
-        from regtrace.render.table import page_renderable
-
-        write_renderable(page_renderable(page(False), terminal_width()))
+        write_table(page(False))
     else:
         from regtrace.render.formats import page_text
 
         write_text(page_text(page(True), output_format.value))
     if plot and spec is not None:
         write_text(_terminal_plot(spec))
+
+
+def write_table(page: Page) -> None:
+    """The terminal table: drawn by Rich, or on a pipe as plain text where that is the same
+    text (:mod:`regtrace.render.plain`: Rich's console is then never loaded)."""
+    width = terminal_width()
+    if width is None and not color_wanted():
+        from regtrace.render.plain import plain_page
+
+        text = plain_page(page, PIPE_WIDTH)
+        if text is not None:
+            write_text(text)
+            return
+    from regtrace.render.table import page_renderable
+
+    write_renderable(page_renderable(page, width))
 
 
 def step_json_extra(
