@@ -10,7 +10,6 @@ NumPy (``--help`` and ``--version`` must not).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -32,6 +31,7 @@ from regtrace.engine.problem import (
     TableGradient,
 )
 from regtrace.errors import RegtraceError
+from regtrace.frozen import frozen
 from regtrace.parse.numbers import parse_scalar, parse_vector, parse_vector_or_scalar
 
 if TYPE_CHECKING:
@@ -76,7 +76,7 @@ def _check_one_stdin(**specs: str | None) -> None:
         )
 
 
-@dataclass(frozen=True)
+@frozen
 class InputTexts:
     """The option texts of a traced step with the built-in example's filled in."""
 
@@ -123,7 +123,7 @@ def check_target_alone(grad: str | None, **stdin_options: str | None) -> None:
     _check_one_stdin(**stdin_options)
 
 
-@dataclass(frozen=True)
+@frozen
 class ProblemOptions:
     """The option texts that describe a problem, as typed (``None``: not given)."""
 
@@ -260,7 +260,7 @@ def one_penalty(problem: Problem, why: str) -> PenaltyKind:
     return kinds[0]
 
 
-@dataclass(frozen=True)
+@frozen
 class _Reader:
     """Numbers read as float64 or, with ``exact``, as the fractions typed."""
 

@@ -18,17 +18,18 @@ import functools
 import inspect
 import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Annotated, Any
 
 import typer
 
 from regtrace.cli.helptext import OPTIMIZER
+from regtrace.frozen import frozen
 
 HELP_FLAGS = frozenset({"--help", "-h"})
 
 
-@dataclass(frozen=True)
+@frozen
 class OptimizerOptions:
     """The optimizer options as typed on the command line (text, or None when not given)."""
 

@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from regtrace.cli.optimizer_options import with_optimizer_options
@@ -46,6 +45,7 @@ from regtrace.cli.options import (
     YOpt,
 )
 from regtrace.engine.choices import Model
+from regtrace.frozen import frozen
 from regtrace.regularizers import L1Method, L2Form
 from regtrace.render.formats import OutputFormat
 
@@ -211,7 +211,7 @@ def run_command(
     )
 
 
-@dataclass(frozen=True)
+@frozen
 class RunViews:
     """What ``run`` writes: the JSON object, the text, the plot and the final weights."""
 
@@ -221,7 +221,7 @@ class RunViews:
     finals: dict[str, Vector]
 
 
-@dataclass(frozen=True)
+@frozen
 class _WithOptimizer:
     """A result's JSON with the optimizer's settings beside the inputs."""
 

@@ -12,7 +12,6 @@ With ``steps = N`` the answer is the weights after ``N`` updates with the same d
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, cast
 
@@ -34,9 +33,10 @@ from regtrace.engine.grading import Mark, Written, grade
 from regtrace.engine.penalties import L1Method, L2Form, PenaltyKind, Vector
 from regtrace.engine.step import StepReport
 from regtrace.errors import RegtraceError
+from regtrace.frozen import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class CheckResult:
     """The verdict on one answer; ``report`` is the (last) step, exactly, for the working."""
 
