@@ -20,7 +20,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import field, replace
 from enum import StrEnum
-from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 import numpy as np
@@ -30,6 +29,8 @@ from regtrace.errors import RegtraceError
 from regtrace.frozen import frozen
 
 if TYPE_CHECKING:  # the optimizer engine loads only with an optimizer (start-up time)
+    from fractions import Fraction
+
     from regtrace.engine.check import CheckResult
     from regtrace.engine.check_optimizer import OptimizerCheck
     from regtrace.engine.data import DataEval, DataProblem
@@ -114,6 +115,8 @@ class QuadraticTarget:
     def evaluate(self, w: Numbers) -> tuple[Any | None, Numbers]:
         """``(1/2*||w - t||^2, w - t)`` in the number type of ``w``."""
         if _exact(w):
+            from fractions import Fraction
+
             r = [a - b for a, b in zip(w, self.target, strict=True)]
             return sum((x * x for x in r), Fraction(0)) / 2, r
         residual = np.asarray(w - self.target, dtype=np.float64)
@@ -230,6 +233,8 @@ class Regularization:
             if value is None:
                 return None
             if isinstance(value, list):
+                from fractions import Fraction
+
                 return [Fraction(factor) * v for v in value]
             return value * factor
 

@@ -14,7 +14,6 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from regtrace.engine.check import CheckResult, Quantity
-from regtrace.engine.diagnose import Diagnosis
 from regtrace.engine.exact import exact_vector
 from regtrace.engine.grading import MIN_SIGNIFICANT, Mark, Written, significant
 from regtrace.engine.penalties import L2Form, Vector
@@ -33,6 +32,7 @@ from regtrace.render.step_text import (
 
 if TYPE_CHECKING:
     from regtrace.engine.check_optimizer import OptimizerCheck
+    from regtrace.engine.diagnose import Diagnosis
 
 
 class Graded(Protocol):
