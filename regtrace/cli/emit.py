@@ -8,6 +8,7 @@ writes the picture atomically.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import replace
@@ -172,9 +173,10 @@ def emit(
 
 def write_table(page: Page) -> None:
     """The terminal table: drawn by Rich, or on a pipe as plain text where that is the same
-    text (:mod:`regtrace.render.plain`: Rich's console is then never loaded)."""
+    text (:mod:`regtrace.render.plain`: Rich's console is then never loaded). Not on Windows,
+    where Rich draws a piped table for a legacy console (other rules, one column less)."""
     width = terminal_width()
-    if width is None and not color_wanted():
+    if width is None and not color_wanted() and sys.platform != "win32":
         from regtrace.render.plain import plain_page
 
         text = plain_page(page, PIPE_WIDTH)
