@@ -178,6 +178,39 @@ def test_a_run_builds_only_its_own_command() -> None:
         assert app_for(args) is app
 
 
+def _step_options(args: list[str]) -> set[str]:
+    """The options of ``step`` as Typer builds the command for the command line ``args``."""
+    import typer.main
+
+    from regtrace.cli import app_for
+
+    group = typer.main.get_command(app_for(args))
+    return {o for p in group.commands["step"].params for o in p.opts}  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("args", "built"),
+    [
+        (["step"], False),
+        (["step", "--w", "2.5,-0.8", "--grad", "-0.2,0.1", "--lam=0.1"], False),
+        (["step", "-o", "adam", "--compare", "adamw"], False),  # the command's own options
+        (["step", "--optimizer", "sgd", "--momentum", "0.9"], True),
+        (["step", "-o", "adam", "--t", "2", "--m=1,2", "--v", "1,2"], True),
+        (["step", "--momentm", "0.9"], True),  # a typo: the full list, for "did you mean"
+        (["step", "--help"], True),
+        (["step", "-h"], True),
+    ],
+)
+def test_optimizer_options_are_built_for_the_command_lines_that_use_them(
+    args: list[str], built: bool
+) -> None:
+    """Typer gets the twenty optimizer options only when the command line can need them."""
+    options = _step_options(args)
+    assert {"--w", "--optimizer", "--compare"} <= options
+    assert ({"--momentum", "--beta1", "--buf", "--m", "--v-max"} <= options) is built
+    assert ("--momentum" in options) is built
+
+
 def _enums(package: str) -> dict[str, frozenset[str]]:
     """Every ``StrEnum`` defined in the modules of ``package``: name -> its values."""
     import importlib

@@ -110,7 +110,8 @@ def _flags(parameters: Sequence[inspect.Parameter]) -> frozenset[str]:
     for p in parameters:
         for info in getattr(p.annotation, "__metadata__", ()):
             first = getattr(info, "default", None)  # in Annotated, the first flag is here
-            decls = (first, *info.param_decls) if isinstance(first, str) else info.param_decls
+            decls = [first] if isinstance(first, str) else []
+            decls += getattr(info, "param_decls", None) or ()
             out.update(name for d in decls for name in d.split("/") if name.startswith("-"))
     return frozenset(out)
 

@@ -18,11 +18,9 @@ table; the table's top and bottom edges are blank lines; a title sits on the lin
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from regtrace.render.page import Grid, Line, Page
 
-from regtrace.render.page import Grid, Heading, Line, Page
-
-RULE = "\N{BOX DRAWINGS HEAVY HORIZONTAL}"
+RULE = "━"  # BOX DRAWINGS HEAVY HORIZONTAL, written out: compiling \N{...} loads unicodedata
 
 
 def cell_text(text: str) -> str:
@@ -40,7 +38,7 @@ def _plain(text: str) -> bool:
 def _table(grid: Grid, width: int) -> list[str] | None:
     """The lines of ``grid`` as a table (its title first), or ``None`` (see the module)."""
     texts = [grid.header, *grid.rows]
-    if not all(_plain(text) for row in texts for text in row):
+    if not grid.header or not all(_plain(text) for row in texts for text in row):
         return None
     if grid.title is not None and not _plain(grid.title):
         return None
@@ -76,26 +74,20 @@ def _table(grid: Grid, width: int) -> list[str] | None:
 def plain_page(page: Page, width: int) -> str | None:
     """``page`` as the table prints it to a console ``width`` columns wide with no colour,
     every line right-stripped; ``None`` when Rich must draw it (see the module)."""
+    texts = [page.title]  # the lines Rich would wrap were they wider than the console
     lines: list[str] = [page.title]
     for block in page.blocks:
-        if isinstance(block, Line):
-            lines.append(block.text)
-        elif isinstance(block, Heading):
-            lines += ["", block.text]
-        else:
+        if isinstance(block, Grid):
             table = _table(block, width)
             if table is None:
                 return None
             lines += table
+        else:
+            texts.append(block.text)
+            lines += [block.text] if isinstance(block, Line) else ["", block.text]
     if page.caption:
+        texts.append(page.caption)
         lines.append(page.caption)
-    if not _fits(lines[:1] + [b.text for b in page.blocks if not isinstance(b, Grid)], width):
-        return None
-    if page.caption and not _fits([page.caption], width):
+    if not all(_plain(text) and len(text) <= width for text in texts):
         return None
     return "\n".join(line.rstrip() for line in lines) + "\n"
-
-
-def _fits(texts: Sequence[str], width: int) -> bool:
-    """Lines Rich prints as they are: printable ASCII, no wider than the console."""
-    return all(_plain(text) and len(text) <= width for text in texts)
