@@ -91,13 +91,76 @@ def test_parser_imports_no_cli_library() -> None:
     assert not set(done.stdout.split()) & set(CLI_LIBRARIES)
 
 
-def test_step_without_out_loads_no_file_writer() -> None:
-    """Start-up pays only for what a command uses: no ``--out``, no writer modules."""
-    done = _python("-X", "importtime", "-m", "regtrace", "step")
-    assert done.returncode == 0, done.stderr
-    modules = _imported(done.stderr)
-    assert "regtrace.engine.step" in modules
-    assert not modules & {"regtrace.cli.outfile", "regtrace.render.outfile", "tempfile"}
+def _loaded(*args: str) -> set[str]:
+    """The modules ``regtrace ARGS`` imports, its output piped (no COLUMNS: natural width)."""
+    env = {k: v for k, v in os.environ.items() if k != "REGTRACE_DEBUG"} | {"COLUMNS": ""}
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "regtrace", *args],
+        cwd=ROOT, capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+    assert done.returncode in (0, 1), done.stderr  # 1: check found a wrong answer
+    return _imported(done.stderr)
+
+
+# What a command's default path never needs: the other commands, the optimizers (their
+# option tables too), the loss formula, plots, exact numbers, tables from files, the file
+# writer, JSON and CSV, the common-mistake search, and Rich itself (a piped table is plain
+# text; the help screens and a terminal use Rich).
+NOT_ON_A_PLAIN_PATH = {
+    *("regtrace.cli.sweep", "regtrace.cli.conventions", "regtrace.cli.explore_cmd"),
+    *("regtrace.engine.optimizer_params", "regtrace.engine.optimizers"),
+    *("regtrace.engine.transforms", "regtrace.cli.optimizer_inputs"),
+    *("sympy", "regtrace.engine.formula", "regtrace.parse.formula"),
+    *("regtrace.render.plotdata", "regtrace.render.termplot", "plotext", "matplotlib"),
+    *("fractions", "decimal", "regtrace.engine.exact", "regtrace.parse.exact"),
+    *("regtrace.parse.table", "regtrace.engine.data", "csv"),
+    *("regtrace.cli.outfile", "regtrace.render.outfile", "tempfile"),
+    *("json", "regtrace.render.jsonfmt", "regtrace.engine.diagnose"),
+    *("rich", "rich.console", "textual", "IPython", "importlib.metadata", "unicodedata"),
+}
+EXACT = {"fractions", "decimal", "regtrace.engine.exact", "regtrace.parse.exact"}
+PLAIN_PATHS = {  # the command line, a module it must load, and what it must not load
+    "step": (
+        ["step"],
+        "regtrace.engine.step",
+        NOT_ON_A_PLAIN_PATH | {"regtrace.cli.run_cmd", "regtrace.cli.check"},
+    ),
+    "run": (
+        ["run"],
+        "regtrace.engine.trajectory",
+        NOT_ON_A_PLAIN_PATH | {"regtrace.cli.step", "regtrace.cli.check", "regtrace.engine.sweep"},
+    ),
+    "check": (  # a right answer (nothing to diagnose), graded in exact fractions
+        ["check", "--answer", "2.515,-0.8084,0.1048"],
+        "regtrace.engine.check",
+        (NOT_ON_A_PLAIN_PATH - EXACT) | {"regtrace.cli.step", "regtrace.cli.run_cmd"},
+    ),
+}
+ON_THEIR_OWN_PATH = {  # the probe is real: each guarded kind of module does load when used
+    "regtrace.engine.optimizer_params": ["step", "--optimizer", "adam"],
+    "fractions": ["step", "--exact"],
+    "regtrace.render.jsonfmt": ["step", "--format", "json"],
+    "csv": ["step", "--format", "csv"],
+    "regtrace.engine.diagnose": ["check", "--answer", "2.6,-0.8084,0.1048"],
+    "regtrace.render.plotdata": ["run", "--steps", "3", "--plot"],
+    "rich.console": ["step", "--help"],
+}
+
+
+@pytest.mark.parametrize("name", list(PLAIN_PATHS))
+def test_a_plain_command_loads_only_what_it_uses(name: str) -> None:
+    """Start-up pays only for what a command line uses: ``regtrace step``, ``run`` and a right
+    ``check`` load none of the modules of other commands, options or formats."""
+    args, engine, unused = PLAIN_PATHS[name]
+    modules = _loaded(*args)
+    assert engine in modules  # the log is real: the command ran
+    assert not modules & unused
+    assert not {m for m in modules if m.split(".")[0] == "rich"}
+
+
+@pytest.mark.parametrize("module", list(ON_THEIR_OWN_PATH))
+def test_the_guarded_modules_load_on_their_own_path(module: str) -> None:
+    assert module in _loaded(*ON_THEIR_OWN_PATH[module])
 
 
 def test_a_run_builds_only_its_own_command() -> None:
@@ -113,6 +176,39 @@ def test_a_run_builds_only_its_own_command() -> None:
     assert len(app.registered_commands) > 1  # the full app is untouched
     for args in ([], ["--help"], ["nope"], ["--version"]):
         assert app_for(args) is app
+
+
+def _step_options(args: list[str]) -> set[str]:
+    """The options of ``step`` as Typer builds the command for the command line ``args``."""
+    import typer.main
+
+    from regtrace.cli import app_for
+
+    group = typer.main.get_command(app_for(args))
+    return {o for p in group.commands["step"].params for o in p.opts}  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("args", "built"),
+    [
+        (["step"], False),
+        (["step", "--w", "2.5,-0.8", "--grad", "-0.2,0.1", "--lam=0.1"], False),
+        (["step", "-o", "adam", "--compare", "adamw"], False),  # the command's own options
+        (["step", "--optimizer", "sgd", "--momentum", "0.9"], True),
+        (["step", "-o", "adam", "--t", "2", "--m=1,2", "--v", "1,2"], True),
+        (["step", "--momentm", "0.9"], True),  # a typo: the full list, for "did you mean"
+        (["step", "--help"], True),
+        (["step", "-h"], True),
+    ],
+)
+def test_optimizer_options_are_built_for_the_command_lines_that_use_them(
+    args: list[str], built: bool
+) -> None:
+    """Typer gets the twenty optimizer options only when the command line can need them."""
+    options = _step_options(args)
+    assert {"--w", "--optimizer", "--compare"} <= options
+    assert ({"--momentum", "--beta1", "--buf", "--m", "--v-max"} <= options) is built
+    assert ("--momentum" in options) is built
 
 
 def _enums(package: str) -> dict[str, frozenset[str]]:

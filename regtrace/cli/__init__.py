@@ -38,7 +38,7 @@ def app_for(args: Sequence[str]) -> typer.Typer:
 
     name = next((a for a in args if not a.startswith("-")), None)
     if name in commands.NAMES:
-        return commands.build([name])
+        return commands.build([name], args)
     return commands.app
 
 

@@ -17,6 +17,7 @@ from typing import Annotated
 import typer
 
 from regtrace.cli.helptext import HelpCommand, HelpGroup
+from regtrace.cli.optimizer_options import OptimizerCommand
 
 # The commands, in the order `regtrace --help` lists them: (name, module, function); each
 # module holds its HELP and EPILOG (with examples) beside the function.
@@ -58,8 +59,10 @@ def root(
     """Trace gradient-descent steps under L1, L2 and elastic-net regularization."""
 
 
-def build(names: Collection[str] | None = None) -> typer.Typer:
-    """The app holding the commands in ``names`` (every command when ``None``)."""
+def build(names: Collection[str] | None = None, args: Sequence[str] | None = None) -> typer.Typer:
+    """The app holding the commands in ``names`` (every command when ``None``), each with
+    the options the command line ``args`` can use (every option when ``None``; see
+    :meth:`~regtrace.cli.optimizer_options.OptimizerCommand.callback`)."""
     built = typer.Typer(
         name="regtrace",
         help="Trace gradient-descent steps under L1, L2 and elastic-net regularization, "
@@ -77,10 +80,13 @@ def build(names: Collection[str] | None = None) -> typer.Typer:
     for name, module_name, function in COMMANDS:
         if names is None or name in names:
             module = import_module(module_name)
+            command = getattr(module, function)
+            if isinstance(command, OptimizerCommand):
+                command = command.callback(args)
             built.command(
                 name, cls=HelpCommand, help=module.HELP, epilog=module.EPILOG,
                 no_args_is_help=False,
-            )(getattr(module, function))  # fmt: skip
+            )(command)  # fmt: skip
     return built
 
 

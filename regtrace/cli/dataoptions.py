@@ -4,16 +4,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from regtrace.engine.choices import DataLoss, Model
+from regtrace.frozen import frozen
 
 if TYPE_CHECKING:
     from regtrace.engine.data import DataProblem
 
 
-@dataclass(frozen=True)
+@frozen
 class DataOptions:
     """The data options of a command, as typed."""
 

@@ -8,6 +8,7 @@ writes the picture atomically.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import replace
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from regtrace.cli.options import PlotScale
 from regtrace.cli.output import (
+    PIPE_WIDTH,
     color_wanted,
     terminal_width,
     write_file,
@@ -160,15 +162,30 @@ def emit(
         show(page(False), spec if plot else None)
         return
     elif output_format is OutputFormat.TABLE:
-        from regtrace.render.table import page_renderable
-
-        write_renderable(page_renderable(page(False), terminal_width()))
+        write_table(page(False))
     else:
         from regtrace.render.formats import page_text
 
         write_text(page_text(page(True), output_format.value))
     if plot and spec is not None:
         write_text(_terminal_plot(spec))
+
+
+def write_table(page: Page) -> None:
+    """The terminal table: drawn by Rich, or on a pipe as plain text where that is the same
+    text (:mod:`regtrace.render.plain`: Rich's console is then never loaded). Not on Windows,
+    where Rich draws a piped table for a legacy console (other rules, one column less)."""
+    width = terminal_width()
+    if width is None and not color_wanted() and sys.platform != "win32":
+        from regtrace.render.plain import plain_page
+
+        text = plain_page(page, PIPE_WIDTH)
+        if text is not None:
+            write_text(text)
+            return
+    from regtrace.render.table import page_renderable
+
+    write_renderable(page_renderable(page, width))
 
 
 def step_json_extra(

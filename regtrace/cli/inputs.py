@@ -10,9 +10,7 @@ NumPy (``--help`` and ``--version`` must not).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
-from fractions import Fraction
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
@@ -32,6 +30,7 @@ from regtrace.engine.problem import (
     TableGradient,
 )
 from regtrace.errors import RegtraceError
+from regtrace.frozen import frozen
 from regtrace.parse.numbers import parse_scalar, parse_vector, parse_vector_or_scalar
 
 if TYPE_CHECKING:
@@ -76,7 +75,7 @@ def _check_one_stdin(**specs: str | None) -> None:
         )
 
 
-@dataclass(frozen=True)
+@frozen
 class InputTexts:
     """The option texts of a traced step with the built-in example's filled in."""
 
@@ -123,7 +122,7 @@ def check_target_alone(grad: str | None, **stdin_options: str | None) -> None:
     _check_one_stdin(**stdin_options)
 
 
-@dataclass(frozen=True)
+@frozen
 class ProblemOptions:
     """The option texts that describe a problem, as typed (``None``: not given)."""
 
@@ -260,7 +259,7 @@ def one_penalty(problem: Problem, why: str) -> PenaltyKind:
     return kinds[0]
 
 
-@dataclass(frozen=True)
+@frozen
 class _Reader:
     """Numbers read as float64 or, with ``exact``, as the fractions typed."""
 
@@ -279,6 +278,14 @@ class _Reader:
 
             return parse_exact_scalar(text, name)
         return parse_scalar(text, name)
+
+    def zeros(self, n: int) -> Any:
+        """``n`` zeros: float64, or fractions (``fractions`` loads only for those)."""
+        if self.exact:
+            from fractions import Fraction
+
+            return [Fraction(0)] * n
+        return np.zeros(n)
 
     def strength(self, text: str, name: str, data: DataProblem | None) -> Any:
         """One strength or one per weight; on a table with an intercept the bias gets 0."""
@@ -316,10 +323,7 @@ def _table_source(
         data=table.data, x=table.x, y=table.y, w=o.w, lam=o.lam, lam1=o.lam1, lam2=o.lam2
     )
     data = table.problem()
-    if o.w is None:
-        w = [Fraction(0)] * data.n_weights if numbers.exact else np.zeros(data.n_weights)
-    else:
-        w = numbers.vector(o.w, "--w")
+    w = numbers.zeros(data.n_weights) if o.w is None else numbers.vector(o.w, "--w")
     data.check_w(np.array([float(v) for v in w], dtype=np.float64))
     return TableGradient(data), w, data
 
@@ -348,12 +352,7 @@ def _formula_source(text: str, o: ProblemOptions, numbers: _Reader) -> tuple[For
 
     _check_one_stdin(loss_fn=text, w=o.w, lam=o.lam, lam1=o.lam1, lam2=o.lam2)
     formula = parse_formula(text)  # before SymPy loads: a bad formula fails fast
-    if o.w is not None:
-        w = numbers.vector(o.w, "--w")
-    elif numbers.exact:
-        w = [Fraction(0)] * formula.n_weights
-    else:
-        w = np.zeros(formula.n_weights)
+    w = numbers.vector(o.w, "--w") if o.w is not None else numbers.zeros(formula.n_weights)
     from regtrace.engine.formula import FormulaLoss
 
     source = FormulaGradient(FormulaLoss.build(formula, len(w)))
@@ -367,7 +366,7 @@ def _target_source(o: ProblemOptions, numbers: _Reader) -> tuple[QuadraticTarget
     check_target_alone(o.grad, w=o.w, target=o.target, lam=o.lam, lam1=o.lam1, lam2=o.lam2)
     target = numbers.vector(o.target, "--target")
     if numbers.exact:
-        w = [Fraction(0)] * len(target) if o.w is None else numbers.vector(o.w, "--w")
+        w = numbers.zeros(len(target)) if o.w is None else numbers.vector(o.w, "--w")
         if len(w) != len(target):
             raise RegtraceError(
                 f"w has {len(w)} values but target has {len(target)}; give one target per weight"

@@ -5,8 +5,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from regtrace.cli.optimizer_options import with_optimizer_options
@@ -46,14 +45,17 @@ from regtrace.cli.options import (
     YOpt,
 )
 from regtrace.engine.choices import Model
+from regtrace.frozen import frozen
 from regtrace.regularizers import L1Method, L2Form
 from regtrace.render.formats import OutputFormat
 
 if TYPE_CHECKING:
     from regtrace.cli.emit import TextView
+    from regtrace.engine.datarun import DataRunReport
     from regtrace.engine.optimizer_spec import OptimizerSpec
     from regtrace.engine.penalties import Vector
     from regtrace.engine.problem import FormulaGradient, Problem, RunOutcome
+    from regtrace.engine.trajectory import RunReport
     from regtrace.render.jsonfmt import HasDict
     from regtrace.render.plotdata import PlotSpec
 
@@ -152,7 +154,6 @@ def run_command(
     from regtrace.cli.inputs import ProblemOptions, one_penalty, resolve_problem
     from regtrace.cli.optimizer_options import OptimizerOptions
     from regtrace.cli.output import allow_replacing
-    from regtrace.cli.step import out_target
     from regtrace.engine.problem import FormulaGradient, run_problem
     from regtrace.errors import RegtraceError
 
@@ -172,7 +173,11 @@ def run_command(
         ),
         loss_fn=loss_fn,
     )  # fmt: skip
-    target_file = None if out is None else out_target(out, options)
+    target_file = None
+    if out is not None:
+        from regtrace.cli.step import out_target
+
+        target_file = out_target(out, options)
     problem = resolve_problem(options)
     _check_run_output_size(problem, steps, every)
     if exact and (plot or plot_file is not None):
@@ -196,14 +201,20 @@ def run_command(
     outcome = run_problem(problem, steps=steps, every=every)
     views = run_views(outcome, digits, exact=exact, formula=formula)
     if target_file is not None:
-        from regtrace.render.jsonfmt import to_json
-
         shown, text = views.shown, views.text
-        target_file.save(views.finals, lambda fmt: to_json(shown) if fmt == "json" else text.csv())
+
+        def saved(fmt: str) -> str:
+            if fmt != "json":
+                return text.csv()
+            from regtrace.render.jsonfmt import to_json
+
+            return to_json(shown)
+
+        target_file.save(views.finals, saved)
     emit(
         views.shown,
         views.text,
-        views.plot,
+        views.plot() if plot or plot_file is not None else None,
         output_format=output_format,
         plot=plot,
         plot_file=plot_file,
@@ -211,17 +222,18 @@ def run_command(
     )
 
 
-@dataclass(frozen=True)
+@frozen
 class RunViews:
-    """What ``run`` writes: the JSON object, the text, the plot and the final weights."""
+    """What ``run`` writes: the JSON object, the text, the plot (made when asked for) and the
+    final weights."""
 
     shown: HasDict
     text: TextView
-    plot: PlotSpec
+    plot: Callable[[], PlotSpec]
     finals: dict[str, Vector]
 
 
-@dataclass(frozen=True)
+@frozen
 class _WithOptimizer:
     """A result's JSON with the optimizer's settings beside the inputs."""
 
@@ -265,8 +277,35 @@ def run_views(
     )
 
 
+def _no_plot() -> PlotSpec:
+    from regtrace.render.plotdata import PlotSpec
+
+    return PlotSpec((), None)
+
+
+def _run_plot(report: RunReport) -> Callable[[], PlotSpec]:
+    """The run's picture, made when asked for (:mod:`regtrace.render.plotdata` loads then)."""
+
+    def made() -> PlotSpec:
+        from regtrace.render.plotdata import run_plot
+
+        return run_plot(report)
+
+    return made
+
+
+def _data_run_plot(data: DataRunReport) -> Callable[[], PlotSpec]:
+    """The picture of a run on a table, made when asked for."""
+
+    def made() -> PlotSpec:
+        from regtrace.render.plotdata import data_run_plot
+
+        return data_run_plot(data)
+
+    return made
+
+
 def _views(outcome: RunOutcome, digits: int, exact: bool) -> RunViews:
-    from regtrace.render.plotdata import PlotSpec, data_run_plot, run_plot
     from regtrace.render.trajectory import RunText
 
     report = outcome.run
@@ -279,7 +318,7 @@ def _views(outcome: RunOutcome, digits: int, exact: bool) -> RunViews:
             s.kind.value: r.results[0].w_final
             for r, s in zip(compared.runs, compared.specs, strict=True)
         }
-        return RunViews(compared, CompareRunText(compared, digits), PlotSpec((), None), finals)
+        return RunViews(compared, CompareRunText(compared, digits), _no_plot, finals)
     spec = outcome.specs[0] if outcome.specs else None
     if spec is not None:
         from regtrace.render.optimizer_run import optimizer_run
@@ -292,14 +331,14 @@ def _views(outcome: RunOutcome, digits: int, exact: bool) -> RunViews:
 
         data = replace(outcome.data[0], run=report)
         shown: HasDict = data if spec is None else _WithOptimizer(data, spec)
-        return RunViews(shown, DataRunText(data, digits, spec), data_run_plot(data), finals)
+        return RunViews(shown, DataRunText(data, digits, spec), _data_run_plot(data), finals)
     if spec is not None:
         from regtrace.render.optimizer_run import OptimizerRunReport, OptimizerRunText
 
         return RunViews(
             OptimizerRunReport(report, spec),
             OptimizerRunText(report, digits, spec),
-            run_plot(report),
+            _run_plot(report),
             finals,
         )
     if exact:  # --out saves the nearest float64 arrays, as step --exact does
@@ -308,10 +347,8 @@ def _views(outcome: RunOutcome, digits: int, exact: bool) -> RunViews:
         from regtrace.cli.run_exact import ExactJson
 
         nearest = {k: np.asarray(v, np.float64) for k, v in finals.items()}
-        return RunViews(
-            ExactJson(report), RunText(report, digits, exact=True), PlotSpec((), None), nearest
-        )
-    return RunViews(report, RunText(report, digits), run_plot(report), finals)
+        return RunViews(ExactJson(report), RunText(report, digits, exact=True), _no_plot, nearest)
+    return RunViews(report, RunText(report, digits), _run_plot(report), finals)
 
 
 def _check_run_output_size(problem: Problem, steps: int, every: int | None) -> None:

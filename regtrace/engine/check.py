@@ -12,15 +12,12 @@ With ``steps = N`` the answer is the weights after ``N`` updates with the same d
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
 from regtrace.engine.choices import Quantity
-from regtrace.engine.data import DataEval, DataProblem
-from regtrace.engine.diagnose import DataPart, Diagnosis, Problem, diagnose
 from regtrace.engine.exact import (
     ExactPenalty,
     check_growth,
@@ -29,14 +26,18 @@ from regtrace.engine.exact import (
     exact_penalty,
     exact_vector,
 )
-from regtrace.engine.exactdata import as_written
 from regtrace.engine.grading import Mark, Written, grade
 from regtrace.engine.penalties import L1Method, L2Form, PenaltyKind, Vector
 from regtrace.engine.step import StepReport
 from regtrace.errors import RegtraceError
+from regtrace.frozen import frozen
+
+if TYPE_CHECKING:  # the diagnosis loads only for a wrong answer (start-up time)
+    from regtrace.engine.data import DataEval, DataProblem
+    from regtrace.engine.diagnose import DataPart, Diagnosis
 
 
-@dataclass(frozen=True)
+@frozen
 class CheckResult:
     """The verdict on one answer; ``report`` is the (last) step, exactly, for the working."""
 
@@ -213,23 +214,25 @@ def check(
         raw = getattr(result, quantity.field)
         expected = tuple(raw) if quantity.is_vector else (raw,)
     marks = tuple(grade(e, a, tol) for e, a in zip(expected, written, strict=True))
-    problem = Problem(
-        w=tuple(w),
-        grad=tuple(grad),
-        lam1=_per_weight(pen.lam1, n),
-        lam2=_per_weight(pen.lam2, n),
-        lr=lr,
-        loss=loss,
-        kind=pen.kind,
-        l2_form=pen.l2_form,
-        l1_method=pen.l1_method,
-        data=None if data is None else _data_part(data),
-    )
     # The common mistakes are replayed with a fixed gradient; on a loss that moves with w (a
     # table, a formula) they would name the wrong cause, so several steps go without one.
     moving = gradient is not None and steps > 1
     found = None
-    if not moving:
+    if not moving and Mark.WRONG in marks:  # a right answer has nothing to diagnose
+        from regtrace.engine.diagnose import Problem, diagnose
+
+        problem = Problem(
+            w=tuple(w),
+            grad=tuple(grad),
+            lam1=_per_weight(pen.lam1, n),
+            lam2=_per_weight(pen.lam2, n),
+            lr=lr,
+            loss=loss,
+            kind=pen.kind,
+            l2_form=pen.l2_form,
+            l1_method=pen.l1_method,
+            data=None if data is None else _data_part(data),
+        )
         found = diagnose(problem, quantity.value, written, marks, steps=steps, tol=tol)
     return CheckResult(
         report=report,
@@ -250,6 +253,9 @@ def check(
 
 def _data_part(data: DataProblem) -> DataPart:
     """The table exactly, as the mistakes recompute its gradient."""
+    from regtrace.engine.diagnose import DataPart
+    from regtrace.engine.exactdata import as_written
+
     return DataPart(
         rows=tuple(tuple(as_written(v) for v in row) for row in data.design),
         y=tuple(as_written(v) for v in data.y),

@@ -28,6 +28,7 @@ from regtrace.engine.choices import DataLoss, Model
 from regtrace.engine.noise import settled_array
 from regtrace.engine.penalties import Strength, Vector
 from regtrace.errors import RegtraceError
+from regtrace.frozen import frozen
 
 
 def _sigmoid(z: Vector) -> Vector:
@@ -39,7 +40,7 @@ def _sigmoid(z: Vector) -> Vector:
     return np.asarray(np.exp(out, out=out), dtype=np.float64)
 
 
-@dataclass(frozen=True)
+@frozen
 class DataEval:
     """The data loss at one ``w``: predictions, residuals, loss and gradient."""
 

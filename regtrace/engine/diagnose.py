@@ -16,19 +16,20 @@ Proximal L1 (soft-thresholding) is not diagnosed: its mistakes are of another ki
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from fractions import Fraction
 
 from regtrace.engine.exact import exact_text
 from regtrace.engine.grading import Mark, Written, agrees
 from regtrace.engine.penalties import L1Method, L2Form, PenaltyKind
+from regtrace.frozen import frozen
 from regtrace.regularizers import rule_for
 
 VALUE_QUANTITIES = ("penalty", "loss")
 _NAMED_MAX = 10  # a diagnosis names up to this many wrong elements one by one
 
 
-@dataclass(frozen=True)
+@frozen
 class DataPart:
     """A table as the data gradient sees it: ``rows`` is the design (a trailing 1 for the
     bias when ``intercept``), ``loss`` a :class:`~regtrace.engine.data.DataLoss` word."""
@@ -65,7 +66,7 @@ _DATA_GRAD_WORDS = {
 }
 
 
-@dataclass(frozen=True)
+@frozen
 class Problem:
     """One step's inputs, exactly, with the strengths spelled out per weight."""
 
@@ -87,7 +88,7 @@ class Problem:
         return Fraction(2 if self.l2_form is L2Form.LAMBDA else 1)
 
 
-@dataclass(frozen=True)
+@frozen
 class Knobs:
     """How a variant computes the step; the defaults are the correct update."""
 
@@ -265,7 +266,7 @@ def _as_value(key: str, said: str, p: Problem) -> str:
     return said.replace("the update", "the penalty value")
 
 
-@dataclass(frozen=True)
+@frozen
 class Mistake:
     """One common mistake: when it can happen, how it computes, and how to say it."""
 
@@ -468,7 +469,7 @@ MISTAKES: tuple[Mistake, ...] = (
 )
 
 
-@dataclass(frozen=True)
+@frozen
 class Diagnosis:
     """The mistake that reproduces the wrong elements, and what that variant gives."""
 
@@ -504,7 +505,7 @@ def _as_factor(key: str, said: str, p: Problem) -> str:
     return said.replace("the update", "the decay factor")
 
 
-@dataclass(frozen=True)
+@frozen
 class _Candidate:
     mistakes: tuple[Mistake, ...]
     knobs: Knobs

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
 
 from regtrace.engine.exact import to_fraction
+from regtrace.frozen import frozen
 
 MIN_SIGNIFICANT = 3
 """Fewer significant digits than this cannot tell a right answer from a near miss."""
@@ -36,7 +36,7 @@ class Mark(StrEnum):
     COARSE = "too coarse"
 
 
-@dataclass(frozen=True)
+@frozen
 class Written:
     """A number as the student wrote it: its text, exact value, and decimals written.
 

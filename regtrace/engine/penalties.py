@@ -10,13 +10,13 @@ A strength is one number or one number per weight (0 exempts a weight, e.g. a bi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from regtrace.arrays import Vector as Vector
 from regtrace.errors import RegtraceError
+from regtrace.frozen import frozen
 from regtrace.regularizers import Elementwise, Ops, PenaltyRule, choose_from, rule_for
 from regtrace.regularizers import L1Method as L1Method
 from regtrace.regularizers import L2Form as L2Form
@@ -113,7 +113,7 @@ def strength_to_json(value: Strength) -> float | list[float]:
     return float(value)
 
 
-@dataclass(frozen=True)
+@frozen
 class Penalty:
     """One regularizer with its strengths.
 

@@ -18,17 +18,19 @@ and ``to_dict()``; the engine calls need no change for it when it also offers
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from enum import StrEnum
-from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 import numpy as np
 
 from regtrace.engine.penalties import L1Method, L2Form, PenaltyKind, Vector
 from regtrace.errors import RegtraceError
+from regtrace.frozen import frozen
 
 if TYPE_CHECKING:  # the optimizer engine loads only with an optimizer (start-up time)
+    from fractions import Fraction
+
     from regtrace.engine.check import CheckResult
     from regtrace.engine.check_optimizer import OptimizerCheck
     from regtrace.engine.data import DataEval, DataProblem
@@ -80,7 +82,7 @@ class GradientSource(Protocol):
         ...
 
 
-@dataclass(frozen=True)
+@frozen
 class FixedGradient:
     """A gradient typed in (``--grad``), the same at every step; ``loss`` is ``L`` at the
     start when typed (``--loss``)."""
@@ -103,7 +105,7 @@ class FixedGradient:
         return {"source": self.name, "grad": _floats(self.grad), "loss": loss}
 
 
-@dataclass(frozen=True)
+@frozen
 class QuadraticTarget:
     """The data loss ``1/2*||w - target||^2`` (``--target``): gradient ``w - target``."""
 
@@ -113,6 +115,8 @@ class QuadraticTarget:
     def evaluate(self, w: Numbers) -> tuple[Any | None, Numbers]:
         """``(1/2*||w - t||^2, w - t)`` in the number type of ``w``."""
         if _exact(w):
+            from fractions import Fraction
+
             r = [a - b for a, b in zip(w, self.target, strict=True)]
             return sum((x * x for x in r), Fraction(0)) / 2, r
         residual = np.asarray(w - self.target, dtype=np.float64)
@@ -131,7 +135,7 @@ class QuadraticTarget:
         return {"source": self.name, "target": _floats(self.target)}
 
 
-@dataclass(frozen=True)
+@frozen
 class TableGradient:
     """The loss of a linear or logistic model on a table (``--data``, ``--x``/``--y``)."""
 
@@ -166,7 +170,7 @@ class TableGradient:
         return {"source": self.name, **self.data.describe()}
 
 
-@dataclass(frozen=True)
+@frozen
 class FormulaGradient:
     """A data loss typed as a formula (``--loss-fn``): ``L(w)`` and ``dL/dw`` from its exact
     partial derivatives, compiled once for floats and evaluated in fractions when exact."""
@@ -208,7 +212,7 @@ class FormulaGradient:
         return {"source": self.name, **self.formula.to_dict()}
 
 
-@dataclass(frozen=True)
+@frozen
 class Regularization:
     """The penalties compared and their strengths (one value or one per weight).
 
@@ -229,6 +233,8 @@ class Regularization:
             if value is None:
                 return None
             if isinstance(value, list):
+                from fractions import Fraction
+
                 return [Fraction(factor) * v for v in value]
             return value * factor
 
@@ -245,14 +251,14 @@ class Regularization:
         }
 
 
-@dataclass(frozen=True)
+@frozen
 class GradientDescent:
     """Plain (sub)gradient descent, ``w <- w - lr*(dL/dw + penalty term)``, or proximal L1."""
 
     name: ClassVar[str] = "gd"
 
 
-@dataclass(frozen=True)
+@frozen
 class OptimizerSettings:
     """An optimizer's hyper-parameters as given (``None``: the framework's default).
 
@@ -268,7 +274,7 @@ class OptimizerSettings:
         return {**self.hyper, "weight_decay": self.weight_decay}
 
 
-@dataclass(frozen=True)
+@frozen
 class OptimizerUpdate:
     """One optimizer (``kinds[0]``), or several side by side, in one framework's order."""
 
@@ -299,7 +305,7 @@ class OptimizerUpdate:
 UpdateChoice = GradientDescent | OptimizerUpdate
 
 
-@dataclass(frozen=True)
+@frozen
 class Problem:
     """What to compute: the data gradient, the penalties, the update, the numbers, the start."""
 
@@ -333,7 +339,7 @@ class Problem:
         return self.source.target if isinstance(self.source, QuadraticTarget) else None
 
 
-@dataclass(frozen=True)
+@frozen
 class StepOutcome:
     """One step of a problem: the report and, on a table, the data part at ``w`` (with a loss
     formula, ``formula``: ``L`` and its partial derivatives at ``w``)."""
@@ -391,7 +397,7 @@ def step_problem(problem: Problem) -> StepOutcome:
     return StepOutcome(report, data, formula)
 
 
-@dataclass(frozen=True)
+@frozen
 class RunOutcome:
     """A run of a problem: one :class:`RunReport` per optimizer (one for plain gradient
     descent), and on a table the solution ``w*`` beside each."""

@@ -11,7 +11,6 @@ effective one, ``(v - w_new)/lr + l2_grad = l2_grad + clip(v/lr, -lam1, lam1)``,
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
@@ -25,6 +24,7 @@ from regtrace.engine.penalties import (
     strength_to_json,
 )
 from regtrace.errors import RegtraceError
+from regtrace.frozen import frozen
 from regtrace.regularizers import choose_from
 
 DEFAULT_PENALTIES: tuple[PenaltyKind, ...] = (PenaltyKind.L2, PenaltyKind.L1)
@@ -65,7 +65,7 @@ def check_same_length(w: Vector, grad: Vector) -> None:
         )
 
 
-@dataclass(frozen=True)
+@frozen
 class StepResult:
     """One step under one penalty; every field a plain value or a float64 array."""
 
@@ -117,7 +117,7 @@ def step_contract(result: StepFields) -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True)
+@frozen
 class StepReport:
     """The inputs of one step and its result under each penalty; what every format renders."""
 
@@ -158,7 +158,7 @@ class StepReport:
         }
 
 
-@dataclass(frozen=True)
+@frozen
 class Arithmetic:
     """The quantities of one step, in whatever number type the inputs are."""
 

@@ -11,7 +11,6 @@ never reach 0, lasso weights hit exactly 0 one by one once ``lam >= |t_i|``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -31,10 +30,11 @@ from regtrace.engine.trajectory import (
     run_penalty,
 )
 from regtrace.errors import RegtraceError
+from regtrace.frozen import frozen
 from regtrace.regularizers import choose_from
 
 
-@dataclass(frozen=True)
+@frozen
 class SweepPoint:
     """Where one penalty at one ``lam`` ends."""
 
@@ -51,7 +51,7 @@ class SweepPoint:
         }
 
 
-@dataclass(frozen=True)
+@frozen
 class SweepReport:
     """The inputs of a sweep and one :class:`SweepPoint` per penalty and ``lam``."""
 

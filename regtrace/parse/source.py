@@ -20,7 +20,6 @@ from __future__ import annotations
 import os
 import stat
 import sys
-import unicodedata
 from pathlib import Path
 from typing import BinaryIO
 
@@ -100,6 +99,8 @@ def odd_character(text: str) -> str | None:
         elif 0xFF10 <= code <= 0xFF19:
             what, hint = f"the full-width digit {ch!r} (U+{code:04X})", "; type ASCII digits 0-9"
         else:
+            import unicodedata  # only to name a character in an error
+
             name = unicodedata.name(ch, "").lower() or "a control character"
             what = f"{ch!r} (U+{code:04X}, {name})"
         return f"{what} at character {k}{hint}"

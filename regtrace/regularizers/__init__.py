@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import pkgutil
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from enum import StrEnum
 from importlib import import_module
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+
+from regtrace.frozen import frozen
 
 if TYPE_CHECKING:
     from regtrace.engine.penalties import Penalty, Strength
@@ -117,7 +118,7 @@ _BUILT_IN = {k.value: k for k in (PenaltyKind.L2, PenaltyKind.L1, PenaltyKind.EL
 _BUILT_IN["none"] = PenaltyKind.NONE
 
 
-@dataclass(frozen=True)
+@frozen
 class Elementwise:
     """A penalty as the in-place loops of ``run`` and ``sweep`` apply it, per weight:
     ``g += l2_coef*w`` (a ``w^2`` part), ``g += l1_sub*sign(w)`` (an ``|w|`` subgradient),

@@ -12,9 +12,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from regtrace.frozen import frozen
 from regtrace.regularizers import (
     Elementwise,
     L1Method,
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from regtrace.engine.penalties import Penalty, Strength
 
 
-@dataclass(frozen=True)
+@frozen
 class NormPenalty:
     """``lam1*sum(|w|) + c/2*lam2*sum(w^2)`` with either part switched off."""
 

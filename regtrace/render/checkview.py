@@ -9,16 +9,16 @@ draws that page, so a verdict cannot differ between them. The working is the
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from regtrace.engine.check import CheckResult, Quantity
-from regtrace.engine.diagnose import Diagnosis
 from regtrace.engine.exact import exact_vector
 from regtrace.engine.grading import MIN_SIGNIFICANT, Mark, Written, significant
 from regtrace.engine.penalties import L2Form, Vector
 from regtrace.errors import RegtraceError
+from regtrace.frozen import frozen
 from regtrace.render.csvfmt import grid
 from regtrace.render.page import Layout, Line, Page, choose_layout, lines, text_page
 from regtrace.render.step_text import (
@@ -32,6 +32,7 @@ from regtrace.render.step_text import (
 
 if TYPE_CHECKING:
     from regtrace.engine.check_optimizer import OptimizerCheck
+    from regtrace.engine.diagnose import Diagnosis
 
 
 class Graded(Protocol):
@@ -65,7 +66,7 @@ SUMMARY_FIRST = 10  # ... and the indices of this many first wrong (and too coar
 SUMMARY_WORKED = 3  # ... and works this many of the wrong elements
 
 
-@dataclass(frozen=True)
+@frozen
 class CheckView:
     """What every check format draws: lines above, tables, lines below."""
 

@@ -3,15 +3,16 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Sequence
 
 from regtrace.render.page import Grid, Page
 
 
 def rows_csv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
-    """A header row and rows as CSV text."""
+    """A header row and rows as CSV text (``csv`` loads here: a table needs only :func:`grid`)."""
+    import csv
+    import io
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)

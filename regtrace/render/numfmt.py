@@ -8,8 +8,7 @@ trailing zeros, in plain decimals between 1e-6 and 1e16 and in scientific notati
 from __future__ import annotations
 
 import math
-from decimal import Decimal
-from fractions import Fraction
+import sys
 from typing import Any
 
 # The cancellation rule (a result this small against its operands prints as 0) is the one
@@ -31,6 +30,8 @@ def fmt(x: float, digits: int = DEFAULT_DIGITS) -> str:
     text = f"{x:.{digits}g}"
     if "e" not in text:  # plain decimals already, without trailing zeros: the common case
         return text
+    from decimal import Decimal
+
     rounded = Decimal(text)
     exponent = rounded.adjusted()
     if -6 <= exponent < 16:
@@ -63,8 +64,10 @@ def paren(text: str) -> str:
 def fmt_exact(x: Any, digits: int = DEFAULT_DIGITS) -> str:
     """A ``Fraction`` exactly (``2.515``, or ``1/3`` where a decimal would not end); any
     other number as :func:`fmt` writes it. Imports the exact engine only when called, so
-    the float path does not pay for it."""
-    if isinstance(x, Fraction):
+    the float path does not pay for it (nor for ``fractions``: no ``Fraction`` exists before
+    that module is loaded)."""
+    fractions = sys.modules.get("fractions")
+    if fractions is not None and isinstance(x, fractions.Fraction):
         from regtrace.engine.exact import exact_text
 
         return exact_text(x)

@@ -13,13 +13,13 @@ The model holds only strings, tuples and booleans, so another view (HTML, say) c
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Protocol
 
+from regtrace.frozen import frozen
 from regtrace.render.layout import Layout as Layout
 
 
-@dataclass(frozen=True)
+@frozen
 class Grid:
     """A table as strings: a title, a header row and body rows.
 
@@ -35,7 +35,7 @@ class Grid:
     alternatives: tuple[Grid, ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen
 class Line:
     """One line of text; ``formula``: it states formulas or arithmetic (``label: formula``)."""
 
@@ -43,7 +43,7 @@ class Line:
     formula: bool = False
 
 
-@dataclass(frozen=True)
+@frozen
 class Heading:
     """A bold line that starts a new part of the page (the step after its data table)."""
 
@@ -53,7 +53,7 @@ class Heading:
 Block = Grid | Line | Heading
 
 
-@dataclass(frozen=True)
+@frozen
 class Page:
     """A titled page of blocks; ``csv`` is the page's machine-readable table (one row per
     record, every value), written by ``--format csv`` and ``--out x.csv``."""

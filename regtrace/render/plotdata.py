@@ -8,12 +8,13 @@ same series, and tests check the series rather than pixels.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Literal
 
 from regtrace.engine.penalties import Penalty, Vector
 from regtrace.engine.sweep import SweepReport
 from regtrace.engine.trajectory import RunReport
+from regtrace.frozen import frozen
 from regtrace.render.numfmt import count_text, fmt
 from regtrace.render.step_text import (
     INLINE_VECTOR_MAX,
@@ -32,7 +33,7 @@ LOG_SPAN = 100.0  # lam on a log axis once the largest swept lam is this many ti
 XScale = Literal["linear", "log", "symlog"]
 
 
-@dataclass(frozen=True)
+@frozen
 class Series:
     """One line: a weight's values against steps or ``lam``.
 
@@ -46,7 +47,7 @@ class Series:
     level: float | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Panel:
     """One plot, e.g. the L2 trajectories.
 
@@ -63,7 +64,7 @@ class Panel:
     level_label: str = "fixed point w*"
 
 
-@dataclass(frozen=True)
+@frozen
 class PlotSpec:
     """Panels side by side under one title.
 

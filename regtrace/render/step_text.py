@@ -8,7 +8,6 @@ substituted arithmetic (``2x0.01x2.5 = 0.05``).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -21,6 +20,7 @@ from regtrace.engine.penalties import (
     Vector,
 )
 from regtrace.engine.step import StepReport, StepResult
+from regtrace.frozen import frozen
 from regtrace.render.norms import BEYOND_FLOAT64, fmt_norm
 from regtrace.render.numfmt import DEFAULT_DIGITS, fmt, fmt_exact, fmt_signed, paren, settled
 from regtrace.render.numfmt import NOISE as NOISE  # the cancellation rule, for the other views
@@ -75,7 +75,7 @@ def penalty_formula(p: Penalty) -> str:
     return p.formula()
 
 
-@dataclass(frozen=True)
+@frozen
 class Work:
     """Text for one :class:`StepReport` at a given precision, with or without arithmetic.
 

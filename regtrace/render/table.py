@@ -18,13 +18,12 @@ from rich.table import Table
 from rich.text import Text
 
 from regtrace.render.page import Grid, Heading, Layout, Line, Page, TraceText
+from regtrace.render.plain import cell_text
 
 
 def _cell(text: str) -> Text:
-    """A cell as plain text (never markup); worked arithmetic puts its result on a second
-    line, so a narrow terminal breaks ``2.5 - 0.1x(-0.15) = 2.515`` before the ``=``."""
-    expr, sep, value = text.rpartition(" = ")
-    return Text(f"{expr}\n= {value}" if sep else text)
+    """A cell as plain text (never markup), the result of worked arithmetic on a second line."""
+    return Text(cell_text(text))
 
 
 def _words(text: str) -> int:

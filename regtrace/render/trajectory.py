@@ -7,13 +7,14 @@ exactly 0 or changes sign (subgradient L1 oscillates, proximal L1 stays at 0).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
 import numpy as np
 
 from regtrace.engine.penalties import L2Form, Penalty, PenaltyKind, Strength, Vector
 from regtrace.engine.trajectory import RunReport, SignEvents, Trajectory
 from regtrace.engine.vecstats import VectorStats, vector_stats
+from regtrace.frozen import frozen
 from regtrace.render.csvfmt import grid as csv_grid
 from regtrace.render.csvfmt import page_csv
 from regtrace.render.norms import fmt_norm
@@ -31,7 +32,7 @@ from regtrace.render.step_text import (
 STAT_HEADER = ("||w||2", "||w||1", "zeros", "max |w|")
 
 
-@dataclass(frozen=True)
+@frozen
 class Numbers:
     """Numbers, vectors and strengths at a given precision.
 
@@ -94,7 +95,7 @@ def fixed_point_formula(p: Penalty) -> str:
             return "target"
 
 
-@dataclass(frozen=True)
+@frozen
 class RunText:
     """Text for one :class:`RunReport`."""
 
