@@ -25,19 +25,11 @@ import numpy as np
 
 from regtrace.arrays import Matrix
 from regtrace.engine.choices import DataLoss, Model
+from regtrace.engine.logistic import log_loss_terms, sigmoid_into
 from regtrace.engine.noise import settled_array
 from regtrace.engine.penalties import Strength, Vector
 from regtrace.errors import RegtraceError
 from regtrace.frozen import frozen
-
-
-def _sigmoid(z: Vector) -> Vector:
-    """``1/(1 + exp(-z))`` as ``exp(-log(1 + exp(-z)))``: no overflow for any finite ``z``.
-    In one buffer (it runs once per step of every logistic loop)."""
-    out = np.negative(z)
-    np.logaddexp(0.0, out, out=out)
-    np.negative(out, out=out)
-    return np.asarray(np.exp(out, out=out), dtype=np.float64)
 
 
 @frozen
@@ -184,10 +176,10 @@ class DataProblem:
         with np.errstate(over="ignore", invalid="ignore"):
             z = self.design @ w
             if self.model is Model.LOGISTIC:
-                preds = _sigmoid(z)
-                residuals = preds - self.y
                 # log(1 + e^z) - y z is -y log p - (1-y) log(1-p) without log(0) or exp overflow.
-                loss = float(np.mean(np.logaddexp(0.0, z) - self.y * z))
+                terms, preds = log_loss_terms(z, self.y)
+                residuals = preds - self.y
+                loss = float(np.mean(terms))
             else:
                 preds = z
                 residuals = settled_array(z - self.y, np.maximum(np.abs(z), np.abs(self.y)))
@@ -207,10 +199,21 @@ class DataProblem:
 
     def gradient_into(self, w: Vector, out: Vector) -> None:
         """Write ``dL/dw`` at ``w`` into ``out`` (no loss, no checks: the hot loop of ``run``;
-        an overflow shows up as inf/NaN in ``out`` for the caller to catch)."""
-        z = self.design @ w
-        residuals = _sigmoid(z) - self.y if self.model is Model.LOGISTIC else z - self.y
-        np.multiply(self.loss.scale(self.n), self.design.T @ residuals, out=out)
+        an overflow shows up as inf/NaN in ``out`` for the caller to catch). The row-sized
+        intermediates live in two buffers kept with the problem, so nothing is allocated per
+        step (and two threads must not share one problem's hot loop)."""
+        residuals, work = self._rows
+        np.matmul(self.design, w, out=residuals)
+        if self.model is Model.LOGISTIC:
+            sigmoid_into(residuals, work)
+        np.subtract(residuals, self.y, out=residuals)
+        np.matmul(self.design.T, residuals, out=out)
+        np.multiply(self.loss.scale(self.n), out, out=out)
+
+    @cached_property
+    def _rows(self) -> tuple[Vector, Vector]:
+        """Two scratch vectors of one element per row, for :meth:`gradient_into`."""
+        return np.empty(self.n), np.empty(self.n)
 
     def loss_at(self, w: Vector) -> float:
         """Only the data loss (for finite-difference checks and line searches)."""

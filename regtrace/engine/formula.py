@@ -25,6 +25,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from regtrace.engine.logistic import sigmoid as sigmoid_values
+from regtrace.engine.logistic import softplus as softplus_values
 from regtrace.errors import RegtraceError
 from regtrace.parse.formula import BinOp, Call, Formula, Neg, Node, Num, Weight, postorder
 
@@ -87,13 +89,9 @@ class relu(sympy.Function):
         return step(self.args[0])
 
 
-def _np_sigmoid(x: Any) -> Any:
-    return np.exp(-np.logaddexp(0.0, -x))  # no overflow for large |x|
-
-
 _NUMPY: dict[str, Any] = {
-    "sigmoid": _np_sigmoid,
-    "softplus": lambda x: np.logaddexp(0.0, x),
+    "sigmoid": sigmoid_values,  # no overflow for large |x|
+    "softplus": softplus_values,
     "relu": lambda x: np.maximum(x, 0.0),
     "step": lambda x: (x > 0) * 1.0,
 }
