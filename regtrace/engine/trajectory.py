@@ -53,8 +53,8 @@ from regtrace.engine.vecstats import (
     PARTS,
     STATS_CHUNK,
     VectorStats,
+    block_partials,
     chunk_count,
-    chunk_partials,
     combine,
 )
 from regtrace.errors import RegtraceError
@@ -72,10 +72,11 @@ DEFAULT_ROWS = 50  # longer runs keep about this many evenly spaced steps by def
 # stay in cache across the update's five passes, and the scratch no longer grows with w
 # (80 MB per 10^7 weights before).
 CHUNK = 1 << 15
-# A big run (the fast loop) steps chunks of this many weights, shared out among threads: a
-# chunk and its scratch stay in cache across all steps, and its summary partials are those
-# of the summary statistics' own chunks.
-BLOCK = STATS_CHUNK
+# A big run (the fast loop) steps blocks of this many weights, shared out among threads: a
+# block and its scratch (1 MB each) stay in the shared cache across all steps, few enough
+# calls per step that the threads seldom wait for each other, and a block is a whole number
+# of the summary statistics' chunks.
+BLOCK = 2 * STATS_CHUNK
 BIG_VECTOR = 10_000  # from this many weights a run keeps only w_0 and w_N by default
 _CHECK_EVERY_BIG = 16  # a big run tests for overflow every this many steps (then replays)
 
@@ -212,6 +213,24 @@ class SignEvents:
     zero_at_end: NDArray[np.bool_]
 
 
+def _by_weight(
+    idx: NDArray[np.intp], steps: NDArray[Any]
+) -> tuple[NDArray[np.intp], NDArray[Any], NDArray[np.intp]]:
+    """Each weight of ``idx`` once (entries in step order, a weight may repeat): the
+    weights, the step of each one's first entry, and how many entries each has."""
+    order = np.argsort(idx, kind="stable")  # stable: a weight's entries stay in step order
+    ordered = idx[order]
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    counts = np.diff(np.append(starts, ordered.size))
+    return ordered[starts], steps[order[starts]], counts
+
+
+def _first(record: NDArray[Any], weights: NDArray[np.intp], steps: NDArray[Any]) -> None:
+    """``record[i] = step`` for each weight ``i`` of ``weights`` whose record is still -1."""
+    unset = record[weights] < 0
+    record[weights[unset]] = steps[unset]
+
+
 class _SignWatch:
     """Tracks :class:`SignEvents` from the sign of ``w`` after each step.
 
@@ -283,16 +302,21 @@ class _SignWatch:
             idx = np.flatnonzero(changed)
             self.note(idx, sign[idx], before[idx], k)
 
-    def note(self, idx: NDArray[np.intp], new: NDArray[Any], old: NDArray[Any], k: int) -> None:
-        """The bookkeeping of the weights ``idx`` whose sign went from ``old`` to ``new``."""
+    def note(
+        self, idx: NDArray[np.intp], new: NDArray[Any], old: NDArray[Any], k: int | NDArray[Any]
+    ) -> None:
+        """The bookkeeping of the weights ``idx`` whose sign went from ``old`` to ``new`` at
+        step ``k`` (or at steps ``k``, one per change, in step order: a weight may repeat)."""
+        steps = np.broadcast_to(k, idx.shape)
         landed = new == 0
         if landed.any():
-            zero = idx[landed]  # it changed, so it was not 0 before
-            self.first_zero[zero[self.first_zero[zero] < 0]] = k
-        flip = idx[new * old < 0]  # -1 <-> 1
-        if flip.size:
-            self.flips[flip] += 1
-            self.first_flip[flip[self.first_flip[flip] < 0]] = k
+            weights, first, _ = _by_weight(idx[landed], steps[landed])
+            _first(self.first_zero, weights, first)
+        flipped = new * old < 0  # -1 <-> 1
+        if flipped.any():
+            weights, first, counts = _by_weight(idx[flipped], steps[flipped])
+            self.flips[weights] += counts.astype(self.flips.dtype)
+            _first(self.first_flip, weights, first)
 
     def _changed(self, sign: Int8) -> NDArray[np.intp]:
         """Indices where ``sign`` differs from ``prev``, found eight signs at a time.
@@ -643,13 +667,13 @@ def _chunk_steps(
     s = _chunk(consts.s, part) if consts.s is not None else None
     threshold = _chunk(consts.threshold, part) if consts.threshold is not None else None
     # Subgradient L1: the push lr*lam1*sign(w) + lr*g changes only where a sign does.
-    push = None if s is None else _Push(w, s, b)
+    push = None if s is None else _Push(w, s, b, watch is not None)
     # Proximal L1 with a watch: the signs after each step, and one step earlier (float64).
     sign = np.empty(size) if threshold is not None and watch is not None else None
     before = np.sign(w) if sign is not None else None
     last = np.empty(size)
     if partials is not None:
-        chunk_partials(w, partials[0], last)
+        block_partials(w, partials[0], last)
     slot = 1
     for k in range(1, n_steps + 1):
         kept_now = k == n_steps or (slot < len(keep) - 1 and keep[slot] == k)
@@ -657,7 +681,7 @@ def _chunk_steps(
             np.copyto(last, w)  # settle_noise measures the kept rows against w_(k-1)
         if push is not None:
             if k > 1:
-                push.follow(w, watch, k - 1)  # the signs of w_(k-1)
+                push.follow(w, k - 1)  # the signs of w_(k-1)
             if a is not None:
                 w *= a
             w -= push.value
@@ -680,14 +704,16 @@ def _chunk_steps(
                 row[...] = w
                 settle_noise(row, last)  # the row shown; w itself runs on
                 if partials is not None:
-                    chunk_partials(row, partials[slot], last)
+                    block_partials(row, partials[slot], last)
             slot += 1
         elif k == n_steps:
             settle_noise(w, last)  # the last row is w itself, and the run is over
             if partials is not None:
-                chunk_partials(w, partials[-1], last)
-    if push is not None and watch is not None and n_steps > 0:
-        push.follow(w, watch, n_steps)  # the loop has not seen w_N
+                block_partials(w, partials[-1], last)
+    if push is not None and watch is not None:
+        if n_steps > 0:
+            push.follow(w, n_steps)  # the loop has not seen w_N
+        push.report(watch)
     return None
 
 
@@ -697,34 +723,44 @@ class _Push:
     A weight's sign can have changed since the step before only where ``w * sign_before``
     is not positive (a change of sign, or 0); one multiplication and one comparison find
     those few weights, and only they get a new sign and push (the same floats as computing
-    all of them again: ``sign*s + b``, elementwise).
+    all of them again: ``sign*s + b``, elementwise). With ``log`` the changes are kept and
+    noted in a watch at the end (:meth:`report`): a few calls per chunk instead of per step.
     """
 
-    def __init__(self, w: Vector, s: Strength, b: Vector) -> None:
+    def __init__(self, w: Vector, s: Strength, b: Vector, log: bool) -> None:
         self.s, self.b = s, b
         self.sign = np.sign(w)
         self.value = np.multiply(self.sign, s)
         self.value += b
         self._product = np.empty(w.size)
         self._suspect = np.empty(w.size, dtype=np.bool_)
+        self._log: list[tuple[NDArray[np.intp], Vector, Vector, int]] | None = [] if log else None
 
-    def follow(self, w: Vector, watch: _SignWatch | None, k: int) -> None:
-        """Take the signs of ``w``, the weights after step ``k``, noting changes in ``watch``."""
+    def follow(self, w: Vector, k: int) -> None:
+        """Take the signs of ``w``, the weights after step ``k``."""
         np.multiply(w, self.sign, out=self._product)
         np.less_equal(self._product, 0.0, out=self._suspect)
-        if not self._suspect.any():
-            return
         idx = np.flatnonzero(self._suspect)
-        new, old = np.sign(w[idx]), self.sign[idx]
-        moved = new != old
-        if not moved.any():
+        if not idx.size:
             return
-        idx, new, old = idx[moved], new[moved], old[moved]
-        if watch is not None:
-            watch.note(idx, new, old, k)
+        new, old = np.sign(w[idx]), self.sign[idx]
+        if not old.all():  # a weight at 0 that stayed there is no change
+            moved = new != old
+            idx, new, old = idx[moved], new[moved], old[moved]
+        if self._log is not None:
+            self._log.append((idx, new, old, k))
         self.sign[idx] = new
         s = self.s[idx] if isinstance(self.s, np.ndarray) else self.s
         self.value[idx] = new * s + self.b[idx]
+
+    def report(self, watch: _SignWatch) -> None:
+        """Note every change :meth:`follow` saw in ``watch``, in step order."""
+        if not self._log:
+            return
+        idx, new, old = (np.concatenate([entry[i] for entry in self._log]) for i in range(3))
+        steps = np.repeat([entry[3] for entry in self._log], [entry[0].size for entry in self._log])
+        watch.note(idx, new, old, steps)
+        self._log.clear()
 
 
 def _blocked_trajectory(
@@ -745,8 +781,9 @@ def _blocked_trajectory(
     kept = _kept_rows(w0, keep, into, fill=into is not None)
     w = kept[-1]
     watch = _SignWatch.counts_only(w0.size, n_steps) if signs and penalty.has_l1 else None
-    pieces = chunk_count(w0.size)
-    partials = np.zeros((len(keep), pieces, PARTS))
+    pieces = -(-w0.size // BLOCK)
+    partials = np.zeros((len(keep), chunk_count(w0.size), PARTS))
+    per_block = BLOCK // STATS_CHUNK
     bad_steps: list[int] = []
 
     def piece(index: int) -> None:
@@ -757,7 +794,7 @@ def _blocked_trajectory(
                 kept[0, part] = w0[part]
             chunk[...] = w0[part]
             view = None if watch is None else watch.part(part)
-            rows = partials[:, index]
+            rows = partials[:, index * per_block : (index + 1) * per_block]
             if _chunk_steps(consts, lr, chunk, part, n_steps, keep, kept, view, False, rows):
                 chunk[...] = w0[part]
                 bad = _chunk_steps(consts, lr, chunk, part, n_steps, keep, None, None, True)

@@ -91,10 +91,15 @@ def chunk_count(size: int) -> int:
     return max(1, -(-size // STATS_CHUNK))
 
 
+def block_partials(block: Vector, out: Vector, scratch: Vector | None = None) -> None:
+    """The partial results of each chunk of ``block`` (which starts at a chunk boundary)
+    into the rows of ``out``."""
+    for index, start in enumerate(_starts(block.size)):
+        chunk_partials(block[start : start + STATS_CHUNK], out[index], scratch)
+
+
 def vector_stats(vector: Vector) -> VectorStats:
     """The summary numbers of ``vector`` (float64), in one pass."""
     partials = np.zeros((chunk_count(vector.size), PARTS))
-    scratch = np.empty(min(vector.size, STATS_CHUNK))
-    for index, start in enumerate(_starts(vector.size)):
-        chunk_partials(vector[start : start + STATS_CHUNK], partials[index], scratch)
+    block_partials(vector, partials, np.empty(min(vector.size, STATS_CHUNK)))
     return combine(partials, vector)
