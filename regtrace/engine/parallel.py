@@ -3,7 +3,9 @@
 NumPy lets go of the interpreter lock inside its loops over arrays, so threads that each
 update their own chunk of a big vector run at the same time. Each piece must write only its
 own part of the shared arrays; the caller combines per-piece results in piece order, so the
-answer is the same whatever the number of threads.
+answer is the same whatever the number of threads. Pieces must not call BLAS (``np.dot``,
+``@``): OpenBLAS starts threads of its own, which then fight these for the cores (a big run
+took twice as long).
 """
 
 from __future__ import annotations

@@ -54,9 +54,11 @@ def chunk_partials(chunk: Vector, out: Vector, scratch: Vector | None = None) ->
         np.abs(chunk, out=buf)
         out[1] = np.sum(buf)
         out[3] = np.max(buf)
+        zeros = not np.min(buf) > 0  # count only when there may be one (count_nonzero is slow)
+        # Not np.dot: BLAS would start threads of its own beside the run's (see parallel.py).
         np.multiply(chunk, chunk, out=buf)
         out[0] = np.sum(buf)
-    out[2] = size - np.count_nonzero(chunk)
+    out[2] = size - np.count_nonzero(chunk) if zeros else 0
 
 
 def combine(partials: Vector, vector: Vector) -> VectorStats:
