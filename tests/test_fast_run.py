@@ -104,16 +104,21 @@ def test_runs_that_cannot_jump_stay_within_steps_times_the_bound(
         assert np.all(np.abs(fast[kind].weights - rows) <= bound), kind
 
 
-@pytest.mark.parametrize("method", ["subgradient", "proximal"])
-def test_sign_notes_merged_over_chunks_equal_a_watch_over_every_step(method: str) -> None:
+@pytest.mark.parametrize(
+    ("method", "lam"), [("subgradient", 0.05), ("proximal", 0.05), ("subgradient", 1.0)]
+)
+def test_sign_notes_merged_over_chunks_equal_a_watch_over_every_step(
+    method: str, lam: float
+) -> None:
     """The sign changes noted chunk by chunk are those a watch over the whole vector finds in
-    the run's own steps (first zero, first flip, number of flips, zero at the end)."""
+    the run's own steps (first zero, first flip, number of flips, zero at the end); with a
+    strong lam most weights flip at every step (each block then takes every sign afresh)."""
     rng = np.random.default_rng(3)
     n = 3 * BLOCK + 11
     w0 = rng.standard_normal(n) * 0.02
     g = rng.standard_normal(n) * 0.01
     steps = 12
-    report = run(w0, g, lam=0.05, lr=0.1, steps=steps, every=1, penalties=["l1", "elastic"],
+    report = run(w0, g, lam=lam, lr=0.1, steps=steps, every=1, penalties=["l1", "elastic"],
                  l1_method=method)  # fmt: skip
     for t in report.results:
         watch = _SignWatch(t.weights[0], steps)

@@ -363,6 +363,23 @@ def test_exact_work_is_bounded_before_any_step(args: list[str], said: str) -> No
     assert said in line and "at most 30,000" in line
 
 
+def test_one_exact_step_of_many_weights_is_not_refused() -> None:
+    """One step does not grow the fractions: a 60,000-weight answer is graded (a bound of
+    30,000 updates whatever the steps refused it), while 1000 steps of 31 weights are not."""
+    n = 60_000
+    w = ",".join(["2.5", "-0.8", "0.1"] * (n // 3))
+    g = ",".join(["-0.2", "0.1", "-0.05"] * (n // 3))
+    # the built-in example's L2 step: 2.5 - 0.1 x (-0.2 + 2 x 0.01 x 2.5) = 2.515, ...
+    answer = ",".join(["2.515", "-0.8084", "0.1048"] * (n // 3))
+    done = invoke(["check", "--w", w, "--grad", g, "--answer", answer, "--format", "json"])
+    assert done.code == 0, done.stderr
+    line = _one_error(invoke(["check", "--w", ",".join(["1"] * 31), "--grad",
+                              ",".join(["1"] * 31), "--steps", "1000", "--answer",
+                              ",".join(["1"] * 31)]))  # fmt: skip
+    assert "1,000 steps x 31 weights is 31,000 weight updates" in line
+    assert "do at most 30,000" in line
+
+
 def test_a_long_check_says_its_search_for_the_mistake_was_cut() -> None:
     """Replaying every mistake from every starting step on 1000 steps took two minutes."""
     done = invoke(["check", "--w", "1,1,1", "--grad", "1,1,1", "--lr", "1/2", "--lam", "1/64",

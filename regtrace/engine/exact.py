@@ -64,21 +64,32 @@ costs more, no reader checks the number by hand, and Python refuses to print pas
 _MAX_BITS = int(MAX_EXACT_DIGITS * 3.3219280948873626)  # log2(10) bits per digit
 
 
-MAX_EXACT_WORK = 30_000
-"""The most weight updates (runs x steps x weights) one exact command does: an update of
-fractions near :data:`MAX_EXACT_DIGITS` digits costs up to about half a millisecond
-(measured: 127 runs x 1000 steps x 2 weights took 70 s), so this is seconds at worst."""
+MAX_EXACT_UPDATES = 200_000
+"""The most weight updates (runs x steps x weights) one exact command does: one step from
+short decimals costs about 10 us an update, so this is seconds."""
+
+MAX_EXACT_WORK = 30_000_000
+"""The most weight updates times steps: the fractions gain digits every step, so the later
+updates of a long run cost more (up to about half a millisecond near
+:data:`MAX_EXACT_DIGITS` digits: 127 runs x 1000 steps x 2 weights took 70 s). This allows
+30,000 updates of 1000 steps, 300,000 of 100: seconds at worst."""
+
+
+def exact_update_limit(steps: int) -> int:
+    """The most weight updates an exact command of ``steps`` steps does."""
+    return min(MAX_EXACT_UPDATES, MAX_EXACT_WORK // max(steps, 1))
 
 
 def check_work(runs: int, steps: int, weights: int, fix: str = "or leave out --exact") -> None:
-    """Refuse, before any step, exact work past :data:`MAX_EXACT_WORK` weight updates."""
+    """Refuse, before any step, exact work past :func:`exact_update_limit` weight updates."""
     total = runs * steps * weights
-    if total > MAX_EXACT_WORK:
+    limit = exact_update_limit(steps)
+    if total > limit:
         counted = f"{runs:,} runs x " if runs > 1 else ""
         raise RegtraceError(
             f"exact arithmetic: {counted}{steps:,} steps x {weights:,} weights is {total:,} "
-            f"weight updates; exact runs do at most {MAX_EXACT_WORK:,} (each costs more as the "
-            f"fractions grow); run fewer steps, lams or weights, {fix}"
+            f"weight updates; exact runs of {steps:,} steps do at most {limit:,} (the "
+            f"fractions grow every step); run fewer steps, lams or weights, {fix}"
         )
 
 
@@ -284,6 +295,7 @@ def exact_step(
 
 __all__ = [
     "MAX_EXACT_DIGITS",
+    "MAX_EXACT_UPDATES",
     "MAX_EXACT_WORK",
     "Exact",
     "ExactPenalty",

@@ -192,7 +192,7 @@ def sweep(
             else:
                 final = run_penalty(
                     w_arr, g_arr, t_arr, penalty, lr, steps, every, rule, gradient,
-                    into=next(rows), signs=False,
+                    into=next(rows), signs=False, summaries=False,
                 ).w_final  # fmt: skip
             points.append(SweepPoint(penalty, lam, final))
     if not points:

@@ -33,7 +33,7 @@ import numpy as np
 
 from regtrace.arrays import Int8
 from regtrace.engine.noise import NOISE as NOISE
-from regtrace.engine.parallel import for_each_piece
+from regtrace.engine.parallel import for_each_piece, thread_count
 from regtrace.engine.penalties import (
     L1Method,
     L2Form,
@@ -75,7 +75,8 @@ CHUNK = 1 << 15
 # A big run (the fast loop) steps blocks of this many weights, shared out among threads: a
 # block and its scratch (1 MB each) stay in the shared cache across all steps, few enough
 # calls per step that the threads seldom wait for each other, and a block is a whole number
-# of the summary statistics' chunks.
+# of the summary statistics' chunks. Vectors too short to give every thread such a block
+# take blocks of one chunk (see _block_size).
 BLOCK = 2 * STATS_CHUNK
 BIG_VECTOR = 10_000  # from this many weights a run keeps only w_0 and w_N by default
 _CHECK_EVERY_BIG = 16  # a big run tests for overflow every this many steps (then replays)
@@ -723,9 +724,13 @@ class _Push:
     A weight's sign can have changed since the step before only where ``w * sign_before``
     is not positive (a change of sign, or 0); one multiplication and one comparison find
     those few weights, and only they get a new sign and push (the same floats as computing
-    all of them again: ``sign*s + b``, elementwise). With ``log`` the changes are kept and
-    noted in a watch at the end (:meth:`report`): a few calls per chunk instead of per step.
+    all of them again: ``sign*s + b``, elementwise). When more than an eighth of the
+    weights are flagged (a strong ``lam`` holds many at 0, flipping), every sign is taken
+    afresh for the next few steps instead. With ``log`` the changes are kept and noted in a
+    watch at the end (:meth:`report`): a few calls per block instead of per step.
     """
+
+    DENSE_STEPS = 8
 
     def __init__(self, w: Vector, s: Strength, b: Vector, log: bool) -> None:
         self.s, self.b = s, b
@@ -735,13 +740,21 @@ class _Push:
         self._product = np.empty(w.size)
         self._suspect = np.empty(w.size, dtype=np.bool_)
         self._log: list[tuple[NDArray[np.intp], Vector, Vector, int]] | None = [] if log else None
+        self._dense_until = 0
 
     def follow(self, w: Vector, k: int) -> None:
         """Take the signs of ``w``, the weights after step ``k``."""
+        if k < self._dense_until:
+            self._all_signs(w, k)
+            return
         np.multiply(w, self.sign, out=self._product)
         np.less_equal(self._product, 0.0, out=self._suspect)
         idx = np.flatnonzero(self._suspect)
         if not idx.size:
+            return
+        if idx.size > w.size // 8:  # many weights at 0 (a strong lam): all signs afresh,
+            self._dense_until = k + self.DENSE_STEPS  # for a few steps without looking
+            self._all_signs(w, k)
             return
         new, old = np.sign(w[idx]), self.sign[idx]
         if not old.all():  # a weight at 0 that stayed there is no change
@@ -753,6 +766,16 @@ class _Push:
         s = self.s[idx] if isinstance(self.s, np.ndarray) else self.s
         self.value[idx] = new * s + self.b[idx]
 
+    def _all_signs(self, w: Vector, k: int) -> None:
+        """:meth:`follow` for every weight: cheaper than picking out most of them."""
+        new = np.sign(w, out=self._product)
+        if self._log is not None:
+            idx = np.flatnonzero(new != self.sign)
+            self._log.append((idx, new[idx], self.sign[idx], k))
+        self._product, self.sign = self.sign, new
+        np.multiply(self.sign, self.s, out=self.value)
+        self.value += self.b
+
     def report(self, watch: _SignWatch) -> None:
         """Note every change :meth:`follow` saw in ``watch``, in step order."""
         if not self._log:
@@ -761,6 +784,12 @@ class _Push:
         steps = np.repeat([entry[3] for entry in self._log], [entry[0].size for entry in self._log])
         watch.note(idx, new, old, steps)
         self._log.clear()
+
+
+def _block_size(n: int) -> int:
+    """:data:`BLOCK`, or one summary chunk while that would leave a thread without a block."""
+    whole = -(-n // BLOCK)
+    return BLOCK if whole >= thread_count(-(-n // STATS_CHUNK)) else STATS_CHUNK
 
 
 def _blocked_trajectory(
@@ -773,7 +802,8 @@ def _blocked_trajectory(
     keep: tuple[int, ...],
     into: Vector | None,
     signs: bool,
-) -> tuple[Vector, SignEvents | None, tuple[VectorStats, ...]]:
+    summaries: bool,
+) -> tuple[Vector, SignEvents | None, tuple[VectorStats, ...] | None]:
     """The run chunk by chunk (see :data:`FAST_STEP_ULPS`), the chunks shared out among
     threads (:mod:`regtrace.engine.parallel`), with the summary of each kept row; raises
     :class:`_OverflowAt` with the last good step if some weight turns non-finite."""
@@ -781,20 +811,25 @@ def _blocked_trajectory(
     kept = _kept_rows(w0, keep, into, fill=into is not None)
     w = kept[-1]
     watch = _SignWatch.counts_only(w0.size, n_steps) if signs and penalty.has_l1 else None
-    pieces = -(-w0.size // BLOCK)
-    partials = np.zeros((len(keep), chunk_count(w0.size), PARTS))
-    per_block = BLOCK // STATS_CHUNK
+    block = _block_size(w0.size)
+    pieces = -(-w0.size // block)
+    partials = np.zeros((len(keep), chunk_count(w0.size), PARTS)) if summaries else None
+    per_block = block // STATS_CHUNK
     bad_steps: list[int] = []
 
     def piece(index: int) -> None:
-        part = slice(index * BLOCK, (index + 1) * BLOCK)
+        part = slice(index * block, (index + 1) * block)
         chunk = w[part]
         with np.errstate(over="ignore", invalid="ignore"):  # per thread
             if into is None and len(keep) > 1:
                 kept[0, part] = w0[part]
             chunk[...] = w0[part]
             view = None if watch is None else watch.part(part)
-            rows = partials[:, index * per_block : (index + 1) * per_block]
+            rows = (
+                None
+                if partials is None
+                else partials[:, index * per_block : (index + 1) * per_block]
+            )
             if _chunk_steps(consts, lr, chunk, part, n_steps, keep, kept, view, False, rows):
                 chunk[...] = w0[part]
                 bad = _chunk_steps(consts, lr, chunk, part, n_steps, keep, None, None, True)
@@ -804,7 +839,9 @@ def _blocked_trajectory(
     for_each_piece(pieces, piece)
     if bad_steps:
         raise _OverflowAt(min(bad_steps) - 1)
-    stats = tuple(combine(partials[row], kept[row]) for row in range(len(keep)))
+    stats = None
+    if partials is not None:
+        stats = tuple(combine(partials[row], kept[row]) for row in range(len(keep)))
     return kept, None if watch is None else watch.result(w), stats
 
 
@@ -828,14 +865,16 @@ def run_penalty(
     gradient: GradientFn | None = None,
     into: Vector | None = None,
     signs: bool = True,
+    summaries: bool = True,
 ) -> Trajectory:
     """The run of one penalty from checked inputs; raises if it diverges or overflows.
 
     ``gradient`` (instead of ``grad`` or ``target``) computes the data gradient at each
     step, e.g. from a table; then the factor is the penalty's decay factor alone. ``into``
     holds the kept weights instead of a new array (see :func:`_shared_start`). Without
-    ``signs`` the L1 sign changes are not watched (``events`` is ``None``): for callers that
-    never show them.
+    ``signs`` the L1 sign changes are not watched (``events`` is ``None``), without
+    ``summaries`` a big run leaves the rows' summary numbers to whoever shows them (``stats``
+    is ``None``): for callers that never show them.
     """
     quadratic = target is not None
     factor = contraction(penalty, lr, 1.0 if quadratic else 0.0)
@@ -850,7 +889,7 @@ def run_penalty(
         stats: tuple[VectorStats, ...] | None = None
         if _fast_path(rule, gradient, w0):
             kept, events, stats = _blocked_trajectory(
-                w0, grad, target, penalty, lr, n_steps, keep, into, signs
+                w0, grad, target, penalty, lr, n_steps, keep, into, signs, summaries
             )
         else:
             kept, events = _trajectory(
