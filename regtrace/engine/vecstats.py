@@ -16,11 +16,11 @@ exceeds float64 is ``inf``.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 
 from regtrace.arrays import Vector
+from regtrace.frozen import frozen
 
 STATS_CHUNK = 1 << 16
 """Elements per chunk of the partial results (the same chunks give the same sums)."""
@@ -31,7 +31,7 @@ PARTS = 4
 _TINY = float(np.finfo(np.float64).tiny)
 
 
-@dataclass(frozen=True)
+@frozen
 class VectorStats:
     """The summary numbers of one vector."""
 
