@@ -291,6 +291,16 @@ def test_a_json_step_of_ten_million_weights_is_refused(here: Path) -> None:
     assert "--out FILE.npy" in line
 
 
+def test_a_table_run_names_the_memory_its_kept_rows_would_take(here: Path) -> None:
+    """A table shows a big run's rows as norms, so the limit it meets is the rows kept in
+    memory, not text: 6 rows x 10^7 weights x 8 bytes = 457 MiB."""
+    np.save(here / "w.npy", np.zeros(10**7))
+    line = _one_error(invoke(["run", "--w", "@w.npy", "--grad", "@w.npy", "--steps", "50",
+                              "--every", "10", "--penalty", "l2"]))  # fmt: skip
+    assert "would keep 60,000,000 numbers, 457 MiB in memory" in line
+    assert "of text" not in line and "--every" in line
+
+
 def test_a_run_keeping_every_step_of_a_million_is_refused() -> None:
     w = ",".join(["1"] * 1000)
     line = _one_error(invoke(["run", "--w", w, "--grad", w, "--steps", "1000000", "--every",

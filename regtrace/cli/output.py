@@ -161,14 +161,22 @@ def _mib(size: int) -> str:
     return f"{size / (1 << 30):.1f} GiB" if size >= 1 << 30 else f"{size >> 20} MiB"
 
 
-def check_output_size(numbers: int, what: str, fix: str) -> None:
-    """Refuse, before any work, an output of ``numbers`` numbers past :data:`MAX_TEXT_BYTES`."""
+def check_output_size(numbers: int, what: str, fix: str, *, text: bool = True) -> None:
+    """Refuse, before any work, an output of ``numbers`` numbers past :data:`MAX_TEXT_BYTES`
+    of text (``text``), or numbers kept in memory past as many numbers."""
     size = numbers * BYTES_PER_NUMBER
-    if size > MAX_TEXT_BYTES:
+    if size <= MAX_TEXT_BYTES:
+        return
+    if text:
         raise RegtraceError(
             f"{what} would hold {numbers:,} numbers, about {_mib(size)} of text; regtrace "
             f"builds at most {_mib(MAX_TEXT_BYTES)}; {fix}"
         )
+    most = MAX_TEXT_BYTES // BYTES_PER_NUMBER
+    raise RegtraceError(
+        f"{what} would keep {numbers:,} numbers, {_mib(numbers * 8)} in memory; regtrace keeps "
+        f"at most {most:,}; {fix}"
+    )
 
 
 def fit_to_width(renderable: RenderableType, console: Console) -> RenderableType:

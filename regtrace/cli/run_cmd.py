@@ -179,7 +179,7 @@ def run_command(
 
         target_file = out_target(out, options)
     problem = resolve_problem(options)
-    _check_run_output_size(problem, steps, every)
+    _check_run_output_size(problem, steps, every, output_format)
     if exact and (plot or plot_file is not None):
         raise RegtraceError(
             "--exact prints exact numbers; a plot shows floats (leave out --exact for --plot "
@@ -351,8 +351,11 @@ def _views(outcome: RunOutcome, digits: int, exact: bool) -> RunViews:
     return RunViews(report, RunText(report, digits), _run_plot(report), finals)
 
 
-def _check_run_output_size(problem: Problem, steps: int, every: int | None) -> None:
-    """Refuse, before any work, a run whose kept rows would pass the output size limit."""
+def _check_run_output_size(
+    problem: Problem, steps: int, every: int | None, output_format: OutputFormat
+) -> None:
+    """Refuse, before any work, a run whose kept rows would pass the output size limit (as
+    text in JSON and CSV, which print every kept weight; else as the rows kept in memory)."""
     from regtrace.cli.output import check_output_size
     from regtrace.engine.trajectory import default_every, kept_steps
 
@@ -365,4 +368,5 @@ def _check_run_output_size(problem: Problem, steps: int, every: int | None) -> N
         len(kept) * n * runs,
         f"the run ({len(kept):,} kept steps x {n:,} weights)",
         "keep fewer steps with a larger --every (or leave it out)",
+        text=output_format in (OutputFormat.JSON, OutputFormat.CSV),
     )
