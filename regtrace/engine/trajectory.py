@@ -804,7 +804,7 @@ def _blocked_trajectory(
     signs: bool,
     summaries: bool,
 ) -> tuple[Vector, SignEvents | None, tuple[VectorStats, ...] | None]:
-    """The run chunk by chunk (see :data:`FAST_STEP_ULPS`), the chunks shared out among
+    """The run block by block (see :data:`FAST_STEP_ULPS`), the blocks shared out among
     threads (:mod:`regtrace.engine.parallel`), with the summary of each kept row; raises
     :class:`_OverflowAt` with the last good step if some weight turns non-finite."""
     consts = _Blocked.of(penalty, lr, grad, target)
