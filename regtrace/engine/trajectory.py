@@ -505,9 +505,12 @@ def _overflow(penalty: Penalty, k: int) -> RegtraceError:
 
 
 def _kept_rows(w0: Vector, keep: tuple[int, ...], into: Vector | None, fill: bool = True) -> Vector:
-    """The array of kept weights, ``len(keep)`` rows (``into`` or a new one), ``w_0`` first
-    (unless not ``fill``: then the caller copies it)."""
-    kept = np.empty((len(keep), w0.size), dtype=np.float64) if into is None else into
+    """The array of kept weights, ``len(keep)`` rows, ``w_0`` first: ``into`` (whose first
+    row holds ``w_0`` already, shared by several runs), or a new array (``w_0`` copied in
+    unless not ``fill``: then the caller copies it)."""
+    if into is not None:
+        return into
+    kept = np.empty((len(keep), w0.size), dtype=np.float64)
     if fill:
         kept[0] = w0
     return kept
@@ -808,7 +811,7 @@ def _blocked_trajectory(
     threads (:mod:`regtrace.engine.parallel`), with the summary of each kept row; raises
     :class:`_OverflowAt` with the last good step if some weight turns non-finite."""
     consts = _Blocked.of(penalty, lr, grad, target)
-    kept = _kept_rows(w0, keep, into, fill=into is not None)
+    kept = _kept_rows(w0, keep, into, fill=False)
     w = kept[-1]
     watch = _SignWatch.counts_only(w0.size, n_steps) if signs and penalty.has_l1 else None
     block = _block_size(w0.size)
@@ -871,7 +874,8 @@ def run_penalty(
 
     ``gradient`` (instead of ``grad`` or ``target``) computes the data gradient at each
     step, e.g. from a table; then the factor is the penalty's decay factor alone. ``into``
-    holds the kept weights instead of a new array (see :func:`_shared_start`). Without
+    holds the kept weights instead of a new array, its first row ``w_0`` already (see
+    :func:`_shared_start`). Without
     ``signs`` the L1 sign changes are not watched (``events`` is ``None``), without
     ``summaries`` a big run leaves the rows' summary numbers to whoever shows them (``stats``
     is ``None``): for callers that never show them.
